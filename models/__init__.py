@@ -1,0 +1,2 @@
+"""The model files (Antimony source and what pycart build derives from it), installed as
+``pycart.models`` so that an installed pycart finds them."""

@@ -1,0 +1,38 @@
+"""Where the model files live, in a checkout and in an installed package.
+
+``models/`` of the repository is installed as the package ``pycart.models`` (see
+``pyproject.toml``), so the same files are found either way.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+#: Base name of the paper's single-product model (``models/cart_bm.ant`` and its products).
+MODEL_NAME = "cart_bm"
+
+
+def sbml_text(name: str = MODEL_NAME) -> str:
+    """Return the committed SBML of model ``name``."""
+    return resources.files("pycart.models").joinpath(f"{name}.xml").read_text(encoding="utf-8")
+
+
+def antimony_text(name: str = MODEL_NAME) -> str:
+    """Return the Antimony source of model ``name`` as installed with the package."""
+    return resources.files("pycart.models").joinpath(f"{name}.ant").read_text(encoding="utf-8")
+
+
+def models_dir(root: Path) -> Path:
+    """The ``models/`` folder of a checkout rooted at ``root``."""
+    return Path(root) / "models"
+
+
+def default_values(name: str = MODEL_NAME) -> tuple[dict[str, float], dict[str, float]]:
+    """Parameter values and initial amounts as written in the committed SBML of ``name``."""
+    import libsbml
+
+    model = libsbml.readSBMLFromString(sbml_text(name)).getModel()
+    params = {p.getId(): p.getValue() for p in model.getListOfParameters() if p.getConstant()}
+    initial = {s.getId(): s.getInitialAmount() for s in model.getListOfSpecies()}
+    return params, initial
