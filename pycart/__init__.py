@@ -1,0 +1,20 @@
+"""pycart: the bone-marrow model of CAR T-cell therapy in B-cell childhood ALL.
+
+Martinez-Rubio et al., Int. J. Mol. Sci. 2021, 22(12):6371, doi:10.3390/ijms22126371,
+written once in Antimony, compiled to SBML and simulated with libRoadRunner.
+"""
+
+from __future__ import annotations
+
+from .errors import PycartError, SimulationError
+from .homeostasis import homeostasis
+from .metrics import Summary, summarize
+from .model import Model, Run, SolverSettings, simulate
+from .names import PARAMETERS, SPECIES, SWITCHES
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Model", "Run", "SolverSettings", "Summary", "PycartError", "SimulationError",
+    "PARAMETERS", "SPECIES", "SWITCHES", "homeostasis", "simulate", "summarize",
+]

@@ -1,0 +1,69 @@
+"""Every id the package uses: species, parameters, switches and result columns.
+
+The ids are those of the SBML model (``models/cart_bm.ant``) and of the paper's notation, so a
+reader of Martinez-Rubio et al. (2021) finds them at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: State variables, in the order of the paper's equations (2a)-(2g). Cell counts (amounts).
+SPECIES: tuple[str, ...] = ("B0", "B1", "B2", "B3", "L", "CA", "CM")
+
+#: B-cell maturation stages (eqs. 1a-1d).
+B_CELLS: tuple[str, ...] = ("B0", "B1", "B2", "B3")
+
+#: Column holding time, in days, in every result table.
+TIME = "time"
+
+#: Columns of a trajectory table.
+TRAJECTORY_COLUMNS: tuple[str, ...] = (TIME, *SPECIES)
+
+#: Day at which response is judged, and the threshold: a responder has L(30) < 1 cell.
+RESPONSE_DAY = 30.0
+RESPONSE_THRESHOLD = 1.0
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """What a model parameter may take: ``positive`` excludes zero, ``switch`` allows 0 or 1."""
+
+    unit: str
+    positive: bool = False
+    switch: bool = False
+
+    def allowed(self) -> str:
+        """Human-readable description of the allowed values."""
+        if self.switch:
+            return "0 or 1"
+        bound = "> 0" if self.positive else ">= 0"
+        return f"a finite number {bound}, in {self.unit}"
+
+
+#: Parameters a user may set, with their units (Table 1; switches for the printed forms).
+PARAMETERS: dict[str, ParameterSpec] = {
+    "rho0": ParameterSpec("1/day"),
+    "rho1": ParameterSpec("1/day"),
+    "rho2": ParameterSpec("1/day"),
+    "gamma0": ParameterSpec("1/day"),
+    "gamma1": ParameterSpec("1/day"),
+    "gamma2": ParameterSpec("1/day"),
+    "gamma3": ParameterSpec("1/day"),
+    "k": ParameterSpec("1/cell"),
+    "rhoL": ParameterSpec("1/day"),
+    "Lmax": ParameterSpec("cell", positive=True),
+    "gammaL": ParameterSpec("1/day"),
+    "alpha": ParameterSpec("1/(cell*day)"),
+    "rhoA": ParameterSpec("1/day"),
+    "tauA": ParameterSpec("day", positive=True),
+    "gammaAM": ParameterSpec("1/day"),
+    "gammaMA": ParameterSpec("1/day"),
+    "tauM": ParameterSpec("day", positive=True),
+    "h": ParameterSpec("cell", positive=True),
+    "B0_in_F": ParameterSpec("dimensionless", switch=True),
+    "CA_loss_gammaMA": ParameterSpec("dimensionless", switch=True),
+}
+
+#: The switch parameters that restore the paper's printed forms (default 0 = the reading).
+SWITCHES: tuple[str, ...] = tuple(p for p, s in PARAMETERS.items() if s.switch)
