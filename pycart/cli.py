@@ -129,8 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"pycart {args.command}: simulation failed: {exc}\n")
         return EXIT_FAILED
     except OSError as exc:
-        sys.stderr.write(f"pycart {args.command}: error: {exc.strerror or exc}: "
-                         f"{exc.filename or ''}\n")
+        where = f": {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"pycart {args.command}: error: {exc.strerror or exc}{where}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         sys.stderr.write(f"pycart {args.command}: interrupted\n")

@@ -1,0 +1,89 @@
+"""The committed SBML is what the Antimony source produces, and it is valid, curated SBML."""
+
+from __future__ import annotations
+
+import libsbml
+import pytest
+
+from pycart import PARAMETERS, SPECIES, SWITCHES
+from pycart.build import compile_antimony, derived_files, stale_files
+from pycart.errors import PycartError
+from pycart.resources import sbml_text
+from pycart.validation import check_sbml
+
+
+def test_committed_files_are_what_pycart_build_writes(root):
+    assert stale_files(root) == [], "run 'pycart build' and commit the result"
+
+
+def test_installed_sbml_is_the_committed_one(root):
+    assert sbml_text() == (root / "models" / "cart_bm.xml").read_text(encoding="utf-8")
+
+
+def test_committed_sbml_has_no_libsbml_error_or_warning(root):
+    issues = check_sbml((root / "models" / "cart_bm.xml").read_text(encoding="utf-8"))
+    assert issues == []
+
+
+@pytest.fixture(scope="module")
+def sbml_model():
+    doc = libsbml.readSBMLFromString(sbml_text())
+    assert (doc.getLevel(), doc.getVersion()) == (3, 2)
+    return doc.getModel()
+
+
+def test_cells_are_amounts_in_items(sbml_model):
+    assert [s.getId() for s in sbml_model.getListOfSpecies()] == list(SPECIES)
+    for s in sbml_model.getListOfSpecies():
+        assert s.getHasOnlySubstanceUnits(), s.getId()
+        assert s.isSetInitialAmount() and not s.isSetInitialConcentration(), s.getId()
+        assert s.getSubstanceUnits() == "item"
+
+
+def test_model_units_are_declared_and_a_day_is_86400_seconds(sbml_model):
+    m = sbml_model
+    assert (m.getTimeUnits(), m.getSubstanceUnits(), m.getExtentUnits(), m.getVolumeUnits()) == (
+        "day", "item", "item", "litre")
+    day = m.getUnitDefinition("day").getUnit(0)
+    assert (day.getKind(), day.getMultiplier(), day.getScale(), day.getExponent()) == (
+        libsbml.UNIT_KIND_SECOND, 86400.0, 0, 1)
+
+
+def test_every_parameter_has_units_and_a_description(sbml_model):
+    for pid, spec in PARAMETERS.items():
+        p = sbml_model.getParameter(pid)
+        assert p is not None, pid
+        assert p.getUnits(), pid
+        assert len(p.getName()) > 5, pid
+    for s in SWITCHES:
+        assert sbml_model.getParameter(s).getValue() == 0.0, f"{s} must default to the reading"
+
+
+def test_table1_values(sbml_model):
+    v = {p.getId(): p.getValue() for p in sbml_model.getListOfParameters()}
+    assert v["rho0"] == pytest.approx(0.6931471805599453 / 8, rel=1e-14)
+    assert v["rho2"] == pytest.approx(0.6931471805599453 / 1.5, rel=1e-14)
+    assert v["rhoL"] == v["rho1"]
+    assert v["gammaL"] == pytest.approx(0.001 * v["gamma3"], rel=1e-14)
+    assert (v["alpha"], v["h"], v["rhoA"], v["tauA"], v["tauM"]) == (3e-10, 1e9, 0.9, 6.5, 300)
+    assert (v["gammaAM"], v["gammaMA"], v["k"], v["Lmax"]) == (0.001, 0.33, 1e-10, 1e12)
+
+
+def test_antimony_errors_are_reported_in_one_line():
+    with pytest.raises(PycartError, match="bad.ant") as info:
+        compile_antimony("model m()\n  x' = = 1\nend\n", "bad.ant")
+    assert "\n" not in str(info.value)
+
+
+def test_build_needs_a_checkout(tmp_path):
+    with pytest.raises(PycartError, match="no models/\\*.ant"):
+        derived_files(tmp_path)
+
+
+def test_a_stale_sbml_is_detected(tmp_path, root):
+    (tmp_path / "models").mkdir()
+    text = (root / "models" / "cart_bm.ant").read_text(encoding="utf-8")
+    (tmp_path / "models" / "cart_bm.ant").write_text(text.replace("tauM = 300", "tauM = 301"))
+    for path, derived in derived_files(root).items():
+        (tmp_path / "models" / path.name).write_text(derived, encoding="utf-8")
+    assert {p.name for p in stale_files(tmp_path)} == {"cart_bm.xml", "cart_bm.md"}
