@@ -7,20 +7,23 @@
 from __future__ import annotations
 
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 #: Base name of the paper's single-product model (``models/cart_bm.ant`` and its products).
 MODEL_NAME = "cart_bm"
 
 
+def _model_files() -> Traversable:
+    try:
+        return resources.files("pycart.models")
+    except ModuleNotFoundError:  # the source tree of a checkout imported directly
+        return Path(__file__).resolve().parent.parent / "models"
+
+
 def sbml_text(name: str = MODEL_NAME) -> str:
     """Return the committed SBML of model ``name``."""
-    return resources.files("pycart.models").joinpath(f"{name}.xml").read_text(encoding="utf-8")
-
-
-def antimony_text(name: str = MODEL_NAME) -> str:
-    """Return the Antimony source of model ``name`` as installed with the package."""
-    return resources.files("pycart.models").joinpath(f"{name}.ant").read_text(encoding="utf-8")
+    return _model_files().joinpath(f"{name}.xml").read_text(encoding="utf-8")
 
 
 def models_dir(root: Path) -> Path:
