@@ -16,26 +16,46 @@ from .resources import models_dir
 from .validation import check_sbml
 
 
-def compile_antimony(text: str, source: str = "<antimony>") -> str:
-    """Return curated SBML L3V2 for the main model of an Antimony text.
+def compile_antimony(text: str, source: str = "<antimony>") -> dict[str, str]:
+    """Compile every model of an Antimony text to curated SBML L3V2, by model id.
 
-    Antimony's global state is cleared first. Unit definitions are rewritten with scale 0
-    (a day is ``86400 second``, which tools then show as "d"), and the result must pass
-    libsbml's checks with no error.
+    Modules whose names start with an underscore are building blocks and are not compiled
+    on their own. Antimony's global state is cleared first. Unit definitions are rewritten
+    with scale 0 (a day is ``86400 second``, which tools then show as "d"), numbers in event
+    math get units, unused unit definitions are dropped, and each result must pass libsbml's
+    checks with no error.
     """
     antimony.clearPreviousLoads()
-    if antimony.loadAntimonyString(text) < 0:
-        raise PycartError(f"{source}: {' '.join(antimony.getLastError().split())}")
-    module = antimony.getMainModuleName()
-    sbml = antimony.getSBMLString(module)
-    antimony.clearPreviousLoads()
-    doc = libsbml.readSBMLFromString(sbml)
-    _unscale_units(doc.getModel())
-    out = libsbml.writeSBMLToString(doc)
-    errors = [i for i in check_sbml(out, source) if i.level == "error"]
-    if errors:
-        raise PycartError(f"{source}: SBML has {len(errors)} error(s), first: {errors[0].message}")
+    try:
+        if antimony.loadAntimonyString(text) < 0:
+            raise PycartError(f"{source}: {' '.join(antimony.getLastError().split())}")
+        names = [n for n in antimony.getModuleNames() if not n.startswith("_")]
+        raw = {name: antimony.getSBMLString(name) for name in names}
+    finally:
+        antimony.clearPreviousLoads()
+    out = {}
+    for name, sbml in raw.items():
+        doc = libsbml.readSBMLFromString(sbml)
+        _unscale_units(doc.getModel())
+        _unit_event_numbers(doc.getModel())
+        text_out = _drop_unused_units(libsbml.writeSBMLToString(doc))
+        errors = [i for i in check_sbml(text_out, f"{source}:{name}") if i.level == "error"]
+        if errors:
+            raise PycartError(f"{source}: model {name} has {len(errors)} SBML error(s), "
+                              f"first: {errors[0].message}")
+        out[name] = text_out
     return out
+
+
+def _drop_unused_units(sbml: str) -> str:
+    """Remove unit definitions nothing refers to (module flattening leaves copies behind)."""
+    doc = libsbml.readSBMLFromString(sbml)
+    model = doc.getModel()
+    unused = [ud.getId() for ud in model.getListOfUnitDefinitions()
+              if sbml.count(f'"{ud.getId()}"') == 1]
+    for uid in unused:
+        model.removeUnitDefinition(uid)
+    return libsbml.writeSBMLToString(doc) if unused else sbml
 
 
 def _unscale_units(model: libsbml.Model) -> None:
@@ -45,6 +65,50 @@ def _unscale_units(model: libsbml.Model) -> None:
                 value = unit.getMultiplier() * 10.0 ** unit.getScale()
                 unit.setMultiplier(float(f"{value:.12g}"))
                 unit.setScale(0)
+
+
+def _unit_event_numbers(model: libsbml.Model) -> None:
+    """Give the bare numbers of event math the units of what they meet.
+
+    A number compared with, or added to, a species or parameter takes its units; one assigned
+    to a variable takes the variable's; a priority is dimensionless. (Antimony can write
+    numbers with units, but mangles base unit names inside modules.)
+    """
+    time_units = model.getTimeUnits()
+
+    def units_of(node: libsbml.ASTNode) -> str:
+        if node.getType() == libsbml.AST_NAME_TIME:
+            return time_units
+        if node.isName():
+            element = model.getElementBySId(node.getName())
+            if isinstance(element, libsbml.Species):
+                return element.getSubstanceUnits() or model.getSubstanceUnits()
+            if isinstance(element, (libsbml.Parameter, libsbml.Compartment)):
+                return element.getUnits()
+        return ""
+
+    def visit(node: libsbml.ASTNode, default: str) -> None:
+        children = [node.getChild(i) for i in range(node.getNumChildren())]
+        known = next((u for u in map(units_of, children) if u), default)
+        for child in children:
+            if child.isNumber() and not child.isSetUnits() and known:
+                child.setUnits(known)
+            visit(child, known if node.isRelational() or node.getType() in (
+                libsbml.AST_PLUS, libsbml.AST_MINUS) else "")
+
+    for event in model.getListOfEvents():
+        visit(event.getTrigger().getMath(), "")
+        if event.isSetPriority():
+            math = event.getPriority().getMath()
+            if math.isNumber():
+                math.setUnits("dimensionless")
+        for assignment in event.getListOfEventAssignments():
+            math = assignment.getMath()
+            target = units_of(libsbml.parseL3Formula(assignment.getVariable()))
+            if math.isNumber():
+                math.setUnits(target)
+            else:
+                visit(math, target)
 
 
 def equations_markdown(sbml: str) -> str:
@@ -80,6 +144,15 @@ def equations_markdown(sbml: str) -> str:
         var = rule.getVariable()
         name = model.getParameter(var).getName() if model.getParameter(var) else ""
         lines.append(f"| `{var}` | `{libsbml.formulaToL3String(rule.getMath())}` | {name} |")
+    if model.getNumEvents():
+        lines += ["", "## Events (doses; 0 = off)", "",
+                  "| event | trigger | priority | assignments |", "|---|---|---|---|"]
+        for ev in model.getListOfEvents():
+            trig = libsbml.formulaToL3String(ev.getTrigger().getMath())
+            prio = libsbml.formulaToL3String(ev.getPriority().getMath()) if ev.isSetPriority() else ""
+            assign = "; ".join(f"{a.getVariable()} = {libsbml.formulaToL3String(a.getMath())}"
+                               for a in ev.getListOfEventAssignments())
+            lines.append(f"| `{ev.getId()}` | `{trig}` | {prio} | `{assign}` |")
     lines += ["", "## Species (initial amounts: Figure 3)", "", "| id | initial amount | meaning |",
               "|---|---|---|"]
     for s in model.getListOfSpecies():
@@ -99,9 +172,9 @@ def derived_files(root: Path) -> dict[Path, str]:
                           "(run 'pycart build' from a pycart checkout, or pass --root)")
     out: dict[Path, str] = {}
     for src in sources:
-        sbml = compile_antimony(src.read_text(encoding="utf-8"), src.name)
-        out[src.with_suffix(".xml")] = sbml
-        out[src.with_suffix(".md")] = equations_markdown(sbml)
+        for name, sbml in compile_antimony(src.read_text(encoding="utf-8"), src.name).items():
+            out[src.parent / f"{name}.xml"] = sbml
+            out[src.parent / f"{name}.md"] = equations_markdown(sbml)
     return out
 
 

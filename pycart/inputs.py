@@ -7,12 +7,12 @@ allowed; the command line prints that line and exits with status 2.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
 from .errors import PycartError
-from .names import PARAMETERS, SPECIES
+from .names import PARAMETERS, SECOND_PRODUCT_PARAMETERS, SPECIES
 
 
 def _number(kind: str, name: str, value: object) -> float:
@@ -28,13 +28,17 @@ def _number(kind: str, name: str, value: object) -> float:
     return number
 
 
-def check_parameters(values: Mapping[str, object] | None) -> dict[str, float]:
-    """Validate parameter values by id; return them as floats."""
+def check_parameters(values: Mapping[str, object] | None,
+                     allowed: Collection[str] | None = None) -> dict[str, float]:
+    """Validate parameter values by id (``allowed``: the ids a model has; default the paper's
+    model); return them as floats."""
+    allowed = [p for p in PARAMETERS if p in allowed] if allowed is not None else [
+        p for p in PARAMETERS if p not in SECOND_PRODUCT_PARAMETERS]
     out: dict[str, float] = {}
     for name, value in (values or {}).items():
-        spec = PARAMETERS.get(name)
+        spec = PARAMETERS.get(name) if name in allowed else None
         if spec is None:
-            raise PycartError(f"unknown parameter {name!r} (allowed: {', '.join(PARAMETERS)})")
+            raise PycartError(f"unknown parameter {name!r} (allowed: {', '.join(allowed)})")
         number = _number("parameter", name, value)
         bad = (number not in (0.0, 1.0)) if spec.switch else (
             number <= 0 if spec.positive else number < 0)
@@ -45,12 +49,13 @@ def check_parameters(values: Mapping[str, object] | None) -> dict[str, float]:
     return out
 
 
-def check_initial(values: Mapping[str, object] | None) -> dict[str, float]:
+def check_initial(values: Mapping[str, object] | None,
+                  species: Sequence[str] = SPECIES) -> dict[str, float]:
     """Validate initial amounts (cells) by species id; return them as floats."""
     out: dict[str, float] = {}
     for name, value in (values or {}).items():
-        if name not in SPECIES:
-            raise PycartError(f"unknown species {name!r} (allowed: {', '.join(SPECIES)})")
+        if name not in species:
+            raise PycartError(f"unknown species {name!r} (allowed: {', '.join(species)})")
         number = _number("initial amount of", name, value)
         if number < 0:
             raise PycartError(f"initial amount of {name}: {value!r} is negative "

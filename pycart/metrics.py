@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .names import RESPONSE_DAY, RESPONSE_THRESHOLD, TIME
+from .names import CAR_T, RESPONSE_DAY, RESPONSE_THRESHOLD, TIME
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class Summary:
     """Response and expansion of one run.
 
     ``L30`` is L at day 30 (None when the horizon ends earlier); ``responder`` is L30 < 1 cell.
-    The CAR T peak is of the total C = CA + CM, located on the dense grid and refined by a
+    The CAR T peak is of the total C = CA + CM (+ CA2 + CM2), located on the dense grid and refined by a
     parabola through the three grid points around the maximum.
     """
 
@@ -42,7 +42,8 @@ def summarize(dense: pd.DataFrame) -> Summary:
     at30 = np.flatnonzero(times == RESPONSE_DAY)
     L30 = float(dense["L"].to_numpy()[at30[0]]) if at30.size else None
     responder = None if L30 is None else bool(L30 < RESPONSE_THRESHOLD)
-    peak, day = _peak(times, (dense["CA"] + dense["CM"]).to_numpy())
+    car_t = dense[[c for c in CAR_T if c in dense.columns]].sum(axis=1).to_numpy()
+    peak, day = _peak(times, car_t)
     return Summary(L30, responder, peak, day)
 
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import roadrunner
 
-from .errors import SimulationError
+from .errors import PycartError, SimulationError
 from .inputs import check_horizon, check_initial, check_parameters, check_points, default_points
 from .metrics import Summary, summarize
-from .names import PARAMETERS, RESPONSE_DAY, SPECIES, TIME, TRAJECTORY_COLUMNS
+from .names import DEFAULT_MODEL, DOSE_RECORDS, MODELS, PARAMETERS, RESPONSE_DAY, TIME
 from .resources import sbml_text
 
 #: Largest negative amount (cells) accepted as round-off and reported as 0 (seen: ~1e-22).
@@ -54,30 +54,40 @@ class SolverSettings:
 
 @dataclass(frozen=True)
 class Run:
-    """One simulation: the trajectory on the requested grid, and its summary metrics."""
+    """One simulation: the trajectory on the requested grid, its summary metrics, the day
+    each dose event gave its dose (None: not given), and what was asked for."""
 
     trajectory: pd.DataFrame
     summary: Summary
+    doses: dict[str, float | None] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)
     initial: dict[str, float] = field(default_factory=dict)
 
 
 class Model:
-    """The paper's model, loaded once into libRoadRunner.
+    """One of the compiled models (default: the paper's), loaded once into libRoadRunner.
 
     Every call starts from the model's defaults with the given parameters and initial amounts
     applied on top, so calls never leak into each other.
     """
 
-    def __init__(self, sbml: str | None = None, solver: SolverSettings | None = None) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, solver: SolverSettings | None = None,
+                 sbml: str | None = None) -> None:
+        if model not in MODELS:
+            raise PycartError(f"unknown model {model!r} (allowed: {', '.join(MODELS)})")
+        self.name = model
         self.solver = solver or SolverSettings()
-        self._rr = roadrunner.RoadRunner(sbml if sbml is not None else sbml_text())
-        missing = [s for s in SPECIES if s not in self._rr.model.getFloatingSpeciesIds()]
+        self._rr = roadrunner.RoadRunner(sbml if sbml is not None else sbml_text(model))
+        self.species: tuple[str, ...] = MODELS[model]
+        missing = [s for s in self.species if s not in self._rr.model.getFloatingSpeciesIds()]
         if missing:
             raise SimulationError(f"the SBML model lacks species {missing}")
-        self._selections = [TIME, *SPECIES]
-        self._default_parameters = {p: float(self._rr.getValue(p)) for p in PARAMETERS}
-        self._default_initial = {s: float(self._rr.getValue(f"init({s})")) for s in SPECIES}
+        names = set(self._rr.model.getGlobalParameterIds())
+        self.parameters: tuple[str, ...] = tuple(p for p in PARAMETERS if p in names)
+        self.records: tuple[str, ...] = tuple(r for r in DOSE_RECORDS if r in names)
+        self._selections = [TIME, *self.species, *self.records]
+        self._default_parameters = {p: float(self._rr.getValue(p)) for p in self.parameters}
+        self._default_initial = {s: float(self._rr.getValue(f"init({s})")) for s in self.species}
         self._configure()
 
     def _configure(self) -> None:
@@ -101,9 +111,11 @@ class Model:
 
     def integrate(self, times: np.ndarray, parameters: Mapping[str, float] | None = None,
                   initial: Mapping[str, float] | None = None) -> np.ndarray:
-        """Amounts at ``times`` (increasing, from 0) as an array, one column per species.
+        """Amounts at ``times`` (increasing, from 0) as an array, one column per species,
+        then one per dose record (the day a dose was given, 0 until then).
 
-        Inputs must already be validated. One ``simulate`` call covers the whole run.
+        Inputs must already be validated. One ``simulate`` call covers the whole run, dose
+        events included.
         """
         rr = self._rr
         rr.resetAll()
@@ -119,54 +131,57 @@ class Model:
         except RuntimeError as exc:
             raise SimulationError(f"the solver failed: {' '.join(str(exc).split())}") from None
         values = np.array(result, dtype=float)[:, 1:]
-        return _checked(values, times)
+        _checked(values[:, : len(self.species)], times, self.species)
+        return values
 
     def run(self, parameters: Mapping[str, object] | None = None,
             initial: Mapping[str, object] | None = None, t_end: object = 180.0,
             points: object | None = None) -> Run:
         """Simulate to ``t_end`` days; return the trajectory on ``points`` equally spaced times
         and the summary metrics, computed on a dense grid in the same solver call."""
-        params, init, grid = _request(parameters, initial, t_end, points)
+        params, init, grid = self._request(parameters, initial, t_end, points)
         horizon, n = float(grid[-1]), len(grid)
         n_dense = min(_MAX_DENSE_POINTS, int(math.ceil(horizon / DENSE_STEP)) + 1)
         extra = [RESPONSE_DAY] if horizon >= RESPONSE_DAY else []
         times, inverse = np.unique(
             np.concatenate([grid, np.linspace(0.0, horizon, n_dense), extra]), return_inverse=True)
         values = self.integrate(times, params, init)
-        dense = _frame(times, values)
+        dense = self._frame(times, values)
         trajectory = dense.iloc[inverse[:n]].reset_index(drop=True)
-        return Run(trajectory, summarize(dense), params, init)
+        given = values[-1, len(self.species):]
+        doses = {r: (float(d) if d > 0 else None) for r, d in zip(self.records, given)}
+        return Run(trajectory, summarize(dense), doses, params, init)
 
     def simulate(self, parameters: Mapping[str, object] | None = None,
                  initial: Mapping[str, object] | None = None, t_end: object = 180.0,
                  points: object | None = None) -> pd.DataFrame:
-        """Simulate to ``t_end`` days; return columns ``time,B0,B1,B2,B3,L,CA,CM`` (cells)
-        on ``points`` equally spaced times (default: one a day)."""
-        params, init, grid = _request(parameters, initial, t_end, points)
-        return _frame(grid, self.integrate(grid, params, init))
+        """Simulate to ``t_end`` days; return columns ``time,B0,B1,B2,B3,L,CA,CM`` (cells;
+        the two-product model adds ``CA2,CM2``) on ``points`` equally spaced times (default:
+        one a day)."""
+        params, init, grid = self._request(parameters, initial, t_end, points)
+        return self._frame(grid, self.integrate(grid, params, init))
+
+    def _request(self, parameters: Mapping[str, object] | None,
+                 initial: Mapping[str, object] | None, t_end: object, points: object | None
+                 ) -> tuple[dict[str, float], dict[str, float], np.ndarray]:
+        """Validate a request; return parameters, initial amounts and the output grid."""
+        horizon = check_horizon(t_end)
+        n = default_points(horizon) if points is None else check_points(points)
+        return (check_parameters(parameters, self.parameters),
+                check_initial(initial, self.species), np.linspace(0.0, horizon, n))
+
+    def _frame(self, times: np.ndarray, values: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(np.column_stack([times, values[:, : len(self.species)]]),
+                            columns=[TIME, *self.species])
 
 
-def _request(parameters: Mapping[str, object] | None, initial: Mapping[str, object] | None,
-             t_end: object, points: object | None
-             ) -> tuple[dict[str, float], dict[str, float], np.ndarray]:
-    """Validate a request; return parameters, initial amounts and the output grid."""
-    horizon = check_horizon(t_end)
-    n = default_points(horizon) if points is None else check_points(points)
-    return (check_parameters(parameters), check_initial(initial),
-            np.linspace(0.0, horizon, n))
-
-
-def _frame(times: np.ndarray, values: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame(np.column_stack([times, values]), columns=list(TRAJECTORY_COLUMNS))
-
-
-def _checked(values: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Refuse a negative amount beyond round-off; set round-off negatives to zero."""
+def _checked(values: np.ndarray, times: np.ndarray, species: Sequence[str]) -> np.ndarray:
+    """Refuse a negative amount beyond round-off; set round-off negatives to zero (in place)."""
     low = values.min(initial=0.0)
     if low < -NEGATIVE_ROUNDOFF:
         row, col = np.unravel_index(int(np.argmin(values)), values.shape)
         raise SimulationError(
-            f"negative cell count {low:.3g} for {SPECIES[col]} at day {times[row]:.4g}: "
+            f"negative cell count {low:.3g} for {species[col]} at day {times[row]:.4g}: "
             "the solver's result cannot be trusted (tighten the tolerances)")
     np.maximum(values, 0.0, out=values)
     return values
@@ -174,7 +189,7 @@ def _checked(values: np.ndarray, times: np.ndarray) -> np.ndarray:
 
 def simulate(parameters: Mapping[str, object] | None = None,
              initial: Mapping[str, object] | None = None, t_end: object = 180.0,
-             points: object | None = None) -> pd.DataFrame:
-    """Load the model and simulate once; see :meth:`Model.simulate`. For many runs, build a
+             points: object | None = None, model: str = DEFAULT_MODEL) -> pd.DataFrame:
+    """Load a model and simulate once; see :meth:`Model.simulate`. For many runs, build a
     :class:`Model` once and call its methods."""
-    return Model().simulate(parameters, initial, t_end, points)
+    return Model(model).simulate(parameters, initial, t_end, points)

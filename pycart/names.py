@@ -11,6 +11,25 @@ from dataclasses import dataclass
 #: State variables, in the order of the paper's equations (2a)-(2g). Cell counts (amounts).
 SPECIES: tuple[str, ...] = ("B0", "B1", "B2", "B3", "L", "CA", "CM")
 
+#: State variables of the two-product model: the paper's, then the second product's.
+SPECIES2: tuple[str, ...] = (*SPECIES, "CA2", "CM2")
+
+#: The compiled models: the paper's, and the same marrow with a second CAR T product.
+MODELS: dict[str, tuple[str, ...]] = {"cart_bm": SPECIES, "cart_bm2": SPECIES2}
+DEFAULT_MODEL = "cart_bm"
+
+#: Records the dose events keep: the day each dose was given (0 until it is given).
+DOSE_RECORDS: dict[str, str] = {
+    "reinf_given_day": "scheduled CAR T reinfusion",
+    "relapse_given_day": "CAR T reinfusion on relapse",
+    "binf_given_day": "B-cell infusion on relapse",
+    "reinf2_given_day": "scheduled infusion of the second product",
+    "relapse2_given_day": "second product on relapse",
+}
+
+#: CAR T compartments, whose sum is "total CAR T".
+CAR_T: tuple[str, ...] = ("CA", "CM", "CA2", "CM2")
+
 #: B-cell maturation stages (eqs. 1a-1d).
 B_CELLS: tuple[str, ...] = ("B0", "B1", "B2", "B3")
 
@@ -41,7 +60,8 @@ class ParameterSpec:
         return f"a finite number {bound}, in {self.unit}"
 
 
-#: Parameters a user may set, with their units (Table 1; switches for the printed forms).
+#: Parameters a user may set, with their units: Table 1, the switches for the printed forms,
+#: the doses, and the second product's attributes. A model accepts those it has.
 PARAMETERS: dict[str, ParameterSpec] = {
     "rho0": ParameterSpec("1/day"),
     "rho1": ParameterSpec("1/day"),
@@ -63,7 +83,27 @@ PARAMETERS: dict[str, ParameterSpec] = {
     "h": ParameterSpec("cell", positive=True),
     "B0_in_F": ParameterSpec("dimensionless", switch=True),
     "CA_loss_gammaMA": ParameterSpec("dimensionless", switch=True),
+    # doses (0 = off)
+    "reinf_day": ParameterSpec("day"),
+    "reinf_dose": ParameterSpec("cell"),
+    "relapse_threshold": ParameterSpec("cell"),
+    "relapse_dose": ParameterSpec("cell"),
+    "relapse_fallback_day": ParameterSpec("day"),
+    "binf_threshold": ParameterSpec("cell"),
+    "binf_dose": ParameterSpec("cell"),
+    "binf_fallback_day": ParameterSpec("day"),
+    # the second product (cart_bm2 only)
+    "alpha2": ParameterSpec("1/(cell*day)"),
+    "rhoA2": ParameterSpec("1/day"),
+    "h2": ParameterSpec("cell", positive=True),
+    "reinf_day2": ParameterSpec("day"),
+    "reinf_dose2": ParameterSpec("cell"),
+    "relapse_dose2": ParameterSpec("cell"),
 }
+
+#: Parameters only the two-product model has.
+SECOND_PRODUCT_PARAMETERS: tuple[str, ...] = (
+    "alpha2", "rhoA2", "h2", "reinf_day2", "reinf_dose2", "relapse_dose2")
 
 #: The switch parameters that restore the paper's printed forms (default 0 = the reading).
 SWITCHES: tuple[str, ...] = tuple(p for p, s in PARAMETERS.items() if s.switch)

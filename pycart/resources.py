@@ -10,7 +10,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-#: Base name of the paper's single-product model (``models/cart_bm.ant`` and its products).
+#: Id of the paper's single-product model (``models/cart_bm.ant``, ``models/cart_bm.xml``).
 MODEL_NAME = "cart_bm"
 
 

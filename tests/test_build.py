@@ -6,6 +6,7 @@ import libsbml
 import pytest
 
 from pycart import PARAMETERS, SPECIES, SWITCHES
+from pycart.names import MODELS, SECOND_PRODUCT_PARAMETERS, SPECIES2
 from pycart.build import compile_antimony, derived_files, stale_files
 from pycart.errors import PycartError
 from pycart.resources import sbml_text
@@ -20,8 +21,9 @@ def test_installed_sbml_is_the_committed_one(root):
     assert sbml_text() == (root / "models" / "cart_bm.xml").read_text(encoding="utf-8")
 
 
-def test_committed_sbml_has_no_libsbml_error_or_warning(root):
-    issues = check_sbml((root / "models" / "cart_bm.xml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", list(MODELS))
+def test_committed_sbml_has_no_libsbml_error_or_warning(root, name):
+    issues = check_sbml((root / "models" / f"{name}.xml").read_text(encoding="utf-8"))
     assert issues == []
 
 
@@ -49,14 +51,54 @@ def test_model_units_are_declared_and_a_day_is_86400_seconds(sbml_model):
         libsbml.UNIT_KIND_SECOND, 86400.0, 0, 1)
 
 
-def test_every_parameter_has_units_and_a_description(sbml_model):
-    for pid, spec in PARAMETERS.items():
-        p = sbml_model.getParameter(pid)
+@pytest.mark.parametrize("name", list(MODELS))
+def test_every_parameter_has_units_and_a_description(name):
+    model = libsbml.readSBMLFromString(sbml_text(name)).getModel()
+    expected = [p for p in PARAMETERS
+                if name == "cart_bm2" or p not in SECOND_PRODUCT_PARAMETERS]
+    for pid in expected:
+        p = model.getParameter(pid)
         assert p is not None, pid
         assert p.getUnits(), pid
         assert len(p.getName()) > 5, pid
+    for p in model.getListOfParameters():
+        assert p.getUnits() and p.getName(), p.getId()
     for s in SWITCHES:
-        assert sbml_model.getParameter(s).getValue() == 0.0, f"{s} must default to the reading"
+        assert model.getParameter(s).getValue() == 0.0, f"{s} must default to the reading"
+
+
+def test_two_product_model_keeps_every_id_of_the_paper_model():
+    one = libsbml.readSBMLFromString(sbml_text("cart_bm")).getModel()
+    two = libsbml.readSBMLFromString(sbml_text("cart_bm2")).getModel()
+    assert [s.getId() for s in two.getListOfSpecies()] == list(SPECIES2)
+    for p in one.getListOfParameters():
+        q = two.getParameter(p.getId())
+        assert q is not None, p.getId()
+        assert (q.getUnits(), q.getName(), q.getConstant()) == (
+            p.getUnits(), p.getName(), p.getConstant()), p.getId()
+        if p.getConstant():
+            assert q.getValue() == p.getValue(), p.getId()
+    for s in one.getListOfSpecies():
+        t = two.getSpecies(s.getId())
+        assert (t.getInitialAmount(), t.getHasOnlySubstanceUnits()) == (
+            s.getInitialAmount(), True)
+    assert one.getNumReactions() + 10 == two.getNumReactions()  # the second product's
+    assert one.getNumEvents() + 4 == two.getNumEvents()
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_events_have_every_flag_set(name):
+    """STANDARDS: initialValue false, explicit persistence, a priority on every event and
+    useValuesFromTriggerTime false, so additive doses add once in every simulator."""
+    model = libsbml.readSBMLFromString(sbml_text(name)).getModel()
+    assert model.getNumEvents() >= 7
+    for event in model.getListOfEvents():
+        trigger = event.getTrigger()
+        assert trigger.isSetInitialValue() and not trigger.getInitialValue(), event.getId()
+        assert trigger.isSetPersistent() and trigger.getPersistent(), event.getId()
+        assert event.isSetPriority(), event.getId()
+        assert event.isSetUseValuesFromTriggerTime(), event.getId()
+        assert not event.getUseValuesFromTriggerTime(), event.getId()
 
 
 def test_table1_values(sbml_model):
@@ -67,6 +109,11 @@ def test_table1_values(sbml_model):
     assert v["gammaL"] == pytest.approx(0.001 * v["gamma3"], rel=1e-14)
     assert (v["alpha"], v["h"], v["rhoA"], v["tauA"], v["tauM"]) == (3e-10, 1e9, 0.9, 6.5, 300)
     assert (v["gammaAM"], v["gammaMA"], v["k"], v["Lmax"]) == (0.001, 0.33, 1e-10, 1e12)
+
+
+def test_building_blocks_are_not_compiled_on_their_own(root):
+    text = (root / "models" / "cart_bm.ant").read_text(encoding="utf-8")
+    assert sorted(compile_antimony(text)) == sorted(MODELS)
 
 
 def test_antimony_errors_are_reported_in_one_line():
@@ -86,4 +133,5 @@ def test_a_stale_sbml_is_detected(tmp_path, root):
     (tmp_path / "models" / "cart_bm.ant").write_text(text.replace("tauM = 300", "tauM = 301"))
     for path, derived in derived_files(root).items():
         (tmp_path / "models" / path.name).write_text(derived, encoding="utf-8")
-    assert {p.name for p in stale_files(tmp_path)} == {"cart_bm.xml", "cart_bm.md"}
+    assert {p.name for p in stale_files(tmp_path)} == {
+        "cart_bm.xml", "cart_bm.md", "cart_bm2.xml", "cart_bm2.md"}

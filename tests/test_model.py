@@ -8,6 +8,7 @@ import pytest
 
 import pycart
 from pycart.model import NEGATIVE_ROUNDOFF, _checked
+from pycart.names import SECOND_PRODUCT_PARAMETERS
 
 FIG3 = {"B0": 1e6, "B1": 3e7, "B2": 2e8, "B3": 9e7, "L": 2e11, "CA": 5e7, "CM": 0.0}
 
@@ -16,7 +17,9 @@ def test_defaults_are_figure_3(model):
     assert model.default_initial == FIG3
     p = model.default_parameters
     assert (p["alpha"], p["h"]) == (3e-10, 1e9)
-    assert set(p) == set(pycart.PARAMETERS)
+    assert set(p) == set(pycart.PARAMETERS) - set(SECOND_PRODUCT_PARAMETERS)
+    assert all(p[d] == 0 for d in ("reinf_dose", "relapse_threshold", "relapse_dose",
+                                   "binf_threshold", "binf_dose")), "doses are off by default"
 
 
 def test_result_is_a_table_of_amounts(model):
@@ -115,9 +118,10 @@ def test_bad_requests_are_refused(model, kwargs, match):
 
 def test_round_off_negatives_become_zero_and_real_ones_fail():
     values = np.array([[1.0, -1e-20], [2.0, 3.0]])
-    np.testing.assert_array_equal(_checked(values, np.array([0.0, 1.0])), [[1, 0], [2, 3]])
+    t = np.array([0.0, 1.0])
+    np.testing.assert_array_equal(_checked(values, t, ("B0", "B1")), [[1, 0], [2, 3]])
     with pytest.raises(pycart.SimulationError, match="negative cell count.*B1 at day 1"):
-        _checked(np.array([[1.0, 1.0], [2.0, -10 * NEGATIVE_ROUNDOFF]]), np.array([0.0, 1.0]))
+        _checked(np.array([[1.0, 1.0], [2.0, -10 * NEGATIVE_ROUNDOFF]]), t, ("B0", "B1"))
 
 
 def test_solver_failure_is_a_simulation_error():
