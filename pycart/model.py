@@ -42,6 +42,20 @@ class SolverSettings:
     absolute_tolerance: float = 1e-14
     maximum_num_steps: int = 200_000
     stiff: bool = True
+    #: First step (days) after a start or an event. CVODE's own guess after a dose into an
+    #: empty compartment is ~1e-16 day, which it reports as "t + h = t"; the error test
+    #: shrinks this one where it must.
+    initial_time_step: float = 1e-8
+
+    def apply(self, rr: roadrunner.RoadRunner) -> None:
+        """Set these settings on a RoadRunner's CVODE integrator."""
+        integrator = rr.integrator
+        integrator.relative_tolerance = self.relative_tolerance
+        n_states = len(integrator.getAbsoluteToleranceVector())
+        integrator.absolute_tolerance = [self.absolute_tolerance] * n_states
+        integrator.maximum_num_steps = self.maximum_num_steps
+        integrator.stiff = self.stiff
+        integrator.initial_time_step = self.initial_time_step
 
     def kisao(self) -> dict[str, str]:
         """The settings as KiSAO algorithm parameters (for SED-ML)."""
@@ -91,13 +105,8 @@ class Model:
         self._configure()
 
     def _configure(self) -> None:
-        integrator = self._rr.integrator
-        integrator.relative_tolerance = self.solver.relative_tolerance
-        n_states = len(integrator.getAbsoluteToleranceVector())
-        integrator.absolute_tolerance = [self.solver.absolute_tolerance] * n_states
-        integrator.maximum_num_steps = self.solver.maximum_num_steps
-        integrator.stiff = self.solver.stiff
-        integrator.variable_step_size = False
+        self.solver.apply(self._rr)
+        self._rr.integrator.variable_step_size = False
 
     @property
     def default_parameters(self) -> dict[str, float]:

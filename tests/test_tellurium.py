@@ -19,10 +19,7 @@ def test_tellurium_runs_the_sbml_like_pycart(model):
         import tellurium as te
 
     rr = te.loadSBMLModel(sbml_text())
-    solver = pycart.SolverSettings()
-    rr.integrator.relative_tolerance = solver.relative_tolerance
-    rr.integrator.absolute_tolerance = [solver.absolute_tolerance] * 7
-    rr.integrator.stiff = solver.stiff
+    pycart.SolverSettings().apply(rr)
     result = rr.simulate(times=np.linspace(0, 60, 7), selections=["time", *pycart.SPECIES])
     ours = model.simulate(t_end=60, points=7)
     np.testing.assert_allclose(np.asarray(result), ours.to_numpy(), rtol=1e-9)
