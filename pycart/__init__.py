@@ -10,11 +10,17 @@ from .errors import PycartError, SimulationError
 from .homeostasis import homeostasis
 from .metrics import Summary, summarize
 from .model import Model, Run, SolverSettings, simulate
-from .names import PARAMETERS, SPECIES, SWITCHES
+from .names import MODELS, PARAMETERS, SPECIES, SWITCHES
+from .paper import SCENARIOS, paper_scenario
+from .scenario import (Axis, Grid, Panel, RunSpec, Scenario, ScenarioResult, run_scenario,
+                       write_result)
+from .userfile import load_scenario
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Model", "Run", "SolverSettings", "Summary", "PycartError", "SimulationError",
-    "PARAMETERS", "SPECIES", "SWITCHES", "homeostasis", "simulate", "summarize",
+    "MODELS", "PARAMETERS", "SPECIES", "SWITCHES", "homeostasis", "simulate", "summarize",
+    "Scenario", "RunSpec", "Grid", "Axis", "Panel", "ScenarioResult", "SCENARIOS",
+    "paper_scenario", "load_scenario", "run_scenario", "write_result",
 ]

@@ -89,3 +89,14 @@ def check_points(points: object) -> int:
 def default_points(t_end: float) -> int:
     """One output point per day, both ends included, and at least two."""
     return max(2, math.ceil(t_end) + 1)
+
+
+def check_resolution(value: object) -> int:
+    """Validate a grid resolution: a whole number >= 1 of values per axis."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise PycartError(f"resolution {value!r} is not allowed (allowed: a whole number >= 1)")
+    return number

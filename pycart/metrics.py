@@ -1,31 +1,59 @@
-"""Summary metrics of one trajectory: response at day 30 and the CAR T peak."""
+"""Metrics of one trajectory: response, CAR T expansion, relapse, B-cell subsets, steady state.
+
+All are computed on the dense grid of a run (0.01 day, day 30 included), never on the
+user's output grid, so they do not depend on how many points were asked for.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 
-from .names import CAR_T, RESPONSE_DAY, RESPONSE_THRESHOLD, TIME
+from .names import B_CELLS, CAR_T, RESPONSE_DAY, RESPONSE_THRESHOLD, TIME
+
+#: L at which a regrowth counts as relapse: the paper reinfuses when L reaches 1e8 cells.
+RELAPSE_LEVEL = 1e8
+
+#: A run is at steady state from the day every species stays within this distance of its
+#: final value, in log10(1 + cells) (0.01 is about 2%).
+STEADY_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)
 class Summary:
-    """Response and expansion of one run.
+    """Metrics of one run.
 
-    ``L30`` is L at day 30 (None when the horizon ends earlier); ``responder`` is L30 < 1 cell.
-    The CAR T peak is of the total C = CA + CM (+ CA2 + CM2), located on the dense grid and refined by a
-    parabola through the three grid points around the maximum.
+    - ``L30``, ``responder``: L at day 30 and L30 < 1 cell (None when the run ends earlier).
+    - ``L_end``: L at the end of the run.
+    - ``car_t_peak``, ``car_t_peak_day``: peak of the total CAR T count C = CA + CM
+      (+ CA2 + CM2), refined by a parabola through the three grid points around it.
+    - ``fold_expansion``: log10(C_peak / C_0) (None without CAR T at day 0).
+    - ``relapse_day``: first day L regrows past RELAPSE_LEVEL after having fallen below it.
+    - ``B0_share``..``B3_share``: each B-cell stage's share of all B cells at the end.
+    - ``steady_state_day``: from when every species stays within STEADY_TOLERANCE of its
+      final value (None when that is only in the last tenth of the horizon).
+    - ``second_product_share``: (CA2 + CM2) / C at the end (None for one product).
     """
 
     L30: float | None
     responder: bool | None
     car_t_peak: float
     car_t_peak_day: float
+    L_end: float | None = None
+    fold_expansion: float | None = None
+    relapse_day: float | None = None
+    B0_share: float | None = None
+    B1_share: float | None = None
+    B2_share: float | None = None
+    B3_share: float | None = None
+    steady_state_day: float | None = None
+    second_product_share: float | None = None
 
     def lines(self) -> list[str]:
-        """The summary as short printable lines."""
+        """The headline metrics as short printable lines."""
         if self.L30 is None:
             response = "L at day 30: n/a (the horizon ends before day 30)"
         else:
@@ -35,6 +63,10 @@ class Summary:
                 f"{self.car_t_peak_day:.2f}")
         return [response, peak]
 
+    def as_dict(self) -> dict[str, float | bool | None]:
+        """The metrics by name."""
+        return asdict(self)
+
 
 def summarize(dense: pd.DataFrame) -> Summary:
     """Compute the :class:`Summary` from a trajectory sampled densely (and at day 30)."""
@@ -43,8 +75,49 @@ def summarize(dense: pd.DataFrame) -> Summary:
     L30 = float(dense["L"].to_numpy()[at30[0]]) if at30.size else None
     responder = None if L30 is None else bool(L30 < RESPONSE_THRESHOLD)
     car_t = dense[[c for c in CAR_T if c in dense.columns]].sum(axis=1).to_numpy()
+    peak, day, fold = expansion(times, car_t)
+    b_end = dense[list(B_CELLS)].to_numpy()[-1]
+    shares = b_end / b_end.sum() if b_end.sum() > 0 else [None] * len(B_CELLS)
+    second = None
+    if "CA2" in dense.columns and car_t[-1] > 0:
+        second = float((dense["CA2"].iloc[-1] + dense["CM2"].iloc[-1]) / car_t[-1])
+    return Summary(
+        L30, responder, peak, day, float(dense["L"].iloc[-1]), fold,
+        relapse_day(times, dense["L"].to_numpy()),
+        *(None if s is None else float(s) for s in shares),
+        steady_state_day(dense), second)
+
+
+def expansion(times: np.ndarray, car_t: np.ndarray) -> tuple[float, float, float | None]:
+    """Peak of the CAR T count, its day, and the fold expansion log10(C_peak / C_0)."""
     peak, day = _peak(times, car_t)
-    return Summary(L30, responder, peak, day)
+    return peak, day, (math.log10(peak / car_t[0]) if car_t[0] > 0 else None)
+
+
+def relapse_day(times: np.ndarray, L: np.ndarray, level: float = RELAPSE_LEVEL) -> float | None:
+    """First day L regrows past ``level`` after having fallen below it (log-interpolated)."""
+    below = np.flatnonzero(L < level)
+    if not below.size:
+        return None
+    after = np.flatnonzero(L[below[0]:] > level)
+    if not after.size:
+        return None
+    i = below[0] + after[0]
+    lo, hi = math.log(max(L[i - 1], 1e-300)), math.log(L[i])
+    frac = (math.log(level) - lo) / (hi - lo) if hi > lo else 1.0
+    return float(times[i - 1] + frac * (times[i] - times[i - 1]))
+
+
+def steady_state_day(dense: pd.DataFrame, tolerance: float = STEADY_TOLERANCE) -> float | None:
+    """First day from which every species stays within ``tolerance`` of its final value in
+    log10(1 + cells); None when that happens only in the last tenth of the run."""
+    times = dense[TIME].to_numpy()
+    values = np.log10(1.0 + dense.drop(columns=[TIME]).to_numpy())
+    off = np.abs(values - values[-1]).max(axis=1) > tolerance
+    if not off.any():
+        return float(times[0])
+    day = float(times[np.flatnonzero(off)[-1] + 1])
+    return None if day > times[0] + 0.9 * (times[-1] - times[0]) else day
 
 
 def _peak(t: np.ndarray, y: np.ndarray) -> tuple[float, float]:

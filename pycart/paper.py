@@ -1,0 +1,304 @@
+"""The paper's experiments (Figures 2-8, S1-S4) as named scenarios.
+
+Every number the paper leaves open is chosen here, once, with the reason beside it; the
+scenarios below only refer to these names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .errors import PycartError
+from .names import B_CELLS
+from .scenario import Axis, Grid, Panel, RunSpec, Scenario
+
+# ---- the paper's own numbers ------------------------------------------------------------
+#: Figure 3's initial state (also Figures 4-8): Fig. 3 caption.
+FIG3_INITIAL = {"B0": 1e6, "B1": 3e7, "B2": 2e8, "B3": 9e7, "L": 2e11, "CA": 5e7, "CM": 0.0}
+#: Product attributes of Figures 2-5 (captions).
+FIG2 = {"alpha": 3e-10, "h": 5e8}
+FIG3 = {"alpha": 3e-10, "h": 1e9}
+FIG5 = {"alpha": 3e-10, "h": 5e8}
+#: Table 1's ranges, used for the Figure 6 heatmaps (200 values each; log for alpha and h).
+ALPHA_RANGE = (3e-11, 3e-9)
+H_RANGE = (1e8, 1e11)
+RHOA_RANGE = (0.4, 1.0)
+#: Figure 7's design: 10 rho_C linear, 20 alpha log, 20 h log. The text gives h in
+#: 5e8-5e10 and the caption 5e9-5e11; both are run.
+FIG7_ALPHA = (5e-11, 5e-9)
+FIG7_H_TEXT = (5e8, 5e10)
+FIG7_H_CAPTION = (5e9, 5e11)
+#: The reinfusion protocol of Figures 8 and S3: a dose when L regrows to 1e8 cells, or at
+#: day 30 when L never fell below it; 5e8 cells (8A, 8C) or 5e9 cells (8B).
+RELAPSE_THRESHOLD = 1e8
+STANDARD_DOSE = 5e8
+HIGH_DOSE = 5e9
+
+# ---- choices where the paper gives no number --------------------------------------------
+#: The parameter held fixed in each Figure 6 heatmap (the caption says "Table 1"): Table 1's
+#: rho_C = 0.9 for (alpha, h); Figure 3's h = 1e9 for (alpha, rho_C); Figure 3's
+#: alpha = 3e-10 for (h, rho_C).
+FIG6_FIXED = {"alpha-h": {"rhoA": 0.9}, "alpha-rhoA": {"h": 1e9}, "h-rhoA": {"alpha": 3e-10}}
+
+#: Figure 6B's responding (R) and non-responding (NR) examples, one pair per heatmap, and the
+#: patients of Figure 8. The paper marks them on its heatmaps without numbers. The NR
+#: patients were picked on the heatmaps to fit what the paper says of them: each lies where
+#: Figure 8C's improved product points (NR1 differs from its improved product in h and
+#: rho_C, NR2 in h and alpha, NR3 in alpha and rho_C), their CAR T expand by one to three
+#: orders of magnitude, and they relapse in the first to third month. The R patients are
+#: responders on the same heatmaps (R1 is Figure 3).
+PATIENTS = {
+    "R1": {"alpha": 3e-10, "h": 1e9, "rhoA": 0.9},     # (h, rho_C) heatmap
+    "NR1": {"alpha": 3e-10, "h": 1e10, "rhoA": 0.55},  # (h, rho_C) heatmap
+    "R2": {"alpha": 1e-10, "h": 5e8, "rhoA": 0.9},     # (alpha, h) heatmap
+    "NR2": {"alpha": 3e-9, "h": 3e10, "rhoA": 0.9},    # (alpha, h) heatmap
+    "R3": {"alpha": 1e-9, "h": 1e9, "rhoA": 0.9},      # (alpha, rho_C) heatmap
+    "NR3": {"alpha": 1e-10, "h": 1e9, "rhoA": 0.5},    # (alpha, rho_C) heatmap
+}
+#: Figure 8C's improved products (caption), as the second product's attributes; what the
+#: caption does not change is the patient's own product.
+IMPROVED = {
+    "NR1": {"h2": 5e8, "rhoA2": 0.9, "alpha2": 3e-10},
+    "NR2": {"h2": 5e8, "alpha2": 6e-10, "rhoA2": 0.9},
+    "NR3": {"alpha2": 5e-8, "rhoA2": 0.7, "h2": 1e9},
+}
+#: Figure 4's three initial states per panel, in decreasing order: tumour burden across the
+#: paper's 1e10-1e12; B-cell burden 10x, 1x and 0.1x Figure 3's; CAR T dose across the
+#: paper's 1e7-1e8 (the text compares doses an order of magnitude apart).
+FIG4_L = (1e12, 2e11, 1e10)
+FIG4_B_SCALE = (10.0, 1.0, 0.1)
+FIG4_DOSE = (1e8, 5e7, 1e7)
+#: Figure 5's three values per attribute, in decreasing order, spanning Table 1's ranges
+#: around Figure 5's alpha = 3e-10 and h = 5e8.
+FIG5_ALPHA = (3e-9, 3e-10, 3e-11)
+FIG5_H = (5e10, 5e9, 5e8)
+FIG5_RHOA = (1.0, 0.7, 0.4)
+#: Figure S1: "low CD19 burden" is the low end of the paper's tumour burden, L0 = 1e10, and
+#: B cells at a tenth of Figure 3's; the "high activation threshold" is Table 1's upper end,
+#: h = 1e11, against Figure 3's h = 1e9.
+S1_LOW_BURDEN = {"L": 1e10, **{b: FIG3_INITIAL[b] * 0.1 for b in B_CELLS}}
+S1_H = (1e11, 1e9)
+#: Figure S3's outcome: the heatmaps show L at day 180 (six months, the paper's horizon for
+#: the long runs), since the reinfusions come after day 30.
+S3_DAY = 180.0
+#: Figure S4: B cells infused when L regrows to 1e8 cells (the reinfusion rule), 5e8 cells
+#: (the standard CAR T reinfusion dose, so both interventions compare at equal cell
+#: numbers), into the immature compartment B3 (CD19+ cells that no longer proliferate, as
+#: infused mature B cells would be).
+B_INFUSION_DOSE = 5e8
+
+NR_PATIENTS = ("NR1", "NR2", "NR3")
+LONG = 180.0  # six months
+
+DYNAMICS = ("CA", "CM", "L", "B0", "B+")  # the series of Figures 6B and 8
+
+
+def fig2() -> Scenario:
+    return Scenario(
+        "fig2", "Dynamics without B-cell production (blood-like)",
+        "Only L and CAR T cells (eqs. 2e-2g): no B cells, alpha = 3e-10, h = 5e8; the first "
+        "month (A) and nine months (B).",
+        t_end=270.0,
+        runs=(RunSpec("no-B-cells", FIG2, {b: 0.0 for b in B_CELLS}),),
+        panels=(Panel("A: first month", runs=("no-B-cells",), series=("L", "C", "CM"), t_max=30),
+                Panel("B: nine months", runs=("no-B-cells",), series=("L", "C", "CM"))),
+        layout=(1, 2))
+
+
+def fig3() -> Scenario:
+    return Scenario(
+        "fig3", "Successful control of the disease in bone marrow",
+        "The full model over six months with alpha = 3e-10, h = 1e9 (A), and the B-cell subset "
+        "proportions at homeostasis and after therapy, at day 180 (B).",
+        runs=(RunSpec("fig3", FIG3),),
+        panels=(Panel("A: dynamics", runs=("fig3",),
+                      series=("B0", "B1", "B2", "B3", "L", "CA", "CM")),
+                Panel("B: B-cell subsets", kind="proportions", runs=("fig3",))),
+        layout=(1, 2))
+
+
+def fig4() -> Scenario:
+    b = sum(FIG3_INITIAL[x] for x in B_CELLS)
+    runs = [RunSpec(f"L0={v:.0e}", FIG3, {"L": v}) for v in FIG4_L]
+    runs += [RunSpec(f"B={s * b:.1e}", FIG3, {x: FIG3_INITIAL[x] * s for x in B_CELLS})
+             for s in FIG4_B_SCALE]
+    runs += [RunSpec(f"CA0={v:.0e}", FIG3, {"CA": v}) for v in FIG4_DOSE]
+    labels = [r.label for r in runs]
+    return Scenario(
+        "fig4", "Initial tumour load, B-cell level and CAR T dose",
+        "L and total CAR T for three initial tumour burdens (A), B-cell burdens (B) and CAR T "
+        "doses (C), in decreasing order solid, dashed, dotted; alpha = 3e-10, h = 1e9.",
+        t_end=60.0, runs=tuple(runs),
+        panels=(Panel("A: tumour burden", runs=tuple(labels[0:3])),
+                Panel("B: B-cell burden", runs=tuple(labels[3:6])),
+                Panel("C: CAR T dose", runs=tuple(labels[6:9]))),
+        layout=(1, 3),
+        choices=("Initial values per panel: pycart.paper.FIG4_L, FIG4_B_SCALE, FIG4_DOSE.",))
+
+
+def fig5() -> Scenario:
+    runs = [RunSpec(f"alpha={v:.0e}", FIG5 | {"alpha": v}) for v in FIG5_ALPHA]
+    runs += [RunSpec(f"h={v:.0e}", FIG5 | {"h": v}) for v in FIG5_H]
+    runs += [RunSpec(f"rhoA={v:g}", FIG5 | {"rhoA": v}) for v in FIG5_RHOA]
+    labels = [r.label for r in runs]
+    return Scenario(
+        "fig5", "CAR T product attributes",
+        "L and total CAR T over 30 days for three killing capacities (A), activation "
+        "thresholds (B) and proliferation rates (C), in decreasing order solid, dashed, "
+        "dotted; otherwise alpha = 3e-10, h = 5e8.",
+        t_end=30.0, runs=tuple(runs),
+        panels=(Panel("A: killing capacity alpha", runs=tuple(labels[0:3])),
+                Panel("B: activation threshold h", runs=tuple(labels[3:6])),
+                Panel("C: proliferation rate rho_A", runs=tuple(labels[6:9]))),
+        layout=(1, 3),
+        choices=("Values per panel: pycart.paper.FIG5_ALPHA, FIG5_H, FIG5_RHOA.",))
+
+
+def _fig6_grids(base: dict[str, float], t_end: float, days: tuple[float, ...],
+                suffix: str = "") -> tuple[Grid, ...]:
+    alpha = Axis("alpha", *ALPHA_RANGE, 200)
+    h = Axis("h", *H_RANGE, 200)
+    rho = Axis("rhoA", *RHOA_RANGE, 200, "linear")
+    pairs = {"alpha-h": (alpha, h), "alpha-rhoA": (alpha, rho), "h-rhoA": (h, rho)}
+    return tuple(Grid(name + suffix, axes, base | FIG6_FIXED[name], t_end, days)
+                 for name, axes in pairs.items())
+
+
+def _patients(extra: dict[str, float] | None = None, names=tuple(PATIENTS)) -> tuple[RunSpec, ...]:
+    return tuple(RunSpec(n, PATIENTS[n] | (extra or {})) for n in names)
+
+
+def fig6() -> Scenario:
+    grids = _fig6_grids({}, 30.0, (30.0,))
+    marks = {"alpha-h": ("R2", "NR2"), "alpha-rhoA": ("R3", "NR3"), "h-rhoA": ("R1", "NR1")}
+    panels = tuple(Panel(f"A: log10 L30 over {g.name}", kind="heatmap", grid=g.name,
+                         value="L30", marks=marks[g.name]) for g in grids)
+    panels += tuple(Panel(f"B: {n}", runs=(n,), series=DYNAMICS) for n in PATIENTS)
+    return Scenario(
+        "fig6", "Responding and non-responding patients over the product attributes",
+        "L at day 30 over (alpha, h), (alpha, rho_A) and (h, rho_A), 200 x 200 each, the "
+        "third attribute fixed (A); three responding and three non-responding patients over "
+        "six months (B).",
+        runs=_patients(), grids=grids, panels=panels, layout=(3, 3),
+        choices=("Fixed attribute per heatmap: pycart.paper.FIG6_FIXED.",
+                 "The R and NR patients: pycart.paper.PATIENTS."))
+
+
+def fig7() -> Scenario:
+    axes = (Axis("rhoA", *RHOA_RANGE, 10, "linear"), Axis("alpha", *FIG7_ALPHA, 20))
+    grids = (Grid("text", (*axes, Axis("h", *FIG7_H_TEXT, 20)), t_end=60.0, metrics=True),
+             Grid("caption", (*axes, Axis("h", *FIG7_H_CAPTION, 20)), t_end=60.0,
+                  metrics=True))
+    return Scenario(
+        "fig7", "Expansion of responders and non-responders: 4000 virtual patients",
+        "10 rho_A x 20 alpha x 20 h; time to peak and fold expansion log10(C_peak/C_0) of "
+        "responders against non-responders (Wilcoxon rank-sum), for h over the text's "
+        "5e8-5e10 and the caption's 5e9-5e11.",
+        t_end=60.0, runs=(RunSpec("typical", FIG3),), grids=grids,
+        panels=(Panel("A: a typical expansion", kind="expansion", runs=("typical",), t_max=60),
+                Panel("B: time to peak (h 5e8-5e10)", kind="boxplot", grid="text",
+                      series=("car_t_peak_day",)),
+                Panel("B: fold expansion (h 5e8-5e10)", kind="boxplot", grid="text",
+                      series=("fold_expansion",)),
+                Panel("responders (h 5e9-5e11)", kind="boxplot", grid="caption",
+                      series=("fold_expansion",))),
+        layout=(1, 4),
+        choices=("Peak and fold expansion are taken over the first 60 days.",))
+
+
+def _strategies() -> tuple[RunSpec, ...]:
+    runs = []
+    rule = {"relapse_threshold": RELAPSE_THRESHOLD}
+    for n in NR_PATIENTS:
+        runs.append(RunSpec(f"{n}-A", PATIENTS[n] | rule | {"relapse_dose": STANDARD_DOSE}))
+        runs.append(RunSpec(f"{n}-B", PATIENTS[n] | rule | {"relapse_dose": HIGH_DOSE}))
+        runs.append(RunSpec(f"{n}-C", PATIENTS[n] | IMPROVED[n] | rule
+                            | {"relapse_dose2": STANDARD_DOSE}, model="cart_bm2"))
+    return tuple(runs)
+
+
+def fig8() -> Scenario:
+    runs = _strategies()
+    panels = tuple(Panel(f"{s}: {n}", runs=(f"{n}-{s}",), series=DYNAMICS)
+                   for s in "ABC" for n in NR_PATIENTS)
+    return Scenario(
+        "fig8", "A second infusion for the non-responding patients",
+        "For NR1-NR3, a second dose when L regrows to 1e8 cells (day 30 if it never fell "
+        "below): 5e8 cells of the original product (A), 5e9 cells (B), 5e8 cells of an "
+        "improved product (C, the two-product model).",
+        runs=runs, panels=panels, layout=(3, 3),
+        choices=("The NR patients: pycart.paper.PATIENTS; improved products: IMPROVED.",))
+
+
+def figS1() -> Scenario:
+    runs = [RunSpec(f"{burden}-h={h:.0e}", FIG3 | {"h": h}, init)
+            for burden, init in (("Fig3-burden", {}), ("low-burden", S1_LOW_BURDEN))
+            for h in S1_H]
+    return Scenario(
+        "figS1", "Low CD19 burden with a high activation threshold",
+        "L and total CAR T for Figure 3's burden and a low CD19 burden, each with a high and "
+        "Figure 3's activation threshold.",
+        runs=tuple(runs),
+        panels=(Panel("Figure 3's CD19 burden", runs=tuple(r.label for r in runs[:2])),
+                Panel("low CD19 burden", runs=tuple(r.label for r in runs[2:]))),
+        layout=(1, 2),
+        choices=("Low burden and high h: pycart.paper.S1_LOW_BURDEN, S1_H.",))
+
+
+def figS2() -> Scenario:
+    runs = tuple(r for r in _strategies() if r.label.endswith("-C"))
+    return Scenario(
+        "figS2", "Share of the improved product after the second infusion",
+        "The improved product's share of all CAR T cells after it is infused on relapse "
+        "(Figure 8C).",
+        runs=runs,
+        panels=(Panel("share of the new product", kind="share", runs=tuple(r.label for r in runs)),
+                *(Panel(r.label, runs=(r.label,), series=("C1", "C2", "L")) for r in runs)),
+        layout=(1, 4))
+
+
+def figS3() -> Scenario:
+    protocol = {"relapse_threshold": RELAPSE_THRESHOLD, "relapse_dose": STANDARD_DOSE}
+    grids = _fig6_grids(protocol, S3_DAY, (30.0, S3_DAY), suffix="-reinfusion")
+    return Scenario(
+        "figS3", "Figure 6's heatmaps under the reinfusion protocol",
+        "L at day 180 over Figure 6's three attribute pairs when 5e8 CAR T cells of the same "
+        "product are reinfused as L regrows to 1e8 (day 30 without response).",
+        grids=grids,
+        panels=tuple(Panel(f"log10 L180 over {g.name}", kind="heatmap", grid=g.name,
+                           value=f"L@{S3_DAY:g}") for g in grids),
+        layout=(1, 3),
+        choices=("Outcome day: pycart.paper.S3_DAY.",))
+
+
+def figS4() -> Scenario:
+    runs = []
+    for n in NR_PATIENTS:
+        runs.append(RunSpec(f"{n}-none", PATIENTS[n]))
+        runs.append(RunSpec(f"{n}-B-infusion", PATIENTS[n] | {
+            "binf_threshold": RELAPSE_THRESHOLD, "binf_dose": B_INFUSION_DOSE}))
+    return Scenario(
+        "figS4", "B-cell infusion upon relapse",
+        "NR1-NR3 without and with an infusion of B cells when L regrows to 1e8 cells.",
+        runs=tuple(runs),
+        panels=tuple(Panel(n, runs=(f"{n}-B-infusion",), series=DYNAMICS)
+                     for n in NR_PATIENTS)
+        + tuple(Panel(f"{n}: L and CAR T, without (solid) / with (dashed)",
+                      runs=(f"{n}-none", f"{n}-B-infusion")) for n in NR_PATIENTS),
+        layout=(2, 3),
+        choices=("Dose, compartment and trigger: pycart.paper.B_INFUSION_DOSE.",))
+
+
+#: The paper's scenarios by name, in the paper's order.
+SCENARIOS: dict[str, Callable[[], Scenario]] = {
+    "fig2": fig2, "fig3": fig3, "fig4": fig4, "fig5": fig5, "fig6": fig6, "fig7": fig7,
+    "fig8": fig8, "figS1": figS1, "figS2": figS2, "figS3": figS3, "figS4": figS4,
+}
+
+
+def paper_scenario(name: str) -> Scenario:
+    """The paper's scenario ``name``; :class:`PycartError` lists the names otherwise."""
+    if name not in SCENARIOS:
+        raise PycartError(f"unknown scenario {name!r} (allowed: {', '.join(SCENARIOS)}, "
+                          "or a .toml file)")
+    return SCENARIOS[name]()

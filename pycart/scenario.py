@@ -1,0 +1,328 @@
+"""Scenarios: named sets of runs (and parameter grids) with the figure that shows them.
+
+A :class:`Scenario` is data: the runs to simulate, the grids to sweep, the panels to draw.
+:func:`run_scenario` simulates it into a :class:`ScenarioResult` (trajectories, one metrics
+row per run, one row per grid point); :func:`write_result` writes CSV tables and the figure.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import PycartError
+from .inputs import check_horizon, check_initial, check_parameters
+from .model import Model, Run, SolverSettings
+from .metrics import expansion
+from .names import CAR_T, DEFAULT_MODEL, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD
+
+#: Output spacing (days) of the trajectories a scenario writes.
+OUTPUT_STEP = 0.1
+#: Sampling (days) of a grid point's run when its CAR T peak is wanted.
+GRID_STEP = 0.1
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One simulation: a label, the model, and parameters and initial amounts over defaults."""
+
+    label: str
+    parameters: Mapping[str, float] = field(default_factory=dict)
+    initial: Mapping[str, float] = field(default_factory=dict)
+    model: str = DEFAULT_MODEL
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One dimension of a grid: ``n`` values of a parameter from ``lo`` to ``hi``."""
+
+    parameter: str
+    lo: float
+    hi: float
+    n: int
+    scale: str = "log"  # or "linear"
+
+    def values(self) -> np.ndarray:
+        """The grid values, both ends included."""
+        if self.scale == "log":
+            return np.logspace(math.log10(self.lo), math.log10(self.hi), self.n)
+        return np.linspace(self.lo, self.hi, self.n)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A sweep: every combination of the axes' values, over ``base`` parameters, reporting
+    the metrics of each point (and the species in ``days`` at those days)."""
+
+    name: str
+    axes: tuple[Axis, ...]
+    base: Mapping[str, float] = field(default_factory=dict)
+    t_end: float = RESPONSE_DAY
+    days: tuple[float, ...] = (RESPONSE_DAY,)
+    metrics: bool = False  # the CAR T peak, its day and fold expansion (a denser run)
+    model: str = DEFAULT_MODEL
+
+    def __post_init__(self) -> None:
+        if any(d != int(d) or not 0 < d <= self.t_end for d in self.days):
+            raise PycartError(f"grid {self.name}: days must be whole days in (0, t_end]")
+
+    def points(self, resolution: int | None = None) -> pd.DataFrame:
+        """All parameter combinations, one row each (``resolution`` caps every axis)."""
+        axes = [replace(a, n=min(a.n, resolution)) if resolution else a for a in self.axes]
+        mesh = np.meshgrid(*(a.values() for a in axes), indexing="ij")
+        return pd.DataFrame({a.parameter: m.ravel() for a, m in zip(axes, mesh)})
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel of a figure.
+
+    ``kind``: "timecourse" (``series`` of ``runs`` against time, runs told apart by line
+    style), "expansion" (a run's total CAR T with its peak and fold expansion), "proportions" (B-cell subsets of ``runs`` at their end, beside homeostasis),
+    "heatmap" (log10 of ``value`` over the two axes of grid ``grid``), "boxplot" (``series``
+    metrics of grid ``grid``, responders against non-responders), "share" (the second
+    product's share of CAR T cells in ``runs``).
+    """
+
+    title: str
+    kind: str = "timecourse"
+    runs: tuple[str, ...] = ()
+    series: tuple[str, ...] = ("L", "C")
+    t_max: float | None = None
+    grid: str | None = None
+    value: str = "L30"
+    marks: tuple[str, ...] = ()  # runs marked on a heatmap
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named experiment: runs and grids, horizon, the panels of its figure, and notes on
+    every choice the paper leaves open."""
+
+    name: str
+    title: str
+    description: str
+    t_end: float = 180.0
+    runs: tuple[RunSpec, ...] = ()
+    grids: tuple[Grid, ...] = ()
+    panels: tuple[Panel, ...] = ()
+    layout: tuple[int, int] | None = None
+    choices: tuple[str, ...] = ()
+
+    def validate(self) -> None:
+        """Check ids and values of every run and grid; raise :class:`PycartError`."""
+        check_horizon(self.t_end)
+        labels = [r.label for r in self.runs]
+        if len(set(labels)) != len(labels):
+            raise PycartError(f"scenario {self.name}: run labels must be unique: {labels}")
+        for run in self.runs:
+            if run.model not in MODELS:
+                raise PycartError(f"scenario {self.name}, run {run.label!r}: unknown model "
+                                  f"{run.model!r} (allowed: {', '.join(MODELS)})")
+            model_parameters = _model_parameters(run.model)
+            try:
+                check_parameters(run.parameters, model_parameters)
+                check_initial(run.initial, MODELS[run.model])
+            except PycartError as exc:
+                raise PycartError(f"scenario {self.name}, run {run.label!r}: {exc}") from None
+        for grid in self.grids:
+            if grid.model not in MODELS:
+                raise PycartError(f"scenario {self.name}, grid {grid.name!r}: unknown model "
+                                  f"{grid.model!r} (allowed: {', '.join(MODELS)})")
+            try:
+                for end in ("lo", "hi"):
+                    check_parameters({a.parameter: getattr(a, end) for a in grid.axes}
+                                     | dict(grid.base), _model_parameters(grid.model))
+            except PycartError as exc:
+                raise PycartError(f"scenario {self.name}, grid {grid.name!r}: {exc}") from None
+        from .figures import DRAW, SERIES
+
+        grids = [g.name for g in self.grids]
+        for panel in self.panels:
+            if panel.kind not in DRAW:
+                raise PycartError(f"scenario {self.name}, panel {panel.title!r}: unknown kind "
+                                  f"{panel.kind!r} (allowed: {', '.join(DRAW)})")
+            if panel.kind == "timecourse" and any(s not in SERIES for s in panel.series):
+                raise PycartError(f"scenario {self.name}, panel {panel.title!r}: unknown series "
+                                  f"in {list(panel.series)} (allowed: {', '.join(SERIES)})")
+            if panel.kind in ("heatmap", "boxplot") and panel.grid not in grids:
+                raise PycartError(f"scenario {self.name}, panel {panel.title!r}: unknown grid "
+                                  f"{panel.grid!r} (allowed: {', '.join(grids)})")
+            missing = [r for r in (*panel.runs, *panel.marks) if r not in labels]
+            if missing:
+                raise PycartError(f"scenario {self.name}, panel {panel.title!r}: "
+                                  f"unknown runs {missing}")
+
+
+def _model_parameters(model: str) -> tuple[str, ...]:
+    from .names import PARAMETERS, SECOND_PRODUCT_PARAMETERS
+
+    return tuple(p for p in PARAMETERS if model == "cart_bm2" or p not in SECOND_PRODUCT_PARAMETERS)
+
+
+@dataclass
+class ScenarioResult:
+    """What a scenario gave: runs by label, grid tables by name (``complete`` is False for
+    what an interrupted run kept)."""
+
+    scenario: Scenario
+    runs: dict[str, Run]
+    grids: dict[str, pd.DataFrame]
+    complete: bool = True
+
+    def metrics(self) -> pd.DataFrame:
+        """One row per run: its parameters' model, the summary metrics and the dose days."""
+        rows = []
+        for spec in self.scenario.runs:
+            run = self.runs[spec.label]
+            rows.append({"run": spec.label, "model": spec.model, **run.summary.as_dict(),
+                         **{k: v for k, v in run.doses.items()}})
+        return pd.DataFrame(rows)
+
+
+Progress = Callable[[int, int], None]
+
+
+class Interrupted(Exception):
+    """A scenario was interrupted (Ctrl-C); ``result`` holds every simulation finished."""
+
+    def __init__(self, result: ScenarioResult, done: int, total: int) -> None:
+        super().__init__(f"interrupted after {done} of {total} simulations")
+        self.result, self.done, self.total = result, done, total
+
+
+def progress_printer(label: str, stream=None) -> Progress:
+    """A progress callback that rewrites one line on ``stream`` (stderr by default)."""
+    import time
+
+    start = time.monotonic()
+    out = stream or sys.stderr
+
+    def show(done: int, total: int) -> None:
+        elapsed = time.monotonic() - start
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (total - done) / rate if rate > 0 else float("nan")
+        end = "\n" if done == total else ""
+        out.write(f"\r{label}: {done}/{total} simulations, {rate:.0f}/s, "
+                  f"{left:.0f} s left   {end}")
+        out.flush()
+
+    return show
+
+
+def run_scenario(scenario: Scenario, resolution: int | None = None,
+                 solver: SolverSettings | None = None,
+                 progress: Progress | None = None) -> ScenarioResult:
+    """Simulate every run and grid of ``scenario`` (grids at ``resolution`` values per axis,
+    or the scenario's own)."""
+    scenario.validate()
+    models: dict[str, Model] = {}
+
+    def model(name: str) -> Model:
+        if name not in models:
+            models[name] = Model(name, solver)
+        return models[name]
+
+    points = int(round(scenario.t_end / OUTPUT_STEP)) + 1
+    total = len(scenario.runs) + sum(len(g.points(resolution)) for g in scenario.grids)
+    done = 0
+    runs: dict[str, Run] = {}
+    grids: dict[str, pd.DataFrame] = {}
+    try:
+        for spec in scenario.runs:
+            runs[spec.label] = model(spec.model).run(spec.parameters, spec.initial,
+                                                     scenario.t_end, points)
+            done += 1
+            if progress:
+                progress(done, total)
+        for grid in scenario.grids:
+            table = grid.points(resolution)
+            rows: list[dict] = []
+            try:
+                evaluate_grid(model(grid.model), grid, table, progress, done, total, rows)
+            finally:
+                grids[grid.name] = _grid_table(table, rows)
+                done += len(rows)
+    except KeyboardInterrupt:
+        raise Interrupted(ScenarioResult(scenario, runs, grids, complete=False),
+                          done, total) from None
+    return ScenarioResult(scenario, runs, grids)
+
+
+def _grid_table(points: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    return pd.concat([points.iloc[: len(rows)].reset_index(drop=True), pd.DataFrame(rows)],
+                     axis=1)
+
+
+def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
+                  progress: Progress | None = None, done: int = 0,
+                  total: int | None = None, rows: list[dict] | None = None) -> pd.DataFrame:
+    """Simulate each row of ``table`` (parameters over ``grid.base``), one solver call each;
+    add the species at ``grid.days`` (columns like ``L@30``), L30 and the response, and
+    with ``grid.metrics`` the CAR T peak, its day and the fold expansion (on a GRID_STEP
+    grid, refined by a parabola)."""
+    total = total if total is not None else len(table)
+    days = (*grid.days, RESPONSE_DAY) if RESPONSE_DAY <= grid.t_end else grid.days
+    sample = [0.0, *days, grid.t_end]
+    if grid.metrics:
+        sample += list(np.linspace(0.0, grid.t_end, int(round(grid.t_end / GRID_STEP)) + 1))
+    times = np.unique(np.array(sample))
+    where = {d: int(np.flatnonzero(times == d)[0]) for d in days}
+    car_t = [j for j, s in enumerate(model.species) if s in CAR_T]
+    rows = [] if rows is None else rows  # filled in place: an interrupted caller keeps them
+    step = max(1, len(table) // 200)
+    for i, point in enumerate(table.to_dict("records")):
+        values = model.integrate(times, dict(grid.base) | point)
+        row: dict[str, object] = {}
+        for day in grid.days:
+            for j, species in enumerate(model.species):
+                row[f"{species}@{day:g}"] = values[where[day], j]
+        if RESPONSE_DAY in where:
+            row["L30"] = values[where[RESPONSE_DAY], model.species.index("L")]
+            row["responder"] = bool(row["L30"] < RESPONSE_THRESHOLD)
+        if grid.metrics:
+            peak, day, fold = expansion(times, values[:, car_t].sum(axis=1))
+            row |= {"car_t_peak": peak, "car_t_peak_day": day, "fold_expansion": fold}
+        rows.append(row)
+        if progress and ((i + 1) % step == 0 or i + 1 == len(table)):
+            progress(done + i + 1, total)
+    return _grid_table(table, rows)
+
+
+def write_result(result: ScenarioResult, out: str | os.PathLike[str]) -> list[Path]:
+    """Write every trajectory (``<run>.csv``), the run metrics (``metrics.csv``), every grid
+    (``grid_<name>.csv``) and the figure (``<scenario>.png``) into folder ``out``."""
+    from .figures import scenario_figure
+    from .output import write_table
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for label, run in result.runs.items():
+        written.append(write_table(run.trajectory, folder / f"{_file_name(label)}.csv"))
+    if result.runs:
+        written.append(write_table(result.metrics(), folder / "metrics.csv"))
+    for name, table in result.grids.items():
+        written.append(write_table(table, folder / f"grid_{_file_name(name)}.csv"))
+    if result.scenario.panels and result.complete:
+        figure = scenario_figure(result)
+        path = folder / f"{result.scenario.name}.png"
+        tmp = folder / f".{result.scenario.name}.png.part"
+        figure.savefig(tmp, dpi=110, format="png")
+        os.replace(tmp, path)
+        written.append(path)
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
+    return written
+
+
+def _file_name(label: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in label)

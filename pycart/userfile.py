@@ -1,0 +1,137 @@
+"""User scenarios from TOML files, with the same definitions as the paper's.
+
+A file holds ``name`` and optionally ``title``, ``description``, ``t_end``, ``model``,
+shared ``parameters`` and ``initial`` amounts, a list of ``[[runs]]`` (each ``label``, and
+``parameters``, ``initial``, ``model`` over the shared ones), ``[[grids]]`` and
+``[[panels]]``. Every key is checked; an error names the key, what was wrong and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import PycartError
+from .names import DEFAULT_MODEL
+from .scenario import Axis, Grid, Panel, RunSpec, Scenario
+
+TOP = {"name", "title", "description", "t_end", "model", "parameters", "initial", "runs",
+       "grids", "panels"}
+RUN = {"label", "parameters", "initial", "model"}
+GRID = {"name", "axes", "base", "t_end", "days", "metrics", "model"}
+AXIS = {"parameter", "lo", "hi", "n", "scale"}
+PANEL = {"title", "kind", "runs", "series", "t_max", "grid", "value", "marks"}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; :class:`PycartError` says what is wrong."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PycartError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PycartError(f"{path}: cannot read it ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PycartError(f"{path}: not valid TOML ({exc})") from None
+    try:
+        scenario = _scenario(data)
+        scenario.validate()
+    except PycartError as exc:
+        raise PycartError(f"{path}: {exc}") from None
+    return scenario
+
+
+def _keys(where: str, table: object, allowed: set[str], required: set[str] = frozenset()) -> dict:
+    if not isinstance(table, Mapping):
+        raise PycartError(f"{where} must be a table")
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise PycartError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+    missing = sorted(required - set(table))
+    if missing:
+        raise PycartError(f"{where}: missing key {missing[0]!r}")
+    return dict(table)
+
+
+def _typed(where: str, value: object, kind: type | tuple[type, ...], what: str) -> object:
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise PycartError(f"{where}: {value!r} is not {what}")
+    if not isinstance(value, kind):
+        raise PycartError(f"{where}: {value!r} is not {what}")
+    return value
+
+
+def _numbers(where: str, value: object) -> dict[str, object]:
+    table = _typed(where, value, dict, "a table of id = number")
+    return dict(table)  # values are checked against the model by Scenario.validate
+
+
+def _scenario(data: dict) -> Scenario:
+    top = _keys("the file", data, TOP, {"name"})
+    name = _typed("name", top["name"], str, "a text")
+    model = _typed("model", top.get("model", DEFAULT_MODEL), str, "a model id")
+    shared_p = _numbers("parameters", top.get("parameters", {}))
+    shared_i = _numbers("initial", top.get("initial", {}))
+    runs = []
+    for k, run in enumerate(_typed("runs", top.get("runs", []), list, "a list of [[runs]]")):
+        where = f"runs[{k}]"
+        run = _keys(where, run, RUN, {"label"})
+        runs.append(RunSpec(
+            _typed(f"{where}.label", run["label"], str, "a text"),
+            shared_p | _numbers(f"{where}.parameters", run.get("parameters", {})),
+            shared_i | _numbers(f"{where}.initial", run.get("initial", {})),
+            _typed(f"{where}.model", run.get("model", model), str, "a model id")))
+    grids = tuple(_grid(f"grids[{k}]", g, model, shared_p) for k, g in
+                  enumerate(_typed("grids", top.get("grids", []), list, "a list of [[grids]]")))
+    if not runs and not grids:
+        raise PycartError("no [[runs]] and no [[grids]]: nothing to simulate")
+    panels = tuple(_panel(f"panels[{k}]", p) for k, p in
+                   enumerate(_typed("panels", top.get("panels", []), list, "a list of [[panels]]")))
+    if not panels and runs:
+        labels = tuple(r.label for r in runs)
+        panels = ((Panel(name, runs=labels),) if len(labels) <= 4 else
+                  tuple(Panel(label, runs=(label,)) for label in labels))
+    t_end = _typed("t_end", top.get("t_end", 180.0), (int, float), "a number of days")
+    return Scenario(name, _typed("title", top.get("title", name), str, "a text"),
+                    _typed("description", top.get("description", ""), str, "a text"),
+                    float(t_end), tuple(runs), grids, panels)
+
+
+def _grid(where: str, data: object, model: str, shared: dict) -> Grid:
+    grid = _keys(where, data, GRID, {"name", "axes"})
+    axes = []
+    for k, axis in enumerate(_typed(f"{where}.axes", grid["axes"], list, "a list of axes")):
+        w = f"{where}.axes[{k}]"
+        axis = _keys(w, axis, AXIS, {"parameter", "lo", "hi", "n"})
+        scale = _typed(f"{w}.scale", axis.get("scale", "log"), str, "'log' or 'linear'")
+        if scale not in ("log", "linear"):
+            raise PycartError(f"{w}.scale: {scale!r} is not allowed (allowed: log, linear)")
+        lo = _typed(f"{w}.lo", axis["lo"], (int, float), "a number")
+        hi = _typed(f"{w}.hi", axis["hi"], (int, float), "a number")
+        n = _typed(f"{w}.n", axis["n"], int, "a whole number")
+        if n < 1 or (scale == "log" and (lo <= 0 or hi <= 0)):
+            raise PycartError(f"{w}: needs n >= 1, and lo, hi > 0 on a log scale")
+        axes.append(Axis(_typed(f"{w}.parameter", axis["parameter"], str, "a parameter id"),
+                         float(lo), float(hi), n, scale))
+    days = tuple(float(_typed(f"{where}.days", d, (int, float), "a day"))
+                 for d in _typed(f"{where}.days", grid.get("days", [30]), list, "a list of days"))
+    return Grid(_typed(f"{where}.name", grid["name"], str, "a text"), tuple(axes),
+                shared | _numbers(f"{where}.base", grid.get("base", {})),
+                float(_typed(f"{where}.t_end", grid.get("t_end", 30), (int, float), "days")),
+                days, _typed(f"{where}.metrics", grid.get("metrics", False), bool, "true or false"),
+                _typed(f"{where}.model", grid.get("model", model), str, "a model id"))
+
+
+def _panel(where: str, data: object) -> Panel:
+    panel = _keys(where, data, PANEL, {"title"})
+    strings = {k: tuple(_typed(f"{where}.{k}", panel.get(k, []), list, "a list of texts"))
+               for k in ("runs", "series", "marks")}
+    t_max = panel.get("t_max")
+    return Panel(_typed(f"{where}.title", panel["title"], str, "a text"),
+                 _typed(f"{where}.kind", panel.get("kind", "timecourse"), str, "a panel kind"),
+                 strings["runs"], strings["series"] or ("L", "C"),
+                 None if t_max is None else float(_typed(f"{where}.t_max", t_max, (int, float), "days")),
+                 panel.get("grid"), panel.get("value", "L30"), strings["marks"])
