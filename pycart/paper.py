@@ -74,10 +74,10 @@ FIG5_ALPHA = (3e-9, 3e-10, 3e-11)
 FIG5_H = (5e10, 5e9, 5e8)
 FIG5_RHOA = (1.0, 0.7, 0.4)
 #: Figure S1: "low CD19 burden" is the low end of the paper's tumour burden, L0 = 1e10, and
-#: B cells at a tenth of Figure 3's; the "high activation threshold" is Table 1's upper end,
-#: h = 1e11, against Figure 3's h = 1e9.
+#: B cells at a tenth of Figure 3's; the activation threshold takes decade steps from Table
+#: 1's upper end, h = 1e11, down to Figure 3's h = 1e9.
 S1_LOW_BURDEN = {"L": 1e10, **{b: FIG3_INITIAL[b] * 0.1 for b in B_CELLS}}
-S1_H = (1e11, 1e9)
+S1_H = (1e11, 1e10, 1e9)
 #: Figure S3's outcome: the heatmaps show L at day 180 (six months, the paper's horizon for
 #: the long runs), since the reinfusions come after day 30.
 S3_DAY = 180.0
@@ -236,11 +236,11 @@ def figS1() -> Scenario:
             for h in S1_H]
     return Scenario(
         "figS1", "Low CD19 burden with a high activation threshold",
-        "L and total CAR T for Figure 3's burden and a low CD19 burden, each with a high and "
-        "Figure 3's activation threshold.",
+        "L and total CAR T for Figure 3's burden and a low CD19 burden, each with activation "
+        "thresholds from high to Figure 3's, in decreasing order solid, dashed, dotted.",
         runs=tuple(runs),
-        panels=(Panel("Figure 3's CD19 burden", runs=tuple(r.label for r in runs[:2])),
-                Panel("low CD19 burden", runs=tuple(r.label for r in runs[2:]))),
+        panels=(Panel("Figure 3's CD19 burden", runs=tuple(r.label for r in runs[:3])),
+                Panel("low CD19 burden", runs=tuple(r.label for r in runs[3:]))),
         layout=(1, 2),
         choices=("Low burden and high h: pycart.paper.S1_LOW_BURDEN, S1_H.",))
 

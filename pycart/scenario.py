@@ -325,4 +325,4 @@ def write_result(result: ScenarioResult, out: str | os.PathLike[str]) -> list[Pa
 
 
 def _file_name(label: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in label)
+    return "".join(c if c.isalnum() or c in "-_.=+" else "_" for c in label)

@@ -28,10 +28,22 @@ def test_ci_runs_the_readme_test_command(root):
     assert "README.md" in ci and "sed -n 2p" in ci
 
 
-def test_python_example_runs(root, tmp_path, monkeypatch):
+def test_python_examples_run(root, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code = next(b for b in blocks(root) if "import pycart" in b)
-    exec(compile(code, "README.md", "exec"), {})
+    codes = [b for b in blocks(root) if "import pycart" in b]
+    assert len(codes) == 2
+    for code in codes:
+        exec(compile(code, "README.md", "exec"), {})
+    assert (tmp_path / "mine-out" / "metrics.csv").exists()
+
+
+def test_toml_example_runs(root, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    text = next(b for b in blocks(root) if b.startswith('name = "dose-study"'))
+    (tmp_path / "dose-study.toml").write_text(text)
+    assert main(["run", "dose-study.toml"]) == 0
+    assert (tmp_path / "dose-study" / "dose-study.png").exists()
+    assert len(list((tmp_path / "dose-study").glob("*.csv"))) == 5
 
 
 def test_shown_output_is_what_pycart_prints(root, tmp_path, monkeypatch, capsys):
