@@ -117,21 +117,24 @@ def fig3() -> Scenario:
         layout=(1, 2))
 
 
+def _threes(runs: list[RunSpec], *titles: str) -> tuple[Panel, ...]:
+    """One panel per title, each with the next three runs (solid, dashed, dotted)."""
+    return tuple(Panel(title, runs=tuple(r.label for r in runs[3 * k: 3 * k + 3]))
+                 for k, title in enumerate(titles))
+
+
 def fig4() -> Scenario:
     b = sum(FIG3_INITIAL[x] for x in B_CELLS)
     runs = [RunSpec(f"L0={v:.0e}", FIG3, {"L": v}) for v in FIG4_L]
     runs += [RunSpec(f"B={s * b:.1e}", FIG3, {x: FIG3_INITIAL[x] * s for x in B_CELLS})
              for s in FIG4_B_SCALE]
     runs += [RunSpec(f"CA0={v:.0e}", FIG3, {"CA": v}) for v in FIG4_DOSE]
-    labels = [r.label for r in runs]
     return Scenario(
         "fig4", "Initial tumour load, B-cell level and CAR T dose",
         "L and total CAR T for three initial tumour burdens (A), B-cell burdens (B) and CAR T "
         "doses (C), in decreasing order solid, dashed, dotted; alpha = 3e-10, h = 1e9.",
         t_end=60.0, runs=tuple(runs),
-        panels=(Panel("A: tumour burden", runs=tuple(labels[0:3])),
-                Panel("B: B-cell burden", runs=tuple(labels[3:6])),
-                Panel("C: CAR T dose", runs=tuple(labels[6:9]))),
+        panels=_threes(runs, "A: tumour burden", "B: B-cell burden", "C: CAR T dose"),
         layout=(1, 3),
         choices=("Initial values per panel: pycart.paper.FIG4_L, FIG4_B_SCALE, FIG4_DOSE.",))
 
@@ -140,16 +143,14 @@ def fig5() -> Scenario:
     runs = [RunSpec(f"alpha={v:.0e}", FIG5 | {"alpha": v}) for v in FIG5_ALPHA]
     runs += [RunSpec(f"h={v:.0e}", FIG5 | {"h": v}) for v in FIG5_H]
     runs += [RunSpec(f"rhoA={v:g}", FIG5 | {"rhoA": v}) for v in FIG5_RHOA]
-    labels = [r.label for r in runs]
     return Scenario(
         "fig5", "CAR T product attributes",
         "L and total CAR T over 30 days for three killing capacities (A), activation "
         "thresholds (B) and proliferation rates (C), in decreasing order solid, dashed, "
         "dotted; otherwise alpha = 3e-10, h = 5e8.",
         t_end=30.0, runs=tuple(runs),
-        panels=(Panel("A: killing capacity alpha", runs=tuple(labels[0:3])),
-                Panel("B: activation threshold h", runs=tuple(labels[3:6])),
-                Panel("C: proliferation rate rho_A", runs=tuple(labels[6:9]))),
+        panels=_threes(runs, "A: killing capacity alpha", "B: activation threshold h",
+                       "C: proliferation rate rho_A"),
         layout=(1, 3),
         choices=("Values per panel: pycart.paper.FIG5_ALPHA, FIG5_H, FIG5_RHOA.",))
 
