@@ -274,3 +274,33 @@ def test_an_interrupted_run_keeps_what_was_computed(tmp_path, monkeypatch, capsy
 
 def test_patients_are_one_definition():
     assert set(PATIENTS) == {"R1", "R2", "R3", "NR1", "NR2", "NR3"}
+
+
+def test_named_scenario_from_the_command_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "fig3"]) == 0
+    out = capsys.readouterr().out
+    assert "fig3: wrote 3 files to fig3" in out and "fig3" in out
+    assert {p.name for p in (tmp_path / "fig3").iterdir()} == {"fig3.csv", "metrics.csv",
+                                                               "fig3.png"}
+
+
+@pytest.mark.heavy
+def test_fig7_full_design():
+    """The paper's 4000-patient design under both h ranges: shares and R/NR medians exist
+    and the groups differ (the values themselves go to the reproduction report)."""
+    result = run_scenario(paper_scenario("fig7"))
+    for name in ("text", "caption"):
+        table = result.grids[name]
+        assert len(table) == 4000
+        assert table["fold_expansion"].notna().all()
+    text = result.grids["text"]
+    assert 0 < text["responder"].mean() < 1
+
+
+@pytest.mark.heavy
+def test_fig6_at_resolution_50(tmp_path):
+    result = run_scenario(paper_scenario("fig6"), 50)
+    assert all(len(t) == 2500 for t in result.grids.values())
+    write_result(result, tmp_path)
+    assert (tmp_path / "fig6.png").stat().st_size > 50_000
