@@ -129,27 +129,35 @@ def _proportions(ax, panel: Panel, result: ScenarioResult) -> None:
 
 def _heatmap(ax, panel: Panel, result: ScenarioResult) -> None:
     grid = next(g for g in result.scenario.grids if g.name == panel.grid)
-    table = result.grids[panel.grid]
     xa, ya = grid.axes[0], grid.axes[1]
-    xs, ys = np.unique(table[xa.parameter]), np.unique(table[ya.parameter])
-    z = (table.set_index([xa.parameter, ya.parameter])[panel.value]
-         .unstack().reindex(index=xs, columns=ys).to_numpy().T)
-    with np.errstate(divide="ignore"):
-        logz = np.log10(np.maximum(z.astype(float), 1e-12))
-    mesh = ax.pcolormesh(xs, ys, logz, shading="nearest", cmap="Greys")
-    plt.colorbar(mesh, ax=ax, label=f"log10 {panel.value} (cells); orange: 1 cell")
-    if len(xs) > 1 and len(ys) > 1:
-        ax.contour(xs, ys, logz, levels=[0.0], colors=[ORANGE], linewidths=1.2)
+    marks = {}
     for label in panel.marks:
         spec = next(r for r in result.scenario.runs if r.label == label)
-        ax.plot(spec.parameters[xa.parameter], spec.parameters[ya.parameter], "o",
-                color=RED if label.startswith("NR") else BLUE)
-        ax.annotate(label, (spec.parameters[xa.parameter], spec.parameters[ya.parameter]),
-                    textcoords="offset points", xytext=(4, 4), fontsize=8)
-    ax.set_xscale("log" if xa.scale == "log" else "linear")
-    ax.set_yscale("log" if ya.scale == "log" else "linear")
-    ax.set_xlabel(xa.parameter)
-    ax.set_ylabel(ya.parameter)
+        marks[label] = (spec.parameters[xa.parameter], spec.parameters[ya.parameter])
+    draw_heatmap(ax, result.grids[panel.grid], xa.parameter, ya.parameter, panel.value,
+                 (xa.scale, ya.scale), marks)
+
+
+def draw_heatmap(ax, table: pd.DataFrame, x: str, y: str, value: str,
+                 scales: tuple[str, str] = ("log", "log"),
+                 marks: dict[str, tuple[float, float]] | None = None) -> None:
+    """log10 of ``value`` over the grid of ``x`` and ``y`` (grey, darker is more), with the
+    one-cell contour in orange and labelled points ``marks`` (NR red, others blue)."""
+    xs, ys = np.unique(table[x]), np.unique(table[y])
+    z = (table.set_index([x, y])[value].unstack().reindex(index=xs, columns=ys)
+         .to_numpy(dtype=float).T)
+    logz = np.log10(np.maximum(z, 1e-12))
+    mesh = ax.pcolormesh(xs, ys, logz, shading="nearest", cmap="Greys")
+    plt.colorbar(mesh, ax=ax, label=f"log10 {value} (cells); orange: 1 cell")
+    if len(xs) > 1 and len(ys) > 1 and np.nanmin(logz) < 0 < np.nanmax(logz):
+        ax.contour(xs, ys, logz, levels=[0.0], colors=[ORANGE], linewidths=1.2)
+    for label, (px, py) in (marks or {}).items():
+        ax.plot(px, py, "o", color=RED if label.startswith("NR") else BLUE)
+        ax.annotate(label, (px, py), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.set_xscale("log" if scales[0] == "log" else "linear")
+    ax.set_yscale("log" if scales[1] == "log" else "linear")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
 
 
 def _boxplot(ax, panel: Panel, result: ScenarioResult) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import pycart  # noqa: E402
+import pycart
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import reference
+from pycart import reference
 from pycart.cli import main
 
 

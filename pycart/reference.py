@@ -1,5 +1,6 @@
-"""An independent solver for the model: equations (2a)-(2h) written from the paper in numpy,
-integrated with scipy. It shares no code with pycart's SBML path."""
+"""An independent solver: equations (2a)-(2h) written again from the paper in numpy and
+integrated with scipy's LSODA at tight tolerances. It shares no code with the SBML path
+(Antimony, libRoadRunner); the tests and the benchmark check pycart's numbers against it."""
 
 from __future__ import annotations
 

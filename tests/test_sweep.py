@@ -1,0 +1,276 @@
+"""Sweeps and cohorts: points, metrics against single runs, identical results on every
+engine, streaming to disk, resuming after an interruption or a kill, failed points."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pycart
+from pycart.cli import main
+from pycart.cohort import PRESETS, statistics
+from pycart.sweep import (Dimension, PointSimulator, ProcessEngine, SerialEngine, Sweep,
+                          parts_dir, run_sweep)
+
+SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
+               Dimension("h", 5e8, 5e10, 5)))
+
+
+def test_grid_points_are_every_combination_in_order():
+    points = SMALL.points()
+    assert points.shape == (60, 3) and SMALL.size == 60
+    np.testing.assert_allclose(points[:5, 2], np.logspace(np.log10(5e8), np.log10(5e10), 5))
+    np.testing.assert_allclose(points[::20, 0], [0.4, 0.7, 1.0])  # first dimension slowest
+    np.testing.assert_allclose(np.unique(points[:, 1]), [5e-11, 2.320794416e-10, 1.077217345e-09,
+                                                         5e-9], rtol=1e-9)
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol"])
+def test_sampled_points_are_reproducible_and_in_range(method):
+    dims = (Dimension("alpha", 5e-11, 5e-9), Dimension("rhoA", 0.4, 1.0, scale="linear"))
+    a = Sweep(dims, sampling=method, samples=64, seed=7).points()
+    b = Sweep(dims, sampling=method, samples=64, seed=7).points()
+    c = Sweep(dims, sampling=method, samples=64, seed=8).points()
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert (a[:, 0] >= 5e-11).all() and (a[:, 0] <= 5e-9).all()
+    assert (a[:, 1] >= 0.4).all() and (a[:, 1] <= 1.0).all()
+    if method == "lhs":  # one point in each of the 64 strata of every dimension
+        strata = np.floor((np.log10(a[:, 0]) - np.log10(5e-11)) / 2 * 64).astype(int)
+        assert sorted(strata) == list(range(64))
+
+
+def test_point_metrics_match_single_runs(model):
+    table = PointSimulator(SMALL).evaluate(0, SMALL.points())
+    assert list(table.columns) == SMALL.columns()
+    assert (table["status"] == "ok").all()
+    for row in table.iloc[[0, 17, 33, 59]].to_dict("records"):
+        s = model.run({k: row[k] for k in ("rhoA", "alpha", "h")}, t_end=30).summary
+        assert row["L30"] == pytest.approx(s.L30, rel=1e-5)
+        assert row["responder"] == s.responder
+        if row["peak_reached"]:
+            assert row["C_peak"] == pytest.approx(s.car_t_peak, rel=1e-6)
+            assert row["t_peak"] == pytest.approx(s.car_t_peak_day, abs=1e-3)
+            assert row["fold_expansion"] == pytest.approx(s.fold_expansion, abs=1e-6)
+
+
+def test_species_at_days_and_initial_amounts_as_dimensions(model):
+    sweep = Sweep((Dimension("CA", 1e7, 1e8, 2),), t_end=60, days=(30.0, 60.0),
+                  species=("L", "CA"), parameters={"h": 5e8})
+    table = PointSimulator(sweep).evaluate(0, sweep.points())
+    for row in table.to_dict("records"):
+        direct = model.simulate({"h": 5e8}, {"CA": row["CA"]}, 60, 3)
+        assert row["L@60"] == pytest.approx(direct["L"].iloc[2], rel=1e-5)
+        assert row["CA@30"] == pytest.approx(direct["CA"].iloc[1], rel=1e-5)
+
+
+def test_identical_results_on_serial_and_process_engines(tmp_path):
+    a = run_sweep(SMALL, tmp_path / "serial.parquet", SerialEngine(), chunk_size=7)
+    b = run_sweep(SMALL, tmp_path / "processes.parquet", ProcessEngine(2), chunk_size=13)
+    assert a.points == b.points == 60 and a.failed == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(a.out), pd.read_parquet(b.out))
+    assert not parts_dir(a.out).exists()
+
+
+def test_identical_results_on_a_dask_local_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    from pycart.sweep import DaskEngine
+
+    a = run_sweep(SMALL, tmp_path / "serial.parquet", SerialEngine(), chunk_size=9)
+    b = run_sweep(SMALL, tmp_path / "dask.parquet", DaskEngine(workers=2), chunk_size=9)
+    pd.testing.assert_frame_equal(pd.read_parquet(a.out), pd.read_parquet(b.out))
+
+
+def test_csv_and_parquet_hold_the_same_rows(tmp_path):
+    run_sweep(SMALL, tmp_path / "s.csv", SerialEngine(), chunk_size=25)
+    run_sweep(SMALL, tmp_path / "s.parquet", SerialEngine(), chunk_size=25)
+    csv = pd.read_csv(tmp_path / "s.csv", keep_default_na=False)
+    par = pd.read_parquet(tmp_path / "s.parquet")
+    np.testing.assert_allclose(csv["L30"].astype(float), par["L30"], rtol=1e-15)
+    assert list(csv.columns) == list(par.columns)
+
+
+class StopAfter(SerialEngine):
+    """A serial engine that is interrupted (as by Ctrl-C) after ``n`` chunks."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def map(self, sweep, key, tasks):
+        for k, result in enumerate(super().map(sweep, key, tasks)):
+            if k == self.n:
+                raise KeyboardInterrupt
+            yield result
+
+
+def test_an_interrupted_sweep_resumes_with_exactly_the_rows_of_a_full_run(tmp_path):
+    full = run_sweep(SMALL, tmp_path / "full.parquet", SerialEngine(), chunk_size=8)
+    out = tmp_path / "resumed.parquet"
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(SMALL, out, StopAfter(3), chunk_size=8)
+    assert len(list(parts_dir(out).glob("chunk-*.parquet"))) == 3 and not out.exists()
+    again = run_sweep(SMALL, out, SerialEngine(), chunk_size=8)
+    assert again.resumed == 24 and again.computed == 36
+    pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(full.out))
+
+
+def test_a_different_sweep_does_not_resume_from_foreign_parts(tmp_path):
+    out = tmp_path / "s.parquet"
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(SMALL, out, StopAfter(1), chunk_size=8)
+    other = Sweep(SMALL.dimensions, parameters={"tauA": 7.0})
+    with pytest.raises(pycart.PycartError, match="partial results of a different sweep"):
+        run_sweep(other, out, SerialEngine(), chunk_size=8)
+
+
+def _sweep_command(out: Path) -> list[str]:
+    return [sys.executable, "-m", "pycart", "sweep", "--param", "rhoA=0.4:1:6:linear",
+            "--param", "h=5e8:5e10:20", "--engine", "serial", "--chunk-size", "10",
+            "--out", str(out)]
+
+
+def test_a_killed_sweep_resumes_with_exactly_the_rows_of_a_full_run(tmp_path):
+    full = tmp_path / "full.parquet"
+    subprocess.run(_sweep_command(full), check=True, capture_output=True, timeout=300)
+    out = tmp_path / "killed.parquet"
+    child = subprocess.Popen(_sweep_command(out), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list(parts_dir(out).glob("chunk-*.parquet"))) < 4:
+        assert child.poll() is None and time.monotonic() < deadline, "the sweep ended early"
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    kept = len(list(parts_dir(out).glob("chunk-*.parquet")))
+    assert 4 <= kept < 12 and not out.exists()
+    done = subprocess.run(_sweep_command(out), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"{kept * 10} resumed from an earlier run" in done.stdout
+    pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(full))
+
+
+def test_a_failed_point_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    original = PointSimulator._simulate
+
+    def flaky(self, point):
+        if np.isclose(point[0], 0.7) and np.isclose(point[2], 5e8):
+            raise pycart.PycartError("the solver failed: CV_TOO_MUCH_WORK (test)")
+        return original(self, point)
+
+    monkeypatch.setattr(PointSimulator, "_simulate", flaky)
+    report = run_sweep(SMALL, tmp_path / "f.parquet", SerialEngine())
+    table = pd.read_parquet(tmp_path / "f.parquet")
+    assert report.failed == 4 and (table["status"] == "failed").sum() == 4
+    failed = table[table["status"] == "failed"]
+    assert (failed["message"] == "the solver failed: CV_TOO_MUCH_WORK (test)").all()
+    assert failed["L30"].isna().all()
+    assert (table.loc[table["status"] == "ok", "L30"].notna()).all()
+
+
+def test_adams_failures_fall_back_to_bdf(model):
+    """The printed F drives Adams into CV_TOO_MUCH_WORK over 180 days; BDF finishes."""
+    sweep = Sweep((Dimension("B0_in_F", 1, 1, 1, "linear"),), t_end=180, days=(180.0,))
+    table = PointSimulator(sweep).evaluate(0, sweep.points())
+    assert table["status"].iloc[0] == "ok"
+    direct = model.simulate({"B0_in_F": 1}, t_end=180, points=2)
+    assert table["L@180"].iloc[0] == pytest.approx(direct["L"].iloc[1], rel=1e-3, abs=1e-12)
+
+
+def test_cohort_statistics_by_hand():
+    table = pd.DataFrame({"status": ["ok"] * 6 + ["failed"],
+                          "responder": [True, True, True, False, False, False, False],
+                          "t_peak": [8.0, 9.0, 10.0, 12.0, 14.0, 16.0, None],
+                          "fold_expansion": [2.5, 2.6, 2.7, 2.0, 2.1, 2.2, None]})
+    s = statistics(table)
+    assert (s.patients, s.responders, s.responder_share) == (6, 3, 0.5)
+    assert (s.median_t_peak_R, s.median_t_peak_NR) == (9.0, 14.0)
+    assert (s.median_fold_R, s.median_fold_NR) == (2.6, 2.1)
+    from scipy.stats import ranksums
+
+    assert s.p_t_peak == pytest.approx(ranksums([8, 9, 10], [12, 14, 16]).pvalue)
+    assert "50.0%" in s.lines()[0]
+
+
+def test_cohort_command_prints_the_statistics(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["cohort", "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    table = pd.read_parquet(tmp_path / "fig7.parquet")
+    assert list(table.columns[:8]) == ["point", "rhoA", "alpha", "h", "L30", "responder",
+                                       "t_peak", "C_peak"]
+    assert len(table) == 4000 and "fold_expansion" in table.columns
+    s = statistics(table)
+    assert s.lines()[0] in out and "Wilcoxon rank-sum p" in out
+
+
+BAD = [
+    (["sweep", "--param", "foo=1:2:3"], "unknown parameter or species 'foo'"),
+    (["sweep", "--param", "alpha=1:2"], "expected NAME=LO:HI:N"),
+    (["sweep", "--param", "alpha=a:2:3"], "with numbers"),
+    (["sweep", "--param", "alpha=0:1e-9:3:log"], "log range needs lo, hi > 0"),
+    (["sweep", "--param", "alpha=1e-10:1e-9:0"], "grid needs"),
+    (["sweep", "--range", "alpha=1e-10:1e-9"], "needs --sample"),
+    (["sweep", "--range", "alpha=1e-10:1e-9", "--sample", "lhs", "--samples", "0"],
+     "resolution"),
+    (["sweep", "--param", "alpha=1e-10:1e-9:3", "--range", "h=1:2", "--sample", "lhs"],
+     "not both"),
+    (["sweep", "--param", "alpha=1e-10:1e-9:3", "--days", "45", "--t-end", "30"],
+     "outside the run"),
+    (["sweep", "--param", "alpha=1e-10:1e-9:3", "--species", "X"], "unknown species 'X'"),
+    (["sweep", "--param", "alpha=1e-10:1e-9:3", "--out", "x.txt"], "unsupported extension"),
+    (["sweep", "--param", "alpha=1e-10:1e-9:3", "--scheduler", "tcp://127.0.0.1:9",
+      "--engine", "serial"], "--scheduler needs --engine dask"),
+    (["sweep", "--param", "alpha=1e-10:1e-9:3", "--set", "h=-1"], "allowed"),
+    (["cohort", "--preset", "fig9"], "unknown preset"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_sweeps_are_one_line_and_status_2(tmp_path, monkeypatch, capsys, args, message):
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("distributed")
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", "--param", "alpha=1e-10:1e-9:3", "--scheduler",
+                 "tcp://127.0.0.1:9"]) == 2
+    assert "cannot reach the dask scheduler" in capsys.readouterr().err
+
+
+@pytest.mark.heavy
+def test_fig6_preset_writes_the_heatmap(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["cohort", "--preset", "fig6-h-rhoA"]) == 0
+    assert len(pd.read_parquet(tmp_path / "fig6-h-rhoA.parquet")) == 40000
+    assert (tmp_path / "fig6-h-rhoA.png").stat().st_size > 30_000
+
+
+@pytest.mark.heavy
+def test_bench_quick_prints_its_figures(capsys):
+    from pycart.bench import run_benchmark
+
+    assert run_benchmark(workers=2, quick=True) == 0
+    out = capsys.readouterr().out
+    for text in ("naive loop", "pycart serial", "pycart parallel", "independent solver",
+                 "Figure 6"):
+        assert text in out
+
+
+def test_presets_are_the_papers_designs():
+    fig7 = PRESETS["fig7"]
+    assert fig7.size == 4000 and [d.name for d in fig7.dimensions] == ["rhoA", "alpha", "h"]
+    assert [d.n for d in fig7.dimensions] == [10, 20, 20]
+    assert all(PRESETS[p].size == 40000 for p in PRESETS if p.startswith("fig6"))
