@@ -11,6 +11,7 @@ from pathlib import Path
 import antimony
 import libsbml
 
+from .curation import curate
 from .errors import PycartError
 from .resources import models_dir
 from .validation import check_sbml
@@ -38,6 +39,12 @@ def compile_antimony(text: str, source: str = "<antimony>") -> dict[str, str]:
         doc = libsbml.readSBMLFromString(sbml)
         _unscale_units(doc.getModel())
         _unit_event_numbers(doc.getModel())
+        model = doc.getModel()
+        curate(doc, [*ode_lines(model), "", *(f"{r.getId()} = "
+                     f"{libsbml.formulaToL3String(r.getKineticLaw().getMath())}"
+                     for r in model.getListOfReactions()),
+                     "", *(f"{r.getVariable()} := {libsbml.formulaToL3String(r.getMath())}"
+                           for r in model.getListOfRules())])
         text_out = _drop_unused_units(libsbml.writeSBMLToString(doc))
         errors = [i for i in check_sbml(text_out, f"{source}:{name}") if i.level == "error"]
         if errors:
@@ -111,6 +118,23 @@ def _unit_event_numbers(model: libsbml.Model) -> None:
                 visit(math, target)
 
 
+def ode_lines(model: libsbml.Model) -> list[str]:
+    """One line per species: its rate of change as the sum of the processes it takes part in."""
+    lines = []
+    for species in model.getListOfSpecies():
+        terms = []
+        for rxn in model.getListOfReactions():
+            for sign, refs in (("+", rxn.getListOfProducts()), ("-", rxn.getListOfReactants())):
+                for ref in refs:
+                    if ref.getSpecies() == species.getId():
+                        stoich = ref.getStoichiometry()
+                        coef = "" if stoich == 1 else f"{stoich:g}*"
+                        terms.append(f"{sign} {coef}{rxn.getId()}")
+        rhs = " ".join(terms).lstrip("+ ") or "0"
+        lines.append(f"d{species.getId()}/dt = {rhs}")
+    return lines
+
+
 def equations_markdown(sbml: str) -> str:
     """Render the ODEs, rules and parameters of an SBML model as a Markdown document."""
     model = libsbml.readSBMLFromString(sbml).getModel()
@@ -123,18 +147,8 @@ def equations_markdown(sbml: str) -> str:
         "## Differential equations",
         "",
         "```",
+        *ode_lines(model),
     ]
-    for species in model.getListOfSpecies():
-        terms = []
-        for rxn in model.getListOfReactions():
-            for sign, refs in (("+", rxn.getListOfProducts()), ("-", rxn.getListOfReactants())):
-                for ref in refs:
-                    if ref.getSpecies() == species.getId():
-                        stoich = ref.getStoichiometry()
-                        coef = "" if stoich == 1 else f"{stoich:g}*"
-                        terms.append(f"{sign} {coef}{rxn.getId()}")
-        rhs = " ".join(terms).lstrip("+ ") or "0"
-        lines.append(f"d{species.getId()}/dt = {rhs}")
     lines += ["```", "", "## Processes (rates in cells/day)", "", "| process | rate |", "|---|---|"]
     for rxn in model.getListOfReactions():
         law = libsbml.formulaToL3String(rxn.getKineticLaw().getMath())

@@ -135,3 +135,41 @@ def test_a_stale_sbml_is_detected(tmp_path, root):
         (tmp_path / "models" / path.name).write_text(derived, encoding="utf-8")
     assert {p.name for p in stale_files(tmp_path)} == {
         "cart_bm.xml", "cart_bm.md", "cart_bm2.xml", "cart_bm2.md"}
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_model_is_curated(name):
+    """History with creators and real dates, MIRIAM annotations on the model and on every
+    cell population, SBO terms on species, parameters, reactions and events, notes with the
+    readings, the equations and the citation."""
+    from pycart.curation import CREATED, DOI, MODIFIED
+
+    model = libsbml.readSBMLFromString(sbml_text(name)).getModel()
+    history = model.getModelHistory()
+    assert history.getNumCreators() >= 1 and history.getCreator(0).getFamilyName()
+    assert history.getCreatedDate().getDateAsString() == CREATED
+    assert history.getModifiedDate(0).getDateAsString() == MODIFIED
+    uris = [model.getCVTerm(i).getResourceURI(j) for i in range(model.getNumCVTerms())
+            for j in range(model.getCVTerm(i).getNumResources())]
+    assert f"http://identifiers.org/doi/{DOI}" in uris
+    assert "http://identifiers.org/taxonomy/9606" in uris
+    assert "http://identifiers.org/DOID:9952" in uris
+    for species in model.getListOfSpecies():
+        assert species.getSBOTermID() == "SBO:0000240", species.getId()
+        resources = [species.getCVTerm(i).getResourceURI(0) for i in range(species.getNumCVTerms())]
+        assert any(r.startswith("http://identifiers.org/CL:") for r in resources), species.getId()
+    for kind in (model.getListOfParameters(), model.getListOfReactions(), model.getListOfEvents()):
+        for element in kind:
+            assert element.isSetSBOTerm(), element.getId()
+    notes = model.getNotesString()
+    for text in ("How the printed equations are read", "B0_in_F", "CA_loss_gammaMA",
+                 "dL/dt", "car_kill_L = alpha * L * CA", DOI):
+        assert text in notes
+
+
+def test_cell_ontology_terms(sbml_model):
+    expected = {"B0": "CL:0000826", "B1": "CL:0000956", "B2": "CL:0000955", "B3": "CL:0000816",
+                "L": "CL:0000817", "CA": "CL:0000911", "CM": "CL:0000813"}
+    for sid, term in expected.items():
+        species = sbml_model.getSpecies(sid)
+        assert f"http://identifiers.org/{term}" == species.getCVTerm(0).getResourceURI(0), sid

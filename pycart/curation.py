@@ -1,0 +1,104 @@
+"""Model-level curation written into every compiled model: who encoded it and when, what it
+is about (MIRIAM annotations with identifiers.org URIs), and notes with the equations, the
+readings of the printed equations and the citation.
+
+Element-level annotations (Cell Ontology terms, SBO terms) live in the Antimony source.
+"""
+
+from __future__ import annotations
+
+import html
+
+import libsbml
+
+#: The encoders, and the dates this encoding was created and last changed (W3CDTF, UTC).
+CREATORS = ({"given": "pycart", "family": "developers", "organisation": "pycart project"},)
+CREATED = "2026-11-29T00:00:00Z"
+MODIFIED = "2026-11-29T00:00:00Z"
+
+DOI = "10.3390/ijms22126371"
+CITATION = ("Martinez-Rubio A, Chulian S, Blazquez Goni C, Ramirez Orellana M, Perez Martinez "
+            "A, Navarro-Zapata A, Ferreras C, Perez-Garcia VM, Rosa M. A Mathematical "
+            "Description of the Bone Marrow Dynamics during CAR T-Cell Therapy in B-Cell "
+            "Childhood Acute Lymphoblastic Leukemia. Int J Mol Sci 2021, 22(12):6371. "
+            f"doi:{DOI}")
+
+#: (qualifier kind, qualifier, URI) for the model.
+MODEL_TERMS = (
+    ("model", libsbml.BQM_IS_DESCRIBED_BY, f"http://identifiers.org/doi/{DOI}"),
+    ("biology", libsbml.BQB_HAS_TAXON, "http://identifiers.org/taxonomy/9606"),
+    ("biology", libsbml.BQB_HAS_PROPERTY, "http://identifiers.org/DOID:9952"),
+    ("biology", libsbml.BQB_HAS_PROPERTY, "http://identifiers.org/DOID:0080638"),
+)
+
+READINGS = (
+    "s_H in (2a)-(2c) is the s_B of (1f).",
+    "The activation function F (2h) counts CD19+ cells only, (B1+B2+B3+L)/(h+B1+B2+B3+L): "
+    "B0 is CD19-negative and CAR T cells act only on CD19+ cells. Taken literally (B0 in the "
+    "sum), B0 regrows unopposed and CAR T cells grow without bound. Parameter B0_in_F = 1 "
+    "restores the printed form.",
+    "The effector-to-memory loss in (2f) is (1-F) gammaAM CA, mass-balanced with the gain in "
+    "(2g). Taken literally, (1-F) gammaMA CA drains effector cells 330 times faster than they "
+    "feed memory, and Figure 3 shows no response. Parameter CA_loss_gammaMA = 1 restores the "
+    "printed form.",
+    "Table 1's rho_C is rhoA, its alpha_AM and alpha_MA are gammaAM and gammaMA (per day).",
+)
+
+
+def curate(doc: libsbml.SBMLDocument, ode_lines: list[str]) -> None:
+    """Write the model history, the model's annotations and its notes (with ``ode_lines``,
+    the equations) into ``doc``."""
+    model = doc.getModel()
+    history = libsbml.ModelHistory()
+    for person in CREATORS:
+        creator = libsbml.ModelCreator()
+        creator.setGivenName(person["given"])
+        creator.setFamilyName(person["family"])
+        creator.setOrganisation(person["organisation"])
+        history.addCreator(creator)
+    history.setCreatedDate(libsbml.Date(CREATED))
+    history.setModifiedDate(libsbml.Date(MODIFIED))
+    _check(model.setModelHistory(history), "model history")
+    for kind, qualifier, uri in MODEL_TERMS:
+        term = libsbml.CVTerm(libsbml.MODEL_QUALIFIER if kind == "model"
+                              else libsbml.BIOLOGICAL_QUALIFIER)
+        if kind == "model":
+            term.setModelQualifierType(qualifier)
+        else:
+            term.setBiologicalQualifierType(qualifier)
+        term.addResource(uri)
+        _check(model.addCVTerm(term), f"annotation {uri}")
+    _check(model.setNotes(_notes(model, ode_lines)), "notes")
+
+
+def _notes(model: libsbml.Model, ode_lines: list[str]) -> str:
+    two = model.getSpecies("CA2") is not None
+    what = ("The bone marrow of a child with B-cell acute lymphoblastic leukaemia after CAR T "
+            "infusion: four B-cell maturation stages (B0 pro-B, B1 pre-BI, B2 pre-BII, B3 "
+            "immature), the leukaemic clone L, and effector (CA) and memory (CM) CAR T cells. "
+            "Cells are counted (amounts, item); time is in days.")
+    if two:
+        what += (" This variant adds a second CAR T product (CA2, CM2; alpha2, h2, rhoA2) on "
+                 "the same antigen, for the paper's Figures 8C and S2.")
+    doses = ("Doses are events, each off at 0: a scheduled reinfusion (reinf_day, reinf_dose), "
+             "a reinfusion when L regrows past relapse_threshold after falling below it or on "
+             "relapse_fallback_day without response (relapse_dose), and a B-cell infusion into "
+             "B3 by the same rule (binf_threshold, binf_dose). Each records its day in "
+             "*_given_day.")
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in READINGS)
+    odes = html.escape("\n".join(ode_lines))
+    return (
+        '<body xmlns="http://www.w3.org/1999/xhtml">'
+        f"<p>{html.escape(what)}</p>"
+        "<p>How the printed equations are read:</p>"
+        f"<ul>{items}</ul>"
+        f"<p>{html.escape(doses)}</p>"
+        f"<pre>{odes}</pre>"
+        f"<p>{html.escape(CITATION)}</p>"
+        "<p>Encoded with pycart (Antimony source models/cart_bm.ant).</p>"
+        "</body>")
+
+
+def _check(status: int, what: str) -> None:
+    if status != libsbml.LIBSBML_OPERATION_SUCCESS:
+        raise RuntimeError(f"curation: could not set the {what} (libsbml status {status})")
