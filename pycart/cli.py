@@ -139,6 +139,23 @@ def _parser() -> argparse.ArgumentParser:
                        help="also run a 1,000,000-patient Sobol cohort and measure its memory")
     bench.set_defaults(func=_bench)
 
+    export = sub.add_parser(
+        "export", help="write a COMBINE archive per scenario of the paper",
+        description="Write exports/<scenario>.omex for every scenario of the paper: the SBML, "
+                    "the SED-ML (CVODE with pycart's tolerances, the time courses, a repeated "
+                    "task per grid, plots like the paper's panels), OMEX metadata, manifest.")
+    export.add_argument("--out", default="exports", metavar="DIR",
+                        help="output folder (default exports)")
+    export.set_defaults(func=_export)
+
+    validate = sub.add_parser(
+        "validate", help="check the SBML and the archives as a curator would",
+        description="Run every check on a model (.xml), an archive (.omex) or a checkout "
+                    "(its models/*.xml and exports/*.omex; default: the current folder) and "
+                    "print each issue (level, file, message); exit 1 on any error.")
+    validate.add_argument("path", nargs="?", default=".", metavar="PATH")
+    validate.set_defaults(func=_validate)
+
     build = sub.add_parser(
         "build", help="regenerate the SBML and equations from models/*.ant",
         description="Compile every models/*.ant of a checkout to SBML (models/*.xml) and an "
@@ -370,6 +387,28 @@ def _bench(args: argparse.Namespace) -> int:
 
     workers = None if args.workers is None else check_resolution(args.workers)
     return run_benchmark(workers=workers, quick=args.quick, million=args.million)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    for path in export(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .validation import check_path
+
+    path = Path(args.path)
+    if not path.exists():
+        raise PycartError(f"{args.path}: no such file or folder")
+    issues = check_path(path)
+    for issue in issues:
+        print(f"{issue.level}\t{issue.source}\t{issue.message}")
+    errors = sum(i.level == "error" for i in issues)
+    print(f"{errors} errors, {len(issues) - errors} warnings")
+    return EXIT_FAILED if errors else 0
 
 
 def _build(args: argparse.Namespace) -> int:

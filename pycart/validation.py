@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import libsbml
 
@@ -44,3 +45,197 @@ def _collect(doc: libsbml.SBMLDocument, source: str) -> list[Issue]:
         msg = " ".join(err.getMessage().split())
         out.append(Issue(level, source, f"[{err.getErrorId()}] {msg}"))
     return out
+
+
+KISAO = {"KISAO:0000019": "CVODE", "KISAO:0000209": "relative tolerance",
+         "KISAO:0000211": "absolute tolerance", "KISAO:0000415": "maximum number of steps",
+         "KISAO:0000836": "amount"}
+FORMAT_PREFIXES = ("http://identifiers.org/combine.specifications/",
+                   "http://purl.org/NET/mediatypes/")
+
+
+def check_archive(path: str | Path) -> list[Issue]:
+    """Check a COMBINE archive as a curator and the validators would, reading every member
+    in memory (nothing is unpacked): safe entry names, the manifest (a "." entry, every file
+    listed once, known formats, a master SED-ML), the OMEX metadata (a title about the
+    archive), every SBML (libsbml) and every SED-ML (libsedml; KiSAO ids, model sources,
+    XPath targets, unique data-set labels, no unused tasks or data generators)."""
+    import zipfile
+
+    from .errors import PycartError
+    from .omex import METADATA, safe_members
+
+    source = str(path)
+    issues: list[Issue] = []
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        return [Issue("error", source, f"not a readable archive ({exc})")]
+    with archive:
+        try:
+            names = safe_members(archive)
+        except PycartError as exc:
+            return [Issue("error", source, str(exc))]
+        members = {n: archive.read(n) for n in names if not n.endswith("/")}
+    if "manifest.xml" not in members:
+        return [Issue("error", source, "no manifest.xml")]
+    issues += _check_manifest(source, members)
+    if METADATA in members:
+        issues += _check_metadata(source, Path(path).stem, members[METADATA].decode())
+    for name, data in members.items():
+        if name.endswith(".xml") and name != "manifest.xml":
+            issues += check_sbml(data.decode(), f"{source}:{name}")
+        elif name.endswith(".sedml"):
+            issues += _check_sedml(f"{source}:{name}", data.decode(), members)
+    return issues
+
+
+def _check_manifest(source: str, members: dict[str, bytes]) -> list[Issue]:
+    import libcombine
+
+    issues = []
+    manifest = libcombine.readOMEXFromString(members["manifest.xml"].decode())
+    if manifest is None or manifest.getNumErrors(libcombine.LIBCOMBINE_SEV_ERROR):
+        return [Issue("error", source, "manifest.xml is not a valid OMEX manifest")]
+    listed: list[str] = []
+    masters = []
+    for i in range(manifest.getNumContents()):
+        content = manifest.getContent(i)
+        location = content.getLocation()
+        fmt = content.getFormat()
+        if not fmt.startswith(FORMAT_PREFIXES):
+            issues.append(Issue("error", source, f"{location}: format {fmt!r} is not an "
+                                                 "identifiers.org or purl.org media type"))
+        if content.isSetMaster() and content.getMaster():
+            masters.append(location)
+        if location == ".":
+            continue
+        listed.append(location[2:] if location.startswith("./") else location)
+    if "." not in [manifest.getContent(i).getLocation() for i in range(manifest.getNumContents())]:
+        issues.append(Issue("error", source, "the manifest has no '.' entry for the archive"))
+    if "manifest.xml" in listed:
+        issues.append(Issue("error", source, "the manifest lists itself"))
+    for name in sorted(set(listed)):
+        if listed.count(name) > 1:
+            issues.append(Issue("error", source, f"{name} is listed more than once"))
+        if name not in members:
+            issues.append(Issue("error", source, f"{name} is listed but not in the archive"))
+    for name in sorted(set(members) - set(listed) - {"manifest.xml"}):
+        issues.append(Issue("error", source, f"{name} is in the archive but not listed"))
+    if not any(m.endswith(".sedml") for m in masters):
+        issues.append(Issue("warning", source, "no SED-ML file is marked master"))
+    return issues
+
+
+def _check_metadata(source: str, name: str, text: str) -> list[Issue]:
+    from xml.etree import ElementTree
+
+    rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        return [Issue("error", source, f"metadata.rdf is not XML ({exc})")]
+    about = f"http://omex-library.org/{name}.omex"
+    for description in root.iter(f"{rdf}Description"):
+        if description.get(f"{rdf}about") == about:
+            if description.find("{http://purl.org/dc/elements/1.1/}title") is None:
+                return [Issue("error", source, "the archive's metadata has no dc:title")]
+            return []
+    return [Issue("error", source, f"metadata.rdf says nothing about {about}")]
+
+
+def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issue]:
+    import re
+
+    import libsedml
+
+    doc = libsedml.readSedMLFromString(text)
+    issues = [Issue("error" if doc.getError(i).getSeverity() >= libsedml.LIBSEDML_SEV_ERROR
+                    else "warning", source, " ".join(doc.getError(i).getMessage().split()))
+              for i in range(doc.getNumErrors())]
+    ids: dict[str, set[str]] = {}
+    for model in doc.getListOfModels():
+        src = model.getSource()
+        if src not in members:
+            issues.append(Issue("error", source, f"model {model.getId()}: source {src!r} is "
+                                                 "not in the archive"))
+            continue
+        sbml = libsbml.readSBMLFromString(members[src].decode()).getModel()
+        ids[model.getId()] = {x.getId() for x in (*sbml.getListOfParameters(),
+                                                  *sbml.getListOfSpecies())}
+        for change in model.getListOfChanges():
+            issues += _xpath(source, change.getTarget(), ids[model.getId()])
+    for sim in doc.getListOfSimulations():
+        algorithm = sim.getAlgorithm()
+        kisaos = [algorithm.getKisaoID(), *(p.getKisaoID() for p in
+                                            algorithm.getListOfAlgorithmParameters())]
+        for kisao in kisaos:
+            if not re.fullmatch(r"KISAO:\d{7}", kisao) or kisao not in KISAO:
+                issues.append(Issue("error", source, f"unknown KiSAO id {kisao!r}"))
+    used_tasks: set[str] = set()
+    used_dgs: set[str] = set()
+    model_of = {}
+    for task in doc.getListOfTasks():
+        if task.getTypeCode() == libsedml.SEDML_TASK:
+            model_of[task.getId()] = task.getModelReference()
+        else:
+            used_tasks.update(task.getSubTask(i).getTask() for i in range(task.getNumSubTasks()))
+            for change in task.getListOfTaskChanges():
+                issues += _xpath(source, change.getTarget(), ids.get(change.getModelReference(), set()))
+    for dg in doc.getListOfDataGenerators():
+        for var in dg.getListOfVariables():
+            used_tasks.add(var.getTaskReference())
+            if var.isSetTarget():
+                task = doc.getTask(var.getTaskReference())
+                model = model_of.get(var.getTaskReference()) or model_of.get(
+                    task.getSubTask(0).getTask() if task and task.getNumSubTasks() else "")
+                issues += _xpath(source, var.getTarget(), ids.get(model, set()))
+                if var.getTerm() != "KISAO:0000836":
+                    issues.append(Issue("warning", source, f"{var.getId()}: a cell count "
+                                                           "not marked as an amount"))
+    for output in doc.getListOfOutputs():
+        labels = []
+        for kind in ("DataSet", "Curve"):
+            count = getattr(output, f"getNum{kind}s", lambda: 0)()
+            for i in range(count):
+                element = getattr(output, f"get{kind}")(i)
+                if kind == "DataSet":
+                    used_dgs.add(element.getDataReference())
+                    labels.append(element.getLabel())
+                else:
+                    used_dgs.update({element.getXDataReference(), element.getYDataReference()})
+        for label in sorted({x for x in labels if labels.count(x) > 1}):
+            issues.append(Issue("error", source, f"data-set label {label!r} is not unique"))
+    for task in doc.getListOfTasks():
+        if task.getId() not in used_tasks:
+            issues.append(Issue("error", source, f"task {task.getId()} is not used"))
+    for dg in doc.getListOfDataGenerators():
+        if dg.getId() not in used_dgs:
+            issues.append(Issue("error", source, f"data generator {dg.getId()} is not used"))
+    return issues
+
+
+def _xpath(source: str, target: str, ids: set[str]) -> list[Issue]:
+    import re
+
+    match = re.fullmatch(r"/sbml:sbml/sbml:model/sbml:listOf(?:Parameters|Species)/"
+                         r"sbml:(?:parameter|species)\[@id='([^']+)'\](?:/@\w+)?", target)
+    if not match or match.group(1) not in ids:
+        return [Issue("error", source, f"target {target!r} does not resolve in the model")]
+    return []
+
+
+def check_path(path: str | Path) -> list[Issue]:
+    """Every check on a file (.xml SBML, .omex archive) or on a checkout (its models/*.xml
+    and exports/*.omex)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted((path / "models").glob("*.xml")) + sorted((path / "exports").glob("*.omex"))
+        if not files:
+            files = sorted(path.glob("*.xml")) + sorted(path.glob("*.omex"))
+        return [i for f in files for i in check_path(f)]
+    if path.suffix == ".omex":
+        return check_archive(path)
+    if path.suffix == ".xml":
+        return check_sbml(path.read_text(encoding="utf-8"), str(path))
+    return [Issue("error", str(path), "not a model (.xml), an archive (.omex) or a folder")]
