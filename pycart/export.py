@@ -1,9 +1,12 @@
-"""``pycart export``: a COMBINE archive per scenario of the paper.
+"""``pycart export``: a COMBINE archive per scenario of the paper, and a BioModels submission.
 
 ``exports/<scenario>.omex`` holds the SBML of the models the scenario uses, its SED-ML
-(``<scenario>.sedml``), OMEX metadata and a manifest. The text of every archive member is a
-function of the committed model files and pycart's scenario definitions only, so the
-committed archives can be checked against what this command writes.
+(``<scenario>.sedml``), OMEX metadata and a manifest. ``exports/biomodels/`` holds what a
+BioModels submission takes (BioModels builds its own archive): the SBML files, Figure 3's
+SED-ML, a COPASI file, curation notes and the figure. Every text file is a function of the
+committed model files and pycart's definitions, so the committed copies can be checked
+against what this command writes; the COPASI file and the figure carry dates and renderer
+details, so they are checked by running and reading them instead.
 """
 
 from __future__ import annotations
@@ -39,4 +42,117 @@ def export(out: str | os.PathLike[str] = "exports") -> list[Path]:
         written.append(write_archive(
             folder / f"{name}.omex", archive_members(name), f"{name}.sedml",
             f"Martinez-Rubio et al. 2021, {name}: {scenario.title}", scenario.description))
+    written += export_biomodels(folder / "biomodels", folder / "fig3.omex")
     return written
+
+
+#: Files of the BioModels folder compared byte for byte with a fresh export.
+BIOMODELS_TEXT = ("cart_bm.xml", "cart_bm2.xml", "cart_bm.sedml", "CURATION.md")
+
+
+def export_biomodels(folder: Path, fig3_archive: Path) -> list[Path]:
+    """The BioModels submission folder: SBML, SED-ML, COPASI file, notes and figure."""
+    from .omex import extract
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {"cart_bm.xml": sbml_text("cart_bm"), "cart_bm2.xml": sbml_text("cart_bm2"),
+             "cart_bm.sedml": archive_members("fig3")["fig3.sedml"].decode(),
+             "CURATION.md": curation_notes()}
+    written = []
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        written.append(folder / name)
+    written.append(_copasi_file(fig3_archive, folder / "cart_bm.cps"))
+    written.append(_figure(folder / "fig3.png"))
+    return written
+
+
+def _copasi_file(archive: Path, path: Path) -> Path:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import COPASI
+
+    dm = COPASI.CRootContainer.addDatamodel()
+    try:
+        if not dm.openCombineArchive(str(archive)):
+            raise PycartError(f"COPASI could not open {archive}")
+        tasks = dm.getTaskList()
+        for i in range(tasks.size()):  # running the file must not write report files
+            tasks.get(i).getReport().setTarget("")
+        if not dm.saveModel(str(path), True):
+            raise PycartError(f"COPASI could not write {path}")
+    finally:
+        COPASI.CRootContainer.removeDatamodel(dm)
+    return path
+
+
+def _figure(path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    from .figures import scenario_figure
+    from .scenario import run_scenario
+
+    figure = scenario_figure(run_scenario(SCENARIOS["fig3"]()))
+    figure.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(figure)
+    return path
+
+
+def curation_notes() -> str:
+    """The curation notes, with every number computed here from the model."""
+    from .homeostasis import homeostasis
+    from .model import Model, SolverSettings
+
+    model = Model()
+    run = model.run(t_end=180.0, points=181)
+    s = run.summary
+    traj = run.trajectory.set_index("time")
+    state = homeostasis()
+    shares = state / state.sum()
+    literal_f = model.simulate({"B0_in_F": 1}, t_end=180, points=2).iloc[-1]
+    literal_loss = model.run({"CA_loss_gammaMA": 1}, t_end=30).summary
+    solver = SolverSettings()
+    return f"""# Curation notes: Martinez-Rubio et al. 2021, bone-marrow CAR T model
+
+Encoded with pycart from `models/cart_bm.ant` (Antimony) into SBML Level 3 Version 2.
+Paper: Int. J. Mol. Sci. 2021, 22(12):6371, doi:10.3390/ijms22126371.
+
+## Files
+- `cart_bm.xml`: the paper's model, eqs. (2a)-(2h), Table 1; seven species (cells, as
+  amounts), days. Doses are events (all off by default).
+- `cart_bm2.xml`: the same with a second CAR T product (Figures 8C, S2).
+- `cart_bm.sedml`: Figure 3 (six months, alpha = 3e-10, h = 1e9), CVODE with relative
+  tolerance {solver.relative_tolerance:g}, absolute tolerance {solver.absolute_tolerance:g} and
+  {solver.maximum_num_steps} steps at most.
+- `cart_bm.cps`: the same experiment as a COPASI file; `fig3.png`: the figure pycart draws.
+
+## How the printed equations are read
+1. s_H in (2a)-(2c) is the s_B of (1f).
+2. F (2h) counts CD19+ cells only (B1+B2+B3+L): B0 is CD19-negative. Printed form (switch
+   `B0_in_F = 1`): CAR T cells reach {literal_f['CA'] + literal_f['CM']:.2g} cells by day 180.
+3. The loss term of (2f) is (1-F) gammaAM CA, mass-balanced with (2g). Printed form (switch
+   `CA_loss_gammaMA = 1`): L at day 30 is {literal_loss.L30:.3g} cells, no response.
+
+## Figure 3, as this model gives it
+- L at day 20: {traj.loc[20.0, 'L']:.3g} cells; at day 30: {s.L30:.3g} cells (responder).
+- CAR T (CA + CM) peak: {s.car_t_peak:.3g} cells on day {s.car_t_peak_day:.1f}, a
+  {10 ** s.fold_expansion:.0f}-fold expansion.
+- At day 180: pro-B cells are {100 * s.B0_share:.1f}% of B cells, immature B cells
+  {traj.loc[180.0, 'B3']:.3g} cells (the paper: about 1e6).
+- Homeostasis without leukaemia (closed form): {state.sum():.3g} B cells, pre-BII
+  {100 * shares['B2']:.0f}%, immature {100 * shares['B3']:.0f}%, pre-BI {100 * shares['B1']:.0f}%,
+  pro-B {100 * shares['B0']:.0f}%.
+
+These numbers are checked in pycart's tests against an independent solver (scipy LSODA,
+rtol 1e-12) and against COPASI.
+
+## Annotations
+Species: Cell Ontology (pro-B CL:0000826, pre-B-I CL:0000956, pre-B-II CL:0000955,
+immature B CL:0000816; the leukemic clone a version of precursor B cells CL:0000817 with
+the property B-ALL DOID:0080638; CAR T cells versions of effector T cells CL:0000911 and
+memory T cells CL:0000813, as no CAR T term exists). SBO terms on species, parameters,
+reactions and events. Model: isDescribedBy the DOI, hasTaxon 9606, hasProperty
+DOID:9952 and DOID:0080638. The PubMed id is not annotated: it could not be confirmed here.
+"""

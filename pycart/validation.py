@@ -230,12 +230,18 @@ def check_path(path: str | Path) -> list[Issue]:
     and exports/*.omex)."""
     path = Path(path)
     if path.is_dir():
-        files = sorted((path / "models").glob("*.xml")) + sorted((path / "exports").glob("*.omex"))
+        files = [*sorted((path / "models").glob("*.xml")), *sorted((path / "exports").glob("*.omex")),
+                 *sorted((path / "exports" / "biomodels").glob("*.xml")),
+                 *sorted((path / "exports" / "biomodels").glob("*.sedml"))]
         if not files:
-            files = sorted(path.glob("*.xml")) + sorted(path.glob("*.omex"))
+            files = [f for pattern in ("*.xml", "*.omex", "*.sedml") for f in sorted(path.glob(pattern))]
         return [i for f in files for i in check_path(f)]
     if path.suffix == ".omex":
         return check_archive(path)
     if path.suffix == ".xml":
         return check_sbml(path.read_text(encoding="utf-8"), str(path))
-    return [Issue("error", str(path), "not a model (.xml), an archive (.omex) or a folder")]
+    if path.suffix == ".sedml":
+        neighbours = {f.name: f.read_bytes() for f in path.parent.glob("*.xml")}
+        return _check_sedml(str(path), path.read_text(encoding="utf-8"), neighbours)
+    return [Issue("error", str(path), "not a model (.xml), an archive (.omex), SED-ML (.sedml) "
+                                      "or a folder")]
