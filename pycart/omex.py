@@ -44,28 +44,28 @@ def manifest(files: Mapping[str, bytes], master: str) -> str:
 
 
 def metadata(name: str, title: str, description: str) -> str:
-    """OMEX metadata (RDF/XML) about the archive: title, description, creators, the paper,
-    the creation date."""
+    """OMEX metadata (RDF/XML, in the BioSimulations conventions) about the archive: title,
+    description, creators, the paper (with its citation as label), the creation date."""
     about = f"http://omex-library.org/{name}.omex"
     creators = "".join(
-        "<dc:creator><rdf:Description><foaf:name>"
-        f"{html.escape(c['given'] + ' ' + c['family'])}</foaf:name></rdf:Description>"
+        "\n    <dc:creator><rdf:Description><rdfs:label>"
+        f"{html.escape(c['given'] + ' ' + c['family'])}</rdfs:label></rdf:Description>"
         "</dc:creator>" for c in CREATORS)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:foaf="http://xmlns.com/foaf/0.1/" '
+        'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:bqmodel="http://biomodels.net/model-qualifiers/">\n'
         f'  <rdf:Description rdf:about="{about}">\n'
         f"    <dc:title>{html.escape(title)}</dc:title>\n"
-        f"    <dc:description>{html.escape(description)}</dc:description>\n"
-        f"    {creators}\n"
-        f'    <bqmodel:isDescribedBy rdf:resource="http://identifiers.org/doi/{DOI}"/>\n'
-        f"    <dcterms:bibliographicCitation>{html.escape(CITATION)}"
-        "</dcterms:bibliographicCitation>\n"
-        '    <dcterms:created rdf:parseType="Resource">'
-        f"<dcterms:W3CDTF>{CREATED}</dcterms:W3CDTF></dcterms:created>\n"
+        f"    <dc:description>{html.escape(description)}</dc:description>"
+        f"{creators}\n"
+        "    <bqmodel:isDescribedBy><rdf:Description>"
+        f'<dc:identifier rdf:resource="http://identifiers.org/doi/{DOI}"/>'
+        f"<rdfs:label>{html.escape(CITATION)}</rdfs:label></rdf:Description>"
+        "</bqmodel:isDescribedBy>\n"
+        f"    <dc:created>{CREATED[:10]}</dc:created>\n"
         "  </rdf:Description>\n"
         "</rdf:RDF>\n")
 

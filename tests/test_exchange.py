@@ -224,3 +224,23 @@ def test_biomodels_folder(root, tmp_path):
         assert L[day * 10] == pytest.approx(ours[day * 10], rel=1e-4)
     assert any(p.name == "fig3.png" for p in fresh)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bm", "cart_bm.cps"]
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_biosimulators_utils_validates_the_archive(root, name):
+    """The validator BioSimulations uses: no error (its only remark is that it checks XPaths
+    against the unmodified models)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("biosimulators-utils", path=os.path.dirname(sys.executable))
+    if exe is None:
+        pytest.skip("biosimulators-utils is not installed")
+    done = subprocess.run([exe, "validate-project", str(root / "exports" / f"{name}.omex")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Archive contains 1 SED-ML documents" in done.stdout
+    assert "does not contain" not in done.stderr  # every metadata statement was understood
