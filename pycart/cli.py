@@ -156,6 +156,16 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", default=".", metavar="PATH")
     validate.set_defaults(func=_validate)
 
+    repro = sub.add_parser(
+        "reproduce", help="every claim of the paper beside what the model gives",
+        description="Run every experiment and write the reproduction report (Markdown, and "
+                    "HTML with the figures inline) with its figures into --out.")
+    repro.add_argument("--out", default="docs", metavar="DIR", help="output folder (default docs)")
+    repro.add_argument("--full", action="store_true",
+                       help="Figure S3 at the paper's 200 x 200 (longer than the default run)")
+    repro.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
+    repro.set_defaults(func=_reproduce)
+
     build = sub.add_parser(
         "build", help="regenerate the SBML and equations from models/*.ant",
         description="Compile every models/*.ant of a checkout to SBML (models/*.xml) and an "
@@ -409,6 +419,18 @@ def _validate(args: argparse.Namespace) -> int:
     errors = sum(i.level == "error" for i in issues)
     print(f"{errors} errors, {len(issues) - errors} warnings")
     return EXIT_FAILED if errors else 0
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    from .inputs import check_resolution
+    from .reproduce import reproduce
+
+    workers = None if args.workers is None else check_resolution(args.workers)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
+    reproduce(out, args.full, workers, say=lambda text: print(text, flush=True))
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:

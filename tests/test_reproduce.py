@@ -1,0 +1,47 @@
+"""The reproduction report: the committed copy is what `pycart reproduce` writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from pycart.cli import main
+from pycart.reproduce import Claim, Report, write_report
+
+
+def test_report_files_from_a_report(tmp_path):
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "x.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    report = Report([Claim("Fig. 9", "a claim", "1", "2", "differs", "because")],
+                    [{"equations": "reading", "L30": "1"}], [{"run": "r", "against": "x"}],
+                    [("figures/x.png", "the figure")])
+    write_report(report, tmp_path)
+    md = (tmp_path / "reproduction.md").read_text()
+    assert "| Fig. 9 | a claim | 1 | 2 | **differs** | because |" in md
+    assert "0 agrees" not in md and "1 differs of 1 claims" in md
+    page = (tmp_path / "reproduction.html").read_text()
+    assert "data:image/png;base64," in page and "a claim" in page
+
+
+def test_reproduce_refuses_a_file_as_output(tmp_path, capsys):
+    (tmp_path / "f").write_text("x")
+    assert main(["reproduce", "--out", str(tmp_path / "f")]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_readme_links_the_report(root):
+    assert "docs/reproduction.md" in (root / "README.md").read_text()
+
+
+@pytest.mark.heavy
+def test_committed_report_is_what_pycart_reproduce_writes(root, tmp_path):
+    from pycart.reproduce import reproduce
+
+    report = reproduce(tmp_path, say=lambda text: None)
+    assert (tmp_path / "reproduction.md").read_text() == (root / "docs" / "reproduction.md"
+                                                          ).read_text()
+    assert len(report.claims) >= 25
+    assert {c.verdict for c in report.claims} <= {"agrees", "partly", "differs",
+                                                  "by construction"}
+    for path, _ in report.figures:
+        assert (tmp_path / path).stat().st_size > 20_000
+    assert all(c.why for c in report.claims if c.verdict in ("differs", "partly"))
