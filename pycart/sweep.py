@@ -464,7 +464,7 @@ def _claim(parts: Path, key: str, sweep: Sweep) -> None:
     stamp = parts / "sweep.json"
     if parts.exists():
         try:
-            theirs = json.loads(stamp.read_text())["key"]
+            theirs = json.loads(stamp.read_text(encoding="utf-8"))["key"]
         except (OSError, ValueError, KeyError):
             theirs = None
         if theirs != key:
@@ -472,7 +472,8 @@ def _claim(parts: Path, key: str, sweep: Sweep) -> None:
                               "it, or write this sweep elsewhere with --out)")
         return
     parts.mkdir(parents=True)
-    stamp.write_text(json.dumps({"key": key, "sweep": _jsonable(asdict(sweep))}, indent=1))
+    stamp.write_text(json.dumps({"key": key, "sweep": _jsonable(asdict(sweep))}, indent=1),
+                     encoding="utf-8")
 
 
 def _write_chunk(path: Path, table: pd.DataFrame) -> None:

@@ -15,10 +15,10 @@ def test_report_files_from_a_report(tmp_path):
                     [{"equations": "reading", "L30": "1"}], [{"run": "r", "against": "x"}],
                     [("figures/x.png", "the figure")])
     write_report(report, tmp_path)
-    md = (tmp_path / "reproduction.md").read_text()
+    md = (tmp_path / "reproduction.md").read_text(encoding="utf-8")
     assert "| Fig. 9 | a claim | 1 | 2 | **differs** | because |" in md
     assert "0 agrees" not in md and "1 differs of 1 claims" in md
-    page = (tmp_path / "reproduction.html").read_text()
+    page = (tmp_path / "reproduction.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in page and "a claim" in page
 
 
@@ -29,7 +29,7 @@ def test_reproduce_refuses_a_file_as_output(tmp_path, capsys):
 
 
 def test_readme_links_the_report(root):
-    assert "docs/reproduction.md" in (root / "README.md").read_text()
+    assert "docs/reproduction.md" in (root / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.heavy
@@ -37,8 +37,8 @@ def test_committed_report_is_what_pycart_reproduce_writes(root, tmp_path):
     from pycart.reproduce import reproduce
 
     report = reproduce(tmp_path, say=lambda text: None)
-    assert (tmp_path / "reproduction.md").read_text() == (root / "docs" / "reproduction.md"
-                                                          ).read_text()
+    assert (tmp_path / "reproduction.md").read_text(encoding="utf-8") == (root / "docs" / "reproduction.md"
+                                                          ).read_text(encoding="utf-8")
     assert len(report.claims) >= 25
     assert {c.verdict for c in report.claims} <= {"agrees", "partly", "differs",
                                                   "by construction"}
