@@ -50,36 +50,12 @@ def scenario_sedml(scenario: Scenario, solver: SolverSettings | None = None) -> 
     solver = solver or SolverSettings()
     doc = libsedml.SedDocument(1, 4)
     doc.getNamespaces().add("http://www.sbml.org/sbml/level3/version2/core", "sbml")
-    sim = doc.createUniformTimeCourse()
-    sim.setId("timecourse")
-    sim.setName(f"{scenario.t_end:g} days, every {OUTPUT_STEP:g} day")
-    sim.setInitialTime(0.0)
-    sim.setOutputStartTime(0.0)
-    sim.setOutputEndTime(scenario.t_end)
-    sim.setNumberOfSteps(int(round(scenario.t_end / OUTPUT_STEP)))
-    algorithm = sim.createAlgorithm()
-    algorithm.setKisaoID(CVODE)
-    for kisao, value in solver.kisao().items():
-        parameter = algorithm.createAlgorithmParameter()
-        parameter.setKisaoID(kisao)
-        parameter.setValue(value)
     species_of: dict[str, list[str]] = {}
-    if not scenario.runs:
-        doc.removeSimulation(sim.getId())
+    if scenario.runs:
+        sim = _time_course(doc, "timecourse", scenario.t_end, solver)
     for run in scenario.runs:
-        model = doc.createModel()
-        model.setId(f"model_{sid(run.label)}")
-        model.setName(run.label)
-        model.setLanguage(SBML_LANGUAGE)
-        model.setSource(model_file(run.model))
-        for pid, value in sorted(run.parameters.items()):
-            change = model.createChangeAttribute()
-            change.setTarget(parameter_target(pid))
-            change.setNewValue(repr(float(value)))
-        for species, value in sorted(run.initial.items()):
-            change = model.createChangeAttribute()
-            change.setTarget(species_target(species) + "/@initialAmount")
-            change.setNewValue(repr(float(value)))
+        model = _model(doc, f"model_{sid(run.label)}", run.label, run.model, run.parameters,
+                       run.initial)
         task = doc.createTask()
         task.setId(f"task_{sid(run.label)}")
         task.setName(run.label)
@@ -151,28 +127,9 @@ def _grid_slice(doc: libsedml.SedDocument, grid, report: libsedml.SedReport, plo
     first, *others = grid.axes
     fixed = {a.parameter: float(a.values()[len(a.values()) // 2]) for a in others}
     ident = sid(grid.name)
-    model = doc.createModel()
-    model.setId(f"model_grid_{ident}")
-    model.setName(f"grid {grid.name}, the other axes at " + ", ".join(
-        f"{k} = {v:.3g}" for k, v in fixed.items()))
-    model.setLanguage(SBML_LANGUAGE)
-    model.setSource(model_file(grid.model))
-    for pid, value in sorted((dict(grid.base) | fixed).items()):
-        change = model.createChangeAttribute()
-        change.setTarget(parameter_target(pid))
-        change.setNewValue(repr(float(value)))
-    sim = doc.createUniformTimeCourse()
-    sim.setId(f"timecourse_grid_{ident}")
-    sim.setInitialTime(0.0)
-    sim.setOutputStartTime(0.0)
-    sim.setOutputEndTime(grid.t_end)
-    sim.setNumberOfSteps(int(round(grid.t_end / OUTPUT_STEP)))
-    algorithm = sim.createAlgorithm()
-    algorithm.setKisaoID(CVODE)
-    for kisao, value in solver.kisao().items():
-        parameter = algorithm.createAlgorithmParameter()
-        parameter.setKisaoID(kisao)
-        parameter.setValue(value)
+    model = _model(doc, f"model_grid_{ident}", f"grid {grid.name}, the other axes at " + ", ".join(
+        f"{k} = {v:.3g}" for k, v in fixed.items()), grid.model, dict(grid.base) | fixed, {})
+    sim = _time_course(doc, f"timecourse_grid_{ident}", grid.t_end, solver)
     task = doc.createTask()
     task.setId(f"task_grid_{ident}")
     task.setModelReference(model.getId())
@@ -213,6 +170,45 @@ def _grid_slice(doc: libsedml.SedDocument, grid, report: libsedml.SedReport, plo
     curve.setXDataReference(time_dg)
     curve.setYDataReference(L_dg)
     curve.setStyle(_style(doc, GREY, "-"))
+
+
+def _time_course(doc: libsedml.SedDocument, ident: str, t_end: float,
+                 solver: SolverSettings) -> libsedml.SedUniformTimeCourse:
+    """A time course from 0 to ``t_end`` every OUTPUT_STEP, by CVODE with ``solver``'s
+    tolerances."""
+    sim = doc.createUniformTimeCourse()
+    sim.setId(ident)
+    sim.setName(f"{t_end:g} days, every {OUTPUT_STEP:g} day")
+    sim.setInitialTime(0.0)
+    sim.setOutputStartTime(0.0)
+    sim.setOutputEndTime(t_end)
+    sim.setNumberOfSteps(int(round(t_end / OUTPUT_STEP)))
+    algorithm = sim.createAlgorithm()
+    algorithm.setKisaoID(CVODE)
+    for kisao, value in solver.kisao().items():
+        parameter = algorithm.createAlgorithmParameter()
+        parameter.setKisaoID(kisao)
+        parameter.setValue(value)
+    return sim
+
+
+def _model(doc: libsedml.SedDocument, ident: str, name: str, model: str,
+           parameters, initial) -> libsedml.SedModel:
+    """A model element: the model file with parameter values and initial amounts changed."""
+    element = doc.createModel()
+    element.setId(ident)
+    element.setName(name)
+    element.setLanguage(SBML_LANGUAGE)
+    element.setSource(model_file(model))
+    for pid, value in sorted(parameters.items()):
+        change = element.createChangeAttribute()
+        change.setTarget(parameter_target(pid))
+        change.setNewValue(repr(float(value)))
+    for species, value in sorted(initial.items()):
+        change = element.createChangeAttribute()
+        change.setTarget(species_target(species) + "/@initialAmount")
+        change.setNewValue(repr(float(value)))
+    return element
 
 
 def _data_generator(doc: libsedml.SedDocument, ident: str, name: str, task: str,
