@@ -235,6 +235,9 @@ def check_path(path: str | Path) -> list[Issue]:
                  *sorted((path / "exports" / "biomodels").glob("*.sedml"))]
         if not files:
             files = [f for pattern in ("*.xml", "*.omex", "*.sedml") for f in sorted(path.glob(pattern))]
+        if not files:
+            return [Issue("error", str(path), "no models (.xml), archives (.omex) or SED-ML "
+                                              "(.sedml) to check here")]
         return [i for f in files for i in check_path(f)]
     if path.suffix == ".omex":
         return check_archive(path)

@@ -67,6 +67,12 @@ def test_validate_command_is_clean_on_the_checkout(root, capsys):
     assert capsys.readouterr().out.strip().endswith("0 errors, 0 warnings")
 
 
+def test_validate_says_when_there_is_nothing_to_check(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 1
+    assert "nothing" not in capsys.readouterr().err
+    assert check_path(tmp_path)[0].message.startswith("no models")
+
+
 def _evil(tmp_path, name):
     path = tmp_path / "evil.omex"
     with zipfile.ZipFile(path, "w") as archive:
