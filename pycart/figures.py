@@ -153,7 +153,11 @@ def draw_heatmap(ax, table: pd.DataFrame, x: str, y: str, value: str,
         ax.contour(xs, ys, logz, levels=[0.0], colors=[ORANGE], linewidths=1.2)
     for label, (px, py) in (marks or {}).items():
         ax.plot(px, py, "o", color=RED if label.startswith("NR") else BLUE)
-        ax.annotate(label, (px, py), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        span = (np.log10(xs[[0, -1]]) if scales[0] == "log" else xs[[0, -1]]).astype(float)
+        at = math.log10(px) if scales[0] == "log" else px
+        right = span[1] > span[0] and (at - span[0]) / (span[1] - span[0]) > 0.85
+        ax.annotate(label, (px, py), textcoords="offset points", fontsize=8,
+                    xytext=(-4, 4) if right else (4, 4), ha="right" if right else "left")
     ax.set_xscale("log" if scales[0] == "log" else "linear")
     ax.set_yscale("log" if scales[1] == "log" else "linear")
     ax.set_xlabel(x)
