@@ -28,7 +28,7 @@ from .model import Model, SolverSettings
 from .paper import (FIG6_FIXED, PATIENTS, RELAPSE_THRESHOLD, S3_DAY, STANDARD_DOSE,
                     paper_scenario)
 from .scenario import ScenarioResult, run_scenario
-from .sweep import Dimension, ProcessEngine, Sweep, run_sweep
+from .sweep import ProcessEngine, Sweep, run_sweep
 
 #: Resolution of Figure S3's heatmaps in the default run (the paper's 200 takes longer than
 #: the report's five-minute budget allows on two cores; --full runs 200).
