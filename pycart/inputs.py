@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 
 from .errors import PycartError
-from .names import PARAMETERS, SECOND_PRODUCT_PARAMETERS, SPECIES
+from .names import PARAMETERS, SPECIES, model_parameters
 
 
 def _number(kind: str, name: str, value: object) -> float:
@@ -32,8 +32,8 @@ def check_parameters(values: Mapping[str, object] | None,
                      allowed: Collection[str] | None = None) -> dict[str, float]:
     """Validate parameter values by id (``allowed``: the ids a model has; default the paper's
     model); return them as floats."""
-    allowed = [p for p in PARAMETERS if p in allowed] if allowed is not None else [
-        p for p in PARAMETERS if p not in SECOND_PRODUCT_PARAMETERS]
+    allowed = ([p for p in PARAMETERS if p in allowed] if allowed is not None
+               else list(model_parameters()))
     out: dict[str, float] = {}
     for name, value in (values or {}).items():
         spec = PARAMETERS.get(name) if name in allowed else None

@@ -105,5 +105,11 @@ PARAMETERS: dict[str, ParameterSpec] = {
 SECOND_PRODUCT_PARAMETERS: tuple[str, ...] = (
     "alpha2", "rhoA2", "h2", "reinf_day2", "reinf_dose2", "relapse_dose2")
 
+def model_parameters(model: str = DEFAULT_MODEL) -> tuple[str, ...]:
+    """The settable parameters model ``model`` has (the second product's only in cart_bm2)."""
+    return tuple(p for p in PARAMETERS
+                 if model == "cart_bm2" or p not in SECOND_PRODUCT_PARAMETERS)
+
+
 #: The switch parameters that restore the paper's printed forms (default 0 = the reading).
 SWITCHES: tuple[str, ...] = tuple(p for p, s in PARAMETERS.items() if s.switch)

@@ -21,7 +21,8 @@ from .errors import PycartError
 from .inputs import check_horizon, check_initial, check_parameters
 from .model import Model, Run, SolverSettings
 from .metrics import expansion
-from .names import CAR_T, DEFAULT_MODEL, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD
+from .names import (CAR_T, DEFAULT_MODEL, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD,
+                    model_parameters)
 
 #: Output spacing (days) of the trajectories a scenario writes.
 OUTPUT_STEP = 0.1
@@ -126,9 +127,9 @@ class Scenario:
             if run.model not in MODELS:
                 raise PycartError(f"scenario {self.name}, run {run.label!r}: unknown model "
                                   f"{run.model!r} (allowed: {', '.join(MODELS)})")
-            model_parameters = _model_parameters(run.model)
+            allowed = model_parameters(run.model)
             try:
-                check_parameters(run.parameters, model_parameters)
+                check_parameters(run.parameters, allowed)
                 check_initial(run.initial, MODELS[run.model])
             except PycartError as exc:
                 raise PycartError(f"scenario {self.name}, run {run.label!r}: {exc}") from None
@@ -139,7 +140,7 @@ class Scenario:
             try:
                 for end in ("lo", "hi"):
                     check_parameters({a.parameter: getattr(a, end) for a in grid.axes}
-                                     | dict(grid.base), _model_parameters(grid.model))
+                                     | dict(grid.base), model_parameters(grid.model))
             except PycartError as exc:
                 raise PycartError(f"scenario {self.name}, grid {grid.name!r}: {exc}") from None
         from .figures import DRAW, SERIES
@@ -161,12 +162,6 @@ class Scenario:
                                   f"unknown runs {missing}")
 
 
-def _model_parameters(model: str) -> tuple[str, ...]:
-    from .names import PARAMETERS, SECOND_PRODUCT_PARAMETERS
-
-    return tuple(p for p in PARAMETERS if model == "cart_bm2" or p not in SECOND_PRODUCT_PARAMETERS)
-
-
 @dataclass
 class ScenarioResult:
     """What a scenario gave: runs by label, grid tables by name (``complete`` is False for
@@ -183,7 +178,7 @@ class ScenarioResult:
         for spec in self.scenario.runs:
             run = self.runs[spec.label]
             rows.append({"run": spec.label, "model": spec.model, **run.summary.as_dict(),
-                         **{k: v for k, v in run.doses.items()}})
+                         **run.doses})
         return pd.DataFrame(rows)
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 from .errors import PycartError
 from .inputs import check_initial, check_parameters
 from .model import NEGATIVE_ROUNDOFF, SolverSettings
-from .names import CAR_T, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD, SECOND_PRODUCT_PARAMETERS
+from .names import CAR_T, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD, model_parameters
 from .resources import sbml_text
 
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is
@@ -93,7 +93,7 @@ class Sweep:
         if self.model not in MODELS:
             raise PycartError(f"unknown model {self.model!r} (allowed: {', '.join(MODELS)})")
         species = MODELS[self.model]
-        allowed = [p for p in _parameters(self.model)]
+        allowed = model_parameters(self.model)
         if not self.dimensions:
             raise PycartError("nothing varies (give at least one --param or --range)")
         names = [d.name for d in self.dimensions]
@@ -179,12 +179,6 @@ def _jsonable(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
-
-
-def _parameters(model: str) -> tuple[str, ...]:
-    from .names import PARAMETERS
-
-    return tuple(p for p in PARAMETERS if model == "cart_bm2" or p not in SECOND_PRODUCT_PARAMETERS)
 
 
 # ---- the simulator of one worker ----------------------------------------------------------
