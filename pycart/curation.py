@@ -17,6 +17,9 @@ CREATED = "2026-11-29T00:00:00Z"
 MODIFIED = "2026-11-29T00:00:00Z"
 
 DOI = "10.3390/ijms22126371"
+#: PubMed id of the paper, as a literature table pairs it with the DOI (not looked up in
+#: PubMed itself: the build machine has no network); the DOI is the authoritative reference.
+PMID = "34198713"
 CITATION = ("Martinez-Rubio A, Chulian S, Blazquez Goni C, Ramirez Orellana M, Perez Martinez "
             "A, Navarro-Zapata A, Ferreras C, Perez-Garcia VM, Rosa M. A Mathematical "
             "Description of the Bone Marrow Dynamics during CAR T-Cell Therapy in B-Cell "
@@ -26,6 +29,7 @@ CITATION = ("Martinez-Rubio A, Chulian S, Blazquez Goni C, Ramirez Orellana M, P
 #: (qualifier kind, qualifier, URI) for the model.
 MODEL_TERMS = (
     ("model", libsbml.BQM_IS_DESCRIBED_BY, f"http://identifiers.org/doi/{DOI}"),
+    ("model", libsbml.BQM_IS_DESCRIBED_BY, f"http://identifiers.org/pubmed/{PMID}"),
     ("biology", libsbml.BQB_HAS_TAXON, "http://identifiers.org/taxonomy/9606"),
     ("biology", libsbml.BQB_HAS_PROPERTY, "http://identifiers.org/DOID:9952"),
     ("biology", libsbml.BQB_HAS_PROPERTY, "http://identifiers.org/DOID:0080638"),

@@ -33,6 +33,25 @@ CAR_T: tuple[str, ...] = ("CA", "CM", "CA2", "CM2")
 #: B-cell maturation stages (eqs. 1a-1d).
 B_CELLS: tuple[str, ...] = ("B0", "B1", "B2", "B3")
 
+#: Sums the figures plot, kept in each model as an assignment rule (its id: the species
+#: summed), so a tool that plots one variable per curve (COPASI) shows the same totals.
+OBSERVABLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "cart_bm": {"CT": ("CA", "CM"), "Bpos": ("B1", "B2", "B3")},
+    "cart_bm2": {"CT": CAR_T, "C1": ("CA", "CM"), "C2": ("CA2", "CM2"),
+                 "CA_all": ("CA", "CA2"), "CM_all": ("CM", "CM2"), "Bpos": ("B1", "B2", "B3")},
+}
+
+
+def quantity(model: str, species: tuple[str, ...]) -> str:
+    """The one SBML id holding the sum of ``species`` in ``model`` (a species or an
+    observable); :class:`KeyError` if the model keeps no such sum."""
+    if len(species) == 1:
+        return species[0]
+    for ident, summed in OBSERVABLES[model].items():
+        if set(summed) == set(species):
+            return ident
+    raise KeyError(f"{model} has no observable for {' + '.join(species)}")
+
 #: Column holding time, in days, in every result table.
 TIME = "time"
 
