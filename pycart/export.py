@@ -18,7 +18,7 @@ from .errors import PycartError
 from .omex import write_archive
 from .paper import SCENARIOS
 from .resources import sbml_text
-from .sedml import model_file, scenario_sedml
+from .sedml import copasi_guide, model_file, scenario_sedml
 
 
 def archive_members(name: str) -> dict[str, bytes]:
@@ -39,9 +39,12 @@ def export(out: str | os.PathLike[str] = "exports") -> list[Path]:
     written = []
     for name, make in SCENARIOS.items():
         scenario = make()
+        members = archive_members(name)
+        guide = copasi_guide(members[f"{name}.sedml"].decode())
         written.append(write_archive(
-            folder / f"{name}.omex", archive_members(name), f"{name}.sedml",
-            f"Martinez-Rubio et al. 2021, {name}: {scenario.title}", scenario.description))
+            folder / f"{name}.omex", members, f"{name}.sedml",
+            f"Martinez-Rubio et al. 2021, {name}: {scenario.title}",
+            f"{scenario.description} {guide}"))
     written += export_biomodels(folder / "biomodels", folder / "fig3.omex")
     return written
 
@@ -101,6 +104,7 @@ def _figure(path: Path) -> Path:
 
 def curation_notes() -> str:
     """The curation notes, with every number computed here from the model."""
+    from .curation import PMID
     from .homeostasis import homeostasis
     from .model import Model, SolverSettings
 
@@ -152,6 +156,9 @@ Species: Cell Ontology (pro-B CL:0000826, pre-B-I CL:0000956, pre-B-II CL:000095
 immature B CL:0000816; the leukemic clone a version of precursor B cells CL:0000817 with
 the property B-ALL DOID:0080638; CAR T cells versions of effector T cells CL:0000911 and
 memory T cells CL:0000813, as no CAR T term exists). SBO terms on species, parameters,
-reactions and events. Model: isDescribedBy the DOI, hasTaxon 9606, hasProperty
-DOID:9952 and DOID:0080638. The PubMed id is not annotated: it could not be confirmed here.
+reactions and events. Model: isDescribedBy the DOI and PubMed {PMID}, hasTaxon 9606,
+hasProperty DOID:9952 and DOID:0080638. The PubMed id comes from a literature table that
+pairs it with the DOI; it was not looked up in PubMed (no network where this was built), so
+a curator should confirm it. Observables: CT (total CAR T), Bpos (CD19+ B cells) and, in
+cart_bm2, C1, C2, CA_all, CM_all are assignment rules summing the species the figures plot.
 """

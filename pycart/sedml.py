@@ -1,20 +1,27 @@
 """SED-ML (Level 1 Version 4) for a scenario: what to simulate, how, and what to plot.
 
-Each run of a scenario becomes a model (the committed SBML with the run's parameter values
-and initial amounts as changes) and a task on one uniform time course, integrated by CVODE
-with pycart's tolerances as algorithm parameters. Each time-course panel becomes a plot
-with a log y axis, its curves in the paper's colours; a report lists every data set.
-Outputs are cell counts, marked as amounts (KISAO:0000836).
+Each time-course panel of a scenario becomes a plot (log y axis, the paper's colours) of one
+top-level task, so a tool that imports one task at a time (COPASI) shows the whole panel:
+a task for a single run; a repeated task (a parameter scan) over the one quantity the
+panel's runs differ in; a task per run only where runs differ in several quantities. Models
+are the committed SBML with parameter values and initial amounts as changes; time courses
+are integrated by CVODE with pycart's tolerances as algorithm parameters. Every curve plots
+one model quantity (a species, as an amount, KISAO:0000836, or one of the models' observables
+for sums), since COPASI plots the first variable of a data generator only. A report lists
+every data set. Each grid of a scenario contributes a slice along its first axis.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libsedml
 
-from .figures import BLUE, BROWN, GREY, ORANGE, SERIES
+from .figures import BLUE, BROWN, GREY, ORANGE, RUN_STYLES, SERIES, Y_FLOOR
 from .model import SolverSettings
-from .names import MODELS
-from .scenario import OUTPUT_STEP, Scenario
+from .names import MODELS, SPECIES2, quantity
+from .resources import default_values
+from .scenario import OUTPUT_STEP, RunSpec, Scenario
 
 SBML_LANGUAGE = "urn:sedml:language:sbml.level-3.version-2"
 CVODE = "KISAO:0000019"
@@ -46,72 +53,149 @@ def sid(text: str) -> str:
 
 
 def scenario_sedml(scenario: Scenario, solver: SolverSettings | None = None) -> str:
-    """The SED-ML document of a scenario's runs and time-course panels."""
+    """The SED-ML document of a scenario's time-course panels and grid slices."""
     solver = solver or SolverSettings()
     doc = libsedml.SedDocument(1, 4)
     doc.getNamespaces().add("http://www.sbml.org/sbml/level3/version2/core", "sbml")
-    species_of: dict[str, list[str]] = {}
-    if scenario.runs:
-        sim = _time_course(doc, "timecourse", scenario.t_end, solver)
-    for run in scenario.runs:
-        model = _model(doc, f"model_{sid(run.label)}", run.label, run.model, run.parameters,
-                       run.initial)
-        task = doc.createTask()
-        task.setId(f"task_{sid(run.label)}")
-        task.setName(run.label)
-        task.setModelReference(model.getId())
-        task.setSimulationReference(sim.getId())
-        species_of[run.label] = list(MODELS[run.model])
     report = doc.createReport()
     report.setId("report")
     report.setName("every data set")
-    if scenario.runs:
-        time_dg = _data_generator(doc, "time", "time", f"task_{sid(scenario.runs[0].label)}",
-                                  [None])
-        _add_to_report(report, time_dg, "time")
-    made: dict[tuple[str, str], str] = {}
+    runs = {r.label: r for r in scenario.runs}
     n_plot = 0
     for panel in scenario.panels:
-        if panel.kind != "timecourse":
+        if panel.kind not in PLOTTED:
             continue
         n_plot += 1
-        plot = doc.createPlot2D()
-        plot.setId(f"plot{n_plot}")
-        plot.setName(panel.title)
-        plot.setLegend(True)
-        x_axis = plot.createXAxis()
-        x_axis.setType("linear")
-        x_axis.setName("time (days)")
-        if panel.t_max is not None:
-            x_axis.setMin(0.0)
-            x_axis.setMax(float(panel.t_max))
-        y_axis = plot.createYAxis()
-        y_axis.setType("log10")
-        y_axis.setName("cells")
-        y_axis.setMin(1e-4)
-        for k, label in enumerate(panel.runs):
-            for key in panel.series:
-                name, colour, style, columns = SERIES[key]
-                present = [c for c in columns if c in species_of[label]]
-                if not present:
-                    continue
-                if (label, key) not in made:
-                    dg = _data_generator(doc, f"{sid(label)}_{sid(key)}", f"{name} ({label})",
-                                         f"task_{sid(label)}", present)
-                    made[(label, key)] = dg
-                    _add_to_report(report, dg, f"{label}: {name}")
-                curve = plot.createCurve()
-                curve.setId(f"plot{n_plot}_{sid(label)}_{sid(key)}")
-                curve.setName(f"{name} ({label})" if len(panel.runs) > 1 else name)
-                curve.setType("points")
-                curve.setXDataReference(time_dg)
-                curve.setYDataReference(made[(label, key)])
-                curve.setStyle(_style(doc, colour, style if len(panel.runs) == 1 else
-                                      ("-", "--", ":", "-.")[k % 4]))
+        series = PLOTTED[panel.kind] or panel.series
+        _panel(doc, report, f"plot{n_plot}", panel, [runs[label] for label in panel.runs],
+               series, scenario.t_end, solver)
     for grid in scenario.grids:
         n_plot += 1
         _grid_slice(doc, grid, report, f"plot{n_plot}", solver)
     return libsedml.writeSedMLToString(doc)
+
+
+#: Panel kinds drawn as SED-ML plots, and the series they show (None: the panel's own).
+PLOTTED: dict[str, tuple[str, ...] | None] = {"timecourse": None, "expansion": ("C",)}
+
+
+def varying(runs: list[RunSpec]) -> dict[tuple[str, str], list[float]]:
+    """What differs between ``runs`` of one model: ``(kind, id) -> values``, kind
+    "parameter" or "species" (initial amounts), each unset value at the model's default."""
+    params, initial = default_values(runs[0].model)
+    out = {}
+    for kind, values, defaults in (("parameter", "parameters", params),
+                                   ("species", "initial", initial)):
+        for ident in sorted({k for r in runs for k in getattr(r, values)}):
+            column = [float(getattr(r, values).get(ident, defaults[ident])) for r in runs]
+            if len(set(column)) > 1:
+                out[(kind, ident)] = column
+    return out
+
+
+def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, panel,
+           runs: list[RunSpec], series: tuple[str, ...], t_end: float,
+           solver: SolverSettings) -> None:
+    """A panel's simulation and plot.
+
+    One run: a task on a model with the run's changes. Several runs of one model that
+    differ in one quantity: a repeated task over that quantity's values (a parameter scan
+    in COPASI), on a model with what the runs share. Otherwise: a task per run.
+    """
+    ident = plot_id
+    sim = doc.getSimulation("timecourse") or _time_course(doc, "timecourse", t_end, solver)
+    differ = varying(runs) if len({r.model for r in runs}) == 1 else None
+    curves: list[tuple[str, str, str]] = []  # (task, curve label, line style)
+    if len(runs) == 1:
+        run = runs[0]
+        model = _model(doc, f"model_{ident}", run.label, run.model, run.parameters, run.initial)
+        curves.append((_task(doc, f"task_{ident}", run.label, model, sim), "", "-"))
+    elif differ is not None and len(differ) == 1:
+        ((kind, quantity_id), values), = differ.items()
+        shared = runs[0]
+        model = _model(doc, f"model_{ident}", f"{panel.title}: what the runs share",
+                       shared.model,
+                       {k: v for k, v in shared.parameters.items() if k != quantity_id},
+                       {k: v for k, v in shared.initial.items() if k != quantity_id})
+        task = _task(doc, f"task_{ident}", f"{panel.title}: one run", model, sim)
+        repeated = _repeat(doc, f"repeat_{ident}", f"{panel.title}: {quantity_id} over "
+                           + ", ".join(f"{v:g}" for v in values), task, model, kind,
+                           quantity_id, values)
+        curves.append((repeated, f" ({quantity_id} = {', '.join(f'{v:g}' for v in values)})",
+                       "-"))
+    else:
+        for k, run in enumerate(runs):
+            model = _model(doc, f"model_{ident}_{k + 1}", run.label, run.model, run.parameters,
+                           run.initial)
+            curves.append((_task(doc, f"task_{ident}_{k + 1}", run.label, model, sim),
+                           f" ({run.label})", RUN_STYLES[k % len(RUN_STYLES)]))
+    plot = doc.createPlot2D()
+    plot.setId(plot_id)
+    plot.setName(panel.title)
+    plot.setLegend(True)
+    x_axis = plot.createXAxis()
+    x_axis.setType("linear")
+    x_axis.setName("time (days)")
+    if panel.t_max is not None:
+        x_axis.setMin(0.0)
+        x_axis.setMax(float(panel.t_max))
+    y_axis = plot.createYAxis()
+    y_axis.setType("log10")
+    y_axis.setName("cells")
+    y_axis.setMin(Y_FLOOR)
+    model_name = runs[0].model
+    for task, suffix, run_style in curves:
+        time_dg = _data_generator(doc, f"{task}_time", "time", task, None)
+        _add_to_report(report, time_dg, f"{task}: time")
+        for key in series:
+            name, colour, style, columns = SERIES[key]
+            present = tuple(c for c in columns if c in MODELS[model_name])
+            if not present:
+                continue
+            dg = _data_generator(doc, f"{task}_{sid(key)}", f"{name}{suffix}", task,
+                                 quantity(model_name, present))
+            _add_to_report(report, dg, f"{task}: {name}{suffix}")
+            curve = plot.createCurve()
+            curve.setId(f"curve_{dg[3:]}")
+            curve.setName(f"{name}{suffix}")
+            curve.setType("points")
+            curve.setXDataReference(time_dg)
+            curve.setYDataReference(dg)
+            curve.setStyle(_style(doc, colour, style if len(curves) == 1 else run_style))
+
+
+def _task(doc: libsedml.SedDocument, ident: str, name: str, model: libsedml.SedModel,
+          sim: libsedml.SedUniformTimeCourse) -> str:
+    task = doc.createTask()
+    task.setId(ident)
+    task.setName(name)
+    task.setModelReference(model.getId())
+    task.setSimulationReference(sim.getId())
+    return ident
+
+
+def _repeat(doc: libsedml.SedDocument, ident: str, name: str, task: str,
+            model: libsedml.SedModel, kind: str, target_id: str, values) -> str:
+    """A repeated task running ``task`` once per value of a parameter or initial amount
+    (vector range, model reset before each run)."""
+    repeated = doc.createRepeatedTask()
+    repeated.setId(ident)
+    repeated.setName(name)
+    repeated.setResetModel(True)
+    vector = repeated.createVectorRange()
+    vector.setId(f"range_{ident}")
+    vector.setValues([float(v) for v in values])
+    repeated.setRangeId(vector.getId())
+    change = repeated.createTaskChange()
+    change.setModelReference(model.getId())
+    change.setTarget(parameter_target(target_id) if kind == "parameter"
+                     else species_target(target_id) + "/@initialAmount")
+    change.setRange(vector.getId())
+    change.setMath(libsedml.parseL3Formula(vector.getId()))
+    sub = repeated.createSubTask()
+    sub.setTask(task)
+    sub.setOrder(1)
+    return ident
 
 
 #: Values of the first axis in a grid's slice (the full grids are sweeps, not SED-ML work).
@@ -130,30 +214,14 @@ def _grid_slice(doc: libsedml.SedDocument, grid, report: libsedml.SedReport, plo
     model = _model(doc, f"model_grid_{ident}", f"grid {grid.name}, the other axes at " + ", ".join(
         f"{k} = {v:.3g}" for k, v in fixed.items()), grid.model, dict(grid.base) | fixed, {})
     sim = _time_course(doc, f"timecourse_grid_{ident}", grid.t_end, solver)
-    task = doc.createTask()
-    task.setId(f"task_grid_{ident}")
-    task.setModelReference(model.getId())
-    task.setSimulationReference(sim.getId())
-    repeated = doc.createRepeatedTask()
-    repeated.setId(f"repeat_grid_{ident}")
-    repeated.setName(f"{first.parameter} over {SLICE_VALUES} values")
-    repeated.setResetModel(True)
+    task = _task(doc, f"task_grid_{ident}", f"grid {grid.name}: one point", model, sim)
     values = Axis(first.parameter, first.lo, first.hi, SLICE_VALUES, first.scale).values()
-    vector = repeated.createVectorRange()
-    vector.setId(f"range_{ident}")
-    vector.setValues([float(v) for v in values])
-    repeated.setRangeId(vector.getId())
-    change = repeated.createTaskChange()
-    change.setModelReference(model.getId())
-    change.setTarget(parameter_target(first.parameter))
-    change.setRange(vector.getId())
-    change.setMath(libsedml.parseL3Formula(vector.getId()))
-    sub = repeated.createSubTask()
-    sub.setTask(task.getId())
-    sub.setOrder(1)
-    time_dg = _data_generator(doc, f"grid_{ident}_time", "time", repeated.getId(), [None])
+    repeated = _repeat(doc, f"repeat_grid_{ident}",
+                       f"{first.parameter} over {SLICE_VALUES} values", task, model,
+                       "parameter", first.parameter, values)
+    time_dg = _data_generator(doc, f"grid_{ident}_time", "time", repeated, None)
     L_dg = _data_generator(doc, f"grid_{ident}_L", f"leukemic cells over {first.parameter}",
-                           repeated.getId(), ["L"])
+                           repeated, "L")
     _add_to_report(report, time_dg, f"grid {grid.name}: time")
     _add_to_report(report, L_dg, f"grid {grid.name}: L for each {first.parameter}")
     plot = doc.createPlot2D()
@@ -163,7 +231,7 @@ def _grid_slice(doc: libsedml.SedDocument, grid, report: libsedml.SedReport, plo
     x_axis.setType("linear")
     y_axis = plot.createYAxis()
     y_axis.setType("log10")
-    y_axis.setMin(1e-4)
+    y_axis.setMin(Y_FLOOR)
     curve = plot.createCurve()
     curve.setId(f"{plot_id}_L")
     curve.setType("points")
@@ -212,23 +280,23 @@ def _model(doc: libsedml.SedDocument, ident: str, name: str, model: str,
 
 
 def _data_generator(doc: libsedml.SedDocument, ident: str, name: str, task: str,
-                    species: list[str | None]) -> str:
+                    quantity_id: str | None) -> str:
+    """A data generator of one variable: time (``None``), a species (as an amount) or an
+    observable of the model."""
     dg = doc.createDataGenerator()
     dg.setId(f"dg_{ident}")
     dg.setName(name)
-    terms = []
-    for s in species:
-        var = dg.createVariable()
-        var.setTaskReference(task)
-        if s is None:
-            var.setId(f"v_{ident}")
-            var.setSymbol(TIME)
-        else:
-            var.setId(f"v_{ident}_{s}")
-            var.setTarget(species_target(s))
-            var.setTerm(AMOUNT)
-        terms.append(var.getId())
-    dg.setMath(libsedml.parseL3Formula(" + ".join(terms)))
+    var = dg.createVariable()
+    var.setId(f"v_{ident}")
+    var.setTaskReference(task)
+    if quantity_id is None:
+        var.setSymbol(TIME)
+    elif quantity_id in SPECIES2:
+        var.setTarget(species_target(quantity_id))
+        var.setTerm(AMOUNT)
+    else:
+        var.setTarget(parameter_target(quantity_id)[: -len("/@value")])
+    dg.setMath(libsedml.parseL3Formula(var.getId()))
     return dg.getId()
 
 
@@ -249,3 +317,56 @@ def _style(doc: libsedml.SedDocument, colour: str, line: str) -> str:
         line_style.setType(_LINES[line])
         line_style.setThickness(2.0)
     return ident
+
+
+@dataclass(frozen=True)
+class View:
+    """What a tool that imports one task at a time opens to show plot ``plot``: top-level
+    task ``task`` (a repeated task or not) on model ``model``, over ``t_end`` days in
+    ``steps`` steps. A plot of a panel whose runs are separate tasks has a view per run."""
+
+    plot: str
+    task: str
+    model: str
+    repeated: bool
+    t_end: float
+    steps: int
+
+
+def plot_views(sedml: str) -> list[View]:
+    """The views of every plot of a SED-ML document, in plot order."""
+    doc = libsedml.readSedMLFromString(sedml)
+    views = []
+    for output in doc.getListOfOutputs():
+        if output.getTypeCode() != libsedml.SEDML_OUTPUT_PLOT2D:
+            continue
+        tasks: list[str] = []
+        for curve in output.getListOfCurves():
+            dg = doc.getDataGenerator(curve.getYDataReference())
+            for var in dg.getListOfVariables():
+                if var.getTaskReference() not in tasks:
+                    tasks.append(var.getTaskReference())
+        for ident in tasks:
+            task = doc.getTask(ident)
+            repeated = task.getTypeCode() == libsedml.SEDML_TASK_REPEATEDTASK
+            plain = doc.getTask(task.getSubTask(0).getTask()) if repeated else task
+            sim = doc.getSimulation(plain.getSimulationReference())
+            views.append(View(output.getId(), ident, plain.getModelReference(), repeated,
+                              sim.getOutputEndTime(), sim.getNumberOfSteps()))
+    return views
+
+
+def copasi_guide(sedml: str, solver: SolverSettings | None = None) -> str:
+    """How to open each plot in COPASI, whose import takes one task and model at a time."""
+    solver = solver or SolverSettings()
+    parts = []
+    for v in plot_views(sedml):
+        what = f"{v.plot}: task {v.task} on {v.model}"
+        if v.repeated:
+            what += f" (a scan; Time-Course {v.t_end:g} days in {v.steps} steps)"
+        parts.append(what)
+    note = (" COPASI does not import the time course of a chosen scan: set it as given, with "
+            f"relative tolerance {solver.relative_tolerance:g} and absolute tolerance "
+            f"{solver.absolute_tolerance:g}." if any(v.repeated for v in plot_views(sedml))
+            else "")
+    return "In COPASI, import one plot at a time, choosing " + "; ".join(parts) + "." + note

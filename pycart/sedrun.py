@@ -106,13 +106,19 @@ def _times(sim: libsedml.SedUniformTimeCourse) -> np.ndarray:
 
 
 def _simulate(rr: roadrunner.RoadRunner, times: np.ndarray, species: list[str]) -> dict:
+    """``species`` (any selectable ids) at ``times``, with time."""
     result = np.asarray(rr.simulate(times=times, selections=["time", *species]))
     return {"time": result[:, 0], **{s: result[:, k + 1] for k, s in enumerate(species)}}
 
 
+def _outputs(rr: roadrunner.RoadRunner) -> list[str]:
+    """Species and assignment-rule quantities: what a data generator may refer to."""
+    return [*rr.model.getFloatingSpeciesIds(), *rr.getAssignmentRuleIds()]
+
+
 def _task(sbml: str, sim) -> dict[str, np.ndarray]:
     rr = _configured(sbml, sim)
-    return _simulate(rr, _times(sim), list(rr.model.getFloatingSpeciesIds()))
+    return _simulate(rr, _times(sim), _outputs(rr))
 
 
 def _repeated(task, tasks, models, sims) -> dict[str, np.ndarray]:
@@ -121,7 +127,7 @@ def _repeated(task, tasks, models, sims) -> dict[str, np.ndarray]:
     sub = tasks[task.getSubTask(0).getTask()]
     rr = _configured(models[sub.getModelReference()], sims[sub.getSimulationReference()])
     times = _times(sims[sub.getSimulationReference()])
-    species = list(rr.model.getFloatingSpeciesIds())
+    species = _outputs(rr)
     master = task.getRange(task.getRangeId())
     if master.getTypeCode() != libsedml.SEDML_RANGE_VECTORRANGE:
         raise PycartError(f"{task.getId()}: only vector ranges are supported")
@@ -148,7 +154,7 @@ def _evaluate(dg: libsedml.SedDataGenerator, results: dict) -> np.ndarray:
             env[var.getId()] = table["time"]
         else:
             kind, ident, attribute = _target(var.getTarget())
-            if kind != "species" or attribute is not None:
+            if attribute is not None or ident not in table:
                 raise PycartError(f"unsupported variable target {var.getTarget()}")
             env[var.getId()] = table[ident]
     return _arithmetic(ast.parse(libsedml.formulaToL3String(dg.getMath()), mode="eval").body,

@@ -190,7 +190,7 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
                 model = model_of.get(var.getTaskReference()) or model_of.get(
                     task.getSubTask(0).getTask() if task and task.getNumSubTasks() else "")
                 issues += _xpath(source, var.getTarget(), ids.get(model, set()))
-                if var.getTerm() != "KISAO:0000836":
+                if "listOfSpecies" in var.getTarget() and var.getTerm() != "KISAO:0000836":
                     issues.append(Issue("warning", source, f"{var.getId()}: a cell count "
                                                            "not marked as an amount"))
     for output in doc.getListOfOutputs():

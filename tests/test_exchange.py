@@ -16,7 +16,6 @@ from pycart.export import export
 from pycart.omex import extract, write_archive
 from pycart.paper import SCENARIOS, paper_scenario
 from pycart.scenario import OUTPUT_STEP
-from pycart.sedml import sid
 from pycart.sedrun import run_sedml
 from pycart.validation import check_archive, check_path
 
@@ -60,6 +59,7 @@ def test_committed_archive_is_valid(root, name):
     for kisao in ("KISAO:0000019", "KISAO:0000209", "KISAO:0000211", "KISAO:0000415"):
         assert kisao in sedml
     assert 'term="KISAO:0000836"' in sedml
+    assert "In COPASI, import one plot at a time" in content["metadata.rdf"].decode()
 
 
 def test_validate_command_is_clean_on_the_checkout(root, capsys):
@@ -106,32 +106,72 @@ def test_broken_archives_are_reported(tmp_path):
     assert "not a readable archive" in check_archive(tmp_path / "junk.omex")[0].message
 
 
-def _dense_runs(name):
+def _view_runs(name: str) -> dict[str, tuple[list, float]]:
+    """pycart's runs behind each top-level task of scenario ``name``'s SED-ML, in the
+    order of the task's repeats, and the horizon."""
+    from pycart.scenario import Axis, RunSpec
+    from pycart.sedml import PLOTTED, SLICE_VALUES, plot_views, scenario_sedml
+
     scenario = paper_scenario(name)
-    result = pycart.run_scenario(scenario, resolution=1)
-    return scenario, result
+    runs = {r.label: r for r in scenario.runs}
+    plotted = [[runs[label] for label in p.runs] for p in scenario.panels if p.kind in PLOTTED]
+    for grid in scenario.grids:
+        first, *others = grid.axes
+        fixed = {a.parameter: float(a.values()[len(a.values()) // 2]) for a in others}
+        values = Axis(first.parameter, first.lo, first.hi, SLICE_VALUES, first.scale).values()
+        plotted.append([RunSpec(f"{v:g}", dict(grid.base) | fixed | {first.parameter: v},
+                                model=grid.model) for v in values])
+    out = {}
+    for view in plot_views(scenario_sedml(scenario)):
+        panel = plotted[int(view.plot.removeprefix("plot")) - 1]
+        if not view.repeated and len(panel) > 1:
+            panel = [panel[int(view.task.rsplit("_", 1)[1]) - 1]]
+        out[view.task] = (panel, view.t_end)
+    return out
 
 
-WITH_RUNS = [n for n in SCENARIOS if SCENARIOS[n]().runs]
+def _pycart(run, t_end: float, quantities) -> dict[str, np.ndarray]:
+    """pycart's values of ``quantities`` (species or observables) every OUTPUT_STEP."""
+    from pycart.names import OBSERVABLES
+
+    frame = pycart.Model(run.model).simulate(run.parameters, run.initial, t_end,
+                                              int(round(t_end / OUTPUT_STEP)) + 1)
+    return {q: frame[list(OBSERVABLES[run.model].get(q, (q,)))].sum(axis=1).to_numpy()
+            for q in quantities}
 
 
-@pytest.mark.parametrize("name", WITH_RUNS)
+def _agree(theirs: np.ndarray, mine: np.ndarray, t_end: float, message: str) -> None:
+    """Within 1e-4 relative at the paper's days (amounts above 1e-6 cells)."""
+    rows = [int(round(d / OUTPUT_STEP)) for d in DAYS if d <= t_end]
+    theirs, mine = np.asarray(theirs)[rows], mine[rows]
+    mask = mine > 1e-6
+    np.testing.assert_allclose(theirs[mask], mine[mask], rtol=1e-4, err_msg=message)
+
+
+WITH_PLOTS = list(SCENARIOS)
+
+
+@pytest.mark.parametrize("name", WITH_PLOTS)
 def test_sedml_runs_in_roadrunner_with_pycart_numbers(root, tmp_path, name):
+    """pycart's own SED-ML runner (libRoadRunner): every curve of every plot."""
+    import libsedml
+
     files = extract(root / "exports" / f"{name}.omex", tmp_path)
-    values = run_sedml(next(f for f in files if f.suffix == ".sedml"))
-    scenario, result = _dense_runs(name)
-    rows = [int(round(d / OUTPUT_STEP)) for d in DAYS if d <= scenario.t_end]
-    for run in scenario.runs:
-        ours = result.runs[run.label].trajectory
-        for series, columns in (("L", ["L"]), ("CA", ["CA", "CA2"])):
-            key = f"dg_{sid(run.label)}_{series}"
-            if key not in values:
-                continue
-            theirs = values[key][rows]
-            mine = ours[[c for c in columns if c in ours.columns]].sum(axis=1).to_numpy()[rows]
-            mask = mine > 1e-6
-            np.testing.assert_allclose(theirs[mask], mine[mask], rtol=1e-4,
-                                       err_msg=f"{name} {run.label} {series}")
+    sedml = next(f for f in files if f.suffix == ".sedml")
+    values = run_sedml(sedml)
+    doc = libsedml.readSedMLFromFile(str(sedml))
+    for task, (runs, t_end) in _view_runs(name).items():
+        dgs = {}
+        for dg in doc.getListOfDataGenerators():
+            var = dg.getVariable(0)
+            if var.getTaskReference() == task and not var.isSetSymbol():
+                dgs[dg.getId()] = var.getTarget().split("'")[1]
+        assert dgs, task
+        for k, run in enumerate(runs):
+            mine = _pycart(run, t_end, set(dgs.values()))
+            for dg, q in dgs.items():
+                theirs = values[dg][k] if len(runs) > 1 else values[dg]
+                _agree(theirs, mine[q], t_end, f"{name} {task} {run.label} {q}")
 
 
 def test_grid_slices_run_as_repeated_tasks(root, tmp_path, model):
@@ -145,53 +185,88 @@ def test_grid_slices_run_as_repeated_tasks(root, tmp_path, model):
     assert L[3, -1] == pytest.approx(direct["L"].iloc[-1], rel=1e-4)
 
 
-def _copasi(path):
+def _copasi_view(path, view):
+    """Open the archive with COPASI's own import, choosing the view's task, model and plot
+    (what COPASI's import dialog asks for); run it; return the plot's curves as COPASI draws
+    them (one array per curve variable, one row per scan value) keyed by SBML id.
+
+    For a chosen repeated task COPASI 4.48 leaves the time course at its defaults
+    (SEDMLImporter::importTask imports a subtask's simulation only for plain tasks), so
+    the subtask's time course is set as the SED-ML states it: the one manual step."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         copasi = pytest.importorskip("COPASI")
     dm = copasi.CRootContainer.addDatamodel()
     try:
-        assert dm.openCombineArchive(str(path))
-        task = dm.getTask("Time-Course")
-        problem = task.getProblem()
-        problem.setTimeSeriesRequested(True)
-        method = task.getMethod()
-        method.getParameter("Relative Tolerance").setDblValue(1e-10)
-        method.getParameter("Absolute Tolerance").setDblValue(1e-14)
-        method.getParameter("Max Internal Steps").setIntValue(2_000_000)
-        assert task.process(True)
-        series = task.getTimeSeries()
+        options = copasi.SedmlImportOptions(view.task, view.model, [view.plot], "", "")
+        assert dm.openCombineArchive(str(path), None, True, options)
+        course = dm.getTask("Time-Course")
+        method = course.getMethod()
+        if view.repeated:
+            course.getProblem().setDuration(view.t_end)
+            course.getProblem().setStepNumber(view.steps)
+            method.getParameter("Relative Tolerance").setDblValue(1e-10)
+            method.getParameter("Absolute Tolerance").setDblValue(1e-14)
+            method.getParameter("Max Internal Steps").setIntValue(200_000)
+        else:  # imported from the SED-ML's algorithm parameters
+            assert course.getProblem().getDuration() == view.t_end
+            assert method.getParameter("Relative Tolerance").getDblValue() == 1e-10
+            assert method.getParameter("Absolute Tolerance").getDblValue() == 1e-14
+        assert dm.getNumPlotSpecifications() == 1
+        plot = dm.getPlotSpecification(0)
+        assert plot.isLogY()
+        channels = []
+        for j in range(plot.getItems().size()):
+            item = plot.getItem(j)
+            for k in range(item.getNumChannels()):
+                if item.getChannels()[k].getString() not in channels:
+                    channels.append(item.getChannels()[k].getString())
+        handler = copasi.CDataHandler()
+        for cn in channels:
+            handler.addDuringName(copasi.CRegisteredCommonName(cn))
+        task = dm.getTask("Scan" if view.repeated else "Time-Course")
+        assert task.isScheduled()
+        dm.addInterface(handler)
+        assert task.initializeRaw(copasi.CCopasiTask.OUTPUT_UI)
+        assert task.processRaw(True)
+        dm.removeInterface(handler)
+        rows = np.array([list(handler.getNthRow(i)) for i in range(handler.getNumRowsDuring())])
         model = dm.getModel()
-        ids = {model.getMetabolite(i).getObjectName(): model.getMetabolite(i).getSBMLId()
-               for i in range(model.getNumMetabs())}
-        names = [series.getTitle(i) for i in range(series.getNumVariables())]
-        data = {ids.get(n, n): np.array([series.getData(k, i)
-                                         for k in range(series.getRecordedSteps())])
-                for i, n in enumerate(names)}
-        plots = [dm.getPlotSpecification(i).getObjectName()
-                 for i in range(dm.getNumPlotSpecifications())]
-        return data, plots
+        names = {model.getModelValue(i).getObjectName(): model.getModelValue(i).getSBMLId()
+                 for i in range(model.getNumModelValues())}
+        for i in range(model.getNumMetabs()):  # COPASI's "<species> (amount)" has no SBML id
+            m = model.getMetabolite(i)
+            names[m.getObjectName()] = names[f"{m.getObjectName()} (amount)"] = m.getSBMLId()
     finally:
         copasi.CRootContainer.removeDatamodel(dm)
+    assert channels[0].endswith("Reference=Time")
+    runs = np.split(rows, np.flatnonzero(np.diff(rows[:, 0]) < 0) + 1)
+    out = {}
+    for k, cn in enumerate(channels[1:], start=1):
+        name = cn.split("Values[", 1)[1].rsplit("],Reference", 1)[0].replace("\\,", ",")
+        out[names[name]] = np.array([r[:, k] for r in runs])
+    return out
 
 
-@pytest.mark.parametrize("name", WITH_RUNS)
-def test_copasi_opens_the_archive_and_gives_pycart_numbers(root, name):
-    """COPASI's own archive import (first model of the SED-ML and its time course, its
-    plots): L and CA at the paper's days within 1e-4 of pycart."""
-    data, plots = _copasi(root / "exports" / f"{name}.omex")
-    scenario = paper_scenario(name)
-    assert len(plots) == sum(p.kind == "timecourse" for p in scenario.panels) + len(
-        scenario.grids)
-    first = scenario.runs[0]
-    ours = pycart.Model(first.model).run(first.parameters, first.initial, scenario.t_end,
-                                          int(round(scenario.t_end / OUTPUT_STEP)) + 1)
-    rows = [int(round(d / OUTPUT_STEP)) for d in DAYS if d <= scenario.t_end]
-    for species in ("L", "CA"):
-        theirs = data[species][rows]
-        mine = ours.trajectory[species].to_numpy()[rows]
-        mask = mine > 1e-6
-        np.testing.assert_allclose(theirs[mask], mine[mask], rtol=1e-4, err_msg=species)
+@pytest.mark.parametrize("name", WITH_PLOTS)
+def test_copasi_shows_every_panel_with_pycart_numbers(root, name):
+    """COPASI's archive import, panel by panel: every curve of the plot, for every run of
+    the panel (a parameter scan where the runs differ in one quantity), within 1e-4 of
+    pycart at the paper's days."""
+    from pycart.sedml import plot_views, scenario_sedml
+
+    path = root / "exports" / f"{name}.omex"
+    views = plot_views(scenario_sedml(paper_scenario(name)))
+    expected = _view_runs(name)
+    for view in views:
+        curves = _copasi_view(path, view)
+        runs, t_end = expected[view.task]
+        for data in curves.values():
+            assert data.shape == (len(runs), view.steps + 1), view
+        for k, run in enumerate(runs):
+            mine = _pycart(run, t_end, set(curves))
+            for q, data in curves.items():
+                _agree(data[k], mine[q], t_end, f"{name} {view.task} {run.label} {q}")
 
 
 def test_biomodels_folder(root, tmp_path):
