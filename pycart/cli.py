@@ -156,6 +156,19 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", default=".", metavar="PATH")
     validate.set_defaults(func=_validate)
 
+    cps = sub.add_parser(
+        "copasi", help="COPASI files of an archive's plots, ready to run",
+        description="Import each plot of ARCHIVE with COPASI's own archive import (the plot's "
+                    "task, model and plot, as COPASI's import dialog asks), set the time course "
+                    "COPASI 4.48 does not import for a repeated task, and save a COPASI file "
+                    "per plot into --out: open it in COPASI and run its Time-Course or Scan.")
+    cps.add_argument("archive", metavar="ARCHIVE", help="a COMBINE archive (.omex)")
+    cps.add_argument("--plot", action="append", metavar="PLOT",
+                     help="only this plot (plot1, plot2, ...; repeatable)")
+    cps.add_argument("--out", default="copasi", metavar="DIR",
+                     help="output folder (default copasi)")
+    cps.set_defaults(func=_copasi)
+
     repro = sub.add_parser(
         "reproduce", help="every claim of the paper beside what the model gives",
         description="Run every experiment and write the reproduction report (Markdown, and "
@@ -403,6 +416,16 @@ def _export(args: argparse.Namespace) -> int:
     from .export import export
 
     for path in export(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _copasi(args: argparse.Namespace) -> int:
+    from .copasi import write_copasi_files
+
+    if not Path(args.archive).is_file():
+        raise PycartError(f"{args.archive}: no such archive (allowed: a .omex file)")
+    for path in write_copasi_files(args.archive, args.out, args.plot):
         print(f"wrote {path}")
     return 0
 

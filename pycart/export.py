@@ -70,24 +70,9 @@ def export_biomodels(folder: Path, fig3_archive: Path) -> list[Path]:
 
 
 def _copasi_file(archive: Path, path: Path) -> Path:
-    import warnings
+    from .copasi import archive_views, save_plot
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import COPASI
-
-    dm = COPASI.CRootContainer.addDatamodel()
-    try:
-        if not dm.openCombineArchive(str(archive)):
-            raise PycartError(f"COPASI could not open {archive}")
-        tasks = dm.getTaskList()
-        for i in range(tasks.size()):  # running the file must not write report files
-            tasks.get(i).getReport().setTarget("")
-        if not dm.saveModel(str(path), True):
-            raise PycartError(f"COPASI could not write {path}")
-    finally:
-        COPASI.CRootContainer.removeDatamodel(dm)
-    return path
+    return save_plot(archive, archive_views(archive)[0], path)
 
 
 def _figure(path: Path) -> Path:

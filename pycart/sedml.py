@@ -367,6 +367,7 @@ def copasi_guide(sedml: str, solver: SolverSettings | None = None) -> str:
         parts.append(what)
     note = (" COPASI does not import the time course of a chosen scan: set it as given, with "
             f"relative tolerance {solver.relative_tolerance:g} and absolute tolerance "
-            f"{solver.absolute_tolerance:g}." if any(v.repeated for v in plot_views(sedml))
+            f"{solver.absolute_tolerance:g} (pycart copasi ARCHIVE writes COPASI files with "
+            "this done)." if any(v.repeated for v in plot_views(sedml))
             else "")
     return "In COPASI, import one plot at a time, choosing " + "; ".join(parts) + "." + note

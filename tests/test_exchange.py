@@ -185,88 +185,76 @@ def test_grid_slices_run_as_repeated_tasks(root, tmp_path, model):
     assert L[3, -1] == pytest.approx(direct["L"].iloc[-1], rel=1e-4)
 
 
-def _copasi_view(path, view):
-    """Open the archive with COPASI's own import, choosing the view's task, model and plot
-    (what COPASI's import dialog asks for); run it; return the plot's curves as COPASI draws
-    them (one array per curve variable, one row per scan value) keyed by SBML id.
-
-    For a chosen repeated task COPASI 4.48 leaves the time course at its defaults
-    (SEDMLImporter::importTask imports a subtask's simulation only for plain tasks), so
-    the subtask's time course is set as the SED-ML states it: the one manual step."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        copasi = pytest.importorskip("COPASI")
-    dm = copasi.CRootContainer.addDatamodel()
-    try:
-        options = copasi.SedmlImportOptions(view.task, view.model, [view.plot], "", "")
-        assert dm.openCombineArchive(str(path), None, True, options)
-        course = dm.getTask("Time-Course")
-        method = course.getMethod()
-        if view.repeated:
-            course.getProblem().setDuration(view.t_end)
-            course.getProblem().setStepNumber(view.steps)
-            method.getParameter("Relative Tolerance").setDblValue(1e-10)
-            method.getParameter("Absolute Tolerance").setDblValue(1e-14)
-            method.getParameter("Max Internal Steps").setIntValue(200_000)
-        else:  # imported from the SED-ML's algorithm parameters
-            assert course.getProblem().getDuration() == view.t_end
-            assert method.getParameter("Relative Tolerance").getDblValue() == 1e-10
-            assert method.getParameter("Absolute Tolerance").getDblValue() == 1e-14
-        assert dm.getNumPlotSpecifications() == 1
-        plot = dm.getPlotSpecification(0)
-        assert plot.isLogY()
-        channels = []
-        for j in range(plot.getItems().size()):
-            item = plot.getItem(j)
-            for k in range(item.getNumChannels()):
-                if item.getChannels()[k].getString() not in channels:
-                    channels.append(item.getChannels()[k].getString())
-        handler = copasi.CDataHandler()
-        for cn in channels:
-            handler.addDuringName(copasi.CRegisteredCommonName(cn))
-        task = dm.getTask("Scan" if view.repeated else "Time-Course")
-        assert task.isScheduled()
-        dm.addInterface(handler)
-        assert task.initializeRaw(copasi.CCopasiTask.OUTPUT_UI)
-        assert task.processRaw(True)
-        dm.removeInterface(handler)
-        rows = np.array([list(handler.getNthRow(i)) for i in range(handler.getNumRowsDuring())])
-        model = dm.getModel()
-        names = {model.getModelValue(i).getObjectName(): model.getModelValue(i).getSBMLId()
-                 for i in range(model.getNumModelValues())}
-        for i in range(model.getNumMetabs()):  # COPASI's "<species> (amount)" has no SBML id
-            m = model.getMetabolite(i)
-            names[m.getObjectName()] = names[f"{m.getObjectName()} (amount)"] = m.getSBMLId()
-    finally:
-        copasi.CRootContainer.removeDatamodel(dm)
-    assert channels[0].endswith("Reference=Time")
-    runs = np.split(rows, np.flatnonzero(np.diff(rows[:, 0]) < 0) + 1)
-    out = {}
-    for k, cn in enumerate(channels[1:], start=1):
-        name = cn.split("Values[", 1)[1].rsplit("],Reference", 1)[0].replace("\\,", ",")
-        out[names[name]] = np.array([r[:, k] for r in runs])
-    return out
-
-
 @pytest.mark.parametrize("name", WITH_PLOTS)
 def test_copasi_shows_every_panel_with_pycart_numbers(root, name):
-    """COPASI's archive import, panel by panel: every curve of the plot, for every run of
-    the panel (a parameter scan where the runs differ in one quantity), within 1e-4 of
-    pycart at the paper's days."""
-    from pycart.sedml import plot_views, scenario_sedml
+    """COPASI's archive import, plot by plot (task, model and plot chosen as its import
+    dialog asks): every curve, for every run of the panel (a Scan where the runs differ in
+    one quantity), within 1e-4 of pycart at the paper's days. COPASI imports the time
+    course and tolerances of a plain task itself; for a repeated task the one setting it
+    leaves out is made by pycart.copasi.open_plot."""
+    pytest.importorskip("COPASI")
+    from pycart.copasi import archive_views, curves, open_plot
 
     path = root / "exports" / f"{name}.omex"
-    views = plot_views(scenario_sedml(paper_scenario(name)))
     expected = _view_runs(name)
+    views = archive_views(path)
+    assert [v.task for v in views] == list(expected)
     for view in views:
-        curves = _copasi_view(path, view)
+        with open_plot(path, view) as dm:
+            course = dm.getTask("Time-Course")
+            assert course.getProblem().getDuration() == view.t_end
+            assert course.getMethod().getParameter("Relative Tolerance").getDblValue() == 1e-10
+            assert course.getMethod().getParameter("Absolute Tolerance").getDblValue() == 1e-14
+            assert dm.getTask("Scan").isScheduled() == view.repeated
+            assert dm.getPlotSpecification(0).isLogY()
+            data = curves(dm, view)
         runs, t_end = expected[view.task]
-        for data in curves.values():
-            assert data.shape == (len(runs), view.steps + 1), view
+        assert set(data) - {"time"}, view
+        for values in data.values():
+            assert values.shape == (len(runs), view.steps + 1), view
         for k, run in enumerate(runs):
-            mine = _pycart(run, t_end, set(curves))
-            for q, data in curves.items():
-                _agree(data[k], mine[q], t_end, f"{name} {view.task} {run.label} {q}")
+            quantities = set(data) - {"time"}
+            mine = _pycart(run, t_end, quantities)
+            for q in quantities:
+                _agree(data[q][k], mine[q], t_end, f"{name} {view.task} {run.label} {q}")
+
+
+def test_copasi_command_writes_files_that_run_in_copasi(root, tmp_path, capsys):
+    """`pycart copasi`: a COPASI file per plot; loaded in COPASI, a Scan file runs the panel's
+    three runs over the figure's 30 days with pycart's numbers."""
+    copasi = pytest.importorskip("COPASI")
+    from pycart.copasi import archive_views, curves
+
+    archive = root / "exports" / "fig5.omex"
+    assert main(["copasi", str(archive), "--plot", "plot2", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {tmp_path / 'fig5-plot2.cps'}"
+    view = archive_views(archive)[1]
+    dm = copasi.CRootContainer.addDatamodel()
+    try:
+        assert dm.loadModel(str(tmp_path / "fig5-plot2.cps"))
+        data = curves(dm, view)
+    finally:
+        copasi.CRootContainer.removeDatamodel(dm)
+    runs, t_end = _view_runs("fig5")[view.task]
+    assert [r.parameters["h"] for r in runs] == [5e10, 5e9, 5e8]
+    name_of_L = "leukemic cells (CD19+)"  # a COPASI file keeps names, not SBML ids
+    for k, run in enumerate(runs):
+        _agree(data[name_of_L][k], _pycart(run, t_end, {"L"})["L"], t_end, run.label)
+    assert main(["copasi", str(archive), "--plot", "plot7"]) == 2
+    assert "no plot 'plot7' (allowed: plot1, plot2, plot3)" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig5-plot2.cps"]
+
+
+def test_copasi_refuses_archives_pointing_outside(tmp_path):
+    from pycart.copasi import View, open_plot, write_copasi_files
+
+    path = _evil(tmp_path, "../escaped.txt")
+    with pytest.raises(PycartError, match="refused"):
+        write_copasi_files(path, tmp_path / "out")
+    with pytest.raises(PycartError, match="refused"), open_plot(path, View("p", "t", "m", False,
+                                                                          1.0, 1)):
+        pass
+    assert not (tmp_path / "escaped.txt").exists()
 
 
 def test_biomodels_folder(root, tmp_path):
