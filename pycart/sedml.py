@@ -109,7 +109,8 @@ def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, 
     if len(runs) == 1:
         run = runs[0]
         model = _model(doc, f"model_{ident}", run.label, run.model, run.parameters, run.initial)
-        curves.append((_task(doc, f"task_{ident}", run.label, model, sim), "", "-"))
+        curves.append((_task(doc, f"task_{ident}", f"{panel.title} ({run.label})", model, sim),
+                       "", "-"))
     elif differ is not None and len(differ) == 1:
         ((kind, quantity_id), values), = differ.items()
         shared = runs[0]
@@ -117,17 +118,19 @@ def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, 
                        shared.model,
                        {k: v for k, v in shared.parameters.items() if k != quantity_id},
                        {k: v for k, v in shared.initial.items() if k != quantity_id})
-        task = _task(doc, f"task_{ident}", f"{panel.title}: one run", model, sim)
-        repeated = _repeat(doc, f"repeat_{ident}", f"{panel.title}: {quantity_id} over "
-                           + ", ".join(f"{v:g}" for v in values), task, model, kind,
-                           quantity_id, values)
+        task = _task(doc, f"task_{ident}", f"{panel.title}: one run (the subtask of its "
+                     "scan; choose the scan to see the panel)", model, sim)
+        repeated = _repeat(doc, f"repeat_{ident}", f"{panel.title} ({len(runs)} runs, "
+                           f"{quantity_id} = " + ", ".join(f"{v:g}" for v in values) + ")",
+                           task, model, kind, quantity_id, values)
         curves.append((repeated, f" ({quantity_id} = {', '.join(f'{v:g}' for v in values)})",
                        "-"))
     else:
         for k, run in enumerate(runs):
             model = _model(doc, f"model_{ident}_{k + 1}", run.label, run.model, run.parameters,
                            run.initial)
-            curves.append((_task(doc, f"task_{ident}_{k + 1}", run.label, model, sim),
+            curves.append((_task(doc, f"task_{ident}_{k + 1}", f"{panel.title} ({run.label})",
+                                 model, sim),
                            f" ({run.label})", RUN_STYLES[k % len(RUN_STYLES)]))
     plot = doc.createPlot2D()
     plot.setId(plot_id)
@@ -214,11 +217,12 @@ def _grid_slice(doc: libsedml.SedDocument, grid, report: libsedml.SedReport, plo
     model = _model(doc, f"model_grid_{ident}", f"grid {grid.name}, the other axes at " + ", ".join(
         f"{k} = {v:.3g}" for k, v in fixed.items()), grid.model, dict(grid.base) | fixed, {})
     sim = _time_course(doc, f"timecourse_grid_{ident}", grid.t_end, solver)
-    task = _task(doc, f"task_grid_{ident}", f"grid {grid.name}: one point", model, sim)
+    task = _task(doc, f"task_grid_{ident}", f"grid {grid.name}: one point (the subtask of "
+                 "its scan)", model, sim)
     values = Axis(first.parameter, first.lo, first.hi, SLICE_VALUES, first.scale).values()
     repeated = _repeat(doc, f"repeat_grid_{ident}",
-                       f"{first.parameter} over {SLICE_VALUES} values", task, model,
-                       "parameter", first.parameter, values)
+                       f"grid {grid.name}: {first.parameter} over {SLICE_VALUES} values", task,
+                       model, "parameter", first.parameter, values)
     time_dg = _data_generator(doc, f"grid_{ident}_time", "time", repeated, None)
     L_dg = _data_generator(doc, f"grid_{ident}_L", f"leukemic cells over {first.parameter}",
                            repeated, "L")

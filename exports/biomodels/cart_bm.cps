@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-29T22:13:31Z -->
+<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-29T22:15:09Z -->
 <?oxygen RNGSchema="http://www.copasi.org/static/schema/CopasiML.rng" type="xml"?>
 <COPASI xmlns="http://www.copasi.org/static/schema" versionMajor="4" versionMinor="48" versionDevel="311" copasiSourcesModified="0">
   <ListOfFunctions>
@@ -295,8 +295,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Model_1">
     <bqbiol:hasProperty>
       <rdf:Bag>
-        <rdf:li rdf:resource="http://identifiers.org/DOID:0080638"/>
         <rdf:li rdf:resource="http://identifiers.org/DOID:9952"/>
+        <rdf:li rdf:resource="http://identifiers.org/DOID:0080638"/>
       </rdf:Bag>
     </bqbiol:hasProperty>
     <bqbiol:hasTaxon>
@@ -325,8 +325,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
     </dcterms:modified>
     <CopasiMT:isDescribedBy>
       <rdf:Bag>
-        <rdf:li rdf:resource="http://identifiers.org/pubmed/34198713"/>
         <rdf:li rdf:resource="http://identifiers.org/doi/10.3390/ijms22126371"/>
+        <rdf:li rdf:resource="http://identifiers.org/pubmed/34198713"/>
       </rdf:Bag>
     </CopasiMT:isDescribedBy>
   </rdf:Description>
@@ -427,12 +427,12 @@ Bpos := B1 + B2 + B3</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_2">
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000955"/>
       </rdf:Bag>
     </CopasiMT:is>
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -441,12 +441,12 @@ Bpos := B1 + B2 + B3</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_3">
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000816"/>
       </rdf:Bag>
     </CopasiMT:is>
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
