@@ -3,7 +3,9 @@
 Each time-course panel of a scenario becomes a plot (log y axis, the paper's colours) of one
 top-level task, so a tool that imports one task at a time (COPASI) shows the whole panel:
 a task for a single run; a repeated task (a parameter scan) over the one quantity the
-panel's runs differ in; a task per run only where runs differ in several quantities. Models
+panel's runs differ in; a task and a plot per run only where runs differ in several
+quantities (COPASI scans one quantity per loop, and draws a plot's curves from whichever
+task it ran, so a plot mixing tasks would repeat one run under every label). Models
 are the committed SBML with parameter values and initial amounts as changes; time courses
 are integrated by CVODE with pycart's tolerances as algorithm parameters. Every curve plots
 one model quantity (a species, as an amount, KISAO:0000836, or one of the models' observables
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 import libsedml
 
-from .figures import BLUE, BROWN, GREY, ORANGE, RUN_STYLES, SERIES, Y_FLOOR
+from .figures import BLUE, BROWN, GREY, ORANGE, SERIES, Y_FLOOR
 from .model import SolverSettings
 from .names import MODELS, SPECIES2, quantity
 from .resources import default_values
@@ -100,17 +102,17 @@ def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, 
 
     One run: a task on a model with the run's changes. Several runs of one model that
     differ in one quantity: a repeated task over that quantity's values (a parameter scan
-    in COPASI), on a model with what the runs share. Otherwise: a task per run.
+    in COPASI), on a model with what the runs share. Otherwise: a task and a plot per run.
     """
     ident = plot_id
     sim = doc.getSimulation("timecourse") or _time_course(doc, "timecourse", t_end, solver)
     differ = varying(runs) if len({r.model for r in runs}) == 1 else None
-    curves: list[tuple[str, str, str]] = []  # (task, curve label, line style)
+    model_name = runs[0].model
     if len(runs) == 1:
         run = runs[0]
         model = _model(doc, f"model_{ident}", run.label, run.model, run.parameters, run.initial)
-        curves.append((_task(doc, f"task_{ident}", f"{panel.title} ({run.label})", model, sim),
-                       "", "-"))
+        task = _task(doc, f"task_{ident}", f"{panel.title} ({run.label})", model, sim)
+        _plot(doc, report, plot_id, panel.title, panel.t_max, task, "", model_name, series)
     elif differ is not None and len(differ) == 1:
         ((kind, quantity_id), values), = differ.items()
         shared = runs[0]
@@ -120,51 +122,56 @@ def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, 
                        {k: v for k, v in shared.initial.items() if k != quantity_id})
         task = _task(doc, f"task_{ident}", f"{panel.title}: one run (the subtask of its "
                      "scan; choose the scan to see the panel)", model, sim)
+        listed = ", ".join(f"{v:g}" for v in values)
         repeated = _repeat(doc, f"repeat_{ident}", f"{panel.title} ({len(runs)} runs, "
-                           f"{quantity_id} = " + ", ".join(f"{v:g}" for v in values) + ")",
-                           task, model, kind, quantity_id, values)
-        curves.append((repeated, f" ({quantity_id} = {', '.join(f'{v:g}' for v in values)})",
-                       "-"))
-    else:
-        for k, run in enumerate(runs):
-            model = _model(doc, f"model_{ident}_{k + 1}", run.label, run.model, run.parameters,
+                           f"{quantity_id} = {listed})", task, model, kind, quantity_id, values)
+        _plot(doc, report, plot_id, panel.title, panel.t_max, repeated,
+              f" ({quantity_id} = {listed})", model_name, series)
+    else:  # a plot per run: a tool showing one task per plot draws each correctly
+        for k, run in enumerate(runs, start=1):
+            model = _model(doc, f"model_{ident}_{k}", run.label, run.model, run.parameters,
                            run.initial)
-            curves.append((_task(doc, f"task_{ident}_{k + 1}", f"{panel.title} ({run.label})",
-                                 model, sim),
-                           f" ({run.label})", RUN_STYLES[k % len(RUN_STYLES)]))
+            title = f"{panel.title} ({run.label})"
+            task = _task(doc, f"task_{ident}_{k}", title, model, sim)
+            _plot(doc, report, f"{plot_id}_{k}", title, panel.t_max, task, "", model_name,
+                  series)
+
+
+def _plot(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, title: str,
+          t_max: float | None, task: str, suffix: str, model_name: str,
+          series: tuple[str, ...]) -> None:
+    """A plot of ``series`` of one task against time: log y axis, the paper's colours."""
     plot = doc.createPlot2D()
     plot.setId(plot_id)
-    plot.setName(panel.title)
+    plot.setName(title)
     plot.setLegend(True)
     x_axis = plot.createXAxis()
     x_axis.setType("linear")
     x_axis.setName("time (days)")
-    if panel.t_max is not None:
+    if t_max is not None:
         x_axis.setMin(0.0)
-        x_axis.setMax(float(panel.t_max))
+        x_axis.setMax(float(t_max))
     y_axis = plot.createYAxis()
     y_axis.setType("log10")
     y_axis.setName("cells")
     y_axis.setMin(Y_FLOOR)
-    model_name = runs[0].model
-    for task, suffix, run_style in curves:
-        time_dg = _data_generator(doc, f"{task}_time", "time", task, None)
-        _add_to_report(report, time_dg, f"{task}: time")
-        for key in series:
-            name, colour, style, columns = SERIES[key]
-            present = tuple(c for c in columns if c in MODELS[model_name])
-            if not present:
-                continue
-            dg = _data_generator(doc, f"{task}_{sid(key)}", f"{name}{suffix}", task,
-                                 quantity(model_name, present))
-            _add_to_report(report, dg, f"{task}: {name}{suffix}")
-            curve = plot.createCurve()
-            curve.setId(f"curve_{dg[3:]}")
-            curve.setName(f"{name}{suffix}")
-            curve.setType("points")
-            curve.setXDataReference(time_dg)
-            curve.setYDataReference(dg)
-            curve.setStyle(_style(doc, colour, style if len(curves) == 1 else run_style))
+    time_dg = _data_generator(doc, f"{task}_time", "time", task, None)
+    _add_to_report(report, time_dg, f"{task}: time")
+    for key in series:
+        name, colour, style, columns = SERIES[key]
+        present = tuple(c for c in columns if c in MODELS[model_name])
+        if not present:
+            continue
+        dg = _data_generator(doc, f"{task}_{sid(key)}", f"{name}{suffix}", task,
+                             quantity(model_name, present))
+        _add_to_report(report, dg, f"{task}: {name}{suffix}")
+        curve = plot.createCurve()
+        curve.setId(f"curve_{dg[3:]}")
+        curve.setName(f"{name}{suffix}")
+        curve.setType("points")
+        curve.setXDataReference(time_dg)
+        curve.setYDataReference(dg)
+        curve.setStyle(_style(doc, colour, style))
 
 
 def _task(doc: libsedml.SedDocument, ident: str, name: str, model: libsedml.SedModel,
@@ -327,7 +334,8 @@ def _style(doc: libsedml.SedDocument, colour: str, line: str) -> str:
 class View:
     """What a tool that imports one task at a time opens to show plot ``plot``: top-level
     task ``task`` (a repeated task or not) on model ``model``, over ``t_end`` days in
-    ``steps`` steps. A plot of a panel whose runs are separate tasks has a view per run."""
+    ``steps`` steps. pycart's plots each draw from one task; a plot drawing from several
+    (other SED-ML) has a view per task."""
 
     plot: str
     task: str

@@ -206,6 +206,20 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
                     used_dgs.update({element.getXDataReference(), element.getYDataReference()})
         for label in sorted({x for x in labels if labels.count(x) > 1}):
             issues.append(Issue("error", source, f"data-set label {label!r} is not unique"))
+        if output.getTypeCode() == libsedml.SEDML_OUTPUT_PLOT2D:
+            tasks = set()
+            for curve in output.getListOfCurves():
+                dg = doc.getDataGenerator(curve.getYDataReference())
+                if dg is None:
+                    continue
+                tasks.update(v.getTaskReference() for v in dg.getListOfVariables())
+                if dg.getNumVariables() > 1:
+                    issues.append(Issue("warning", source, f"{dg.getId()}: COPASI plots only the "
+                                        "first variable of a data generator"))
+            if len(tasks) > 1:
+                issues.append(Issue("warning", source, f"plot {output.getId()} draws from "
+                                    f"{len(tasks)} tasks; COPASI draws every curve from the one "
+                                    "task it imports"))
     for task in doc.getListOfTasks():
         if task.getId() not in used_tasks:
             issues.append(Issue("error", source, f"task {task.getId()} is not used"))

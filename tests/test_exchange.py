@@ -123,9 +123,10 @@ def _view_runs(name: str) -> dict[str, tuple[list, float]]:
                                 model=grid.model) for v in values])
     out = {}
     for view in plot_views(scenario_sedml(scenario)):
-        panel = plotted[int(view.plot.removeprefix("plot")) - 1]
-        if not view.repeated and len(panel) > 1:
-            panel = [panel[int(view.task.rsplit("_", 1)[1]) - 1]]
+        number, _, run = view.plot.removeprefix("plot").partition("_")
+        panel = plotted[int(number) - 1]
+        if run:  # a plot per run
+            panel = [panel[int(run) - 1]]
         out[view.task] = (panel, view.t_end)
     return out
 
@@ -313,3 +314,28 @@ def test_biosimulators_utils_validates_the_archive(root, name):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Archive contains 1 SED-ML documents" in done.stdout
     assert "does not contain" not in done.stderr  # every metadata statement was understood
+
+
+def test_validate_warns_of_plots_copasi_would_draw_wrong(tmp_path):
+    """A curve summing two variables, a plot drawing from two tasks: valid SED-ML that COPASI
+    draws wrong (first variable only; one task's data under every curve)."""
+    import libsedml
+
+    from pycart.export import archive_members
+
+    files = archive_members("fig4")
+    (tmp_path / "cart_bm.xml").write_bytes(files["cart_bm.xml"])
+    doc = libsedml.readSedMLFromString(files["fig4.sedml"].decode())
+    dg = doc.getDataGenerator("dg_task_plot2_1_L")
+    var = dg.createVariable()
+    var.setId("v_extra")
+    var.setTaskReference("task_plot2_2")
+    var.setTarget("/sbml:sbml/sbml:model/sbml:listOfSpecies/sbml:species[@id='CA']")
+    var.setTerm("KISAO:0000836")
+    dg.setMath(libsedml.parseL3Formula("v_task_plot2_1_L + v_extra"))
+    path = tmp_path / "mixed.sedml"
+    path.write_text(libsedml.writeSedMLToString(doc))
+    messages = [i.message for i in check_path(path) if i.level == "warning"]
+    assert "dg_task_plot2_1_L: COPASI plots only the first variable of a data generator" in messages
+    assert "plot plot2_1 draws from 2 tasks; COPASI draws every curve from the one task it " \
+        "imports" in messages
