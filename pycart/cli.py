@@ -143,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="write a COMBINE archive per scenario of the paper",
         description="Write exports/<scenario>.omex for every scenario of the paper: the SBML, "
                     "the SED-ML (CVODE with pycart's tolerances, the time courses, a repeated "
-                    "task per grid, plots like the paper's panels), OMEX metadata, manifest.")
+                    "task per grid, plots like the paper's panels), OMEX metadata, manifest; "
+                    "exports/copasi/<scenario>-<plot>.omex, one plot per archive (COPASI opens "
+                    "each complete); exports/biomodels/, a BioModels submission.")
     export.add_argument("--out", default="exports", metavar="DIR",
                         help="output folder (default exports)")
     export.set_defaults(func=_export)

@@ -1,7 +1,9 @@
 """``pycart export``: a COMBINE archive per scenario of the paper, and a BioModels submission.
 
 ``exports/<scenario>.omex`` holds the SBML of the models the scenario uses, its SED-ML
-(``<scenario>.sedml``), OMEX metadata and a manifest. ``exports/biomodels/`` holds what a
+(``<scenario>.sedml``), OMEX metadata and a manifest. ``exports/copasi/`` holds one
+archive per plot (``<scenario>-<plot>.omex``), each a single task with its time course, for
+tools that import one task per SED-ML file: COPASI opens each complete. ``exports/biomodels/`` holds what a
 BioModels submission takes (BioModels builds its own archive): the SBML files, Figure 3's
 SED-ML, a COPASI file, curation notes and the figure. Every text file is a function of the
 committed model files and pycart's definitions, so the committed copies can be checked
@@ -18,7 +20,8 @@ from .errors import PycartError
 from .omex import write_archive
 from .paper import SCENARIOS
 from .resources import sbml_text
-from .sedml import copasi_guide, model_file, scenario_sedml
+from .sedml import (copasi_guide, model_file, plot_views, scenario_sedml,
+                    single_plot_sedml)
 
 
 def archive_members(name: str) -> dict[str, bytes]:
@@ -45,7 +48,45 @@ def export(out: str | os.PathLike[str] = "exports") -> list[Path]:
             folder / f"{name}.omex", members, f"{name}.sedml",
             f"Martinez-Rubio et al. 2021, {name}: {scenario.title}",
             f"{scenario.description} {guide}"))
+    written += export_single_plots(folder / "copasi")
     written += export_biomodels(folder / "biomodels", folder / "fig3.omex")
+    return written
+
+
+def single_plot_members(name: str) -> dict[str, dict[str, bytes]]:
+    """The files of one archive per plot of scenario ``name`` (key: ``<name>-<plot>``)."""
+    members = archive_members(name)
+    sedml = members[f"{name}.sedml"].decode()
+    out = {}
+    for view in plot_views(sedml):
+        stem = f"{name}-{view.plot}"
+        text = single_plot_sedml(sedml, view.plot)
+        models = {m for m in members if m.endswith(".xml") and f'source="{m}"' in text}
+        out[stem] = {**{m: members[m] for m in sorted(models)}, f"{stem}.sedml": text.encode()}
+    return out
+
+
+def export_single_plots(folder: Path) -> list[Path]:
+    """One archive per plot of every scenario, for tools that import one task per SED-ML
+    file: COPASI opens each complete (model, time course, scan and plot)."""
+    import libsedml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, make in SCENARIOS.items():
+        scenario = make()
+        for stem, members in single_plot_members(name).items():
+            doc = libsedml.readSedMLFromString(members[f"{stem}.sedml"].decode())
+            plot = doc.getOutput(stem.rsplit("-", 1)[1])
+            written.append(write_archive(
+                folder / f"{stem}.omex", members, f"{stem}.sedml",
+                f"Martinez-Rubio et al. 2021, {name}: {plot.getName()}",
+                f"{scenario.description} This archive holds one plot of {name}.omex, "
+                f"'{plot.getName()}', for tools that import one task per SED-ML file: COPASI "
+                "opens it complete; run its "
+                + ("Scan." if any(doc.getTask(i).getTypeCode()
+                                  == libsedml.SEDML_TASK_REPEATEDTASK
+                                  for i in range(doc.getNumTasks())) else "Time-Course.")))
     return written
 
 

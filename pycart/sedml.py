@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import libsedml
 
+from .errors import PycartError
 from .figures import BLUE, BROWN, GREY, ORANGE, SERIES, Y_FLOOR
 from .model import SolverSettings
 from .names import MODELS, SPECIES2, quantity
@@ -379,7 +380,44 @@ def copasi_guide(sedml: str, solver: SolverSettings | None = None) -> str:
         parts.append(what)
     note = (" COPASI does not import the time course of a chosen scan: set it as given, with "
             f"relative tolerance {solver.relative_tolerance:g} and absolute tolerance "
-            f"{solver.absolute_tolerance:g} (pycart copasi ARCHIVE writes COPASI files with "
-            "this done)." if any(v.repeated for v in plot_views(sedml))
+            f"{solver.absolute_tolerance:g}." if any(v.repeated for v in plot_views(sedml))
             else "")
-    return "In COPASI, import one plot at a time, choosing " + "; ".join(parts) + "." + note
+    return ("In COPASI, import one plot at a time, choosing " + "; ".join(parts) + "." + note
+            + " pycart's exports/copasi/ holds the same plots one per archive, which COPASI "
+            "opens complete.")
+
+
+def single_plot_sedml(sedml: str, plot_id: str) -> str:
+    """The part of a SED-ML document that plot ``plot_id`` needs: the plot, its data
+    generators (in a report of their own), its task and subtask, their model and time
+    course. A tool that imports one task per SED-ML file (COPASI) opens it complete."""
+    doc = libsedml.readSedMLFromString(sedml)
+    plot = doc.getOutput(plot_id)
+    if plot is None or plot.getTypeCode() != libsedml.SEDML_OUTPUT_PLOT2D:
+        raise PycartError(f"no plot {plot_id!r} in the SED-ML")
+    dgs = {ref for curve in plot.getListOfCurves()
+           for ref in (curve.getXDataReference(), curve.getYDataReference())}
+    tasks = {doc.getDataGenerator(d).getVariable(i).getTaskReference()
+             for d in dgs for i in range(doc.getDataGenerator(d).getNumVariables())}
+    for ident in list(tasks):
+        task = doc.getTask(ident)
+        if task.getTypeCode() == libsedml.SEDML_TASK_REPEATEDTASK:
+            tasks.update(task.getSubTask(i).getTask() for i in range(task.getNumSubTasks()))
+    plain = [doc.getTask(t) for t in tasks
+             if doc.getTask(t).getTypeCode() == libsedml.SEDML_TASK]
+    models = {t.getModelReference() for t in plain}
+    sims = {t.getSimulationReference() for t in plain}
+    for listing, keep in ((doc.getListOfOutputs(), {plot_id}),
+                          (doc.getListOfDataGenerators(), dgs), (doc.getListOfTasks(), tasks),
+                          (doc.getListOfModels(), models), (doc.getListOfSimulations(), sims)):
+        for ident in [listing.get(i).getId() for i in range(listing.size())]:
+            if ident not in keep:
+                listing.remove(ident)
+    report = doc.createReport()
+    report.setId("report")
+    report.setName(f"the data of {plot.getName()}")
+    for curve in plot.getListOfCurves():
+        for ref in (curve.getXDataReference(), curve.getYDataReference()):
+            if report.getDataSetByDataReference(ref) is None:
+                _add_to_report(report, ref, doc.getDataGenerator(ref).getName())
+    return libsedml.writeSedMLToString(doc)

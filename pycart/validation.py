@@ -245,6 +245,7 @@ def check_path(path: str | Path) -> list[Issue]:
     path = Path(path)
     if path.is_dir():
         files = [*sorted((path / "models").glob("*.xml")), *sorted((path / "exports").glob("*.omex")),
+                 *sorted((path / "exports" / "copasi").glob("*.omex")),
                  *sorted((path / "exports" / "biomodels").glob("*.xml")),
                  *sorted((path / "exports" / "biomodels").glob("*.sedml"))]
         if not files:
