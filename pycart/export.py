@@ -182,7 +182,11 @@ Species: Cell Ontology (pro-B CL:0000826, pre-B-I CL:0000956, pre-B-II CL:000095
 immature B CL:0000816; the leukemic clone a version of precursor B cells CL:0000817 with
 the property B-ALL DOID:0080638; CAR T cells versions of effector T cells CL:0000911 and
 memory T cells CL:0000813, as no CAR T term exists). SBO terms on species, parameters,
-reactions and events. Model: isDescribedBy the DOI and PubMed {PMID}, hasTaxon 9606,
+reactions and events. Reactions are versions of GO processes: B cell proliferation
+GO:0042100, B cell differentiation GO:0030183 (maturation), cell population proliferation
+GO:0008283 (the leukemic clone), leukocyte migration GO:0050900 (exit from the marrow), T
+cell proliferation GO:0042098, T cell activation GO:0042110 (memory to effector) and T cell
+mediated cytotoxicity GO:0001913 (killing). Model: isDescribedBy the DOI and PubMed {PMID}, hasTaxon 9606,
 hasProperty DOID:9952 and DOID:0080638. The PubMed id comes from a literature table that
 pairs it with the DOI; it was not looked up in PubMed (no network where this was built), so
 a curator should confirm it. Observables: CT (total CAR T), Bpos (CD19+ B cells) and, in

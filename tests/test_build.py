@@ -198,3 +198,26 @@ def test_observables_are_the_sums_they_name(name):
         np.testing.assert_allclose(result[ident], total, rtol=1e-12, err_msg=ident)
         assert model.getParameter(ident).getUnits() == "item", ident
         assert model.getAssignmentRule(ident) is not None, ident
+
+
+#: GO biological processes of the reactions (ids checked against GO term listings).
+GO_TERMS = {"proliferation": "GO:0042098", "activation": "GO:0042110", "kill_": "GO:0001913",
+            "B0_proliferation": "GO:0042100", "B1_proliferation": "GO:0042100",
+            "B2_proliferation": "GO:0042100", "maturation": "GO:0030183",
+            "L_proliferation": "GO:0008283", "exit": "GO:0050900"}
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_processes_carry_go_terms(name):
+    """Cell proliferation, maturation, activation, killing and exit from the marrow are
+    versions of GO processes (bqbiol:isVersionOf); deaths and transitions without a GO term
+    of their own carry none."""
+    model = libsbml.readSBMLFromString(sbml_text(name)).getModel()
+    for r in model.getListOfReactions():
+        ident = r.getId().removeprefix("paper_").removeprefix("car2_").removeprefix("car_")
+        key = next((k for k in sorted(GO_TERMS, key=len, reverse=True) if k in ident), None)
+        terms = [(r.getCVTerm(i).getBiologicalQualifierType(), r.getCVTerm(i).getResourceURI(j))
+                 for i in range(r.getNumCVTerms()) for j in range(r.getCVTerm(i).getNumResources())]
+        expected = [(libsbml.BQB_IS_VERSION_OF, f"http://identifiers.org/{GO_TERMS[key]}")] \
+            if key else []
+        assert terms == expected, r.getId()

@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-29T22:15:09Z -->
+<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-29T22:23:14Z -->
 <?oxygen RNGSchema="http://www.copasi.org/static/schema/CopasiML.rng" type="xml"?>
 <COPASI xmlns="http://www.copasi.org/static/schema" versionMajor="4" versionMinor="48" versionDevel="311" copasiSourcesModified="0">
   <ListOfFunctions>
@@ -295,8 +295,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Model_1">
     <bqbiol:hasProperty>
       <rdf:Bag>
-        <rdf:li rdf:resource="http://identifiers.org/DOID:9952"/>
         <rdf:li rdf:resource="http://identifiers.org/DOID:0080638"/>
+        <rdf:li rdf:resource="http://identifiers.org/DOID:9952"/>
       </rdf:Bag>
     </bqbiol:hasProperty>
     <bqbiol:hasTaxon>
@@ -325,8 +325,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
     </dcterms:modified>
     <CopasiMT:isDescribedBy>
       <rdf:Bag>
-        <rdf:li rdf:resource="http://identifiers.org/doi/10.3390/ijms22126371"/>
         <rdf:li rdf:resource="http://identifiers.org/pubmed/34198713"/>
+        <rdf:li rdf:resource="http://identifiers.org/doi/10.3390/ijms22126371"/>
       </rdf:Bag>
     </CopasiMT:isDescribedBy>
   </rdf:Description>
@@ -413,12 +413,12 @@ Bpos := B1 + B2 + B3</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_1">
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000956"/>
       </rdf:Bag>
     </CopasiMT:is>
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -427,12 +427,12 @@ Bpos := B1 + B2 + B3</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_2">
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000955"/>
       </rdf:Bag>
     </CopasiMT:is>
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1120,6 +1120,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_0">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000375"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0042100"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1149,6 +1154,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_1">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000375"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0030183"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1177,6 +1187,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_2">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000375"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0042100"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1206,6 +1221,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_3">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000375"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0030183"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1234,6 +1254,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_4">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000375"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0042100"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1263,6 +1288,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_5">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000375"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0030183"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1291,6 +1321,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_6">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000185"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0050900"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1316,6 +1351,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_7">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000375"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0008283"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1356,6 +1396,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_8">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000185"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0050900"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1381,6 +1426,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_9">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000375"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0042098"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1410,6 +1460,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_10">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000375"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0042110"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1569,6 +1624,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_15">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000179"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0001913"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1603,6 +1663,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_16">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000179"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0001913"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1637,6 +1702,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_17">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000179"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0001913"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1671,6 +1741,11 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Reaction_18">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000179"/>
+    <CopasiMT:isVersionOf>
+      <rdf:Bag>
+        <rdf:li rdf:resource="http://identifiers.org/GO:0001913"/>
+      </rdf:Bag>
+    </CopasiMT:isVersionOf>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
