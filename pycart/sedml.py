@@ -105,35 +105,34 @@ def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, 
     differ in one quantity: a repeated task over that quantity's values (a parameter scan
     in COPASI), on a model with what the runs share. Otherwise: a task and a plot per run.
     """
-    ident = plot_id
     sim = doc.getSimulation("timecourse") or _time_course(doc, "timecourse", t_end, solver)
     differ = varying(runs) if len({r.model for r in runs}) == 1 else None
     model_name = runs[0].model
     if len(runs) == 1:
         run = runs[0]
-        model = _model(doc, f"model_{ident}", run.label, run.model, run.parameters, run.initial)
-        task = _task(doc, f"task_{ident}", f"{panel.title} ({run.label})", model, sim)
+        model = _model(doc, f"model_{plot_id}", run.label, run.model, run.parameters, run.initial)
+        task = _task(doc, f"task_{plot_id}", f"{panel.title} ({run.label})", model, sim)
         _plot(doc, report, plot_id, panel.title, panel.t_max, task, "", model_name, series)
     elif differ is not None and len(differ) == 1:
         ((kind, quantity_id), values), = differ.items()
         shared = runs[0]
-        model = _model(doc, f"model_{ident}", f"{panel.title}: what the runs share",
+        model = _model(doc, f"model_{plot_id}", f"{panel.title}: what the runs share",
                        shared.model,
                        {k: v for k, v in shared.parameters.items() if k != quantity_id},
                        {k: v for k, v in shared.initial.items() if k != quantity_id})
-        task = _task(doc, f"task_{ident}", f"{panel.title}: one run (the subtask of its "
+        task = _task(doc, f"task_{plot_id}", f"{panel.title}: one run (the subtask of its "
                      "scan; choose the scan to see the panel)", model, sim)
         listed = ", ".join(f"{v:g}" for v in values)
-        repeated = _repeat(doc, f"repeat_{ident}", f"{panel.title} ({len(runs)} runs, "
+        repeated = _repeat(doc, f"repeat_{plot_id}", f"{panel.title} ({len(runs)} runs, "
                            f"{quantity_id} = {listed})", task, model, kind, quantity_id, values)
         _plot(doc, report, plot_id, panel.title, panel.t_max, repeated,
               f" ({quantity_id} = {listed})", model_name, series)
     else:  # a plot per run: a tool showing one task per plot draws each correctly
         for k, run in enumerate(runs, start=1):
-            model = _model(doc, f"model_{ident}_{k}", run.label, run.model, run.parameters,
+            model = _model(doc, f"model_{plot_id}_{k}", run.label, run.model, run.parameters,
                            run.initial)
             title = f"{panel.title} ({run.label})"
-            task = _task(doc, f"task_{ident}_{k}", title, model, sim)
+            task = _task(doc, f"task_{plot_id}_{k}", title, model, sim)
             _plot(doc, report, f"{plot_id}_{k}", title, panel.t_max, task, "", model_name,
                   series)
 
