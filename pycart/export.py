@@ -20,7 +20,7 @@ from .errors import PycartError
 from .omex import write_archive
 from .paper import SCENARIOS
 from .resources import sbml_text
-from .sedml import (copasi_guide, model_file, plot_views, scenario_sedml,
+from .sedml import (View, copasi_guide, model_file, plot_views, scenario_sedml,
                     single_plot_sedml)
 
 
@@ -53,8 +53,9 @@ def export(out: str | os.PathLike[str] = "exports") -> list[Path]:
     return written
 
 
-def single_plot_members(name: str) -> dict[str, dict[str, bytes]]:
-    """The files of one archive per plot of scenario ``name`` (key: ``<name>-<plot>``)."""
+def single_plot_members(name: str) -> dict[str, tuple[View, dict[str, bytes]]]:
+    """One archive per plot of scenario ``name`` (key: ``<name>-<plot>``): the plot's view
+    and the archive's files."""
     members = archive_members(name)
     sedml = members[f"{name}.sedml"].decode()
     out = {}
@@ -62,31 +63,25 @@ def single_plot_members(name: str) -> dict[str, dict[str, bytes]]:
         stem = f"{name}-{view.plot}"
         text = single_plot_sedml(sedml, view.plot)
         models = {m for m in members if m.endswith(".xml") and f'source="{m}"' in text}
-        out[stem] = {**{m: members[m] for m in sorted(models)}, f"{stem}.sedml": text.encode()}
+        out[stem] = (view, {**{m: members[m] for m in sorted(models)},
+                            f"{stem}.sedml": text.encode()})
     return out
 
 
 def export_single_plots(folder: Path) -> list[Path]:
     """One archive per plot of every scenario, for tools that import one task per SED-ML
     file: COPASI opens each complete (model, time course, scan and plot)."""
-    import libsedml
-
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, make in SCENARIOS.items():
-        scenario = make()
-        for stem, members in single_plot_members(name).items():
-            doc = libsedml.readSedMLFromString(members[f"{stem}.sedml"].decode())
-            plot = doc.getOutput(stem.rsplit("-", 1)[1])
+        description = make().description
+        for stem, (view, members) in single_plot_members(name).items():
             written.append(write_archive(
                 folder / f"{stem}.omex", members, f"{stem}.sedml",
-                f"Martinez-Rubio et al. 2021, {name}: {plot.getName()}",
-                f"{scenario.description} This archive holds one plot of {name}.omex, "
-                f"'{plot.getName()}', for tools that import one task per SED-ML file: COPASI "
-                "opens it complete; run its "
-                + ("Scan." if any(doc.getTask(i).getTypeCode()
-                                  == libsedml.SEDML_TASK_REPEATEDTASK
-                                  for i in range(doc.getNumTasks())) else "Time-Course.")))
+                f"Martinez-Rubio et al. 2021, {name}: {view.title}",
+                f"{description} This archive holds one plot of {name}.omex, '{view.title}', "
+                "for tools that import one task per SED-ML file: COPASI opens it complete; "
+                f"run its {'Scan' if view.repeated else 'Time-Course'}."))
     return written
 
 

@@ -106,8 +106,9 @@ def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, 
     in COPASI), on a model with what the runs share. Otherwise: a task and a plot per run.
     """
     sim = doc.getSimulation("timecourse") or _time_course(doc, "timecourse", t_end, solver)
-    differ = varying(runs) if len({r.model for r in runs}) == 1 else None
     model_name = runs[0].model
+    one_model = len({r.model for r in runs}) == 1
+    differ = varying(runs) if len(runs) > 1 and one_model else None
     if len(runs) == 1:
         run = runs[0]
         model = _model(doc, f"model_{plot_id}", run.label, run.model, run.parameters, run.initial)
@@ -343,6 +344,7 @@ class View:
     repeated: bool
     t_end: float
     steps: int
+    title: str = ""  # the plot's name
 
 
 def plot_views(sedml: str) -> list[View]:
@@ -364,22 +366,24 @@ def plot_views(sedml: str) -> list[View]:
             plain = doc.getTask(task.getSubTask(0).getTask()) if repeated else task
             sim = doc.getSimulation(plain.getSimulationReference())
             views.append(View(output.getId(), ident, plain.getModelReference(), repeated,
-                              sim.getOutputEndTime(), sim.getNumberOfSteps()))
+                              sim.getOutputEndTime(), sim.getNumberOfSteps(),
+                              output.getName()))
     return views
 
 
 def copasi_guide(sedml: str, solver: SolverSettings | None = None) -> str:
     """How to open each plot in COPASI, whose import takes one task and model at a time."""
     solver = solver or SolverSettings()
+    views = plot_views(sedml)
     parts = []
-    for v in plot_views(sedml):
+    for v in views:
         what = f"{v.plot}: task {v.task} on {v.model}"
         if v.repeated:
             what += f" (a scan; Time-Course {v.t_end:g} days in {v.steps} steps)"
         parts.append(what)
     note = (" COPASI does not import the time course of a chosen scan: set it as given, with "
             f"relative tolerance {solver.relative_tolerance:g} and absolute tolerance "
-            f"{solver.absolute_tolerance:g}." if any(v.repeated for v in plot_views(sedml))
+            f"{solver.absolute_tolerance:g}." if any(v.repeated for v in views)
             else "")
     return ("In COPASI, import one plot at a time, choosing " + "; ".join(parts) + "." + note
             + " pycart's exports/copasi/ holds the same plots one per archive, which COPASI "
