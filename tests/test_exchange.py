@@ -149,6 +149,18 @@ def _pycart(run, t_end: float, quantities) -> dict[str, np.ndarray]:
             for q in quantities}
 
 
+def _agree_runs(runs, t_end: float, label: str, **sources) -> None:
+    """Every source (a tool's curves: quantity -> one row per run, or one row for a single
+    run) agrees with pycart's run of each of ``runs`` (see :func:`_agree`)."""
+    quantities = {q for curves in sources.values() for q in curves}
+    for k, run in enumerate(runs):
+        mine = _pycart(run, t_end, quantities)
+        for tool, curves in sources.items():
+            for q, values in curves.items():
+                theirs = values[k] if np.ndim(values) == 2 else values
+                _agree(theirs, mine[q], t_end, f"{label} {run.label} {q} ({tool})")
+
+
 def _agree(theirs: np.ndarray, mine: np.ndarray, t_end: float, message: str) -> None:
     """Within 1e-4 relative at the paper's days (amounts above 1e-6 cells)."""
     rows = [int(round(d / OUTPUT_STEP)) for d in DAYS if d <= t_end]
@@ -176,11 +188,8 @@ def test_sedml_runs_in_roadrunner_with_pycart_numbers(root, tmp_path, name):
             if var.getTaskReference() == task and not var.isSetSymbol():
                 dgs[dg.getId()] = var.getTarget().split("'")[1]
         assert dgs, task
-        for k, run in enumerate(runs):
-            mine = _pycart(run, t_end, set(dgs.values()))
-            for dg, q in dgs.items():
-                theirs = values[dg][k] if len(runs) > 1 else values[dg]
-                _agree(theirs, mine[q], t_end, f"{name} {task} {run.label} {q}")
+        _agree_runs(runs, t_end, f"{name} {task}",
+                    libRoadRunner={q: values[dg] for dg, q in dgs.items()})
 
 
 def test_grid_slices_run_as_repeated_tasks(root, tmp_path, model):
@@ -221,11 +230,8 @@ def test_copasi_shows_every_panel_with_pycart_numbers(root, name):
         assert set(data) - {"time"}, view
         for values in data.values():
             assert values.shape == (len(runs), view.steps + 1), view
-        for k, run in enumerate(runs):
-            quantities = set(data) - {"time"}
-            mine = _pycart(run, t_end, quantities)
-            for q in quantities:
-                _agree(data[q][k], mine[q], t_end, f"{name} {view.task} {run.label} {q}")
+        _agree_runs(runs, t_end, f"{name} {view.task}",
+                    COPASI={q: v for q, v in data.items() if q != "time"})
 
 
 def test_copasi_command_writes_files_that_run_in_copasi(root, tmp_path, capsys):
@@ -247,8 +253,7 @@ def test_copasi_command_writes_files_that_run_in_copasi(root, tmp_path, capsys):
     runs, t_end = _view_runs("fig5")[view.task]
     assert [r.parameters["h"] for r in runs] == [5e10, 5e9, 5e8]
     name_of_L = "leukemic cells (CD19+)"  # a COPASI file keeps names, not SBML ids
-    for k, run in enumerate(runs):
-        _agree(data[name_of_L][k], _pycart(run, t_end, {"L"})["L"], t_end, run.label)
+    _agree_runs(runs, t_end, "fig5-plot2.cps", COPASI={"L": data[name_of_L]})
     assert main(["copasi", str(archive), "--plot", "plot7"]) == 2
     assert "no plot 'plot7' (allowed: plot1, plot2, plot3)" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fig5-plot2.cps"]
@@ -391,10 +396,5 @@ def test_single_plot_archives_open_complete_in_copasi(root, tmp_path, name):
         dg_of = {dg.getVariable(0).getTarget().split("'")[1]: dg.getId()
                  for dg in doc.getListOfDataGenerators() if dg.getVariable(0).isSetTarget()}
         assert set(dg_of) == quantities, path.name
-        for k, run in enumerate(runs):
-            mine = _pycart(run, t_end, quantities)
-            for q in quantities:
-                _agree(data[q][k], mine[q], t_end, f"{path.name} {run.label} {q} (COPASI)")
-                theirs = roadrunner[dg_of[q]]
-                _agree(theirs[k] if len(runs) > 1 else theirs, mine[q], t_end,
-                       f"{path.name} {run.label} {q} (libRoadRunner)")
+        _agree_runs(runs, t_end, path.name, COPASI={q: data[q] for q in quantities},
+                    libRoadRunner={q: roadrunner[dg_of[q]] for q in quantities})
