@@ -6,15 +6,15 @@ written once in Antimony, compiled to SBML and simulated with libRoadRunner.
 
 from __future__ import annotations
 
-from .errors import PycartError, SimulationError
-from .homeostasis import homeostasis
-from .metrics import Summary, summarize
-from .model import Model, Run, SolverSettings, simulate
-from .names import MODELS, PARAMETERS, SPECIES, SWITCHES
-from .paper import SCENARIOS, paper_scenario
-from .scenario import (Axis, Grid, Panel, RunSpec, Scenario, ScenarioResult, run_scenario,
+from .core.errors import PycartError, SimulationError
+from .core.homeostasis import homeostasis
+from .core.metrics import Summary, summarize
+from .core.model import Model, Run, SolverSettings, simulate
+from .core.names import MODELS, PARAMETERS, SPECIES, SWITCHES
+from .experiments.paper import SCENARIOS, paper_scenario
+from .experiments.scenario import (Axis, Grid, Panel, RunSpec, Scenario, ScenarioResult, run_scenario,
                        write_result)
-from .userfile import load_scenario
+from .experiments.userfile import load_scenario
 
 __version__ = "0.1.0"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .errors import PycartError, SimulationError
-from .names import PARAMETERS, SPECIES
+from .core.errors import PycartError, SimulationError
+from .core.names import PARAMETERS, SPECIES
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -194,10 +194,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from .homeostasis import homeostasis
-    from .inputs import check_horizon, check_initial, check_parameters, check_points
-    from .model import Model
-    from .output import check_output_path, write_table
+    from .core.homeostasis import homeostasis
+    from .core.inputs import check_horizon, check_initial, check_parameters, check_points
+    from .core.model import Model
+    from .core.output import check_output_path, write_table
 
     parameters = check_parameters(_assignments(args.parameters, "--set"))
     initial = check_initial(_assignments(args.initial, "--init"))
@@ -215,7 +215,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _scenarios(args: argparse.Namespace) -> int:
-    from .paper import SCENARIOS
+    from .experiments.paper import SCENARIOS
 
     for name, make in SCENARIOS.items():
         scenario = make()
@@ -225,10 +225,10 @@ def _scenarios(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .inputs import check_resolution
-    from .paper import paper_scenario
-    from .scenario import Interrupted, progress_printer, run_scenario, write_result
-    from .userfile import load_scenario
+    from .core.inputs import check_resolution
+    from .experiments.paper import paper_scenario
+    from .experiments.scenario import Interrupted, progress_printer, run_scenario, write_result
+    from .experiments.userfile import load_scenario
 
     source = args.scenario
     scenario = (load_scenario(source) if source.endswith(".toml") else paper_scenario(source))
@@ -269,8 +269,8 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _engine(args: argparse.Namespace):
-    from .inputs import check_resolution
-    from .sweep import DaskEngine, ProcessEngine, SerialEngine
+    from .core.inputs import check_resolution
+    from .scale.sweep import DaskEngine, ProcessEngine, SerialEngine
 
     workers = None if args.workers is None else check_resolution(args.workers)
     kind = args.engine or ("dask" if args.scheduler else "processes")
@@ -284,7 +284,7 @@ def _engine(args: argparse.Namespace):
 
 
 def _dimension(item: str, grid: bool):
-    from .sweep import Dimension
+    from .scale.sweep import Dimension
 
     option = "--param" if grid else "--range"
     shape = "NAME=LO:HI:N[:log|linear]" if grid else "NAME=LO:HI[:log|linear]"
@@ -306,8 +306,8 @@ def _dimension(item: str, grid: bool):
 
 
 def _sweep_of(args: argparse.Namespace):
-    from .inputs import check_horizon, check_resolution
-    from .sweep import Sweep
+    from .core.inputs import check_horizon, check_resolution
+    from .scale.sweep import Sweep
 
     grid = [_dimension(p, True) for p in args.param or []]
     sampled = [_dimension(r, False) for r in args.range or []]
@@ -347,9 +347,9 @@ def _numbers(values: dict[str, str]) -> dict[str, float]:
 
 
 def _execute(sweep, out: str, args: argparse.Namespace):
-    from .inputs import check_resolution
-    from .output import check_output_path
-    from .sweep import parts_dir, progress_bar, run_sweep
+    from .core.inputs import check_resolution
+    from .core.output import check_output_path
+    from .scale.sweep import parts_dir, progress_bar, run_sweep
 
     sweep.validate()
     path = check_output_path(out)
@@ -375,7 +375,7 @@ def _sweep(args: argparse.Namespace) -> int:
 def _cohort(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .cohort import preset, statistics
+    from .scale.cohort import preset, statistics
 
     sweep = preset(args.preset)
     report = _execute(sweep, args.out or f"{args.preset}.parquet", args)
@@ -394,7 +394,7 @@ def _cohort(args: argparse.Namespace) -> int:
 def _heatmap_png(table, sweep, path: Path, title: str) -> None:
     import matplotlib.pyplot as plt
 
-    from .figures import draw_heatmap
+    from .experiments.figures import draw_heatmap
 
     x, y = sweep.dimensions
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
@@ -407,15 +407,15 @@ def _heatmap_png(table, sweep, path: Path, title: str) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from .bench import run_benchmark
-    from .inputs import check_resolution
+    from .scale.bench import run_benchmark
+    from .core.inputs import check_resolution
 
     workers = None if args.workers is None else check_resolution(args.workers)
     return run_benchmark(workers=workers, quick=args.quick, million=args.million)
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export
+    from .exchange.export import export
 
     for path in export(args.out):
         print(f"wrote {path}")
@@ -423,7 +423,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _copasi(args: argparse.Namespace) -> int:
-    from .copasi import write_copasi_files
+    from .exchange.copasi import write_copasi_files
 
     if not Path(args.archive).is_file():
         raise PycartError(f"{args.archive}: no such archive (allowed: a .omex file)")
@@ -433,7 +433,7 @@ def _copasi(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validation import check_path
+    from .exchange.validation import check_path
 
     path = Path(args.path)
     if not path.exists():
@@ -447,8 +447,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _reproduce(args: argparse.Namespace) -> int:
-    from .inputs import check_resolution
-    from .reproduce import reproduce
+    from .core.inputs import check_resolution
+    from .report.reproduce import reproduce
 
     workers = None if args.workers is None else check_resolution(args.workers)
     out = Path(args.out)
@@ -459,7 +459,7 @@ def _reproduce(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build, stale_files
+    from .exchange.build import build, stale_files
 
     root = Path(args.root)
     if args.check:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import pycart
-from pycart import reference
+from pycart.core import reference
 
 TIMES = np.linspace(0.0, 180.0, 181)
 REL_TOL = 1e-4

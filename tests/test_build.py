@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from pycart import PARAMETERS, SPECIES, SWITCHES
-from pycart.names import MODELS, OBSERVABLES, SECOND_PRODUCT_PARAMETERS, SPECIES2
-from pycart.build import compile_antimony, derived_files, stale_files
-from pycart.errors import PycartError
-from pycart.resources import sbml_text
-from pycart.validation import check_sbml
+from pycart.core.names import MODELS, OBSERVABLES, SECOND_PRODUCT_PARAMETERS, SPECIES2
+from pycart.exchange.build import compile_antimony, derived_files, stale_files
+from pycart.core.errors import PycartError
+from pycart.core.resources import sbml_text
+from pycart.exchange.validation import check_sbml
 
 
 def test_committed_files_are_what_pycart_build_writes(root):
@@ -146,7 +146,7 @@ def test_model_is_curated(name):
     """History with creators and real dates, MIRIAM annotations on the model and on every
     cell population, SBO terms on species, parameters, reactions and events, notes with the
     readings, the equations and the citation."""
-    from pycart.curation import CREATED, DOI, MODIFIED, PMID
+    from pycart.exchange.curation import CREATED, DOI, MODIFIED, PMID
 
     model = libsbml.readSBMLFromString(sbml_text(name)).getModel()
     history = model.getModelHistory()

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pycart import reference
+from pycart.core import reference
 from pycart.cli import main
 
 
@@ -134,7 +134,7 @@ def test_a_failed_write_leaves_nothing_behind(workdir, monkeypatch, capsys):
 
 
 def test_a_solver_failure_is_one_line_and_status_1(workdir, monkeypatch, capsys):
-    from pycart import model as model_module
+    from pycart.core import model as model_module
 
     def failing(self, *args, **kwargs):
         raise model_module.SimulationError("the solver failed: CV_TOO_MUCH_WORK")
@@ -147,7 +147,7 @@ def test_a_solver_failure_is_one_line_and_status_1(workdir, monkeypatch, capsys)
 
 
 def test_interrupt_exits_130_without_traceback(workdir, monkeypatch, capsys):
-    from pycart import model as model_module
+    from pycart.core import model as model_module
 
     def interrupted(self, *args, **kwargs):
         raise KeyboardInterrupt

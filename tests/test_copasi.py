@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import pycart
-from pycart.resources import sbml_text
-from pycart.sbml import with_values
+from pycart.core.resources import sbml_text
+from pycart.exchange.sbml import with_values
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import pycart
-from pycart import reference
+from pycart.core import reference
 
 REL = 1e-4
 #: A non-responder that falls below 1e8 cells and regrows past it (used for Figure 8).

@@ -12,13 +12,13 @@ import pytest
 
 import pycart
 from pycart.cli import main
-from pycart.errors import PycartError
-from pycart.export import export
-from pycart.omex import extract, write_archive
-from pycart.paper import SCENARIOS, paper_scenario
-from pycart.scenario import OUTPUT_STEP
-from pycart.sedrun import run_sedml
-from pycart.validation import check_archive, check_path
+from pycart.core.errors import PycartError
+from pycart.exchange.export import export
+from pycart.exchange.omex import extract, write_archive
+from pycart.experiments.paper import SCENARIOS, paper_scenario
+from pycart.experiments.scenario import OUTPUT_STEP
+from pycart.exchange.sedrun import run_sedml
+from pycart.exchange.validation import check_archive, check_path
 
 #: Days the paper reports on (Figures 3-8 and the text): compared across simulators.
 DAYS = (10.0, 20.0, 30.0, 60.0, 90.0, 120.0, 180.0)
@@ -117,8 +117,8 @@ def test_broken_archives_are_reported(tmp_path):
 def _view_runs(name: str) -> dict[str, tuple[list, float]]:
     """pycart's runs behind each top-level task of scenario ``name``'s SED-ML, in the
     order of the task's repeats, and the horizon."""
-    from pycart.scenario import Axis, RunSpec
-    from pycart.sedml import PLOTTED, SLICE_VALUES, plot_views, scenario_sedml
+    from pycart.experiments.scenario import Axis, RunSpec
+    from pycart.exchange.sedml import PLOTTED, SLICE_VALUES, plot_views, scenario_sedml
 
     scenario = paper_scenario(name)
     runs = {r.label: r for r in scenario.runs}
@@ -141,7 +141,7 @@ def _view_runs(name: str) -> dict[str, tuple[list, float]]:
 
 def _pycart(run, t_end: float, quantities) -> dict[str, np.ndarray]:
     """pycart's values of ``quantities`` (species or observables) every OUTPUT_STEP."""
-    from pycart.names import OBSERVABLES
+    from pycart.core.names import OBSERVABLES
 
     frame = pycart.Model(run.model).simulate(run.parameters, run.initial, t_end,
                                               int(round(t_end / OUTPUT_STEP)) + 1)
@@ -209,9 +209,9 @@ def test_copasi_shows_every_panel_with_pycart_numbers(root, name):
     dialog asks): every curve, for every run of the panel (a Scan where the runs differ in
     one quantity), within 1e-4 of pycart at the paper's days. COPASI imports the time
     course and tolerances of a plain task itself; for a repeated task the one setting it
-    leaves out is made by pycart.copasi.open_plot."""
+    leaves out is made by pycart.exchange.copasi.open_plot."""
     pytest.importorskip("COPASI")
-    from pycart.copasi import archive_views, curves, open_plot
+    from pycart.exchange.copasi import archive_views, curves, open_plot
 
     path = root / "exports" / f"{name}.omex"
     expected = _view_runs(name)
@@ -238,7 +238,7 @@ def test_copasi_command_writes_files_that_run_in_copasi(root, tmp_path, capsys):
     """`pycart copasi`: a COPASI file per plot; loaded in COPASI, a Scan file runs the panel's
     three runs over the figure's 30 days with pycart's numbers."""
     copasi = pytest.importorskip("COPASI")
-    from pycart.copasi import archive_views, curves
+    from pycart.exchange.copasi import archive_views, curves
 
     archive = root / "exports" / "fig5.omex"
     assert main(["copasi", str(archive), "--plot", "plot2", "--out", str(tmp_path)]) == 0
@@ -260,7 +260,7 @@ def test_copasi_command_writes_files_that_run_in_copasi(root, tmp_path, capsys):
 
 
 def test_copasi_refuses_archives_pointing_outside(tmp_path):
-    from pycart.copasi import View, open_plot, write_copasi_files
+    from pycart.exchange.copasi import View, open_plot, write_copasi_files
 
     path = _evil(tmp_path, "../escaped.txt")
     with pytest.raises(PycartError, match="refused"):
@@ -274,7 +274,7 @@ def test_copasi_refuses_archives_pointing_outside(tmp_path):
 def test_biomodels_folder(root, tmp_path):
     """SBML, SED-ML, a COPASI file, curation notes and the figure; no archive, no manifest;
     text files current; the COPASI file runs Figure 3 to pycart's numbers."""
-    from pycart.export import BIOMODELS_TEXT, export_biomodels
+    from pycart.exchange.export import BIOMODELS_TEXT, export_biomodels
 
     folder = root / "exports" / "biomodels"
     names = {p.name for p in folder.iterdir()}
@@ -340,7 +340,7 @@ def test_validate_warns_of_plots_copasi_would_draw_wrong(tmp_path):
     draws wrong (first variable only; one task's data under every curve)."""
     import libsedml
 
-    from pycart.export import archive_members
+    from pycart.exchange.export import archive_members
 
     files = archive_members("fig4")
     (tmp_path / "cart_bm.xml").write_bytes(files["cart_bm.xml"])
@@ -369,7 +369,7 @@ def test_single_plot_archives_open_complete_in_copasi(root, tmp_path, name):
     import libsedml
 
     copasi = pytest.importorskip("COPASI")
-    from pycart.copasi import archive_views, curves
+    from pycart.exchange.copasi import archive_views, curves
 
     expected = _view_runs(name)
     paths = sorted((root / "exports" / "copasi").glob(f"{name}-plot*.omex"))

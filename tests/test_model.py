@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import pycart
-from pycart.model import NEGATIVE_ROUNDOFF, _checked
-from pycart.names import SECOND_PRODUCT_PARAMETERS
+from pycart.core.model import NEGATIVE_ROUNDOFF, _checked
+from pycart.core.names import SECOND_PRODUCT_PARAMETERS
 
 FIG3 = {"B0": 1e6, "B1": 3e7, "B2": 2e8, "B3": 9e7, "L": 2e11, "CA": 5e7, "CM": 0.0}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pycart.cli import main
-from pycart.reproduce import Claim, Report, write_report
+from pycart.report.reproduce import Claim, Report, write_report
 
 
 def test_report_files_from_a_report(tmp_path):
@@ -34,7 +34,7 @@ def test_readme_links_the_report(root):
 
 @pytest.mark.heavy
 def test_committed_report_is_what_pycart_reproduce_writes(root, tmp_path):
-    from pycart.reproduce import reproduce
+    from pycart.report.reproduce import reproduce
 
     report = reproduce(tmp_path, say=lambda text: None)
     assert (tmp_path / "reproduction.md").read_text(encoding="utf-8") == (root / "docs" / "reproduction.md"

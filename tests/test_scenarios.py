@@ -11,9 +11,9 @@ import pytest
 
 import pycart
 from pycart.cli import main
-from pycart.metrics import relapse_day, steady_state_day
-from pycart.paper import PATIENTS, SCENARIOS, paper_scenario
-from pycart.scenario import Interrupted, run_scenario, write_result
+from pycart.core.metrics import relapse_day, steady_state_day
+from pycart.experiments.paper import PATIENTS, SCENARIOS, paper_scenario
+from pycart.experiments.scenario import Interrupted, run_scenario, write_result
 
 RESOLUTION = 3
 

@@ -16,8 +16,8 @@ import pytest
 
 import pycart
 from pycart.cli import main
-from pycart.cohort import PRESETS, statistics
-from pycart.sweep import (Dimension, PointSimulator, ProcessEngine, SerialEngine, Sweep,
+from pycart.scale.cohort import PRESETS, statistics
+from pycart.scale.sweep import (Dimension, PointSimulator, ProcessEngine, SerialEngine, Sweep,
                           parts_dir, run_sweep)
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
@@ -82,7 +82,7 @@ def test_identical_results_on_serial_and_process_engines(tmp_path):
 
 def test_identical_results_on_a_dask_local_cluster(tmp_path):
     pytest.importorskip("distributed")
-    from pycart.sweep import DaskEngine
+    from pycart.scale.sweep import DaskEngine
 
     a = run_sweep(SMALL, tmp_path / "serial.parquet", SerialEngine(), chunk_size=9)
     b = run_sweep(SMALL, tmp_path / "dask.parquet", DaskEngine(workers=2), chunk_size=9)
@@ -260,7 +260,7 @@ def test_fig6_preset_writes_the_heatmap(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.heavy
 def test_bench_quick_prints_its_figures(capsys):
-    from pycart.bench import run_benchmark
+    from pycart.scale.bench import run_benchmark
 
     assert run_benchmark(workers=2, quick=True) == 0
     out = capsys.readouterr().out

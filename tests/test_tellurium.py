@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import pycart
-from pycart.resources import sbml_text
+from pycart.core.resources import sbml_text
 
 
 def test_tellurium_runs_the_sbml_like_pycart(model):

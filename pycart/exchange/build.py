@@ -12,8 +12,8 @@ import antimony
 import libsbml
 
 from .curation import curate
-from .errors import PycartError
-from .resources import models_dir
+from ..core.errors import PycartError
+from ..core.resources import models_dir
 from .validation import check_sbml
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from .curation import CITATION, CREATED, CREATORS, DOI
-from .errors import PycartError
+from ..core.errors import PycartError
 
 SPEC = "http://identifiers.org/combine.specifications"
 FORMATS = {

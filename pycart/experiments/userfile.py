@@ -13,8 +13,8 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import PycartError
-from .names import DEFAULT_MODEL
+from ..core.errors import PycartError
+from ..core.names import DEFAULT_MODEL
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 
 TOP = {"name", "title", "description", "t_end", "model", "parameters", "initial", "runs",

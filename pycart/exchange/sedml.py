@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import libsedml
 
-from .errors import PycartError
-from .figures import BLUE, BROWN, GREY, ORANGE, SERIES, Y_FLOOR
-from .model import SolverSettings
-from .names import MODELS, SPECIES2, quantity
-from .resources import default_values
-from .scenario import OUTPUT_STEP, RunSpec, Scenario
+from ..core.errors import PycartError
+from ..experiments.figures import BLUE, BROWN, GREY, ORANGE, SERIES, Y_FLOOR
+from ..core.model import SolverSettings
+from ..core.names import MODELS, SPECIES2, quantity
+from ..core.resources import default_values
+from ..experiments.scenario import OUTPUT_STEP, RunSpec, Scenario
 
 SBML_LANGUAGE = "urn:sedml:language:sbml.level-3.version-2"
 CVODE = "KISAO:0000019"
@@ -217,7 +217,7 @@ def _grid_slice(doc: libsedml.SedDocument, grid, report: libsedml.SedReport, plo
                 solver: SolverSettings) -> None:
     """A repeated task over the first axis of ``grid`` (SLICE_VALUES values, the other axes at
     their middle values) on the grid's own time course, with a plot of L."""
-    from .scenario import Axis
+    from ..experiments.scenario import Axis
 
     first, *others = grid.axes
     fixed = {a.parameter: float(a.values()[len(a.values()) // 2]) for a in others}

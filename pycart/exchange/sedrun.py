@@ -17,7 +17,7 @@ import libsedml
 import numpy as np
 import roadrunner
 
-from .errors import PycartError
+from ..core.errors import PycartError
 
 _TARGET = re.compile(r"/sbml:sbml/sbml:model/sbml:listOf(Parameters|Species)/"
                      r"sbml:(parameter|species)\[@id='([A-Za-z_][A-Za-z0-9_]*)'\](/@(\w+))?$")

@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cohort import PRESETS, statistics
-from .homeostasis import homeostasis
-from .model import Model, SolverSettings
-from .paper import (FIG6_FIXED, PATIENTS, RELAPSE_THRESHOLD, S3_DAY, STANDARD_DOSE,
+from ..scale.cohort import PRESETS, statistics
+from ..core.homeostasis import homeostasis
+from ..core.model import Model, SolverSettings
+from ..experiments.paper import (FIG6_FIXED, PATIENTS, RELAPSE_THRESHOLD, S3_DAY, STANDARD_DOSE,
                     paper_scenario)
-from .scenario import ScenarioResult, run_scenario
-from .sweep import ProcessEngine, Sweep, run_sweep
+from ..experiments.scenario import ScenarioResult, run_scenario
+from ..scale.sweep import ProcessEngine, Sweep, run_sweep
 
 #: Resolution of Figure S3's heatmaps in the default run (the paper's 200 takes longer than
 #: the report's five-minute budget allows on two cores; --full runs 200).
@@ -128,7 +128,7 @@ def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
 
 
 def _sweep(sweep: Sweep, path: Path, workers: int | None) -> pd.DataFrame:
-    from .sweep import progress_bar
+    from ..scale.sweep import progress_bar
 
     run_sweep(sweep, path, ProcessEngine(workers), progress=progress_bar(path.stem))
     return pd.read_parquet(path)
@@ -137,7 +137,7 @@ def _sweep(sweep: Sweep, path: Path, workers: int | None) -> pd.DataFrame:
 def _figure(result: ScenarioResult, folder: Path, report: Report) -> None:
     import matplotlib.pyplot as plt
 
-    from .figures import scenario_figure
+    from ..experiments.figures import scenario_figure
 
     figure = scenario_figure(result)
     path = folder / f"{result.scenario.name}.png"
@@ -164,7 +164,7 @@ def _printed_forms() -> list[dict[str, str]]:
 
 
 def _fidelity() -> list[dict[str, str]]:
-    from .reference import solve
+    from ..core.reference import solve
 
     solver = SolverSettings()
     model = Model()
@@ -177,7 +177,7 @@ def _fidelity() -> list[dict[str, str]]:
         ref = solve(params, times=times)
         mask = np.abs(ref) > 1e-6
         err = float(np.max(np.abs(ours - ref)[mask] / np.abs(ref)[mask]))
-        rows.append({"run": label, "against": "scipy LSODA, rtol 1e-12 (pycart.reference)",
+        rows.append({"run": label, "against": "scipy LSODA, rtol 1e-12 (pycart.core.reference)",
                      "max relative difference": _bound(err),
                      "where": "every species, days 0-180, values > 1e-6 cells"})
     for label, params in (("Figure 3", {}), ("NR1 with reinfusion on relapse",
@@ -207,8 +207,8 @@ def _copasi_difference(params: dict[str, float], days: list[float]) -> float:
         warnings.simplefilter("ignore")
         import COPASI
 
-    from .resources import sbml_text
-    from .sbml import with_values
+    from ..core.resources import sbml_text
+    from ..exchange.sbml import with_values
 
     solver = SolverSettings()
     dm = COPASI.CRootContainer.addDatamodel()
@@ -372,7 +372,7 @@ def _claims(r: dict[str, ScenarioResult], fig6: ScenarioResult, fig7: ScenarioRe
               "; ".join(f"{n}: relapse day {s.relapse_day:.0f}, {s.fold_expansion:.1f} orders"
                         for n, s in nr.items()),
               "by construction", "The paper gives no numbers for its six examples: pycart "
-              "chose them on the heatmaps to fit this description (pycart/paper.py)."))
+              "chose them on the heatmaps to fit this description (pycart/experiments/paper.py)."))
     for grid, text, claimed in (("text", "h 5e8-5e10 (text)", "80%"),
                                 ("caption", "h 5e9-5e11 (caption)", "80%")):
         st = statistics(fig7.grids[grid].rename(columns={"car_t_peak_day": "t_peak"}))

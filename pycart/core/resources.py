@@ -18,7 +18,7 @@ def _model_files() -> Traversable:
     try:
         return resources.files("pycart.models")
     except ModuleNotFoundError:  # the source tree of a checkout imported directly
-        return Path(__file__).resolve().parent.parent / "models"
+        return Path(__file__).resolve().parents[2] / "models"
 
 
 def sbml_text(name: str = MODEL_NAME) -> str:

@@ -2,7 +2,7 @@
 
 COPASI imports one model and one task of a SED-ML file at a time (its import dialog asks
 which; python-copasi takes ``SedmlImportOptions``). :func:`open_plot` imports the task,
-model and plot of a :class:`~pycart.sedml.View` that way and adds the one setting COPASI
+model and plot of a :class:`~pycart.exchange.sedml.View` that way and adds the one setting COPASI
 4.48 leaves out: the time course of a chosen repeated task, which its importer does not
 read (``SEDMLImporter::importTask`` reads a simulation for plain tasks only).
 :func:`plot_curves` runs the plot's task and returns the curves as COPASI draws them;
@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import PycartError
-from .model import SolverSettings
+from ..core.errors import PycartError
+from ..core.model import SolverSettings
 from .omex import safe_members
 from .sedml import View, plot_views
 

@@ -13,8 +13,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from .homeostasis import homeostasis  # noqa: E402
-from .names import B_CELLS, TIME  # noqa: E402
+from ..core.homeostasis import homeostasis  # noqa: E402
+from ..core.names import B_CELLS, TIME  # noqa: E402
 from .scenario import Panel, ScenarioResult  # noqa: E402
 
 BLUE, GREY, ORANGE, BROWN, RED = "#1f5fa8", "#6e6e6e", "#f28e1c", "#8c3b0c", "#d62728"

@@ -62,7 +62,7 @@ def check_archive(path: str | Path) -> list[Issue]:
     XPath targets, unique data-set labels, no unused tasks or data generators)."""
     import zipfile
 
-    from .errors import PycartError
+    from ..core.errors import PycartError
     from .omex import METADATA, safe_members
 
     source = str(path)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import libsbml
 
-from .errors import PycartError
+from ..core.errors import PycartError
 
 
 def with_values(sbml: str, parameters: Mapping[str, float] | None = None,

@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import PycartError
+from ..core.errors import PycartError
 from .omex import write_archive
-from .paper import SCENARIOS
-from .resources import sbml_text
+from ..experiments.paper import SCENARIOS
+from ..core.resources import sbml_text
 from .sedml import (View, copasi_guide, model_file, plot_views, scenario_sedml,
                     single_plot_sedml)
 
@@ -114,8 +114,8 @@ def _copasi_file(archive: Path, path: Path) -> Path:
 def _figure(path: Path) -> Path:
     import matplotlib.pyplot as plt
 
-    from .figures import scenario_figure
-    from .scenario import run_scenario
+    from ..experiments.figures import scenario_figure
+    from ..experiments.scenario import run_scenario
 
     figure = scenario_figure(run_scenario(SCENARIOS["fig3"]()))
     figure.savefig(path, dpi=110, metadata={"Software": None})
@@ -126,8 +126,8 @@ def _figure(path: Path) -> Path:
 def curation_notes() -> str:
     """The curation notes, with every number computed here from the model."""
     from .curation import PMID
-    from .homeostasis import homeostasis
-    from .model import Model, SolverSettings
+    from ..core.homeostasis import homeostasis
+    from ..core.model import Model, SolverSettings
 
     model = Model()
     run = model.run(t_end=180.0, points=181)

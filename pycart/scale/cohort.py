@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import PycartError
-from .paper import (ALPHA_RANGE, FIG6_FIXED, FIG7_ALPHA, FIG7_H_CAPTION, FIG7_H_TEXT,
+from ..core.errors import PycartError
+from ..experiments.paper import (ALPHA_RANGE, FIG6_FIXED, FIG7_ALPHA, FIG7_H_CAPTION, FIG7_H_TEXT,
                     H_RANGE, RHOA_RANGE)
 from .sweep import Dimension, Sweep
 

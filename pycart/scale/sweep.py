@@ -29,11 +29,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import PycartError
-from .inputs import check_initial, check_parameters
-from .model import NEGATIVE_ROUNDOFF, SolverSettings
-from .names import CAR_T, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD, model_parameters
-from .resources import sbml_text
+from ..core.errors import PycartError
+from ..core.inputs import check_initial, check_parameters
+from ..core.model import NEGATIVE_ROUNDOFF, SolverSettings
+from ..core.names import CAR_T, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD, model_parameters
+from ..core.resources import sbml_text
 
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is
 #: faster at the same accuracy. A point where Adams fails is integrated again with BDF.
@@ -165,7 +165,7 @@ class Sweep:
 
     def key(self) -> str:
         """A fingerprint of everything that decides the results (for resuming)."""
-        from . import __version__
+        from .. import __version__
 
         text = json.dumps({"sweep": _jsonable(asdict(self)), "solver": asdict(SWEEP_SOLVER),
                            "pycart": __version__, "sbml": hashlib.sha256(
@@ -190,7 +190,7 @@ class PointSimulator:
     def __init__(self, sweep: Sweep) -> None:
         import roadrunner
 
-        from .sbml import PEAK_RECORDS, with_peak_tracker
+        from ..exchange.sbml import PEAK_RECORDS, with_peak_tracker
 
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
         text = sbml_text(sweep.model)
@@ -417,7 +417,7 @@ def run_sweep(sweep: Sweep, out: str | os.PathLike[str], engine: object | None =
     """Compute every point of ``sweep`` with ``engine`` (default: every local core) and
     write the table to ``out`` (.parquet or .csv), resuming from what an earlier run of the
     same sweep saved."""
-    from .output import check_output_path
+    from ..core.output import check_output_path
 
     sweep.validate()
     out = check_output_path(out)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .errors import PycartError
-from .names import B_CELLS
+from ..core.errors import PycartError
+from ..core.names import B_CELLS
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 
 # ---- the paper's own numbers ------------------------------------------------------------
@@ -136,7 +136,7 @@ def fig4() -> Scenario:
         t_end=60.0, runs=tuple(runs),
         panels=_threes(runs, "A: tumour burden", "B: B-cell burden", "C: CAR T dose"),
         layout=(1, 3),
-        choices=("Initial values per panel: pycart.paper.FIG4_L, FIG4_B_SCALE, FIG4_DOSE.",))
+        choices=("Initial values per panel: pycart.experiments.paper.FIG4_L, FIG4_B_SCALE, FIG4_DOSE.",))
 
 
 def fig5() -> Scenario:
@@ -152,7 +152,7 @@ def fig5() -> Scenario:
         panels=_threes(runs, "A: killing capacity alpha", "B: activation threshold h",
                        "C: proliferation rate rho_A"),
         layout=(1, 3),
-        choices=("Values per panel: pycart.paper.FIG5_ALPHA, FIG5_H, FIG5_RHOA.",))
+        choices=("Values per panel: pycart.experiments.paper.FIG5_ALPHA, FIG5_H, FIG5_RHOA.",))
 
 
 def _fig6_grids(base: dict[str, float], t_end: float, days: tuple[float, ...],
@@ -181,8 +181,8 @@ def fig6() -> Scenario:
         "third attribute fixed (A); three responding and three non-responding patients over "
         "six months (B).",
         runs=_patients(), grids=grids, panels=panels, layout=(3, 3),
-        choices=("Fixed attribute per heatmap: pycart.paper.FIG6_FIXED.",
-                 "The R and NR patients: pycart.paper.PATIENTS."))
+        choices=("Fixed attribute per heatmap: pycart.experiments.paper.FIG6_FIXED.",
+                 "The R and NR patients: pycart.experiments.paper.PATIENTS."))
 
 
 def fig7() -> Scenario:
@@ -228,7 +228,7 @@ def fig8() -> Scenario:
         "below): 5e8 cells of the original product (A), 5e9 cells (B), 5e8 cells of an "
         "improved product (C, the two-product model).",
         runs=runs, panels=panels, layout=(3, 3),
-        choices=("The NR patients: pycart.paper.PATIENTS; improved products: IMPROVED.",))
+        choices=("The NR patients: pycart.experiments.paper.PATIENTS; improved products: IMPROVED.",))
 
 
 def figS1() -> Scenario:
@@ -243,7 +243,7 @@ def figS1() -> Scenario:
         panels=(Panel("Figure 3's CD19 burden", runs=tuple(r.label for r in runs[:3])),
                 Panel("low CD19 burden", runs=tuple(r.label for r in runs[3:]))),
         layout=(1, 2),
-        choices=("Low burden and high h: pycart.paper.S1_LOW_BURDEN, S1_H.",))
+        choices=("Low burden and high h: pycart.experiments.paper.S1_LOW_BURDEN, S1_H.",))
 
 
 def figS2() -> Scenario:
@@ -269,7 +269,7 @@ def figS3() -> Scenario:
         panels=tuple(Panel(f"log10 L180 over {g.name}", kind="heatmap", grid=g.name,
                            value=f"L@{S3_DAY:g}") for g in grids),
         layout=(1, 3),
-        choices=("Outcome day: pycart.paper.S3_DAY.",))
+        choices=("Outcome day: pycart.experiments.paper.S3_DAY.",))
 
 
 def figS4() -> Scenario:
@@ -289,7 +289,7 @@ def figS4() -> Scenario:
         + tuple(Panel(f"{n}: L and CAR T, without (solid) / with (dashed)",
                       runs=(f"{n}-none", f"{n}-B-infusion")) for n in NR_PATIENTS),
         layout=(2, 3),
-        choices=("Dose, compartment and trigger: pycart.paper.B_INFUSION_DOSE.",))
+        choices=("Dose, compartment and trigger: pycart.experiments.paper.B_INFUSION_DOSE.",))
 
 
 #: The paper's scenarios by name, in the paper's order.

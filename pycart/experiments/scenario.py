@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import PycartError
-from .inputs import check_horizon, check_initial, check_parameters
-from .model import Model, Run, SolverSettings
-from .metrics import expansion
-from .names import (CAR_T, DEFAULT_MODEL, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD,
+from ..core.errors import PycartError
+from ..core.inputs import check_horizon, check_initial, check_parameters
+from ..core.model import Model, Run, SolverSettings
+from ..core.metrics import expansion
+from ..core.names import (CAR_T, DEFAULT_MODEL, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD,
                     model_parameters)
 
 #: Output spacing (days) of the trajectories a scenario writes.
@@ -295,7 +295,7 @@ def write_result(result: ScenarioResult, out: str | os.PathLike[str]) -> list[Pa
     """Write every trajectory (``<run>.csv``), the run metrics (``metrics.csv``), every grid
     (``grid_<name>.csv``) and the figure (``<scenario>.png``) into folder ``out``."""
     from .figures import scenario_figure
-    from .output import write_table
+    from ..core.output import write_table
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from .cohort import PRESETS
-from .model import SolverSettings
-from .resources import sbml_text
+from ..core.model import SolverSettings
+from ..core.resources import sbml_text
 from .sweep import ProcessEngine, SerialEngine, Sweep, run_sweep
 
 TARGET_RATE = 3000.0
@@ -62,7 +62,7 @@ def naive_loop(points: np.ndarray, names: list[str]) -> tuple[float, np.ndarray]
 
 
 def _reference_L30(point: tuple[float, float, float]) -> float:
-    from .reference import solve
+    from ..core.reference import solve
 
     rhoA, alpha, h = point
     return float(solve({"rhoA": rhoA, "alpha": alpha, "h": h}, times=np.array([0.0, 30.0]))[1, 4])

@@ -1,0 +1,1 @@
+"""Scenarios: the paper's experiments, users' TOML files, and their figures."""

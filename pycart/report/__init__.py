@@ -1,0 +1,1 @@
+"""The reproduction report: every claim of the paper beside what the model gives."""

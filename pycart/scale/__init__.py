@@ -1,0 +1,1 @@
+"""Many simulations: sweeps, virtual cohorts and the benchmark."""
