@@ -12,8 +12,16 @@ from .core.metrics import Summary, summarize
 from .core.model import Model, Run, SolverSettings, simulate
 from .core.names import MODELS, PARAMETERS, SPECIES, SWITCHES
 from .experiments.paper import SCENARIOS, paper_scenario
-from .experiments.scenario import (Axis, Grid, Panel, RunSpec, Scenario, ScenarioResult, run_scenario,
-                       write_result)
+from .experiments.scenario import (
+                       Axis,
+                       Grid,
+                       Panel,
+                       RunSpec,
+                       Scenario,
+                       ScenarioResult,
+                       run_scenario,
+                       write_result,
+)
 from .experiments.userfile import load_scenario
 
 __version__ = "0.1.0"

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from pycart import PARAMETERS, SPECIES, SWITCHES
-from pycart.core.names import MODELS, OBSERVABLES, SECOND_PRODUCT_PARAMETERS, SPECIES2
-from pycart.exchange.build import compile_antimony, derived_files, stale_files
 from pycart.core.errors import PycartError
+from pycart.core.names import MODELS, OBSERVABLES, SECOND_PRODUCT_PARAMETERS, SPECIES2
 from pycart.core.resources import sbml_text
+from pycart.exchange.build import compile_antimony, derived_files, stale_files
 from pycart.exchange.validation import check_sbml
 
 

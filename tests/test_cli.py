@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pycart.core import reference
 from pycart.cli import main
+from pycart.core import reference
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from pycart.cli import main
 from pycart.core.errors import PycartError
 from pycart.exchange.export import export
 from pycart.exchange.omex import extract, write_archive
-from pycart.experiments.paper import SCENARIOS, paper_scenario
-from pycart.experiments.scenario import OUTPUT_STEP
 from pycart.exchange.sedrun import run_sedml
 from pycart.exchange.validation import check_archive, check_path
+from pycart.experiments.paper import SCENARIOS, paper_scenario
+from pycart.experiments.scenario import OUTPUT_STEP
 
 #: Days the paper reports on (Figures 3-8 and the text): compared across simulators.
 DAYS = (10.0, 20.0, 30.0, 60.0, 90.0, 120.0, 180.0)
@@ -117,8 +117,8 @@ def test_broken_archives_are_reported(tmp_path):
 def _view_runs(name: str) -> dict[str, tuple[list, float]]:
     """pycart's runs behind each top-level task of scenario ``name``'s SED-ML, in the
     order of the task's repeats, and the horizon."""
-    from pycart.experiments.scenario import Axis, RunSpec
     from pycart.exchange.sedml import PLOTTED, SLICE_VALUES, plot_views, scenario_sedml
+    from pycart.experiments.scenario import Axis, RunSpec
 
     scenario = paper_scenario(name)
     runs = {r.label: r for r in scenario.runs}

@@ -17,8 +17,15 @@ import pytest
 import pycart
 from pycart.cli import main
 from pycart.scale.cohort import PRESETS, statistics
-from pycart.scale.sweep import (Dimension, PointSimulator, ProcessEngine, SerialEngine, Sweep,
-                          parts_dir, run_sweep)
+from pycart.scale.sweep import (
+    Dimension,
+    PointSimulator,
+    ProcessEngine,
+    SerialEngine,
+    Sweep,
+    parts_dir,
+    run_sweep,
+)
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
                Dimension("h", 5e8, 5e10, 5)))

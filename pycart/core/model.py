@@ -11,7 +11,13 @@ import pandas as pd
 import roadrunner
 
 from .errors import PycartError, SimulationError
-from .inputs import check_horizon, check_initial, check_parameters, check_points, default_points
+from .inputs import (
+    check_horizon,
+    check_initial,
+    check_parameters,
+    check_points,
+    default_points,
+)
 from .metrics import Summary, summarize
 from .names import DEFAULT_MODEL, DOSE_RECORDS, MODELS, PARAMETERS, RESPONSE_DAY, TIME
 from .resources import sbml_text

@@ -11,9 +11,9 @@ from pathlib import Path
 import antimony
 import libsbml
 
-from .curation import curate
 from ..core.errors import PycartError
 from ..core.resources import models_dir
+from .curation import curate
 from .validation import check_sbml
 
 

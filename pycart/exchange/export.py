@@ -17,11 +17,17 @@ import os
 from pathlib import Path
 
 from ..core.errors import PycartError
-from .omex import write_archive
-from ..experiments.paper import SCENARIOS
 from ..core.resources import sbml_text
-from .sedml import (View, copasi_guide, model_file, plot_views, scenario_sedml,
-                    single_plot_sedml)
+from ..experiments.paper import SCENARIOS
+from .omex import write_archive
+from .sedml import (
+    View,
+    copasi_guide,
+    model_file,
+    plot_views,
+    scenario_sedml,
+    single_plot_sedml,
+)
 
 
 def archive_members(name: str) -> dict[str, bytes]:
@@ -125,9 +131,9 @@ def _figure(path: Path) -> Path:
 
 def curation_notes() -> str:
     """The curation notes, with every number computed here from the model."""
-    from .curation import PMID
     from ..core.homeostasis import homeostasis
     from ..core.model import Model, SolverSettings
+    from .curation import PMID
 
     model = Model()
     run = model.run(t_end=180.0, points=181)

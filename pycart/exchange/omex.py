@@ -15,8 +15,8 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from .curation import CITATION, CREATED, CREATORS, DOI
 from ..core.errors import PycartError
+from .curation import CITATION, CREATED, CREATORS, DOI
 
 SPEC = "http://identifiers.org/combine.specifications"
 FORMATS = {

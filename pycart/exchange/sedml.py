@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import libsedml
 
 from ..core.errors import PycartError
-from ..experiments.figures import BLUE, BROWN, GREY, ORANGE, SERIES, Y_FLOOR
 from ..core.model import SolverSettings
 from ..core.names import MODELS, SPECIES2, quantity
 from ..core.resources import default_values
+from ..experiments.figures import BLUE, BROWN, GREY, ORANGE, SERIES, Y_FLOOR
 from ..experiments.scenario import OUTPUT_STEP, RunSpec, Scenario
 
 SBML_LANGUAGE = "urn:sedml:language:sbml.level-3.version-2"

@@ -19,10 +19,16 @@ import pandas as pd
 
 from ..core.errors import PycartError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.model import Model, Run, SolverSettings
 from ..core.metrics import expansion
-from ..core.names import (CAR_T, DEFAULT_MODEL, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD,
-                    model_parameters)
+from ..core.model import Model, Run, SolverSettings
+from ..core.names import (
+    CAR_T,
+    DEFAULT_MODEL,
+    MODELS,
+    RESPONSE_DAY,
+    RESPONSE_THRESHOLD,
+    model_parameters,
+)
 
 #: Output spacing (days) of the trajectories a scenario writes.
 OUTPUT_STEP = 0.1
@@ -294,8 +300,8 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
 def write_result(result: ScenarioResult, out: str | os.PathLike[str]) -> list[Path]:
     """Write every trajectory (``<run>.csv``), the run metrics (``metrics.csv``), every grid
     (``grid_<name>.csv``) and the figure (``<scenario>.png``) into folder ``out``."""
-    from .figures import scenario_figure
     from ..core.output import write_table
+    from .figures import scenario_figure
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)

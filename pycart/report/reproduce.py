@@ -22,12 +22,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..scale.cohort import PRESETS, statistics
 from ..core.homeostasis import homeostasis
 from ..core.model import Model, SolverSettings
-from ..experiments.paper import (FIG6_FIXED, PATIENTS, RELAPSE_THRESHOLD, S3_DAY, STANDARD_DOSE,
-                    paper_scenario)
+from ..experiments.paper import (
+    FIG6_FIXED,
+    PATIENTS,
+    RELAPSE_THRESHOLD,
+    S3_DAY,
+    STANDARD_DOSE,
+    paper_scenario,
+)
 from ..experiments.scenario import ScenarioResult, run_scenario
+from ..scale.cohort import PRESETS, statistics
 from ..scale.sweep import ProcessEngine, Sweep, run_sweep
 
 #: Resolution of Figure S3's heatmaps in the default run (the paper's 200 takes longer than

@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cohort import PRESETS
 from ..core.model import SolverSettings
 from ..core.resources import sbml_text
+from .cohort import PRESETS
 from .sweep import ProcessEngine, SerialEngine, Sweep, run_sweep
 
 TARGET_RATE = 3000.0

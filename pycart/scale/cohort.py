@@ -8,8 +8,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..core.errors import PycartError
-from ..experiments.paper import (ALPHA_RANGE, FIG6_FIXED, FIG7_ALPHA, FIG7_H_CAPTION, FIG7_H_TEXT,
-                    H_RANGE, RHOA_RANGE)
+from ..experiments.paper import (
+    ALPHA_RANGE,
+    FIG6_FIXED,
+    FIG7_ALPHA,
+    FIG7_H_CAPTION,
+    FIG7_H_TEXT,
+    H_RANGE,
+    RHOA_RANGE,
+)
 from .sweep import Dimension, Sweep
 
 #: Figure 7's design (10 rho_A linear x 20 alpha log x 20 h log) and Figure 6's heatmaps

@@ -32,7 +32,13 @@ import pandas as pd
 from ..core.errors import PycartError
 from ..core.inputs import check_initial, check_parameters
 from ..core.model import NEGATIVE_ROUNDOFF, SolverSettings
-from ..core.names import CAR_T, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD, model_parameters
+from ..core.names import (
+    CAR_T,
+    MODELS,
+    RESPONSE_DAY,
+    RESPONSE_THRESHOLD,
+    model_parameters,
+)
 from ..core.resources import sbml_text
 
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is

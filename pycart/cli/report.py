@@ -1,0 +1,33 @@
+"""``pycart reproduce``: the reproduction report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.errors import PycartError
+
+
+def register(sub) -> None:
+    """Add this module's commands to the subparsers ``sub``."""
+    repro = sub.add_parser(
+        "reproduce", help="every claim of the paper beside what the model gives",
+        description="Run every experiment and write the reproduction report (Markdown, and "
+                    "HTML with the figures inline) with its figures into --out.")
+    repro.add_argument("--out", default="docs", metavar="DIR", help="output folder (default docs)")
+    repro.add_argument("--full", action="store_true",
+                       help="Figure S3 at the paper's 200 x 200 (longer than the default run)")
+    repro.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
+    repro.set_defaults(func=_reproduce)
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    from ..core.inputs import check_resolution
+    from ..report.reproduce import reproduce
+
+    workers = None if args.workers is None else check_resolution(args.workers)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
+    reproduce(out, args.full, workers, say=lambda text: print(text, flush=True))
+    return 0

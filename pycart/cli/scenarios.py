@@ -1,0 +1,75 @@
+"""``pycart scenarios`` and ``pycart run``: the paper's experiments and users' TOML files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.errors import PycartError
+from .common import EXIT_INTERRUPTED
+
+
+def register(sub) -> None:
+    """Add this module's commands to the subparsers ``sub``."""
+    sub.add_parser("scenarios", help="list the paper's scenarios",
+                   description="List the named scenarios of the paper (Figures 2-8, S1-S4)."
+                   ).set_defaults(func=_scenarios)
+    run = sub.add_parser(
+        "run", help="run a scenario: trajectories, metrics and figure",
+        description="Run one of the paper's scenarios by name (see 'pycart scenarios') or a "
+                    "scenario file (.toml), and write every trajectory as CSV, the metrics "
+                    "(metrics.csv), grid tables (grid_*.csv) and the figure (NAME.png).")
+    run.add_argument("scenario", metavar="NAME|FILE", help="a scenario name or a .toml file")
+    run.add_argument("--out", metavar="DIR", help="output folder (default: ./NAME)")
+    run.add_argument("--resolution", metavar="N",
+                     help="values per grid axis (default: the scenario's, e.g. 200 for fig6)")
+    run.set_defaults(func=_run)
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from ..experiments.paper import SCENARIOS
+
+    for name, make in SCENARIOS.items():
+        scenario = make()
+        size = len(scenario.runs) + sum(len(g.points()) for g in scenario.grids)
+        print(f"{name:7s} {scenario.title} ({size} simulations)")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..core.inputs import check_resolution
+    from ..experiments.paper import paper_scenario
+    from ..experiments.scenario import (
+        Interrupted,
+        progress_printer,
+        run_scenario,
+        write_result,
+    )
+    from ..experiments.userfile import load_scenario
+
+    source = args.scenario
+    scenario = (load_scenario(source) if source.endswith(".toml") else paper_scenario(source))
+    resolution = None if args.resolution is None else check_resolution(args.resolution)
+    out = Path(args.out or scenario.name)
+    if out.exists() and not out.is_dir():
+        raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
+    if not out.exists() and not out.parent.is_dir():
+        raise PycartError(f"output {str(out)!r}: {str(out.parent)!r} is not an existing folder")
+    try:
+        result = run_scenario(scenario, resolution, progress=progress_printer(scenario.name))
+    except Interrupted as stop:
+        written = write_result(stop.result, out)
+        sys.stderr.write(f"\npycart run: interrupted; kept what was computed: {stop.done} of "
+                         f"{stop.total} simulations in {len(written)} files in {out}\n")
+        return EXIT_INTERRUPTED
+    written = write_result(result, out)
+    print(f"{scenario.name}: wrote {len(written)} files to {out}")
+    if result.runs:
+        table = result.metrics()[["run", "L30", "responder", "car_t_peak_day", "fold_expansion",
+                                  "relapse_day", "L_end"]]
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    for name, grid in result.grids.items():
+        if "responder" in grid:
+            print(f"grid {name}: {len(grid)} points, responders {100 * grid['responder'].mean():.1f}%")
+    return 0

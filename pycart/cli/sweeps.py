@@ -1,0 +1,213 @@
+"""``pycart sweep``, ``pycart cohort`` and ``pycart bench``: many simulations."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+from ..core.errors import PycartError
+from .common import EXIT_INTERRUPTED, assignments, numbers
+
+
+def register(sub) -> None:
+    """Add this module's commands to the subparsers ``sub``."""
+    sweep = sub.add_parser(
+        "sweep", help="sweep parameters or initial amounts (grid or sampled), in parallel",
+        description="Simulate every point of a grid (--param) or of a sample (--range with "
+                    "--sample), on every local core by default, and write one row per point: "
+                    "L30, response, the first CAR T peak (t_peak, C_peak, fold_expansion) and "
+                    "species at --days. Finished chunks are kept in OUT.parts/; the same "
+                    "command run again resumes.")
+    sweep.add_argument("--param", action="append", metavar="NAME=LO:HI:N[:log|linear]",
+                       help="a grid dimension over a parameter or initial amount (repeatable)")
+    sweep.add_argument("--range", action="append", metavar="NAME=LO:HI[:log|linear]",
+                       help="a sampled dimension (repeatable; with --sample)")
+    sweep.add_argument("--sample", choices=("lhs", "sobol"), help="Latin hypercube or Sobol")
+    sweep.add_argument("--samples", metavar="N", help="number of sampled points")
+    sweep.add_argument("--seed", default="0", metavar="S", help="sampling seed (default 0)")
+    sweep.add_argument("--model", default="cart_bm", help="cart_bm (default) or cart_bm2")
+    sweep.add_argument("--set", action="append", metavar="NAME=VALUE", dest="parameters",
+                       help="a fixed parameter (repeatable)")
+    sweep.add_argument("--init", action="append", metavar="SPECIES=VALUE", dest="initial",
+                       help="a fixed initial amount (repeatable)")
+    sweep.add_argument("--t-end", default="30", metavar="DAYS", help="horizon (default 30)")
+    sweep.add_argument("--days", metavar="D1,D2", help="days at which to report --species")
+    sweep.add_argument("--species", default="L", metavar="S1,S2",
+                       help="species reported at --days (default L)")
+    sweep.add_argument("--no-peak", action="store_true", help="skip the CAR T peak (faster)")
+    sweep.add_argument("--out", default="sweep.parquet", metavar="FILE",
+                       help="result table, .parquet or .csv (default sweep.parquet)")
+    _engine_options(sweep)
+    sweep.set_defaults(func=_sweep)
+    cohort = sub.add_parser(
+        "cohort", help="a virtual cohort: Figure 7's 4000 patients, or Figure 6's heatmaps",
+        description="Run a cohort design (default fig7: 10 rho_A x 20 alpha x 20 h) and print "
+                    "the responder share, R vs NR medians of the time to peak and the fold "
+                    "expansion and their Wilcoxon rank-sum p-values; the fig6-* presets "
+                    "(200 x 200) also draw the heatmap next to --out.")
+    cohort.add_argument("--preset", default="fig7", metavar="NAME",
+                        help="fig7 (default), fig7-caption, fig6-alpha-h, fig6-alpha-rhoA, "
+                             "fig6-h-rhoA")
+    cohort.add_argument("--out", metavar="FILE", help="result table (default PRESET.parquet)")
+    _engine_options(cohort)
+    cohort.set_defaults(func=_cohort)
+    bench = sub.add_parser(
+        "bench", help="measure speed, accuracy and memory against a naive loop",
+        description="Time the naive loop (tellurium, one RoadRunner, a Python loop) against "
+                    "pycart serial and parallel on Figure 7's cohort, check L30 against the "
+                    "independent solver, and time Figure 6 at 200 x 200 with its peak memory.")
+    bench.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
+    bench.add_argument("--quick", action="store_true",
+                       help="smaller samples (for a smoke test; the targets need the full run)")
+    bench.add_argument("--million", action="store_true",
+                       help="also run a 1,000,000-patient Sobol cohort and measure its memory")
+    bench.set_defaults(func=_bench)
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=("processes", "serial", "dask"), default=None,
+                        help="processes on local cores (default), serial, or dask")
+    parser.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="a dask.distributed scheduler, e.g. tcp://host:8786 (implies "
+                             "--engine dask; without it dask starts a LocalCluster)")
+    parser.add_argument("--chunk-size", default="2000", metavar="N",
+                        help="points per chunk (default 2000)")
+
+
+def _engine(args: argparse.Namespace):
+    from ..core.inputs import check_resolution
+    from ..scale.sweep import DaskEngine, ProcessEngine, SerialEngine
+
+    workers = None if args.workers is None else check_resolution(args.workers)
+    kind = args.engine or ("dask" if args.scheduler else "processes")
+    if args.scheduler and kind != "dask":
+        raise PycartError("--scheduler needs --engine dask")
+    if kind == "serial":
+        return SerialEngine()
+    if kind == "dask":
+        return DaskEngine(args.scheduler, workers)
+    return ProcessEngine(workers)
+
+
+def _dimension(item: str, grid: bool):
+    from ..scale.sweep import Dimension
+
+    option = "--param" if grid else "--range"
+    shape = "NAME=LO:HI:N[:log|linear]" if grid else "NAME=LO:HI[:log|linear]"
+    name, sep, spec = item.partition("=")
+    fields = spec.split(":")
+    scale = "log"
+    if fields and fields[-1] in ("log", "linear", "lin"):
+        scale = "linear" if fields.pop() in ("linear", "lin") else "log"
+    if not sep or not name.strip() or len(fields) != (3 if grid else 2):
+        raise PycartError(f"{option} {item!r}: expected {shape}")
+    try:
+        lo, hi = float(fields[0]), float(fields[1])
+        n = int(fields[2]) if grid else 0
+    except ValueError:
+        raise PycartError(f"{option} {item!r}: expected {shape} with numbers") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise PycartError(f"{option} {item!r}: LO and HI must be finite")
+    return Dimension(name.strip(), lo, hi, n, scale)
+
+
+def _sweep_of(args: argparse.Namespace):
+    from ..core.inputs import check_horizon, check_resolution
+    from ..scale.sweep import Sweep
+
+    grid = [_dimension(p, True) for p in args.param or []]
+    sampled = [_dimension(r, False) for r in args.range or []]
+    if grid and sampled:
+        raise PycartError("give either --param (a grid) or --range (a sample), not both")
+    if sampled and not args.sample:
+        raise PycartError("--range needs --sample lhs|sobol and --samples N")
+    if args.sample and not sampled:
+        raise PycartError("--sample needs at least one --range")
+    try:
+        seed = int(args.seed)
+    except ValueError:
+        raise PycartError(f"seed {args.seed!r} is not a whole number") from None
+    days = ()
+    if args.days:
+        try:
+            days = tuple(float(d) for d in args.days.split(","))
+        except ValueError:
+            raise PycartError(f"--days {args.days!r}: expected days like 30,60") from None
+    return Sweep(
+        tuple(grid or sampled), args.model, args.sample or "grid",
+        check_resolution(args.samples) if args.sample else 0, seed,
+        numbers(assignments(args.parameters, "--set")),
+        numbers(assignments(args.initial, "--init")),
+        check_horizon(args.t_end), days, tuple(s.strip() for s in args.species.split(",")),
+        not args.no_peak)
+
+
+def _execute(sweep, out: str, args: argparse.Namespace):
+    from ..core.inputs import check_resolution
+    from ..core.output import check_output_path
+    from ..scale.sweep import parts_dir, progress_bar, run_sweep
+
+    sweep.validate()
+    path = check_output_path(out)
+    chunk = check_resolution(args.chunk_size)
+    engine = _engine(args)
+    try:
+        report = run_sweep(sweep, path, engine, chunk, progress_bar(path.name))
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\npycart {args.command}: interrupted; finished chunks are kept in "
+                         f"{parts_dir(path)}; run the same command to resume\n")
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    resumed = f", {report.resumed} resumed from an earlier run" if report.resumed else ""
+    print(f"wrote {report.out}: {report.points} points ({report.computed} computed in "
+          f"{report.seconds:.1f} s{resumed}); {report.failed} failed")
+    return report
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    _execute(_sweep_of(args), args.out, args)
+    return 0
+
+
+def _cohort(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ..scale.cohort import preset, statistics
+
+    sweep = preset(args.preset)
+    report = _execute(sweep, args.out or f"{args.preset}.parquet", args)
+    table = (pd.read_parquet(report.out) if report.out.suffix == ".parquet"
+             else pd.read_csv(report.out))
+    if sweep.peak:
+        for line in statistics(table).lines():
+            print(line)
+    else:
+        share = table.loc[table["status"] == "ok", "responder"].mean()
+        print(f"responders (L30 < 1 cell): {100 * share:.1f}% of {len(table)} points")
+        _heatmap_png(table, sweep, report.out.with_suffix(".png"), args.preset)
+    return 0
+
+
+def _heatmap_png(table, sweep, path: Path, title: str) -> None:
+    import matplotlib.pyplot as plt
+
+    from ..experiments.figures import draw_heatmap
+
+    x, y = sweep.dimensions
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    draw_heatmap(ax, table, x.name, y.name, "L30", (x.scale, y.scale))
+    ax.set_title(f"{title}: log10 L30")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    print(f"wrote {path}")
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from ..core.inputs import check_resolution
+    from ..scale.bench import run_benchmark
+
+    workers = None if args.workers is None else check_resolution(args.workers)
+    return run_benchmark(workers=workers, quick=args.quick, million=args.million)
