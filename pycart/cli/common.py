@@ -1,4 +1,5 @@
-"""What every command shares: exit codes, one-line parser errors, NAME=VALUE options."""
+"""What every command shares: exit codes, one-line parser errors, NAME=VALUE options, the
+figure options (--format, --dpi)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,32 @@ def numbers(values: dict[str, str]) -> dict[str, float]:
         except ValueError:
             raise PycartError(f"{name}: {value!r} is not a number") from None
     return out
+
+
+def add_figure_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--format png|svg|pdf`` and ``--dpi N`` to a command that draws; read them back
+    with :func:`figure_options`."""
+    from ..experiments.figures import DEFAULT_DPI, DPI_RANGE, FIGURE_FORMATS
+
+    parser.add_argument("--format", dest="figure_format", choices=FIGURE_FORMATS,
+                        default="png", help="figure file format (default png; svg and pdf "
+                                            "are vector graphics)")
+    parser.add_argument("--dpi", dest="figure_dpi", default=str(DEFAULT_DPI), metavar="N",
+                        help=f"figure resolution in dots per inch (default {DEFAULT_DPI}; "
+                             f"{DPI_RANGE[0]} to {DPI_RANGE[1]})")
+
+
+def figure_options(args: argparse.Namespace) -> tuple[str, int]:
+    """The checked ``(format, dpi)`` of a command with :func:`add_figure_options`;
+    :class:`PycartError` on a bad ``--dpi``."""
+    from ..experiments.figures import DPI_RANGE
+
+    lo, hi = DPI_RANGE
+    try:
+        dpi = int(args.figure_dpi)
+    except ValueError:
+        raise PycartError(f"--dpi {args.figure_dpi!r} is not a whole number "
+                          f"(allowed: {lo} to {hi})") from None
+    if not lo <= dpi <= hi:
+        raise PycartError(f"--dpi {dpi} is out of range (allowed: {lo} to {hi})")
+    return args.figure_format, dpi

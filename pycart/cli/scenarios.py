@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import PycartError
-from .common import EXIT_INTERRUPTED
+from .common import EXIT_INTERRUPTED, add_figure_options, figure_options
 
 
 def register(sub) -> None:
@@ -19,11 +19,12 @@ def register(sub) -> None:
         "run", help="run a scenario: trajectories, metrics and figure",
         description="Run one of the paper's scenarios by name (see 'pycart scenarios') or a "
                     "scenario file (.toml), and write every trajectory as CSV, the metrics "
-                    "(metrics.csv), grid tables (grid_*.csv) and the figure (NAME.png).")
+                    "(metrics.csv), grid tables (grid_*.csv) and the figure (NAME.png, .svg or .pdf).")
     run.add_argument("scenario", metavar="NAME|FILE", help="a scenario name or a .toml file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: ./NAME)")
     run.add_argument("--resolution", metavar="N",
                      help="values per grid axis (default: the scenario's, e.g. 200 for fig6)")
+    add_figure_options(run)
     run.set_defaults(func=_run)
 
 
@@ -51,6 +52,7 @@ def _run(args: argparse.Namespace) -> int:
     source = args.scenario
     scenario = (load_scenario(source) if source.endswith(".toml") else paper_scenario(source))
     resolution = None if args.resolution is None else check_resolution(args.resolution)
+    kind, dpi = figure_options(args)
     out = Path(args.out or scenario.name)
     if out.exists() and not out.is_dir():
         raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
@@ -59,11 +61,11 @@ def _run(args: argparse.Namespace) -> int:
     try:
         result = run_scenario(scenario, resolution, progress=progress_printer(scenario.name))
     except Interrupted as stop:
-        written = write_result(stop.result, out)
+        written = write_result(stop.result, out, kind, dpi)
         sys.stderr.write(f"\npycart run: interrupted; kept what was computed: {stop.done} of "
                          f"{stop.total} simulations in {len(written)} files in {out}\n")
         return EXIT_INTERRUPTED
-    written = write_result(result, out)
+    written = write_result(result, out, kind, dpi)
     print(f"{scenario.name}: wrote {len(written)} files to {out}")
     if result.runs:
         table = result.metrics()[["run", "L30", "responder", "car_t_peak_day", "fold_expansion",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import PycartError
-from .common import EXIT_INTERRUPTED, assignments, numbers
+from .common import EXIT_INTERRUPTED, add_figure_options, assignments, figure_options, numbers
 
 
 def register(sub) -> None:
@@ -52,6 +52,7 @@ def register(sub) -> None:
                              "fig6-h-rhoA")
     cohort.add_argument("--out", metavar="FILE", help="result table (default PRESET.parquet)")
     _engine_options(cohort)
+    add_figure_options(cohort)
     cohort.set_defaults(func=_cohort)
     bench = sub.add_parser(
         "bench", help="measure speed, accuracy and memory against a naive loop",
@@ -177,6 +178,7 @@ def _cohort(args: argparse.Namespace) -> int:
     from ..scale.cohort import preset, statistics
 
     sweep = preset(args.preset)
+    kind, dpi = figure_options(args)
     report = _execute(sweep, args.out or f"{args.preset}.parquet", args)
     table = (pd.read_parquet(report.out) if report.out.suffix == ".parquet"
              else pd.read_csv(report.out))
@@ -186,22 +188,21 @@ def _cohort(args: argparse.Namespace) -> int:
     else:
         share = table.loc[table["status"] == "ok", "responder"].mean()
         print(f"responders (L30 < 1 cell): {100 * share:.1f}% of {len(table)} points")
-        _heatmap_png(table, sweep, report.out.with_suffix(".png"), args.preset)
+        _heatmap(table, sweep, report.out.with_suffix(f".{kind}"), args.preset, dpi)
     return 0
 
 
-def _heatmap_png(table, sweep, path: Path, title: str) -> None:
+def _heatmap(table, sweep, path: Path, title: str, dpi: int) -> None:
     import matplotlib.pyplot as plt
 
-    from ..experiments.figures import draw_heatmap
+    from ..experiments.figures import draw_heatmap, save_figure
 
     x, y = sweep.dimensions
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
     draw_heatmap(ax, table, x.name, y.name, "L30", (x.scale, y.scale))
     ax.set_title(f"{title}: log10 L30")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi)
     print(f"wrote {path}")
 
 

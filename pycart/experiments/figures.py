@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 
 import matplotlib
 
@@ -13,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from ..core.errors import PycartError  # noqa: E402
 from ..core.homeostasis import homeostasis  # noqa: E402
 from ..core.names import B_CELLS, TIME  # noqa: E402
 from .scenario import Panel, ScenarioResult  # noqa: E402
@@ -37,6 +40,40 @@ SERIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
 RUN_STYLES = ("-", "--", ":", "-.")
 #: Lowest amount shown on the log axes (cells); L falls far below it.
 Y_FLOOR = 1e-4
+#: File formats a figure is written in, and the default and allowed resolutions (dots/inch).
+FIGURE_FORMATS = ("png", "svg", "pdf")
+DEFAULT_DPI = 150
+DPI_RANGE = (20, 1200)
+
+
+def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = DEFAULT_DPI) -> Path:
+    """Write ``figure`` to ``path`` in the format its extension names (png, svg, pdf) through
+    a temporary file, so an interrupted write leaves no partial figure; close the figure.
+
+    svg and pdf are vector formats (``dpi`` sizes only rasterised parts); no timestamps or
+    software versions are written, so the same figure gives the same file.
+    """
+    out = Path(path)
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in FIGURE_FORMATS:
+        raise PycartError(f"figure {str(out)!r}: unsupported format "
+                          f"(allowed: {', '.join(FIGURE_FORMATS)})")
+    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}[kind]
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        if kind == "svg":
+            with matplotlib.rc_context({"svg.hashsalt": "pycart"}):
+                figure.savefig(tmp, dpi=dpi, format=kind, metadata=metadata)
+        else:
+            figure.savefig(tmp, dpi=dpi, format=kind, metadata=metadata)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        plt.close(figure)
+    return out
 
 
 def scenario_figure(result: ScenarioResult) -> Figure:

@@ -297,11 +297,13 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
     return _grid_table(table, rows)
 
 
-def write_result(result: ScenarioResult, out: str | os.PathLike[str]) -> list[Path]:
+def write_result(result: ScenarioResult, out: str | os.PathLike[str],
+                 figure_format: str = "png", dpi: int | None = None) -> list[Path]:
     """Write every trajectory (``<run>.csv``), the run metrics (``metrics.csv``), every grid
-    (``grid_<name>.csv``) and the figure (``<scenario>.png``) into folder ``out``."""
+    (``grid_<name>.csv``) and the figure (``<scenario>.<figure_format>``: png, svg or pdf, at
+    ``dpi`` dots per inch) into folder ``out``."""
     from ..core.output import write_table
-    from .figures import scenario_figure
+    from .figures import DEFAULT_DPI, save_figure, scenario_figure
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -313,15 +315,8 @@ def write_result(result: ScenarioResult, out: str | os.PathLike[str]) -> list[Pa
     for name, table in result.grids.items():
         written.append(write_table(table, folder / f"grid_{_file_name(name)}.csv"))
     if result.scenario.panels and result.complete:
-        figure = scenario_figure(result)
-        path = folder / f"{result.scenario.name}.png"
-        tmp = folder / f".{result.scenario.name}.png.part"
-        figure.savefig(tmp, dpi=110, format="png")
-        os.replace(tmp, path)
-        written.append(path)
-        import matplotlib.pyplot as plt
-
-        plt.close(figure)
+        path = folder / f"{result.scenario.name}.{figure_format}"
+        written.append(save_figure(scenario_figure(result), path, dpi or DEFAULT_DPI))
     return written
 
 
