@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 
 from ..core.errors import PycartError
-from .common import EXIT_INTERRUPTED, add_figure_options, assignments, figure_options, numbers
+from .common import (
+    EXIT_INTERRUPTED,
+    add_figure_options,
+    assignments,
+    figure_options,
+    numbers,
+)
 
 
 def register(sub) -> None:
