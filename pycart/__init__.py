@@ -24,11 +24,20 @@ from .experiments.scenario import (
 )
 from .experiments.userfile import load_scenario
 
+
+def export_scenario(scenario: Scenario, out: str = "exports") -> list:
+    """Write ``scenario`` as a COMBINE archive ``out/<name>.omex`` with one archive per plot
+    in ``out/copasi/`` (see :func:`pycart.exchange.export.export_scenario`)."""
+    from .exchange.export import export_scenario as export
+
+    return export(scenario, out)
+
+
 __version__ = "0.1.0"
 
 __all__ = [
     "Model", "Run", "SolverSettings", "Summary", "PycartError", "SimulationError",
     "MODELS", "PARAMETERS", "SPECIES", "SWITCHES", "homeostasis", "simulate", "summarize",
     "Scenario", "RunSpec", "Grid", "Axis", "Panel", "ScenarioResult", "SCENARIOS",
-    "paper_scenario", "load_scenario", "run_scenario", "write_result",
+    "paper_scenario", "load_scenario", "run_scenario", "write_result", "export_scenario",
 ]

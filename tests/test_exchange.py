@@ -114,13 +114,15 @@ def test_broken_archives_are_reported(tmp_path):
     assert "not a readable archive" in check_archive(tmp_path / "junk.omex")[0].message
 
 
-def _view_runs(name: str) -> dict[str, tuple[list, float]]:
-    """pycart's runs behind each top-level task of scenario ``name``'s SED-ML, in the
-    order of the task's repeats, and the horizon."""
+def _view_runs(name) -> dict[str, tuple[list, float]]:
+    """pycart's runs behind each top-level task of the SED-ML of scenario ``name`` (a
+    paper's name or a Scenario, as exported), in the order of the task's repeats, and the
+    horizon."""
+    from pycart.exchange.export import exported_scenario
     from pycart.exchange.sedml import PLOTTED, SLICE_VALUES, plot_views, scenario_sedml
     from pycart.experiments.scenario import Axis, RunSpec
 
-    scenario = paper_scenario(name)
+    scenario = paper_scenario(name) if isinstance(name, str) else exported_scenario(name)
     runs = {r.label: r for r in scenario.runs}
     plotted = [[runs[label] for label in p.runs] for p in scenario.panels if p.kind in PLOTTED]
     for grid in scenario.grids:
@@ -398,3 +400,173 @@ def test_single_plot_archives_open_complete_in_copasi(root, tmp_path, name):
         assert set(dg_of) == quantities, path.name
         _agree_runs(runs, t_end, path.name, COPASI={q: data[q] for q in quantities},
                     libRoadRunner={q: roadrunner[dg_of[q]] for q in quantities})
+
+
+#: A user's study: two CAR T doses (a reinfusion on day 12, a dose upon relapse, given on
+#: day 37.4) and a run of the second product (dosed on day 20), both models in one panel.
+STUDY = """\
+name = "two-doses"
+description = "Two CAR T doses, and a second product"
+t_end = 60
+parameters = { alpha = 3e-10, h = 1e10, rhoA = 0.6 }
+
+[[runs]]
+label = "reinfused"
+initial = { L = 1e11 }
+parameters = { reinf_day = 12, reinf_dose = 5e8, relapse_threshold = 1e8, relapse_dose = 5e9, relapse_fallback_day = 40 }
+
+[[runs]]
+label = "second-product"
+model = "cart_bm2"
+parameters = { reinf_day2 = 20, reinf_dose2 = 5e8, h2 = 5e8, rhoA2 = 0.9 }
+
+[[grids]]
+name = "h"
+axes = [{ parameter = "h", lo = 1e8, hi = 1e11, n = 4 }]
+"""
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    """The study exported by `pycart export FILE.toml --out DIR`: (scenario, folder)."""
+    folder = tmp_path_factory.mktemp("study")
+    (folder / "study.toml").write_text(STUDY)
+    assert main(["export", str(folder / "study.toml"), "--out", str(folder / "out")]) == 0
+    return pycart.load_scenario(folder / "study.toml"), folder / "out"
+
+
+def test_a_user_scenario_exports_to_valid_archives(study, capsys):
+    scenario, out = study
+    metrics = pycart.run_scenario(scenario).metrics().set_index("run")
+    assert metrics.loc["reinfused", "reinf_given_day"] == 12.0  # both doses are given
+    assert 30 < metrics.loc["reinfused", "relapse_given_day"] < 40
+    assert metrics.loc["second-product", "reinf2_given_day"] == 20.0
+    archives = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.omex"))
+    assert archives == ["copasi/two-doses-plot1_1.omex", "copasi/two-doses-plot1_2.omex",
+                        "copasi/two-doses-plot2.omex", "two-doses.omex"]
+    for path in archives:
+        assert check_archive(out / path) == [], path
+    content = members(out / "two-doses.omex")
+    assert {"cart_bm.xml", "cart_bm2.xml", "two-doses.sedml"} <= set(content)
+    rdf = content["metadata.rdf"].decode()
+    assert "<dc:title>two-doses</dc:title>" in rdf and "Two CAR T doses" in rdf
+    assert main(["validate", str(out)]) == 0
+
+
+def test_a_user_scenario_replays_in_copasi_and_roadrunner(study, tmp_path):
+    """From the file to COPASI and back: every curve of every run of the exported study,
+    through COPASI's archive import (plot by plot of the archive, and each one-plot
+    archive as it is) and through pycart's SED-ML runner, within 1e-4 of pycart."""
+    import libsedml
+
+    pytest.importorskip("COPASI")
+    from pycart.exchange.copasi import archive_views, curves, open_plot
+
+    scenario, out = study
+    expected = _view_runs(scenario)
+    assert len(expected) == 3  # a plot per run (two models), the grid's scan
+    path = out / "two-doses.omex"
+    for view in archive_views(path):
+        with open_plot(path, view) as dm:
+            data = curves(dm, view)
+        runs, t_end = expected[view.task]
+        _agree_runs(runs, t_end, view.task, COPASI={q: v for q, v in data.items() if q != "time"})
+    sedml = next(f for f in extract(path, tmp_path) if f.suffix == ".sedml")
+    values = run_sedml(sedml)
+    doc = libsedml.readSedMLFromFile(str(sedml))
+    for task, (runs, t_end) in expected.items():
+        dgs = {dg.getId(): dg.getVariable(0).getTarget().split("'")[1]
+               for dg in doc.getListOfDataGenerators()
+               if dg.getVariable(0).getTaskReference() == task
+               and not dg.getVariable(0).isSetSymbol()}
+        assert dgs, task
+        _agree_runs(runs, t_end, task, libRoadRunner={q: values[dg] for dg, q in dgs.items()})
+    for single in sorted((out / "copasi").glob("*.omex")):
+        (view,) = archive_views(single)
+        copasi = pytest.importorskip("COPASI")
+        dm = copasi.CRootContainer.addDatamodel()
+        try:
+            assert dm.openCombineArchive(str(single))
+            data = curves(dm, view)
+        finally:
+            copasi.CRootContainer.removeDatamodel(dm)
+        runs, t_end = expected[view.task]
+        _agree_runs(runs, t_end, single.name,
+                    COPASI={q: v for q, v in data.items() if q != "time"})
+
+
+def test_copasi_command_on_a_user_scenario(study, tmp_path, capsys):
+    """`pycart copasi FILE.toml`: the ready-to-run COPASI files; the second product's file,
+    run in COPASI, gives pycart's numbers, its dose on day 20 included."""
+    copasi = pytest.importorskip("COPASI")
+    from pycart.exchange.copasi import curves
+    from pycart.exchange.sedml import View
+
+    scenario, out = study
+    toml = out.parent / "study.toml"
+    assert main(["copasi", str(toml), "--out", str(tmp_path / "cps")]) == 0
+    names = sorted(p.name for p in (tmp_path / "cps").iterdir())
+    assert names == ["two-doses-plot1_1.cps", "two-doses-plot1_2.cps", "two-doses-plot2.cps"]
+    assert capsys.readouterr().out.count("wrote ") == 3
+    dm = copasi.CRootContainer.addDatamodel()
+    try:
+        assert dm.loadModel(str(tmp_path / "cps" / "two-doses-plot1_2.cps"))
+        data = curves(dm, View("plot1_2", "task_plot1_2", "model_plot1_2", False, 60.0, 600))
+    finally:
+        copasi.CRootContainer.removeDatamodel(dm)
+    mine = _pycart(scenario.runs[1], 60.0, ["L"])["L"]
+    _agree(data["leukemic cells (CD19+)"][0], mine, 60.0, "two-doses-plot1_2.cps L")
+    assert list(tmp_path.iterdir()) == [tmp_path / "cps"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["export", "nope.toml"], "nope.toml: no such file"),
+    (["export", "fig99"], "unknown scenario 'fig99'"),
+    (["copasi", "nope.toml"], "nope.toml: no such file"),
+    (["copasi", "missing.omex"], "no such archive"),
+])
+def test_export_and_copasi_refuse_bad_sources(tmp_path, monkeypatch, capsys, args, message):
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_refuses_a_file_as_output(tmp_path, capsys):
+    (tmp_path / "study.toml").write_text(STUDY)
+    (tmp_path / "taken").write_text("")
+    assert main(["export", str(tmp_path / "study.toml"), "--out", str(tmp_path / "taken")]) == 2
+    assert "is a file (allowed: a folder)" in capsys.readouterr().err
+
+
+def test_export_scenario_in_python_keeps_every_run(tmp_path):
+    """pycart.export_scenario: a run no time-course panel shows gets a plot of its own."""
+    scenario = pycart.Scenario("only runs", "", "", t_end=30, runs=(
+        pycart.RunSpec("a", {"h": 1e10}), pycart.RunSpec("b", {"h": 1e9})),
+        panels=(pycart.Panel("a only", runs=("a",)),))
+    written = pycart.export_scenario(scenario, tmp_path)
+    assert [p.name for p in written] == ["only_runs.omex", "only_runs-plot1.omex",
+                                         "only_runs-plot2.omex"]
+    assert all(check_archive(p) == [] for p in written)
+    assert "h=1e9" not in members(written[0])["only_runs.sedml"].decode()  # values, not text
+
+
+@pytest.mark.heavy
+def test_biosimulators_utils_validates_a_user_scenario(study):
+    """The user's study and its one-plot archives pass BioSimulations' validator too."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("biosimulators-utils", path=os.path.dirname(sys.executable))
+    if exe is None:
+        pytest.skip("biosimulators-utils is not installed")
+    _, out = study
+    for path in sorted(out.rglob("*.omex")):
+        done = subprocess.run([exe, "validate-project", str(path)], capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, path.name + done.stdout + done.stderr
+        assert "Archive contains 1 SED-ML documents" in done.stdout
+        assert "does not contain" not in done.stderr

@@ -69,3 +69,35 @@ def test_numbers_quoted_for_the_printed_forms(model):
     assert f"{literal_f['CA'] + literal_f['CM']:.2g}" == "1.2e+26"
     literal_loss = model.run({"CA_loss_gammaMA": 1}, t_end=30).summary
     assert f"{literal_loss.L30:.3g}" == "3.65e+09" and not literal_loss.responder
+
+
+def _shown(root, first: str) -> list[str]:
+    """The lines of the README block that starts with ``first``."""
+    return next(b for b in blocks(root) if b.startswith(first)).strip().splitlines()
+
+
+def test_export_of_a_user_scenario_prints_what_is_shown(root, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    text = next(b for b in blocks(root) if b.startswith('name = "dose-study"'))
+    (tmp_path / "dose-study.toml").write_text(text)
+    lines = _shown(root, "$ pycart export dose-study.toml")
+    commands = [k for k, line in enumerate(lines) if line.startswith("$ ")] + [len(lines)]
+    for start, end in zip(commands, commands[1:]):
+        capsys.readouterr()
+        assert main(shlex.split(lines[start])[2:]) == 0
+        assert capsys.readouterr().out.strip().splitlines() == lines[start + 1:end]
+
+
+def test_basico_example_prints_what_is_shown(root, monkeypatch, capsys):
+    """The README's basico block (SBML ids as column names) run from the checkout."""
+    import warnings
+
+    pytest.importorskip("basico")
+    monkeypatch.chdir(root)
+    code = next(b for b in blocks(root) if b.startswith("import basico"))
+    expected = next(b for b in blocks(root) if b.lstrip().startswith("L        CA")
+                    or b.startswith("             L"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out.strip("\n") == expected.strip("\n")

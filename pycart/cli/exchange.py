@@ -12,12 +12,17 @@ from .common import EXIT_FAILED
 def register(sub) -> None:
     """Add this module's commands to the subparsers ``sub``."""
     export = sub.add_parser(
-        "export", help="write a COMBINE archive per scenario of the paper",
-        description="Write exports/<scenario>.omex for every scenario of the paper: the SBML, "
-                    "the SED-ML (CVODE with pycart's tolerances, the time courses, a repeated "
-                    "task per grid, plots like the paper's panels), OMEX metadata, manifest; "
-                    "exports/copasi/<scenario>-<plot>.omex, one plot per archive (COPASI opens "
-                    "each complete); exports/biomodels/, a BioModels submission.")
+        "export", help="write COMBINE archives: the paper's scenarios, or your own",
+        description="Without SCENARIO: write exports/<scenario>.omex for every scenario of the "
+                    "paper: the SBML, the SED-ML (CVODE with pycart's tolerances, the time "
+                    "courses, a repeated task per grid, plots like the paper's panels), OMEX "
+                    "metadata, manifest; exports/copasi/<scenario>-<plot>.omex, one plot per "
+                    "archive (COPASI opens each complete); exports/biomodels/, a BioModels "
+                    "submission. With SCENARIO (a .toml file or a paper scenario's name): "
+                    "write that scenario's archive, --out/<name>.omex, and its one-plot "
+                    "archives, --out/copasi/<name>-<plot>.omex.")
+    export.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                        help="a scenario file (.toml) or name (default: every paper scenario)")
     export.add_argument("--out", default="exports", metavar="DIR",
                         help="output folder (default exports)")
     export.set_defaults(func=_export)
@@ -29,12 +34,14 @@ def register(sub) -> None:
     validate.add_argument("path", nargs="?", default=".", metavar="PATH")
     validate.set_defaults(func=_validate)
     cps = sub.add_parser(
-        "copasi", help="COPASI files of an archive's plots, ready to run",
-        description="Import each plot of ARCHIVE with COPASI's own archive import (the plot's "
-                    "task, model and plot, as COPASI's import dialog asks), set the time course "
-                    "COPASI 4.48 does not import for a repeated task, and save a COPASI file "
-                    "per plot into --out: open it in COPASI and run its Time-Course or Scan.")
-    cps.add_argument("archive", metavar="ARCHIVE", help="a COMBINE archive (.omex)")
+        "copasi", help="COPASI files of an archive's or a scenario's plots, ready to run",
+        description="Import each plot of SOURCE (an archive, or a scenario file or name, "
+                    "exported first) with COPASI's own archive import (the plot's task, model "
+                    "and plot, as COPASI's import dialog asks), set the time course COPASI "
+                    "4.48 does not import for a repeated task, and save a COPASI file per plot "
+                    "into --out: open it in COPASI and run its Time-Course or Scan.")
+    cps.add_argument("archive", metavar="SOURCE",
+                     help="a COMBINE archive (.omex), a scenario file (.toml) or a scenario name")
     cps.add_argument("--plot", action="append", metavar="PLOT",
                      help="only this plot (plot1, plot2, ...; repeatable)")
     cps.add_argument("--out", default="copasi", metavar="DIR",
@@ -52,11 +59,23 @@ def register(sub) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ..exchange.export import export
+    from ..exchange.export import export, export_scenario
 
-    for path in export(args.out):
+    if args.scenario is None:
+        written = export(args.out)
+    else:
+        written = export_scenario(scenario_of(args.scenario), args.out)
+    for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def scenario_of(source: str):
+    """The scenario a command names: a ``.toml`` file or one of the paper's names."""
+    from ..experiments.paper import paper_scenario
+    from ..experiments.userfile import load_scenario
+
+    return load_scenario(source) if source.endswith(".toml") else paper_scenario(source)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -74,11 +93,26 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _copasi(args: argparse.Namespace) -> int:
-    from ..exchange.copasi import write_copasi_files
+    import tempfile
 
-    if not Path(args.archive).is_file():
-        raise PycartError(f"{args.archive}: no such archive (allowed: a .omex file)")
-    for path in write_copasi_files(args.archive, args.out, args.plot):
+    from ..exchange.copasi import write_copasi_files
+    from ..exchange.export import export_scenario, file_stem
+
+    source = args.archive
+    if source.endswith(".omex"):
+        if not Path(source).is_file():
+            raise PycartError(f"{source}: no such archive (allowed: a .omex file)")
+        written = write_copasi_files(source, args.out, args.plot)
+    else:
+        scenario = scenario_of(source)
+        out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
+        with tempfile.TemporaryDirectory(prefix="pycart-copasi-") as tmp:
+            export_scenario(scenario, tmp)
+            archive = Path(tmp) / f"{file_stem(scenario.name)}.omex"
+            written = write_copasi_files(archive, out, args.plot)
+    for path in written:
         print(f"wrote {path}")
     return 0
 

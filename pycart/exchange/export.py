@@ -14,13 +14,16 @@ details, so they are checked by running and reading them instead.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.errors import PycartError
 from ..core.resources import sbml_text
 from ..experiments.paper import SCENARIOS
+from ..experiments.scenario import Panel, Scenario
 from .omex import write_archive
 from .sedml import (
+    PLOTTED,
     View,
     copasi_guide,
     model_file,
@@ -32,46 +35,109 @@ from .sedml import (
 
 def archive_members(name: str) -> dict[str, bytes]:
     """The files of scenario ``name``'s archive (without manifest and metadata)."""
-    scenario = SCENARIOS[name]()
+    return scenario_members(SCENARIOS[name](), name)
+
+
+def scenario_members(scenario: Scenario, stem: str) -> dict[str, bytes]:
+    """The files of ``scenario``'s archive (without manifest and metadata): the SBML of the
+    models it uses and its SED-ML, ``<stem>.sedml``."""
     models = {r.model for r in scenario.runs} | {g.model for g in scenario.grids}
     files = {model_file(m): sbml_text(m).encode() for m in sorted(models)}
-    files[f"{name}.sedml"] = scenario_sedml(scenario).encode()
+    files[f"{stem}.sedml"] = scenario_sedml(scenario).encode()
     return files
 
 
 def export(out: str | os.PathLike[str] = "exports") -> list[Path]:
     """Write one archive per scenario into ``out``; return the paths."""
-    folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise PycartError(f"output {str(folder)!r} is a file (allowed: a folder)")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _folder(out)
     written = []
     for name, make in SCENARIOS.items():
         scenario = make()
         members = archive_members(name)
-        guide = copasi_guide(members[f"{name}.sedml"].decode())
-        written.append(write_archive(
-            folder / f"{name}.omex", members, f"{name}.sedml",
-            f"Martinez-Rubio et al. 2021, {name}: {scenario.title}",
-            f"{scenario.description} {guide}"))
+        written.append(_archive(folder / f"{name}.omex", members, name,
+                                f"Martinez-Rubio et al. 2021, {name}: {scenario.title}",
+                                scenario.description))
     written += export_single_plots(folder / "copasi")
     written += export_biomodels(folder / "biomodels", folder / "fig3.omex")
     return written
 
 
+def export_scenario(scenario: Scenario, out: str | os.PathLike[str] = "exports") -> list[Path]:
+    """Write ``scenario`` (a user's, or one of the paper's) as a COMBINE archive,
+    ``out/<name>.omex``, and one archive per plot, ``out/copasi/<name>-<plot>.omex``, with
+    the guarantees of the paper's archives; return the paths.
+
+    Every run is in the archive: a run that no time-course panel shows gets a plot of its
+    own (L and total CAR T), so nothing of the scenario is left out of the SED-ML."""
+    scenario = exported_scenario(scenario)
+    stem = file_stem(scenario.name)
+    folder = _folder(out)
+    members = scenario_members(scenario, stem)
+    heading = scenario.heading
+    written = [_archive(folder / f"{stem}.omex", members, stem, heading,
+                        scenario.description)]
+    (folder / "copasi").mkdir(exist_ok=True)
+    for plot, (view, files) in _single_plots(members, stem).items():
+        written.append(write_archive(
+            folder / "copasi" / f"{plot}.omex", files, f"{plot}.sedml",
+            f"{heading}: {view.title}", _single_note(scenario.description, stem, view)))
+    return written
+
+
+def exported_scenario(scenario: Scenario) -> Scenario:
+    """``scenario`` checked, with a time-course panel for every run no plotted panel shows
+    (the archive holds every run)."""
+    scenario.validate()
+    if not scenario.runs and not scenario.grids:
+        raise PycartError(f"scenario {scenario.name}: no runs and no grids: nothing to export")
+    shown = {label for p in scenario.panels if p.kind in PLOTTED for label in p.runs}
+    extra = tuple(Panel(r.label, runs=(r.label,)) for r in scenario.runs if r.label not in shown)
+    return replace(scenario, panels=scenario.panels + extra) if extra else scenario
+
+
+def file_stem(name: str) -> str:
+    """A file name made of a scenario's name: letters, digits, ``-``, ``_`` and ``.``."""
+    stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
+    return stem.strip(".") or "scenario"
+
+
+def _folder(out: str | os.PathLike[str]) -> Path:
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise PycartError(f"output {str(folder)!r} is a file (allowed: a folder)")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _archive(path: Path, members: dict[str, bytes], stem: str, title: str,
+             description: str) -> Path:
+    guide = copasi_guide(members[f"{stem}.sedml"].decode())
+    return write_archive(path, members, f"{stem}.sedml", title, f"{description} {guide}".strip())
+
+
+def _single_plots(members: dict[str, bytes], stem: str
+                  ) -> dict[str, tuple[View, dict[str, bytes]]]:
+    sedml = members[f"{stem}.sedml"].decode()
+    out = {}
+    for view in plot_views(sedml):
+        plot = f"{stem}-{view.plot}"
+        text = single_plot_sedml(sedml, view.plot)
+        models = {m for m in members if m.endswith(".xml") and f'source="{m}"' in text}
+        out[plot] = (view, {**{m: members[m] for m in sorted(models)},
+                            f"{plot}.sedml": text.encode()})
+    return out
+
+
+def _single_note(description: str, stem: str, view: View) -> str:
+    return (f"{description} This archive holds one plot of {stem}.omex, '{view.title}', "
+            "for tools that import one task per SED-ML file: COPASI opens it complete; "
+            f"run its {'Scan' if view.repeated else 'Time-Course'}.").strip()
+
+
 def single_plot_members(name: str) -> dict[str, tuple[View, dict[str, bytes]]]:
     """One archive per plot of scenario ``name`` (key: ``<name>-<plot>``): the plot's view
     and the archive's files."""
-    members = archive_members(name)
-    sedml = members[f"{name}.sedml"].decode()
-    out = {}
-    for view in plot_views(sedml):
-        stem = f"{name}-{view.plot}"
-        text = single_plot_sedml(sedml, view.plot)
-        models = {m for m in members if m.endswith(".xml") and f'source="{m}"' in text}
-        out[stem] = (view, {**{m: members[m] for m in sorted(models)},
-                            f"{stem}.sedml": text.encode()})
-    return out
+    return _single_plots(archive_members(name), name)
 
 
 def export_single_plots(folder: Path) -> list[Path]:
@@ -85,9 +151,7 @@ def export_single_plots(folder: Path) -> list[Path]:
             written.append(write_archive(
                 folder / f"{stem}.omex", members, f"{stem}.sedml",
                 f"Martinez-Rubio et al. 2021, {name}: {view.title}",
-                f"{description} This archive holds one plot of {name}.omex, '{view.title}', "
-                "for tools that import one task per SED-ML file: COPASI opens it complete; "
-                f"run its {'Scan' if view.repeated else 'Time-Course'}."))
+                _single_note(description, name, view)))
     return written
 
 

@@ -134,7 +134,7 @@ def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, 
                            run.initial)
             title = f"{panel.title} ({run.label})"
             task = _task(doc, f"task_{plot_id}_{k}", title, model, sim)
-            _plot(doc, report, f"{plot_id}_{k}", title, panel.t_max, task, "", model_name,
+            _plot(doc, report, f"{plot_id}_{k}", title, panel.t_max, task, "", run.model,
                   series)
 
 

@@ -84,10 +84,11 @@ def scenario_figure(result: ScenarioResult) -> Figure:
     fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.6 * rows), squeeze=False)
     for ax, panel in zip(axes.ravel(), scenario.panels):
         DRAW[panel.kind](ax, panel, result)
-        ax.set_title(panel.title, fontsize=10)
+        if panel.title not in (scenario.name, scenario.heading):  # never the title twice
+            ax.set_title(panel.title, fontsize=10)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
-    fig.suptitle(f"{scenario.name}: {scenario.title}", fontsize=12)
+    fig.suptitle(scenario.heading, fontsize=12)
     fig.tight_layout()
     return fig
 

@@ -123,6 +123,12 @@ class Scenario:
     layout: tuple[int, int] | None = None
     choices: tuple[str, ...] = ()
 
+    @property
+    def heading(self) -> str:
+        """The name and the title, the title left out where it is empty or the name again."""
+        title = self.title.strip()
+        return f"{self.name}: {title}" if title and title != self.name else self.name
+
     def validate(self) -> None:
         """Check ids and values of every run and grid; raise :class:`PycartError`."""
         check_horizon(self.t_end)

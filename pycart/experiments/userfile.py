@@ -95,7 +95,7 @@ def _scenario(data: dict) -> Scenario:
         panels = ((Panel(name, runs=labels),) if len(labels) <= 4 else
                   tuple(Panel(label, runs=(label,)) for label in labels))
     t_end = _typed("t_end", top.get("t_end", 180.0), (int, float), "a number of days")
-    return Scenario(name, _typed("title", top.get("title", name), str, "a text"),
+    return Scenario(name, _typed("title", top.get("title", ""), str, "a text"),
                     _typed("description", top.get("description", ""), str, "a text"),
                     float(t_end), tuple(runs), grids, panels)
 
