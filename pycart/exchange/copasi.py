@@ -162,7 +162,7 @@ def write_copasi_files(archive: str | Path, out: str | Path,
 def save_plot(archive: str | Path, view: View, target: str | Path) -> Path:
     """Save ``view`` of ``archive``, as :func:`open_plot` imports it, as COPASI file
     ``target``."""
-    with open_plot(archive, view) as dm:
-        if not dm.saveModel(str(target), True):
+    with open_plot(archive, view) as dm:  # COPASI reads a relative path against its own
+        if not dm.saveModel(str(Path(target).resolve()), True):  # folder, not the cwd
             raise PycartError(f"COPASI could not write {target}")
     return Path(target)
