@@ -101,3 +101,19 @@ def test_basico_example_prints_what_is_shown(root, monkeypatch, capsys):
         warnings.simplefilter("ignore")
         exec(compile(code, "README.md", "exec"), {})
     assert capsys.readouterr().out.strip("\n") == expected.strip("\n")
+
+
+def test_show_prints_what_is_shown(root, capsys):
+    lines = _shown(root, "$ pycart show fig6")
+    assert main(shlex.split(lines[0])[2:]) == 0
+    assert capsys.readouterr().out.rstrip("\n").splitlines() == lines[1:]
+
+
+def test_show_toml_example_runs(root, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    show, run = _shown(root, "$ pycart show fig5 --toml")
+    command, target = show.split(" > ")
+    assert main(shlex.split(command)[2:]) == 0
+    (tmp_path / target).write_text(capsys.readouterr().out)
+    assert main(shlex.split(run)[2:]) == 0
+    assert (tmp_path / "my-fig5" / "fig5.png").exists()

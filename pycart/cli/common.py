@@ -73,3 +73,11 @@ def figure_options(args: argparse.Namespace) -> tuple[str, int]:
     if not lo <= dpi <= hi:
         raise PycartError(f"--dpi {dpi} is out of range (allowed: {lo} to {hi})")
     return args.figure_format, dpi
+
+
+def scenario_of(source: str):
+    """The scenario a command names: a ``.toml`` file or one of the paper's names."""
+    from ..experiments.paper import paper_scenario
+    from ..experiments.userfile import load_scenario
+
+    return load_scenario(source) if source.endswith(".toml") else paper_scenario(source)

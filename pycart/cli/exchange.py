@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..core.errors import PycartError
-from .common import EXIT_FAILED
+from .common import EXIT_FAILED, scenario_of
 
 
 def register(sub) -> None:
@@ -68,14 +68,6 @@ def _export(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
-
-
-def scenario_of(source: str):
-    """The scenario a command names: a ``.toml`` file or one of the paper's names."""
-    from ..experiments.paper import paper_scenario
-    from ..experiments.userfile import load_scenario
-
-    return load_scenario(source) if source.endswith(".toml") else paper_scenario(source)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -26,6 +26,18 @@ def register(sub) -> None:
                      help="values per grid axis (default: the scenario's, e.g. 200 for fig6)")
     add_figure_options(run)
     run.set_defaults(func=_run)
+    show = sub.add_parser(
+        "show", help="print a scenario's runs with every value they use, or as a TOML file",
+        description="Print every run of a scenario (one of the paper's, by name, or a .toml "
+                    "file) with its model, the parameters it sets and its initial amounts "
+                    "(cells), then its grids (axes and the values held fixed) and the choices "
+                    "it makes where the paper gives no number. With --toml, print the scenario "
+                    "as a scenario file instead: save it, edit it, 'pycart run' it.")
+    show.add_argument("scenario", metavar="NAME|FILE", help="a scenario name or a .toml file")
+    show.add_argument("--toml", action="store_true", help="print it as a TOML scenario file")
+    show.add_argument("--all", action="store_true", dest="every",
+                      help="list every parameter of the model, not only those the runs set")
+    show.set_defaults(func=_show)
 
 
 def _scenarios(args: argparse.Namespace) -> int:
@@ -35,6 +47,19 @@ def _scenarios(args: argparse.Namespace) -> int:
         scenario = make()
         size = len(scenario.runs) + sum(len(g.points()) for g in scenario.grids)
         print(f"{name:7s} {scenario.title} ({size} simulations)")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from ..experiments.describe import describe, to_toml
+    from .common import scenario_of
+
+    scenario = scenario_of(args.scenario)
+    if args.toml and args.every:
+        raise PycartError("--all lists values in the table; --toml writes the values the runs "
+                          "set (give one of them)")
+    print(to_toml(scenario) if args.toml else describe(scenario, args.every), end="\n"
+          if not args.toml else "")
     return 0
 
 

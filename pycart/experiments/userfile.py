@@ -1,6 +1,7 @@
 """User scenarios from TOML files, with the same definitions as the paper's.
 
 A file holds ``name`` and optionally ``title``, ``description``, ``t_end``, ``model``,
+``layout`` (``[rows, columns]`` of the figure),
 shared ``parameters`` and ``initial`` amounts, a list of ``[[runs]]`` (each ``label``, and
 ``parameters``, ``initial``, ``model`` over the shared ones), ``[[grids]]`` and
 ``[[panels]]``. Every key is checked; an error names the key, what was wrong and what is
@@ -18,7 +19,7 @@ from ..core.names import DEFAULT_MODEL
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 
 TOP = {"name", "title", "description", "t_end", "model", "parameters", "initial", "runs",
-       "grids", "panels"}
+       "grids", "panels", "layout"}
 RUN = {"label", "parameters", "initial", "model"}
 GRID = {"name", "axes", "base", "t_end", "days", "metrics", "model"}
 AXIS = {"parameter", "lo", "hi", "n", "scale"}
@@ -97,7 +98,22 @@ def _scenario(data: dict) -> Scenario:
     t_end = _typed("t_end", top.get("t_end", 180.0), (int, float), "a number of days")
     return Scenario(name, _typed("title", top.get("title", ""), str, "a text"),
                     _typed("description", top.get("description", ""), str, "a text"),
-                    float(t_end), tuple(runs), grids, panels)
+                    float(t_end), tuple(runs), grids, panels, _layout(top.get("layout"), panels))
+
+
+def _layout(value: object, panels: tuple[Panel, ...]) -> tuple[int, int] | None:
+    """``layout = [rows, columns]`` of the figure, room for every panel."""
+    if value is None:
+        return None
+    what = "[rows, columns], two whole numbers >= 1"
+    shape = _typed("layout", value, list, what)
+    if len(shape) != 2 or any(isinstance(v, bool) or not isinstance(v, int) or v < 1
+                              for v in shape):
+        raise PycartError(f"layout: {value!r} is not {what}")
+    if shape[0] * shape[1] < len(panels):
+        raise PycartError(f"layout: {shape[0]} x {shape[1]} has no room for "
+                          f"{len(panels)} panels")
+    return (shape[0], shape[1])
 
 
 def _grid(where: str, data: object, model: str, shared: dict) -> Grid:
