@@ -4,8 +4,11 @@ figure options (--format, --dpi)."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import NoReturn
 
 from ..core.errors import PycartError
@@ -37,10 +40,12 @@ def assignments(items: Sequence[str] | None, option: str) -> dict[str, str]:
 
 
 def numbers(values: dict[str, str]) -> dict[str, float]:
+    from ..core.inputs import parse_number
+
     out = {}
     for name, value in values.items():
         try:
-            out[name] = float(value)
+            out[name] = parse_number(value)
         except ValueError:
             raise PycartError(f"{name}: {value!r} is not a number") from None
     return out
@@ -81,3 +86,23 @@ def scenario_of(source: str):
     from ..experiments.userfile import load_scenario
 
     return load_scenario(source) if source.endswith(".toml") else paper_scenario(source)
+
+
+def _interrupt(signum, frame) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP (a ``kill``, a closed terminal, a batch system's
+    time limit) end the work like Ctrl-C: finished work is kept, workers are stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kinds = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    before = {k: signal.signal(k, _interrupt) for k in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in before.items():
+            signal.signal(kind, handler)

@@ -22,10 +22,12 @@ def register(sub) -> None:
 
 
 def _reproduce(args: argparse.Namespace) -> int:
-    from ..core.inputs import check_resolution
+    from ..core.inputs import check_count
     from ..report.reproduce import reproduce
+    from ..scale.sweep import check_workers
 
-    workers = None if args.workers is None else check_resolution(args.workers)
+    workers = None if args.workers is None else check_workers(
+        check_count(args.workers, "--workers", 1))
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")

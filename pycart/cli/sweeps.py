@@ -14,6 +14,7 @@ from .common import (
     assignments,
     figure_options,
     numbers,
+    terminate_as_interrupt,
 )
 
 
@@ -85,13 +86,23 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _engine(args: argparse.Namespace):
-    from ..core.inputs import check_resolution
-    from ..scale.sweep import DaskEngine, ProcessEngine, SerialEngine
+    from ..core.inputs import check_count
+    from ..scale.sweep import (
+        DaskEngine,
+        ProcessEngine,
+        SerialEngine,
+        check_scheduler,
+        check_workers,
+    )
 
-    workers = None if args.workers is None else check_resolution(args.workers)
+    workers = None if args.workers is None else check_count(args.workers, "--workers", 1)
     kind = args.engine or ("dask" if args.scheduler else "processes")
     if args.scheduler and kind != "dask":
         raise PycartError("--scheduler needs --engine dask")
+    if args.scheduler:
+        check_scheduler(args.scheduler)
+    elif kind != "serial":
+        check_workers(workers)
     if kind == "serial":
         return SerialEngine()
     if kind == "dask":
@@ -100,6 +111,7 @@ def _engine(args: argparse.Namespace):
 
 
 def _dimension(item: str, grid: bool):
+    from ..core.inputs import parse_number, parse_whole
     from ..scale.sweep import Dimension
 
     option = "--param" if grid else "--range"
@@ -112,8 +124,8 @@ def _dimension(item: str, grid: bool):
     if not sep or not name.strip() or len(fields) != (3 if grid else 2):
         raise PycartError(f"{option} {item!r}: expected {shape}")
     try:
-        lo, hi = float(fields[0]), float(fields[1])
-        n = int(fields[2]) if grid else 0
+        lo, hi = parse_number(fields[0]), parse_number(fields[1])
+        n = parse_whole(fields[2]) if grid else 0
     except ValueError:
         raise PycartError(f"{option} {item!r}: expected {shape} with numbers") from None
     if not (math.isfinite(lo) and math.isfinite(hi)):
@@ -122,8 +134,8 @@ def _dimension(item: str, grid: bool):
 
 
 def _sweep_of(args: argparse.Namespace):
-    from ..core.inputs import check_horizon, check_resolution
-    from ..scale.sweep import Sweep
+    from ..core.inputs import check_count, check_horizon, parse_number
+    from ..scale.sweep import MAX_SAMPLES, MAX_SEED, Sweep
 
     grid = [_dimension(p, True) for p in args.param or []]
     sampled = [_dimension(r, False) for r in args.range or []]
@@ -133,19 +145,16 @@ def _sweep_of(args: argparse.Namespace):
         raise PycartError("--range needs --sample lhs|sobol and --samples N")
     if args.sample and not sampled:
         raise PycartError("--sample needs at least one --range")
-    try:
-        seed = int(args.seed)
-    except ValueError:
-        raise PycartError(f"seed {args.seed!r} is not a whole number") from None
+    seed = check_count(args.seed, "--seed", 0, MAX_SEED)
     days = ()
     if args.days:
         try:
-            days = tuple(float(d) for d in args.days.split(","))
+            days = tuple(parse_number(d) for d in args.days.split(","))
         except ValueError:
             raise PycartError(f"--days {args.days!r}: expected days like 30,60") from None
     return Sweep(
         tuple(grid or sampled), args.model, args.sample or "grid",
-        check_resolution(args.samples) if args.sample else 0, seed,
+        check_count(args.samples, "--samples", 1, MAX_SAMPLES) if args.sample else 0, seed,
         numbers(assignments(args.parameters, "--set")),
         numbers(assignments(args.initial, "--init")),
         check_horizon(args.t_end), days, tuple(s.strip() for s in args.species.split(",")),
@@ -153,23 +162,26 @@ def _sweep_of(args: argparse.Namespace):
 
 
 def _execute(sweep, out: str, args: argparse.Namespace):
-    from ..core.inputs import check_resolution
+    from ..core.inputs import check_count
     from ..core.output import check_output_path
-    from ..scale.sweep import parts_dir, progress_bar, run_sweep
+    from ..scale.sweep import MAX_CHUNK_SIZE, parts_dir, progress_bar, run_sweep
 
     sweep.validate()
     path = check_output_path(out)
-    chunk = check_resolution(args.chunk_size)
+    chunk = check_count(args.chunk_size, "--chunk-size", 1, MAX_CHUNK_SIZE)
     engine = _engine(args)
     try:
-        report = run_sweep(sweep, path, engine, chunk, progress_bar(path.name))
+        with terminate_as_interrupt():
+            report = run_sweep(sweep, path, engine, chunk, progress_bar(path.name))
     except KeyboardInterrupt:
         sys.stderr.write(f"\npycart {args.command}: interrupted; finished chunks are kept in "
                          f"{parts_dir(path)}; run the same command to resume\n")
         raise SystemExit(EXIT_INTERRUPTED) from None
     resumed = f", {report.resumed} resumed from an earlier run" if report.resumed else ""
+    damaged = (f"; {report.discarded} damaged or foreign saved chunks were computed again"
+               if report.discarded else "")
     print(f"wrote {report.out}: {report.points} points ({report.computed} computed in "
-          f"{report.seconds:.1f} s{resumed}); {report.failed} failed")
+          f"{report.seconds:.1f} s{resumed}); {report.failed} failed{damaged}")
     return report
 
 
@@ -213,8 +225,10 @@ def _heatmap(table, sweep, path: Path, title: str, dpi: int) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from ..core.inputs import check_resolution
+    from ..core.inputs import check_count
     from ..scale.bench import run_benchmark
+    from ..scale.sweep import check_workers
 
-    workers = None if args.workers is None else check_resolution(args.workers)
+    workers = None if args.workers is None else check_workers(
+        check_count(args.workers, "--workers", 1))
     return run_benchmark(workers=workers, quick=args.quick, million=args.million)

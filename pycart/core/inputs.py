@@ -7,6 +7,7 @@ allowed; the command line prints that line and exits with status 2.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
@@ -14,13 +15,42 @@ import numpy as np
 from .errors import PycartError
 from .names import PARAMETERS, SPECIES, model_parameters
 
+#: The longest run pycart integrates: a century of a patient's life, in days.
+MAX_HORIZON = 36_525.0
+
+#: The most output points of one run (both ends included).
+MAX_RUN_POINTS = 1_000_000
+
+#: A number as a user types it: ASCII digits, optional sign, point and exponent (no
+#: underscores, no other scripts' digits; ``inf``/``nan`` are read so they can be refused).
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)",
+                     re.IGNORECASE)
+_WHOLE = re.compile(r"[+-]?\d+")
+
+
+def parse_number(text: str) -> float:
+    """Read a number the way a user writes it; raise ``ValueError`` for anything else
+    (Python's ``float`` also takes ``1_0`` and non-ASCII digits such as ``١``)."""
+    stripped = text.strip()
+    if not stripped.isascii() or not _NUMBER.fullmatch(stripped):
+        raise ValueError(f"not a number: {text!r}")
+    return float(stripped)
+
+
+def parse_whole(text: str) -> int:
+    """Read a whole number written with ASCII digits; raise ``ValueError`` otherwise."""
+    stripped = text.strip()
+    if not stripped.isascii() or not _WHOLE.fullmatch(stripped):
+        raise ValueError(f"not a whole number: {text!r}")
+    return int(stripped)
+
 
 def _number(kind: str, name: str, value: object) -> float:
     if isinstance(value, bool):
         raise PycartError(f"{kind} {name}: {value!r} is not a number (allowed: a finite number)")
     try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        number = parse_number(value) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
         raise PycartError(
             f"{kind} {name}: {value!r} is not a number (allowed: a finite number)") from None
     if not math.isfinite(number):
@@ -65,24 +95,31 @@ def check_initial(values: Mapping[str, object] | None,
 
 
 def check_horizon(t_end: object) -> float:
-    """Validate a horizon in days: a finite number > 0."""
+    """Validate a horizon in days: a finite number > 0, at most :data:`MAX_HORIZON`."""
     number = _number("horizon", "t_end", t_end)
-    if number <= 0:
-        raise PycartError(f"horizon {t_end!r} days is not allowed (allowed: a finite number > 0)")
+    if not 0 < number <= MAX_HORIZON:
+        raise PycartError(f"horizon {t_end!r} days is not allowed (allowed: a number of days "
+                          f"> 0 and <= {MAX_HORIZON:g})")
     return number
 
 
 def check_points(points: object) -> int:
-    """Validate an output point count: a whole number >= 2 (both ends included)."""
-    if isinstance(points, bool) or not isinstance(points, (int, np.integer, str)):
-        raise PycartError(f"point count {points!r} is not a whole number (allowed: a whole number >= 2)")
+    """Validate an output point count: a whole number from 2 (both ends included) to
+    :data:`MAX_RUN_POINTS`."""
+    return check_count(points, "point count", 2, MAX_RUN_POINTS)
+
+
+def check_count(value: object, what: str, lo: int = 1, hi: int | None = None) -> int:
+    """Validate a whole number from ``lo`` to ``hi`` (``what`` names it in the message)."""
+    allowed = f"a whole number >= {lo}" + (f" and <= {hi:,}" if hi is not None else "")
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, str)):
+        raise PycartError(f"{what} {value!r} is not a whole number (allowed: {allowed})")
     try:
-        number = int(points)
+        number = parse_whole(value) if isinstance(value, str) else int(value)
     except ValueError:
-        raise PycartError(f"point count {points!r} is not a whole number "
-                          "(allowed: a whole number >= 2)") from None
-    if number < 2:
-        raise PycartError(f"point count {points!r} is not allowed (allowed: a whole number >= 2)")
+        raise PycartError(f"{what} {value!r} is not a whole number (allowed: {allowed})") from None
+    if number < lo or (hi is not None and number > hi):
+        raise PycartError(f"{what} {value!r} is not allowed (allowed: {allowed})")
     return number
 
 
@@ -93,10 +130,4 @@ def default_points(t_end: float) -> int:
 
 def check_resolution(value: object) -> int:
     """Validate a grid resolution: a whole number >= 1 of values per axis."""
-    try:
-        number = int(str(value))
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise PycartError(f"resolution {value!r} is not allowed (allowed: a whole number >= 1)")
-    return number
+    return check_count(str(value), "resolution", 1)

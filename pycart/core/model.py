@@ -146,7 +146,7 @@ class Model:
         except RuntimeError as exc:
             raise SimulationError(f"the solver failed: {' '.join(str(exc).split())}") from None
         values = np.array(result, dtype=float)[:, 1:]
-        _checked(values[:, : len(self.species)], times, self.species)
+        clip_roundoff(values[:, : len(self.species)], times, self.species)
         return values
 
     def run(self, parameters: Mapping[str, object] | None = None,
@@ -190,8 +190,10 @@ class Model:
                             columns=[TIME, *self.species])
 
 
-def _checked(values: np.ndarray, times: np.ndarray, species: Sequence[str]) -> np.ndarray:
-    """Refuse a negative amount beyond round-off; set round-off negatives to zero (in place)."""
+def clip_roundoff(values: np.ndarray, times: np.ndarray, species: Sequence[str]) -> np.ndarray:
+    """The one rule for round-off everywhere (runs, scenarios, sweeps): refuse a negative
+    amount beyond :data:`NEGATIVE_ROUNDOFF` (:class:`SimulationError`), set round-off
+    negatives to zero, in place."""
     low = values.min(initial=0.0)
     if low < -NEGATIVE_ROUNDOFF:
         row, col = np.unravel_index(int(np.argmin(values)), values.shape)

@@ -5,7 +5,9 @@ amounts) and what to report. :func:`run_sweep` cuts its points into chunks, has 
 compute them (:class:`SerialEngine`, :class:`ProcessEngine` on local cores, or
 :class:`DaskEngine` on a dask.distributed cluster), and writes each finished chunk to
 ``<out>.parts/`` at once; the final table is assembled chunk by chunk, so memory stays flat.
-Run again after an interruption, the same sweep computes only the missing chunks.
+Run again after an interruption, the same sweep computes only the points no saved chunk
+holds (see :mod:`pycart.scale.store`: the output is locked, chunks are keyed by their points
+and verified, the final table is written atomically).
 
 Every point starts from the model's defaults (``resetAll``), so a point's numbers do not
 depend on the engine, the chunking or the order: results are identical whichever ran them.
@@ -17,11 +19,14 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
+import signal
 import sys
+import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,17 +34,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.errors import PycartError
-from ..core.inputs import check_initial, check_parameters
-from ..core.model import NEGATIVE_ROUNDOFF, SolverSettings
+from ..core.errors import PycartError, SimulationError
+from ..core.inputs import check_horizon, check_initial, check_parameters
+from ..core.model import SolverSettings, clip_roundoff
 from ..core.names import (
     CAR_T,
     MODELS,
+    PARAMETERS,
     RESPONSE_DAY,
     RESPONSE_THRESHOLD,
     model_parameters,
 )
 from ..core.resources import sbml_text
+from . import store
+from .store import parts_dir
 
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is
 #: faster at the same accuracy. A point where Adams fails is integrated again with BDF.
@@ -47,6 +55,15 @@ SWEEP_SOLVER = SolverSettings(stiff=False)
 
 #: Points per chunk: the unit of work handed to a worker and of what is saved at once.
 CHUNK_SIZE = 2000
+
+#: Limits, each refused with one line: points of a grid (generated chunk by chunk, so memory
+#: stays flat), of a sampled design (generated at once: 8 bytes per point and dimension),
+#: points per chunk (held in memory by a worker), report days, and seeds (NumPy's range).
+MAX_GRID_POINTS = 100_000_000
+MAX_SAMPLES = 10_000_000
+MAX_CHUNK_SIZE = 100_000
+MAX_DAYS = 1000
+MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -69,7 +86,16 @@ class Dimension:
 
     def grid(self) -> np.ndarray:
         """The ``n`` grid values, both ends included."""
-        return self.scaled(np.linspace(0.0, 1.0, self.n)) if self.n > 1 else np.array([self.lo])
+        return self.values(np.arange(self.n))
+
+    def values(self, index: np.ndarray) -> np.ndarray:
+        """The grid values at positions ``index`` (as ``numpy.linspace`` spaces them, so a
+        chunk's values are bit-identical to those of the whole grid)."""
+        if self.n <= 1:
+            return np.full(len(index), float(self.lo))
+        unit = np.asarray(index, dtype=float) * (1.0 / (self.n - 1))
+        unit[np.asarray(index) == self.n - 1] = 1.0
+        return self.scaled(unit)
 
 
 @dataclass(frozen=True)
@@ -109,6 +135,7 @@ class Sweep:
             if d.name not in species and d.name not in allowed:
                 raise PycartError(f"unknown parameter or species {d.name!r} (allowed: "
                                   f"{', '.join(allowed)}; or {', '.join(species)})")
+            self._check_switch(d)
             if d.scale not in ("log", "linear"):
                 raise PycartError(f"{d.name}: scale {d.scale!r} (allowed: log, linear)")
             if d.scale == "log" and not (d.lo > 0 and d.hi > 0):
@@ -118,16 +145,16 @@ class Sweep:
                     check_initial({d.name: end}, species)
                 else:
                     check_parameters({d.name: end}, allowed)
-            if self.sampling == "grid" and d.n < 1:
-                raise PycartError(f"{d.name}: a grid needs a number of values >= 1")
+            if self.sampling == "grid" and not 1 <= d.n <= MAX_GRID_POINTS:
+                raise PycartError(f"{d.name}: a grid needs a number of values from 1 to "
+                                  f"{MAX_GRID_POINTS:,} (got {d.n})")
         check_parameters(self.parameters, allowed)
         check_initial(self.initial, species)
-        if self.sampling not in ("grid", "lhs", "sobol"):
-            raise PycartError(f"sampling {self.sampling!r} (allowed: grid, lhs, sobol)")
-        if self.sampling != "grid" and self.samples < 1:
-            raise PycartError("sampling needs a number of samples >= 1")
-        if not (math.isfinite(self.t_end) and self.t_end > 0):
-            raise PycartError(f"horizon {self.t_end!r} (allowed: a number of days > 0)")
+        self._check_design()
+        check_horizon(self.t_end)
+        if len(self.days) > MAX_DAYS or len(set(self.days)) != len(self.days):
+            raise PycartError(f"--days: {len(self.days)} days, some given twice or more than "
+                              f"{MAX_DAYS} (allowed: up to {MAX_DAYS} different days)")
         for day in self.days:
             if not 0 < day <= self.t_end:
                 raise PycartError(f"day {day:g} is outside the run (allowed: 0 < day <= "
@@ -135,19 +162,49 @@ class Sweep:
         unknown = [s for s in self.species if s not in species]
         if unknown:
             raise PycartError(f"unknown species {unknown[0]!r} (allowed: {', '.join(species)})")
+        if len(set(self.species)) != len(self.species):
+            raise PycartError(f"--species {','.join(self.species)}: a species is given twice "
+                              "(allowed: each once)")
+
+    def _check_design(self) -> None:
+        if self.sampling not in ("grid", "lhs", "sobol"):
+            raise PycartError(f"sampling {self.sampling!r} (allowed: grid, lhs, sobol)")
+        if self.sampling != "grid" and not 1 <= self.samples <= MAX_SAMPLES:
+            raise PycartError(f"{self.samples} samples (allowed: 1 to {MAX_SAMPLES:,})")
+        if self.sampling == "grid" and self.size > MAX_GRID_POINTS:
+            raise PycartError(f"the grid has {self.size:,} points (allowed: at most "
+                              f"{MAX_GRID_POINTS:,}; split the sweep)")
+        if isinstance(self.seed, bool) or not 0 <= self.seed <= MAX_SEED:
+            raise PycartError(f"seed {self.seed!r} (allowed: a whole number from 0 to {MAX_SEED})")
+
+    def _check_switch(self, d: Dimension) -> None:
+        """A switch takes 0 or 1: only a grid whose every value is 0 or 1 varies it."""
+        spec = PARAMETERS.get(d.name)
+        if spec is None or not spec.switch:
+            return
+        if self.sampling != "grid" or d.n > 2 or not set(d.grid().tolist()) <= {0.0, 1.0}:
+            raise PycartError(f"{d.name} is a switch (allowed values 0 or 1): vary it only on "
+                              f"a grid of those values, e.g. {d.name}=0:1:2:linear")
 
     @property
     def size(self) -> int:
         """Number of points."""
         if self.sampling == "grid":
-            return int(np.prod([d.n for d in self.dimensions]))
+            return math.prod(int(d.n) for d in self.dimensions)
         return self.samples
+
+    def chunk_points(self, first: int, stop: int) -> np.ndarray:
+        """Points ``first .. stop - 1`` of a grid, computed without the whole grid (memory
+        stays flat for large grids); other designs slice :meth:`points`."""
+        if self.sampling != "grid":
+            return self.points()[first:stop]
+        index = np.unravel_index(np.arange(first, stop), [d.n for d in self.dimensions])
+        return np.column_stack([d.values(i) for d, i in zip(self.dimensions, index)])
 
     def points(self) -> np.ndarray:
         """All points, one row each, one column per dimension."""
         if self.sampling == "grid":
-            mesh = np.meshgrid(*(d.grid() for d in self.dimensions), indexing="ij")
-            return np.column_stack([m.ravel() for m in mesh])
+            return self.chunk_points(0, self.size)
         from scipy.stats import qmc
 
         k = len(self.dimensions)
@@ -222,7 +279,7 @@ class PointSimulator:
         values: list[object] = [index, *point]
         try:
             result = self._simulate(point)
-        except PycartError as exc:
+        except (PycartError, SimulationError) as exc:
             return values + [None] * (len(sweep.columns()) - len(values) - 2) + [
                 "failed", str(exc)]
         at = {t: k for k, t in enumerate(self.times)}
@@ -252,19 +309,18 @@ class PointSimulator:
             for name, value in zip(self.names, point):
                 rr.setValue(name, float(value))
             try:
-                result = np.asarray(rr.simulate(times=self.times, selections=self.selections))
+                result = np.array(rr.simulate(times=self.times, selections=self.selections),
+                                  dtype=float)
             except RuntimeError as exc:
                 if attempt == "adams":
                     rr.integrator.stiff = True
                     continue
-                raise PycartError(f"the solver failed: {' '.join(str(exc).split())[:300]}") \
-                    from None
+                raise SimulationError(f"the solver failed: "
+                                      f"{' '.join(str(exc).split())[:300]}") from None
             finally:
                 if attempt == "bdf":
                     rr.integrator.stiff = False
-            low = result[:, 1: 1 + len(self.species)].min()
-            if low < -NEGATIVE_ROUNDOFF:
-                raise PycartError(f"negative cell count {low:.3g}")
+            clip_roundoff(result[:, 1: 1 + len(self.species)], self.times, self.species)
             return result
         raise AssertionError("unreachable")
 
@@ -300,34 +356,83 @@ class SerialEngine:
         """Nothing to release."""
 
 
+def check_workers(workers: int | None) -> int:
+    """Local worker processes: default every core; at most the cores (more only slows the
+    machine and multiplies memory; use a dask cluster for more)."""
+    cores = os.cpu_count() or 1
+    if workers is None:
+        return cores
+    if isinstance(workers, bool) or not 1 <= workers <= cores:
+        raise PycartError(f"{workers} workers (allowed: 1 to {cores}, the cores of this "
+                          "machine; for more, use a dask cluster with --scheduler)")
+    return workers
+
+
 class ProcessEngine:
-    """Chunks on local worker processes (default: every core), a few in flight at a time."""
+    """Chunks on local worker processes (default: every core), a few in flight at a time.
+    The workers exit when this process dies, however it dies."""
 
     def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = check_workers(workers)
         self._pool: ProcessPoolExecutor | None = None
 
     def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
         import multiprocessing
 
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, initializer=_quiet_worker,
+            self._pool = ProcessPoolExecutor(self.workers, initializer=_worker_setup,
+                                             initargs=(os.getpid(),),
                                              mp_context=multiprocessing.get_context("spawn"))
         yield from _bounded(lambda t: self._pool.submit(compute_chunk, sweep, key, *t), tasks,
                             2 * self.workers, _wait_local)
 
     def close(self) -> None:
+        """Release the workers once their work is done."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def abort(self) -> None:
+        """Stop at once (an interruption): drop queued chunks and end running workers."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
-def _quiet_worker() -> None:
-    """Silence a worker's C-level output: CVODE prints each failure that Adams hands on to
-    BDF; a point that still fails is reported in the table."""
+
+def _worker_setup(parent: int) -> None:
+    """Prepare a worker process: exit when ``parent`` dies (the kernel's parent-death signal
+    on Linux, and a watcher thread everywhere), and silence C-level output (CVODE prints
+    each failure that Adams hands on to BDF; a point that still fails is in the table)."""
+    _die_with_parent(parent)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pycart-parent-watch", daemon=True).start()
 
 
 class DaskEngine:
@@ -342,12 +447,9 @@ class DaskEngine:
                               "'pycart[dask]'") from None
         self.cluster = None
         if address:
-            try:
-                self.client = Client(address, timeout=10)
-            except (OSError, TimeoutError) as exc:
-                raise PycartError(f"cannot reach the dask scheduler at {address} ({exc})") from None
+            self.client = _connect(Client, check_scheduler(address))
         else:
-            self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1,
+            self.cluster = LocalCluster(n_workers=check_workers(workers),
                                         threads_per_worker=1, processes=True,
                                         dashboard_address=None)
             self.client = Client(self.cluster)
@@ -359,9 +461,58 @@ class DaskEngine:
                             _wait_dask)
 
     def close(self) -> None:
+        """Disconnect; stop the local cluster if this engine started one."""
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+#: Seconds to wait for a dask scheduler to connect and answer.
+SCHEDULER_TIMEOUT = 10.0
+
+_ADDRESS = re.compile(r"(?:(tcp|tls|ws|wss)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})")
+
+
+def check_scheduler(address: str) -> str:
+    """A scheduler address ``[tcp|tls|ws|wss://]HOST:PORT``; refuse anything else."""
+    match = _ADDRESS.fullmatch(address.strip())
+    if not match or not 0 < int(match[3]) < 65536:
+        raise PycartError(f"--scheduler {address!r} is not an address (allowed: "
+                          "[tcp://]HOST:PORT, e.g. tcp://10.0.0.5:8786)")
+    return address.strip()
+
+
+def _connect(client_class, address: str):
+    """A dask client of the scheduler at ``address``, or one line saying why not. The
+    scheduler is first asked who it is, the whole exchange bounded by
+    :data:`SCHEDULER_TIMEOUT` (a server that accepts and never answers, or answers in
+    another protocol, is refused); then the client connects with the same bound."""
+    import asyncio
+
+    import dask
+
+    try:
+        asyncio.run(asyncio.wait_for(_identity(address), SCHEDULER_TIMEOUT))
+        with dask.config.set({"distributed.comm.timeouts.connect": f"{SCHEDULER_TIMEOUT:g}s"}):
+            return client_class(address, timeout=SCHEDULER_TIMEOUT)
+    except Exception as exc:  # OSError, TimeoutError, a protocol error, a MemoryError
+        text = " ".join(str(exc).split())[:200] or "no answer"
+        raise PycartError(f"cannot reach the dask scheduler at {address} "
+                          f"({type(exc).__name__}: {text})") from None
+
+
+async def _identity(address: str) -> dict:
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=SCHEDULER_TIMEOUT)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        answer = await comm.read()
+    finally:
+        comm.abort()
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise ConnectionError(f"not a dask scheduler (it answered {str(answer)[:60]!r})")
+    return answer
 
 
 def _bounded(submit: Callable[[Task], Future], tasks: Iterable[Task], in_flight: int,
@@ -402,7 +553,8 @@ def _wait_dask(pending: set) -> tuple[set, set]:
 
 @dataclass
 class SweepReport:
-    """What a run of a sweep did: the output, points computed now and before, time taken."""
+    """What a run of a sweep did: the output, points computed now and before, time taken,
+    failed points, and damaged or foreign chunks found and computed again."""
 
     out: Path
     points: int
@@ -410,106 +562,65 @@ class SweepReport:
     resumed: int
     seconds: float
     failed: int
-
-
-def parts_dir(out: Path) -> Path:
-    """Where the finished chunks of a sweep writing ``out`` are kept until it completes."""
-    return out.with_name(out.name + ".parts")
+    discarded: int = 0
 
 
 def run_sweep(sweep: Sweep, out: str | os.PathLike[str], engine: object | None = None,
               chunk_size: int = CHUNK_SIZE, progress: Callable[[int, int], None] | None = None
               ) -> SweepReport:
     """Compute every point of ``sweep`` with ``engine`` (default: every local core) and
-    write the table to ``out`` (.parquet or .csv), resuming from what an earlier run of the
-    same sweep saved."""
+    write the table to ``out`` (.parquet or .csv), resuming from the valid chunks an
+    earlier run of the same sweep saved (whatever its chunk size). A second run on the same
+    ``out`` while this one works is refused (:class:`PycartError`)."""
     from ..core.output import check_output_path
 
     sweep.validate()
     out = check_output_path(out)
+    if isinstance(chunk_size, bool) or not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+        raise PycartError(f"chunk size {chunk_size!r} (allowed: 1 to {MAX_CHUNK_SIZE:,} points)")
     key = sweep.key()
+    with store.locked(out):
+        return _run_locked(sweep, key, out, engine, chunk_size, progress)
+
+
+def _run_locked(sweep: Sweep, key: str, out: Path, engine: object | None, chunk_size: int,
+                progress: Callable[[int, int], None] | None) -> SweepReport:
     parts = parts_dir(out)
-    _claim(parts, key, sweep)
+    store.claim(parts, key, _jsonable(asdict(sweep)))
     total = sweep.size
-    starts = range(0, total, chunk_size)
-    done_before = {s for s in starts if (parts / _chunk_name(s)).exists()}
-    resumed = sum(min(chunk_size, total - s) for s in done_before)
-    todo = [s for s in starts if s not in done_before]
+    take = _point_source(sweep)
+    spans, discarded = store.saved_spans(parts, key, sweep.columns(), take)
+    todo = store.gaps(spans, total, chunk_size)
+    resumed = finished = sum(stop - first for first, stop in spans)
     began = time.monotonic()
-    finished = resumed
     if progress:
         progress(finished, total)
     engine = engine or ProcessEngine()
-    if todo:
-        points = sweep.points()
-        tasks = ((s, points[s: s + chunk_size]) for s in todo)
-        try:
-            for start, table in engine.map(sweep, key, tasks):
-                _write_chunk(parts / _chunk_name(start), table)
-                finished += len(table)
-                if progress:
-                    progress(finished, total)
-        finally:
-            engine.close()
-    failed = _assemble(parts, [_chunk_name(s) for s in starts], out)
-    shutil.rmtree(parts)
-    return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began, failed)
-
-
-def _chunk_name(start: int) -> str:
-    return f"chunk-{start:012d}.parquet"
-
-
-def _claim(parts: Path, key: str, sweep: Sweep) -> None:
-    stamp = parts / "sweep.json"
-    if parts.exists():
-        try:
-            theirs = json.loads(stamp.read_text(encoding="utf-8"))["key"]
-        except (OSError, ValueError, KeyError):
-            theirs = None
-        if theirs != key:
-            raise PycartError(f"{parts} holds partial results of a different sweep (remove "
-                              "it, or write this sweep elsewhere with --out)")
-        return
-    parts.mkdir(parents=True)
-    stamp.write_text(json.dumps({"key": key, "sweep": _jsonable(asdict(sweep))}, indent=1),
-                     encoding="utf-8")
-
-
-def _write_chunk(path: Path, table: pd.DataFrame) -> None:
-    tmp = path.with_name(path.name + ".part")
-    table.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
-
-
-def _assemble(parts: Path, names: Sequence[str], out: Path) -> int:
-    """Concatenate the chunks into ``out`` one at a time (memory stays flat); return the
-    number of failed points."""
-    import pyarrow.parquet as pq
-
-    tmp = out.with_name(f".{out.name}.part")
-    failed = 0
-    writer = None
+    stops = dict(todo)
     try:
-        for k, name in enumerate(names):
-            table = pq.read_table(parts / name)
-            failed += int(np.sum(np.asarray(table.column("status").to_pylist()) != "ok"))
-            if out.suffix.lower() == ".parquet":
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table.cast(writer.schema))
-            else:
-                table.to_pandas().to_csv(tmp, mode="w" if k == 0 else "a", header=k == 0,
-                                         index=False)
-        if writer is not None:
-            writer.close()
-            writer = None
-        os.replace(tmp, out)
-    finally:
-        if writer is not None:
-            writer.close()
-        tmp.unlink(missing_ok=True)
-    return failed
+        for start, table in engine.map(sweep, key, ((a, take(a, b)) for a, b in todo)) \
+                if todo else ():
+            store.write_chunk(parts, key, (start, stops[start]), table)
+            spans.append((start, stops[start]))
+            finished += len(table)
+            if progress:
+                progress(finished, total)
+    except BaseException:
+        getattr(engine, "abort", engine.close)()
+        raise
+    engine.close()
+    failed = store.assemble(parts, sorted(spans), out, total)
+    shutil.rmtree(parts)
+    return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began, failed,
+                       discarded)
+
+
+def _point_source(sweep: Sweep) -> Callable[[int, int], np.ndarray]:
+    """Points by span: a grid's computed span by span, other designs' generated once."""
+    if sweep.sampling == "grid":
+        return sweep.chunk_points
+    points = sweep.points()
+    return lambda first, stop: points[first:stop]
 
 
 def progress_bar(label: str, stream=None) -> Callable[[int, int], None]:

@@ -1,0 +1,219 @@
+"""Where a sweep keeps its work: an output locked against a second run, finished chunks
+keyed by the points they hold and verified before they are trusted, and a final table
+written at once or not at all.
+
+The layout next to the output ``OUT``:
+
+- ``.OUT.lock``: an OS file lock (``filelock``) held while a run writes ``OUT``; a second
+  run on the same output is refused at once, with one line.
+- ``OUT.parts/sweep.json``: the fingerprint of the sweep (everything that decides its rows).
+- ``OUT.parts/chunk-<first>-<end>.parquet``: the rows of points ``first .. end-1``, with the
+  sweep's fingerprint in the file's metadata. A chunk is named by its points, not by its
+  position, so a resume with another chunk size reuses what is there and computes only the
+  points no valid chunk holds. A chunk that cannot be read, is truncated, holds other points
+  or belongs to another sweep is removed and its points computed again.
+
+Every file is written to a temporary name in the same folder, flushed to disk and renamed
+into place: a kill or a full disk leaves the previous state, never a partial file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import PycartError
+
+#: The metadata entry of a chunk that names the sweep it belongs to.
+KEY_FIELD = b"pycart.sweep"
+
+_CHUNK = re.compile(r"chunk-(\d{12})-(\d{12})\.parquet")
+
+Span = tuple[int, int]
+
+
+def parts_dir(out: Path) -> Path:
+    """Where the finished chunks of a sweep writing ``out`` are kept until it completes."""
+    return out.with_name(out.name + ".parts")
+
+
+def lock_path(out: Path) -> Path:
+    """The lock file guarding ``out`` (hidden, next to it; it stays, empty, after a run)."""
+    return out.with_name(f".{out.name}.lock")
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the OS lock of ``out`` for the duration; refuse at once if another run holds it."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(lock_path(out), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise PycartError(f"another pycart run is writing {out} (it holds {lock_path(out)}); "
+                          "wait for it to finish, or write elsewhere with --out") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def chunk_name(span: Span) -> str:
+    """The file name of the chunk holding points ``span[0] .. span[1] - 1``."""
+    return f"chunk-{span[0]:012d}-{span[1]:012d}.parquet"
+
+
+def claim(parts: Path, key: str, description: object) -> None:
+    """Make ``parts`` the store of the sweep ``key``; refuse a store of another sweep.
+
+    A store without its stamp (only a kill between creating the folder and stamping it can
+    leave one) is adopted: its chunks are verified one by one anyway.
+    """
+    stamp = parts / "sweep.json"
+    if parts.exists():
+        if not parts.is_dir():
+            raise PycartError(f"{parts} is in the way of this sweep's partial results "
+                              "(remove it, or write elsewhere with --out)")
+        try:
+            theirs = json.loads(stamp.read_text(encoding="utf-8"))["key"]
+        except FileNotFoundError:
+            theirs = key
+        except (OSError, ValueError, KeyError, TypeError):
+            theirs = None
+        if theirs != key:
+            raise PycartError(f"{parts} holds partial results of a different sweep (remove "
+                              "it, or write this sweep elsewhere with --out)")
+        if stamp.exists():
+            return
+    parts.mkdir(exist_ok=True)
+    text = json.dumps({"key": key, "sweep": description}, indent=1)
+    write_atomically(stamp, lambda f: f.write(text.encode("utf-8")))
+
+
+def write_atomically(path: Path, write: Callable[[object], object]) -> None:
+    """Write ``path`` through a temporary file in its folder: ``write(binary_file)``, flush,
+    fsync, rename. On any failure (a full disk, a kill signal) the temporary file is removed
+    and ``path`` is as it was."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_chunk(parts: Path, key: str, span: Span, table: pd.DataFrame) -> None:
+    """Save one finished chunk, stamped with the sweep's key."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if len(table) != span[1] - span[0]:
+        raise AssertionError(f"chunk {span} has {len(table)} rows")
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}),
+                                           KEY_FIELD: key.encode()})
+    write_atomically(parts / chunk_name(span), lambda f: pq.write_table(arrow, f))
+
+
+def saved_spans(parts: Path, key: str, columns: Sequence[str],
+                points: Callable[[int, int], np.ndarray]) -> tuple[list[Span], int]:
+    """The spans of the valid chunks in ``parts`` (non-overlapping, in order) and the number
+    of chunks discarded: unreadable, truncated, of another sweep, holding other points than
+    their name says, or overlapping a chunk already kept. Discarded chunks are deleted;
+    so are temporary files a killed run left."""
+    for stale in parts.glob(".*.part"):
+        stale.unlink(missing_ok=True)
+    found = []
+    for path in parts.glob("chunk-*.parquet"):
+        match = _CHUNK.fullmatch(path.name)
+        if match:
+            found.append((int(match[1]), int(match[2]), path))
+    kept: list[Span] = []
+    discarded = 0
+    end = 0
+    for first, stop, path in sorted(found, key=lambda f: (f[0], -f[1])):
+        if first >= end and _valid(path, key, columns, (first, stop), points):
+            kept.append((first, stop))
+            end = stop
+        else:
+            path.unlink(missing_ok=True)
+            discarded += 1
+    return kept, discarded
+
+
+def _valid(path: Path, key: str, columns: Sequence[str], span: Span,
+           points: Callable[[int, int], np.ndarray]) -> bool:
+    import pyarrow.parquet as pq
+
+    first, stop = span
+    try:
+        table = pq.read_table(path)
+    except Exception:  # any damage pyarrow reports: truncated, empty, not Parquet
+        return False
+    if (table.schema.metadata or {}).get(KEY_FIELD) != key.encode():
+        return False
+    if table.column_names != list(columns) or table.num_rows != stop - first or stop <= first:
+        return False
+    index = np.asarray(table.column("point"))
+    if not np.array_equal(index, np.arange(first, stop)):
+        return False
+    names = list(columns)[1: 1 + points(first, first + 1).shape[1]]
+    mine = np.column_stack([np.asarray(table.column(n), dtype=float) for n in names])
+    return bool(np.array_equal(mine, points(first, stop)))
+
+
+def gaps(kept: Sequence[Span], total: int, size: int) -> list[Span]:
+    """The spans of at most ``size`` points that cover what ``kept`` does not, in order."""
+    todo: list[Span] = []
+    at = 0
+    for first, stop in [*kept, (total, total)]:
+        todo += [(s, min(s + size, first)) for s in range(at, first, size)]
+        at = max(at, stop)
+    return todo
+
+
+def assemble(parts: Path, spans: Sequence[Span], out: Path, total: int) -> int:
+    """Concatenate the chunks into ``out`` one at a time (memory stays flat), through a
+    temporary file renamed into place; return the number of failed points."""
+    import pyarrow.parquet as pq
+
+    covered = sum(stop - first for first, stop in spans)
+    if covered != total or any(a[1] != b[0] for a, b in zip(spans, spans[1:])):
+        raise PycartError(f"the saved chunks of {out} cover {covered} of {total} points; run "
+                          "the same command again to compute the rest")
+    failed = 0
+
+    def write(handle) -> None:
+        nonlocal failed
+        writer = None
+        try:
+            for k, span in enumerate(spans):
+                table = pq.read_table(parts / chunk_name(span))
+                table = table.replace_schema_metadata(
+                    {k: v for k, v in (table.schema.metadata or {}).items() if k != KEY_FIELD})
+                failed += int(np.sum(np.asarray(table.column("status").to_pylist()) != "ok"))
+                if out.suffix.lower() == ".parquet":
+                    if writer is None:
+                        writer = pq.ParquetWriter(handle, table.schema)
+                    writer.write_table(table.cast(writer.schema))
+                else:
+                    handle.write(table.to_pandas().to_csv(header=k == 0, index=False).encode())
+        finally:
+            if writer is not None:
+                writer.close()
+
+    write_atomically(out, write)
+    return failed
