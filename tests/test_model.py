@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import pycart
-from pycart.core.model import NEGATIVE_ROUNDOFF, _checked
+from pycart.core.model import NEGATIVE_ROUNDOFF, clip_roundoff
 from pycart.core.names import SECOND_PRODUCT_PARAMETERS
 
 FIG3 = {"B0": 1e6, "B1": 3e7, "B2": 2e8, "B3": 9e7, "L": 2e11, "CA": 5e7, "CM": 0.0}
@@ -119,9 +119,9 @@ def test_bad_requests_are_refused(model, kwargs, match):
 def test_round_off_negatives_become_zero_and_real_ones_fail():
     values = np.array([[1.0, -1e-20], [2.0, 3.0]])
     t = np.array([0.0, 1.0])
-    np.testing.assert_array_equal(_checked(values, t, ("B0", "B1")), [[1, 0], [2, 3]])
+    np.testing.assert_array_equal(clip_roundoff(values, t, ("B0", "B1")), [[1, 0], [2, 3]])
     with pytest.raises(pycart.SimulationError, match="negative cell count.*B1 at day 1"):
-        _checked(np.array([[1.0, 1.0], [2.0, -10 * NEGATIVE_ROUNDOFF]]), t, ("B0", "B1"))
+        clip_roundoff(np.array([[1.0, 1.0], [2.0, -10 * NEGATIVE_ROUNDOFF]]), t, ("B0", "B1"))
 
 
 def test_solver_failure_is_a_simulation_error():

@@ -451,7 +451,7 @@ class DaskEngine:
         else:
             self.cluster = LocalCluster(n_workers=check_workers(workers),
                                         threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
+                                        dashboard_address="127.0.0.1:0")  # any free port
             self.client = Client(self.cluster)
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
 
@@ -488,11 +488,17 @@ def _connect(client_class, address: str):
     :data:`SCHEDULER_TIMEOUT` (a server that accepts and never answers, or answers in
     another protocol, is refused); then the client connects with the same bound."""
     import asyncio
+    import gc
 
     import dask
 
     try:
-        asyncio.run(asyncio.wait_for(_identity(address), SCHEDULER_TIMEOUT))
+        try:
+            asyncio.run(asyncio.wait_for(_identity(address), SCHEDULER_TIMEOUT))
+        finally:  # a connection abandoned half-way is closed here, not at a random moment
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                gc.collect()
         with dask.config.set({"distributed.comm.timeouts.connect": f"{SCHEDULER_TIMEOUT:g}s"}):
             return client_class(address, timeout=SCHEDULER_TIMEOUT)
     except Exception as exc:  # OSError, TimeoutError, a protocol error, a MemoryError
