@@ -213,13 +213,13 @@ def _cohort(args: argparse.Namespace) -> int:
 def _heatmap(table, sweep, path: Path, title: str, dpi: int) -> None:
     import matplotlib.pyplot as plt
 
-    from ..experiments.figures import draw_heatmap, save_figure
+    from ..experiments.figures import draw_heatmap, fixed_text, save_figure
 
     x, y = sweep.dimensions
-    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    fig, ax = plt.subplots(figsize=(5.5, 4.4), layout="constrained")
     draw_heatmap(ax, table, x.name, y.name, "L30", (x.scale, y.scale))
-    ax.set_title(f"{title}: log10 L30")
-    fig.tight_layout()
+    fixed = fixed_text(dict(sweep.parameters) | dict(sweep.initial))
+    ax.set_title(f"{title}: $\\log_{{10}}$ L30" + (f"\n{fixed}" if fixed else ""), fontsize=10)
     save_figure(fig, path, dpi)
     print(f"wrote {path}")
 
