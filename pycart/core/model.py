@@ -159,7 +159,7 @@ class Model:
         n_dense = min(_MAX_DENSE_POINTS, int(math.ceil(horizon / DENSE_STEP)) + 1)
         extra = [RESPONSE_DAY] if horizon >= RESPONSE_DAY else []
         times, inverse = np.unique(
-            np.concatenate([grid, np.linspace(0.0, horizon, n_dense), extra]), return_inverse=True)
+            np.concatenate([grid, output_times(horizon, n_dense), extra]), return_inverse=True)
         values = self.integrate(times, params, init)
         dense = self._frame(times, values)
         trajectory = dense.iloc[inverse[:n]].reset_index(drop=True)
@@ -183,11 +183,17 @@ class Model:
         horizon = check_horizon(t_end)
         n = default_points(horizon) if points is None else check_points(points)
         return (check_parameters(parameters, self.parameters),
-                check_initial(initial, self.species), np.linspace(0.0, horizon, n))
+                check_initial(initial, self.species), output_times(horizon, n))
 
     def _frame(self, times: np.ndarray, values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(np.column_stack([times, values[:, : len(self.species)]]),
                             columns=[TIME, *self.species])
+
+
+def output_times(t_end: float, n: int) -> np.ndarray:
+    """``n`` equally spaced days from 0 to ``t_end``, each the double nearest a decimal of at
+    most 9 places, so tables show ``14.1``, not ``14.100000000000001``."""
+    return np.round(np.linspace(0.0, t_end, n), 9)
 
 
 def clip_roundoff(values: np.ndarray, times: np.ndarray, species: Sequence[str]) -> np.ndarray:

@@ -49,8 +49,23 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_csv(tmp, index=False)
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return out
+
+
+def current_umask() -> int:
+    """The process's umask (read without changing it where Linux tells it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
