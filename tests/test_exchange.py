@@ -570,3 +570,25 @@ def test_biosimulators_utils_validates_a_user_scenario(study):
         assert done.returncode == 0, path.name + done.stdout + done.stderr
         assert "Archive contains 1 SED-ML documents" in done.stdout
         assert "does not contain" not in done.stderr
+
+
+def test_export_names_files_safely_whatever_the_scenario_name(tmp_path, capsys):
+    """A hostile name cannot put files outside --out; a paper name exports that scenario."""
+    text = STUDY.replace('name = "two-doses"', 'name = "../../evil/ünï code"')
+    (tmp_path / "evil.toml").write_text(text, encoding="utf-8")
+    out = tmp_path / "deep" / "out"
+    assert main(["export", str(tmp_path / "evil.toml"), "--out", str(out)]) == 0
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.omex"))
+    assert written and all(p.startswith("deep/out/") for p in written)
+    assert all(check_archive(tmp_path / p) == [] for p in written)
+    assert main(["export", "fig5", "--out", str(tmp_path / "f5")]) == 0
+    assert (tmp_path / "f5" / "fig5.omex").is_file()
+    assert members(tmp_path / "f5" / "fig5.omex")["fig5.sedml"] == members(
+        Path(__file__).resolve().parents[1] / "exports" / "fig5.omex")["fig5.sedml"]
+
+
+@pytest.mark.parametrize("command", ["export", "copasi", "show"])
+def test_exchange_commands_have_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0 and ".toml" in capsys.readouterr().out
