@@ -524,6 +524,8 @@ def test_copasi_command_on_a_user_scenario(study, tmp_path, capsys):
     (["export", "fig99"], "unknown scenario 'fig99'"),
     (["copasi", "nope.toml"], "nope.toml: no such file"),
     (["copasi", "missing.omex"], "no such archive"),
+    (["copasi", "fig5", "--plot", "plot9"], "fig5 has no plot 'plot9' (allowed: plot1, plot2, "
+                                            "plot3)"),
 ])
 def test_export_and_copasi_refuse_bad_sources(tmp_path, monkeypatch, capsys, args, message):
     monkeypatch.chdir(tmp_path)

@@ -51,7 +51,9 @@ def test_printed_toml_loads_back_to_the_same_scenario(name, tmp_path, capsys):
     assert loaded == dataclasses.replace(paper_scenario(name), choices=())
 
 
-@pytest.mark.parametrize("name, resolution", [("fig6", 3), ("fig8", None), ("figS4", None)])
+@pytest.mark.parametrize("name, resolution", [
+    ("fig6", 3), pytest.param("fig8", None, marks=pytest.mark.heavy),
+    pytest.param("figS4", None, marks=pytest.mark.heavy)])
 def test_printed_toml_runs_to_the_same_results(name, resolution, tmp_path, capsys):
     assert main(["show", name, "--toml"]) == 0
     path = tmp_path / f"{name}.toml"

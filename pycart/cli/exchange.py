@@ -100,6 +100,7 @@ def _copasi(args: argparse.Namespace) -> int:
         out = Path(args.out)
         if out.exists() and not out.is_dir():
             raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
+        _check_plots(scenario, args.plot)
         with tempfile.TemporaryDirectory(prefix="pycart-copasi-") as tmp:
             export_scenario(scenario, tmp)
             archive = Path(tmp) / f"{file_stem(scenario.name)}.omex"
@@ -107,6 +108,21 @@ def _copasi(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def _check_plots(scenario, plots: list[str] | None) -> None:
+    """Refuse a --plot the scenario does not have, before any work."""
+    from ..exchange.export import exported_scenario
+    from ..exchange.sedml import plot_views, scenario_sedml
+
+    if not plots:
+        return
+    views = plot_views(scenario_sedml(exported_scenario(scenario)))
+    known = sorted({v.plot for v in views}, key=lambda p: (len(p), p))
+    unknown = [p for p in plots if p not in known]
+    if unknown:
+        raise PycartError(f"{scenario.name} has no plot {unknown[0]!r} (allowed: "
+                          f"{', '.join(known)})")
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -20,12 +20,13 @@ def run_table(scenario: Scenario, every: bool = False) -> pd.DataFrame:
     (``initial``, cells): the values each run uses. Rows are the ids some run sets (with the
     model's default where another run leaves it), or with ``every`` all of them."""
     rows: dict[tuple[str, str], dict[str, float]] = {}
+    defaults = {m: default_values(m) for m in {r.model for r in scenario.runs}}
     for kind in ("parameter", "initial"):
         ids = _ids(scenario.runs, kind, every)
         for ident in ids:
             row = {}
             for run in scenario.runs:
-                value = _value(run, kind, ident)
+                value = _value(run, kind, ident, defaults[run.model])
                 if value is not None:
                     row[run.label] = value
             rows[(kind, ident)] = row
@@ -51,14 +52,14 @@ def _ids(runs: tuple[RunSpec, ...], kind: str, every: bool) -> list[str]:
     return [k for k in order if k in used]
 
 
-def _value(run: RunSpec, kind: str, ident: str) -> float | None:
-    """The value ``run`` uses (its own, or the model's default); None if its model lacks it."""
+def _value(run: RunSpec, kind: str, ident: str,
+           defaults: tuple[dict[str, float], dict[str, float]]) -> float | None:
+    """The value ``run`` uses (its own, or its model's default from ``defaults``, the
+    model's parameters and initial amounts); None if its model lacks it."""
     own = run.parameters if kind == "parameter" else run.initial
     if ident in own:
         return float(own[ident])
-    params, initial = default_values(run.model)
-    defaults = params if kind == "parameter" else initial
-    return defaults.get(ident)
+    return defaults[0 if kind == "parameter" else 1].get(ident)
 
 
 def describe(scenario: Scenario, every: bool = False) -> str:
