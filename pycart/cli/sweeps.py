@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 from pathlib import Path
@@ -75,6 +76,10 @@ def register(sub) -> None:
 
 
 def _engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--solver", choices=("auto", "fast", "roadrunner"), default="auto",
+                        help="auto (default): the compiled fast path, libRoadRunner for points "
+                             "with doses or where the fast path stops; fast: refuse a sweep it "
+                             "cannot run; roadrunner: libRoadRunner only")
     parser.add_argument("--engine", choices=("processes", "serial", "dask"), default=None,
                         help="processes on local cores (default), serial, or dask")
     parser.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
@@ -158,7 +163,7 @@ def _sweep_of(args: argparse.Namespace):
         numbers(assignments(args.parameters, "--set")),
         numbers(assignments(args.initial, "--init")),
         check_horizon(args.t_end), days, tuple(s.strip() for s in args.species.split(",")),
-        not args.no_peak)
+        not args.no_peak, args.solver)
 
 
 def _execute(sweep, out: str, args: argparse.Namespace):
@@ -195,7 +200,7 @@ def _cohort(args: argparse.Namespace) -> int:
 
     from ..scale.cohort import preset, statistics
 
-    sweep = preset(args.preset)
+    sweep = dataclasses.replace(preset(args.preset), solver=args.solver)
     kind, dpi = figure_options(args)
     report = _execute(sweep, args.out or f"{args.preset}.parquet", args)
     table = (pd.read_parquet(report.out) if report.out.suffix == ".parquet"

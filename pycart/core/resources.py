@@ -26,6 +26,12 @@ def sbml_text(name: str = MODEL_NAME) -> str:
     return _model_files().joinpath(f"{name}.xml").read_text(encoding="utf-8")
 
 
+def rhs_text(name: str = MODEL_NAME) -> str:
+    """Return the generated right-hand side of model ``name`` (``models/<name>_rhs.py``,
+    written by ``pycart build``) as Python source."""
+    return _model_files().joinpath(f"{name}_rhs.py").read_text(encoding="utf-8")
+
+
 def models_dir(root: Path) -> Path:
     """The ``models/`` folder of a checkout rooted at ``root``."""
     return Path(root) / "models"

@@ -1,4 +1,5 @@
-"""Compile the hand-edited Antimony models to SBML and the equations document.
+"""Compile the hand-edited Antimony models to SBML, the equations document and the
+generated right-hand side of the fast path (``models/<model>_rhs.py``).
 
 ``pycart build`` is the one command that writes every file derived from ``models/*.ant``;
 ``tests/test_build.py`` proves the committed copies are what it writes.
@@ -13,6 +14,7 @@ import libsbml
 
 from ..core.errors import PycartError
 from ..core.resources import models_dir
+from .codegen import rhs_source
 from .curation import curate
 from .validation import check_sbml
 
@@ -189,6 +191,7 @@ def derived_files(root: Path) -> dict[Path, str]:
         for name, sbml in compile_antimony(src.read_text(encoding="utf-8"), src.name).items():
             out[src.parent / f"{name}.xml"] = sbml
             out[src.parent / f"{name}.md"] = equations_markdown(sbml)
+            out[src.parent / f"{name}_rhs.py"] = rhs_source(sbml, f"models/{name}.xml")
     return out
 
 

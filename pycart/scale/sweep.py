@@ -53,6 +53,9 @@ from .store import parts_dir
 #: faster at the same accuracy. A point where Adams fails is integrated again with BDF.
 SWEEP_SOLVER = SolverSettings(stiff=False)
 
+#: How a sweep's points are integrated (``Sweep.solver``).
+SOLVERS = ("auto", "fast", "roadrunner")
+
 #: Points per chunk: the unit of work handed to a worker and of what is saved at once.
 CHUNK_SIZE = 2000
 
@@ -119,6 +122,9 @@ class Sweep:
     days: tuple[float, ...] = ()
     species: tuple[str, ...] = ("L",)
     peak: bool = True
+    #: "auto" (the compiled fast path, libRoadRunner where it cannot go), "fast" or
+    #: "roadrunner"; see :mod:`pycart.scale.fast`.
+    solver: str = "auto"
 
     def validate(self) -> None:
         """Check every id and value; raise :class:`PycartError` with one line."""
@@ -165,6 +171,12 @@ class Sweep:
         if len(set(self.species)) != len(self.species):
             raise PycartError(f"--species {','.join(self.species)}: a species is given twice "
                               "(allowed: each once)")
+        if self.solver not in SOLVERS:
+            raise PycartError(f"solver {self.solver!r} (allowed: {', '.join(SOLVERS)})")
+        if self.solver == "fast":
+            from .fast import check_fast
+
+            check_fast(self)
 
     def _check_design(self) -> None:
         if self.sampling not in ("grid", "lhs", "sobol"):
@@ -325,6 +337,15 @@ class PointSimulator:
         raise AssertionError("unreachable")
 
 
+def _simulator(sweep: Sweep):
+    """The simulator of ``sweep``'s points: libRoadRunner, or the fast path."""
+    if sweep.solver == "roadrunner":
+        return PointSimulator(sweep)
+    from .fast import simulator_for
+
+    return simulator_for(sweep)
+
+
 #: The simulators of this process, one per sweep (a worker process builds its own once).
 _SIMULATORS: dict[str, PointSimulator] = {}
 
@@ -334,7 +355,7 @@ def compute_chunk(sweep: Sweep, key: str, start: int, points: np.ndarray) -> tup
     simulator = _SIMULATORS.get(key)
     if simulator is None:
         _SIMULATORS.clear()
-        simulator = _SIMULATORS[key] = PointSimulator(sweep)
+        simulator = _SIMULATORS[key] = _simulator(sweep)
     return start, simulator.evaluate(start, points)
 
 

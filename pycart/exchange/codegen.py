@@ -1,0 +1,174 @@
+"""The right-hand side of a model as Python source, generated from its SBML.
+
+``pycart build`` writes ``models/<model>_rhs.py`` with :func:`rhs_source`: the reactions'
+kinetic laws (libsbml's math trees, translated node by node), the assignment rules they need
+in dependency order, and every species' rate of change as the sum of its reactions times
+their stoichiometry. It is plain Python that numba compiles (``pycart.scale.fast``); nobody
+writes the equations by hand, and a test compares it with libRoadRunner's rates of change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+
+import libsbml
+
+from ..core.errors import PycartError
+
+#: Names the generated function uses itself; a model id equal to one cannot be generated.
+RESERVED = frozenset({"t", "y", "p", "dy", "math"})
+
+_BINARY = {libsbml.AST_TIMES: " * ", libsbml.AST_PLUS: " + ", libsbml.AST_DIVIDE: " / "}
+_FUNCTIONS = {libsbml.AST_FUNCTION_EXP: "math.exp", libsbml.AST_FUNCTION_LN: "math.log",
+              libsbml.AST_FUNCTION_ABS: "abs", libsbml.AST_FUNCTION_ROOT: "math.sqrt"}
+
+
+def expression(node: libsbml.ASTNode, where: str) -> str:
+    """Python source of one libsbml math tree (numbers, names, time, + - * / ^, exp, ln,
+    abs, square root); :class:`PycartError` names anything else."""
+    kind = node.getType()
+    kids = [expression(node.getChild(i), where) for i in range(node.getNumChildren())]
+    if kind == libsbml.AST_NAME_TIME:
+        return "t"
+    if kind == libsbml.AST_NAME:
+        return node.getName()
+    if node.isInteger():
+        return f"{float(node.getInteger())!r}"
+    if node.isReal():
+        return repr(float(node.getReal()))
+    if kind in _BINARY and kids:
+        return "(" + _BINARY[kind].join(kids) + ")"
+    if kind == libsbml.AST_MINUS:
+        return f"(-{kids[0]})" if len(kids) == 1 else f"({kids[0]} - {kids[1]})"
+    if kind in (libsbml.AST_POWER, libsbml.AST_FUNCTION_POWER):
+        return f"({kids[0]} ** {kids[1]})"
+    if kind in _FUNCTIONS and len(kids) == 1:
+        return f"{_FUNCTIONS[kind]}({kids[0]})"
+    raise PycartError(f"{where}: the fast path cannot translate "
+                      f"{libsbml.formulaToL3String(node)!r} (node type {kind})")
+
+
+def _names(node: libsbml.ASTNode) -> set[str]:
+    found = {node.getName()} if node.getType() == libsbml.AST_NAME else set()
+    for i in range(node.getNumChildren()):
+        found |= _names(node.getChild(i))
+    return found
+
+
+def _rules_in_order(model: libsbml.Model, needed: set[str]) -> list[libsbml.Rule]:
+    """The assignment rules ``needed`` depends on, each after those it uses."""
+    rules = {r.getVariable(): r for r in model.getListOfRules()}
+    for r in rules.values():
+        if not r.isAssignment():
+            raise PycartError(f"rule for {r.getVariable()}: only assignment rules are supported")
+    ordered: list[libsbml.Rule] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name not in rules or rules[name] in ordered:
+            return
+        if name in visiting:
+            raise PycartError(f"assignment rules depend on each other in a cycle at {name}")
+        visiting.add(name)
+        for dep in sorted(_names(rules[name].getMath())):
+            visit(dep)
+        ordered.append(rules[name])
+
+    for name in sorted(needed):
+        visit(name)
+    return ordered
+
+
+def dose_parameters(model: libsbml.Model) -> tuple[tuple[str, ...], bool]:
+    """The parameters whose non-zero value lets an event change a species (``S = S + dose``),
+    and whether every event that changes a species has that form."""
+    species = {s.getId() for s in model.getListOfSpecies()}
+    doses: list[str] = []
+    simple = True
+    for event in model.getListOfEvents():
+        for a in event.getListOfEventAssignments():
+            if a.getVariable() not in species:
+                continue
+            math = a.getMath()
+            names = [math.getChild(i).getName() if math.getChild(i).isName() else None
+                     for i in range(math.getNumChildren())]
+            if (math.getType() == libsbml.AST_PLUS and len(names) == 2
+                    and names[0] == a.getVariable() and names[1] and names[1] not in species):
+                doses.append(names[1])
+            else:
+                simple = False
+    return tuple(dict.fromkeys(doses)), simple
+
+
+def _check_supported(model: libsbml.Model) -> None:
+    if model.getNumInitialAssignments() or model.getNumFunctionDefinitions():
+        raise PycartError(f"{model.getId()}: the fast path supports neither initial "
+                          "assignments nor function definitions")
+    for s in model.getListOfSpecies():
+        if not s.getHasOnlySubstanceUnits() or s.getBoundaryCondition():
+            raise PycartError(f"species {s.getId()}: the fast path needs amounts "
+                              "(hasOnlySubstanceUnits) and no boundary condition")
+    for r in model.getListOfReactions():
+        if r.getKineticLaw().getNumLocalParameters():
+            raise PycartError(f"reaction {r.getId()}: local parameters are not supported")
+
+
+def rhs_source(sbml: str, source: str) -> str:
+    """The generated module for one model: ``rhs(t, y, p, dy)`` writes the rates of change
+    of ``SPECIES`` (cells/day) into ``dy``, with ``p`` the values of ``PARAMETERS``."""
+    model = libsbml.readSBMLFromString(sbml).getModel()
+    _check_supported(model)
+    species = [s.getId() for s in model.getListOfSpecies()]
+    ruled = {r.getVariable() for r in model.getListOfRules()}
+    params = [c.getId() for c in model.getListOfCompartments()] + [
+        p.getId() for p in model.getListOfParameters() if p.getId() not in ruled]
+    for ident in (*species, *params, *ruled, *(r.getId() for r in model.getListOfReactions())):
+        if ident in RESERVED or keyword.iskeyword(ident):
+            raise PycartError(f"id {ident!r} clashes with a name of the generated code")
+    reactions = list(model.getListOfReactions())
+    laws = {r.getId(): r.getKineticLaw().getMath() for r in reactions}
+    used = set().union(*(_names(m) for m in laws.values()))
+    rules = _rules_in_order(model, used)
+    used |= set().union(*(_names(r.getMath()) for r in rules))
+    doses, simple = dose_parameters(model)
+    digest = hashlib.sha256(sbml.encode()).hexdigest()
+    lines = [
+        f'"""Rates of change of {model.getId()}, generated by `pycart build` from {source}; '
+        'do not edit."""',
+        "",
+        "import math  # noqa: F401 (used when the model's math needs it)",
+        "",
+        f"MODEL = {model.getId()!r}",
+        f"SBML_SHA256 = {digest!r}",
+        f"SPECIES = {tuple(species)!r}",
+        f"PARAMETERS = {tuple(params)!r}",
+        "#: Parameters whose non-zero value lets a dose event add to a species.",
+        f"DOSE_PARAMETERS = {doses!r}",
+        "#: Whether every event that changes a species adds one of DOSE_PARAMETERS to it.",
+        f"EVENTS_ARE_DOSES = {simple!r}",
+        "",
+        "",
+        "def rhs(t, y, p, dy):",
+        '    """d/dt of SPECIES at time t (days), state y and parameters p, into dy."""',
+    ]
+    lines += [f"    {s} = y[{i}]" for i, s in enumerate(species) if s in used]
+    lines += [f"    {name} = p[{i}]" for i, name in enumerate(params) if name in used]
+    lines += [f"    {r.getVariable()} = {expression(r.getMath(), r.getVariable())}"
+              for r in rules]
+    lines += [f"    {rid} = {expression(law, rid)}" for rid, law in laws.items()]
+    for i, s in enumerate(species):
+        terms = []
+        for r in reactions:
+            for sign, refs in (("+", r.getListOfProducts()), ("-", r.getListOfReactants())):
+                for ref in refs:
+                    if ref.getSpecies() == s:
+                        if not ref.getConstant():
+                            raise PycartError(f"{r.getId()}: variable stoichiometry")
+                        stoich = ref.getStoichiometry()
+                        terms.append(f"{sign} " + (r.getId() if stoich == 1
+                                                   else f"{stoich!r} * {r.getId()}"))
+        rate = " ".join(terms).lstrip("+ ") if terms else "0.0"
+        lines.append(f"    dy[{i}] = {rate}")
+    lines += ["    return None", ""]
+    return "\n".join(lines)

@@ -1,0 +1,300 @@
+"""Dormand and Prince's explicit Runge-Kutta method of order 8 with error estimators of orders
+5 and 3 ("DOP853"), written for numba, for the fast path of sweeps (``pycart.scale.fast``).
+
+Method and coefficients: E. Hairer, S. P. Norsett, G. Wanner, *Solving Ordinary Differential
+Equations I: Nonstiff Problems*, 2nd ed., Springer 1993, Sec. II.5 and II.10, and Hairer's
+Fortran code DOP853 (the coefficients below are those of that code, as scipy.integrate
+carries them; a test checks them against scipy's copy). Step-size control and the starting
+step follow scipy's ``DOP853`` (safety 0.9, step ratio within [0.2, 10], no increase right
+after a rejection), so a test can compare the two step by step.
+
+What this module adds for sweeps: steps land exactly on the output days; the first CAR T
+peak (the total CAR T count stops growing: the sum of its rates crosses zero downward) is
+root-found inside the step with the method itself; every failure (too many steps, a step
+size collapse, a non-finite or a negative amount) stops the run with a status code, so the
+caller recomputes the point with libRoadRunner instead of returning a doubtful number.
+
+The functions are plain Python, written in the subset numba compiles. They call the global
+``rhs(t, y, p, dy)`` (rates of change of state ``y`` with parameters ``p`` into ``dy``):
+``pycart.scale.kernel`` compiles this module's text followed by a model's generated
+right-hand side, which defines it. (numba cannot cache code that receives a function as an
+argument, hence a global.)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: Nodes c_i of the 12 stages.
+C = np.array([
+    0.0, 0.05260015195876773, 0.0789002279381516, 0.1183503419072274, 0.2816496580927726,
+    0.3333333333333333, 0.25, 0.3076923076923077, 0.6512820512820513, 0.6, 0.8571428571428571,
+    1.0
+])
+#: Rows 1..11 of the Runge-Kutta matrix a_ij (the part left of the diagonal).
+_A_ROWS = (
+    (0.05260015195876773,),
+    (0.0197250569845379, 0.0591751709536137),
+    (0.02958758547680685, 0.0, 0.08876275643042054),
+    (0.2413651341592667, 0.0, -0.8845494793282861, 0.924834003261792),
+    (0.037037037037037035, 0.0, 0.0, 0.17082860872947386, 0.12546768756682242),
+    (0.037109375, 0.0, 0.0, 0.17025221101954405, 0.06021653898045596, -0.017578125),
+    (0.03709200011850479, 0.0, 0.0, 0.17038392571223998, 0.10726203044637328,
+     -0.015319437748624402, 0.008273789163814023),
+    (0.6241109587160757, 0.0, 0.0, -3.3608926294469414, -0.868219346841726,
+     27.59209969944671, 20.154067550477894, -43.48988418106996),
+    (0.47766253643826434, 0.0, 0.0, -2.4881146199716677, -0.590290826836843,
+     21.230051448181193, 15.279233632882423, -33.28821096898486, -0.020331201708508627),
+    (-0.9371424300859873, 0.0, 0.0, 5.186372428844064, 1.0914373489967295,
+     -8.149787010746927, -18.52006565999696, 22.739487099350505, 2.4936055526796523,
+     -3.0467644718982196),
+    (2.273310147516538, 0.0, 0.0, -10.53449546673725, -2.0008720582248625, -17.9589318631188,
+     27.94888452941996, -2.8589982771350235, -8.87285693353063, 12.360567175794303,
+     0.6433927460157636),
+)
+#: Weights b_i of the 8th-order solution.
+B = np.array([
+    0.054293734116568765, 0.0, 0.0, 0.0, 0.0, 4.450312892752409, 1.8915178993145003,
+    -5.801203960010585, 0.3111643669578199, -0.1521609496625161, 0.20136540080403034,
+    0.04471061572777259
+])
+#: Error estimator: the 5th-order embedded difference (13 stages, the last is f at the
+#: new point).
+E5 = np.array([
+    0.01312004499419488, 0.0, 0.0, 0.0, 0.0, -1.2251564463762044, -0.4957589496572502,
+    1.6643771824549864, -0.35032884874997366, 0.3341791187130175, 0.08192320648511571,
+    -0.022355307863886294, 0.0
+])
+#: Error estimator: the 3rd-order embedded difference.
+E3 = np.array([
+    -0.18980075407240762, 0.0, 0.0, 0.0, 0.0, 4.450312892752409, 1.8915178993145003,
+    -5.801203960010585, -0.4226823213237919, -0.1521609496625161, 0.20136540080403034,
+    0.02265179219836082, 0.0
+])
+
+#: The right-hand side, defined by the text compiled after this module (see above).
+rhs = None
+
+A = np.zeros((12, 12))
+for _i, _row in enumerate(_A_ROWS, start=1):
+    A[_i, :_i] = _row
+
+SAFETY = 0.9
+MIN_FACTOR = 0.2
+MAX_FACTOR = 10.0
+ERROR_EXPONENT = -1.0 / 8.0
+#: The spacing of doubles near 1 (a step below ten spacings at t is a collapse).
+EPS = 2.220446049250313e-16
+
+#: Status codes of :func:`integrate`.
+OK, TOO_MANY_STEPS, STEP_TOO_SMALL, NOT_FINITE, NEGATIVE = 0, 1, 2, 3, 4
+STATUS_TEXT = ("ok", "too many steps", "step size collapse", "a non-finite value",
+               "a negative amount")
+
+#: An amount below this (cells) is a failure, not round-off (as pycart.core.model).
+NEGATIVE_LIMIT = -1e-9
+
+
+def rk_step(t, y, f, h, p, K, y_new):
+    """One step of size ``h`` from ``(t, y)`` with ``f = rhs(t, y)``: the 12 stages into
+    ``K[0..11]``, the 8th-order solution into ``y_new`` and ``rhs(t + h, y_new)`` into
+    ``K[12]``."""
+    n = y.size
+    work = K[12]
+    K[0, :] = f
+    for s in range(1, 12):
+        for j in range(n):
+            acc = 0.0
+            for m in range(s):
+                acc += A[s, m] * K[m, j]
+            work[j] = y[j] + h * acc
+        rhs(t + C[s] * h, work, p, K[s])
+    for j in range(n):
+        acc = 0.0
+        for m in range(12):
+            acc += B[m] * K[m, j]
+        y_new[j] = y[j] + h * acc
+    rhs(t + h, y_new, p, K[12])
+
+
+def error_norm(K, h, y, y_new, rtol, atol):
+    """Hairer's DOP853 error estimate, scaled by ``atol + rtol * max(|y|, |y_new|)``."""
+    n = y.size
+    err5 = 0.0
+    err3 = 0.0
+    for j in range(n):
+        scale = atol[j] + rtol * max(abs(y[j]), abs(y_new[j]))
+        e5 = 0.0
+        e3 = 0.0
+        for m in range(13):
+            e5 += E5[m] * K[m, j]
+            e3 += E3[m] * K[m, j]
+        err5 += (e5 / scale) ** 2
+        err3 += (e3 / scale) ** 2
+    if err5 == 0.0 and err3 == 0.0:
+        return 0.0
+    return abs(h) * err5 / math.sqrt((err5 + 0.01 * err3) * n)
+
+
+def _rms(v, scale):
+    total = 0.0
+    for j in range(v.size):
+        total += (v[j] / scale[j]) ** 2
+    return math.sqrt(total / v.size)
+
+
+def initial_step(t0, y0, f0, t_bound, p, rtol, atol, work, f1):
+    """The starting step of Hairer et al., Sec. II.4 (as scipy's ``select_initial_step``)."""
+    scale = np.empty(y0.size)
+    for j in range(y0.size):
+        scale[j] = atol[j] + abs(y0[j]) * rtol
+    d0 = _rms(y0, scale)
+    d1 = _rms(f0, scale)
+    h0 = 1e-6 if d0 < 1e-5 or d1 < 1e-5 else 0.01 * d0 / d1
+    h0 = min(h0, t_bound - t0)
+    for j in range(y0.size):
+        work[j] = y0[j] + h0 * f0[j]
+    rhs(t0 + h0, work, p, f1)
+    for j in range(y0.size):
+        work[j] = f1[j] - f0[j]
+    d2 = _rms(work, scale) / h0
+    if d1 <= 1e-15 and d2 <= 1e-15:
+        h1 = max(1e-6, h0 * 1e-3)
+    else:
+        h1 = (0.01 / max(d1, d2)) ** (1.0 / 8.0)
+    return min(100 * h0, h1, t_bound - t0)
+
+
+def _sum_at(v, index):
+    total = 0.0
+    for i in index:
+        total += v[i]
+    return total
+
+
+def _bad(y):
+    """OK, or why ``y`` cannot be accepted."""
+    for j in range(y.size):
+        if not math.isfinite(y[j]):
+            return NOT_FINITE
+        if y[j] < NEGATIVE_LIMIT:
+            return NEGATIVE
+    return OK
+
+
+def peak_in_step(t, y, f, h, p, K, work, car, g0, g1):
+    """Where, within the accepted step from ``(t, y)`` of size ``h``, the sum of the
+    ``car`` rates crosses zero downward (``g0 >= 0 > g1``): the Illinois variant of regula
+    falsi on the step size, each trial a step of the method itself. Returns (day, total)."""
+    a, ga, b, gb = 0.0, g0, h, g1
+    side = 0
+    for _ in range(80):
+        if b - a <= 4e-16 * (abs(t) + abs(h)):
+            break
+        s = (a * gb - b * ga) / (gb - ga)
+        if not a < s < b:
+            s = 0.5 * (a + b)
+        rk_step(t, y, f, s, p, K, work)
+        gs = _sum_at(K[12], car)
+        if gs < 0.0:
+            b, gb = s, gs
+            if side == -1:
+                ga *= 0.5
+            side = -1
+        else:
+            a, ga = s, gs
+            if side == 1:
+                gb *= 0.5
+            side = 1
+    rk_step(t, y, f, b, p, K, work)
+    return t + b, _sum_at(work, car)
+
+
+def integrate(p, y0, times, car, want_peak, rtol, atol, max_steps, out, peak):
+    """Integrate from day 0 through ``times`` (increasing, the last one the horizon),
+    writing the state at each of ``times`` into the rows of ``out``. With ``want_peak``,
+    ``peak`` gets (1, day, total) at the first downward zero crossing of the summed ``car``
+    rates after day 0, else (0, horizon, total at the horizon). As libRoadRunner's event
+    (``initialValue=false``), rates already falling at day 0 are no crossing.
+    Returns (status, day reached, steps taken)."""
+    n = y0.size
+    y = y0.copy()
+    f = np.empty(n)
+    K = np.empty((13, n))
+    y_new = np.empty(n)
+    f_new = np.empty(n)
+    work = np.empty(n)
+    rhs(0.0, y, p, f)
+    t = 0.0
+    k = 0
+    while k < times.size and times[k] <= 0.0:
+        out[k, :] = y
+        k += 1
+    g = _sum_at(f, car)
+    peak[0], peak[1], peak[2] = 0.0, times[-1], 0.0
+    status = _bad(y)
+    if status != OK or k == times.size:
+        return status, t, 0
+    h_abs = initial_step(t, y, f, times[-1], p, rtol, atol, work, f_new)
+    steps = 0
+    while k < times.size:
+        if steps >= max_steps:
+            return TOO_MANY_STEPS, t, steps
+        min_step = 10.0 * max(abs(t) * EPS, 5e-324)
+        h_abs = max(h_abs, min_step)
+        rejected = False
+        while True:
+            if h_abs < min_step:
+                return STEP_TOO_SMALL, t, steps
+            t_new = min(t + h_abs, times[k])
+            h = t_new - t
+            h_abs = h
+            rk_step(t, y, f, h, p, K, y_new)
+            err = error_norm(K, h, y, y_new, rtol, atol)
+            if not math.isfinite(err):
+                h_abs *= MIN_FACTOR
+                rejected = True
+            elif err < 1.0:
+                factor = MAX_FACTOR if err == 0.0 else min(
+                    MAX_FACTOR, SAFETY * err ** ERROR_EXPONENT)
+                h_abs *= min(1.0, factor) if rejected else factor
+                break
+            else:
+                h_abs *= max(MIN_FACTOR, SAFETY * err ** ERROR_EXPONENT)
+                rejected = True
+        steps += 1
+        status = _bad(y_new)
+        if status != OK:
+            return status, t_new, steps
+        f_new[:] = K[12]
+        g_new = _sum_at(f_new, car)
+        if want_peak and peak[0] == 0.0 and g >= 0.0 and g_new < 0.0:
+            peak[0] = 1.0
+            peak[1], peak[2] = peak_in_step(t, y, f, h, p, K, work, car, g, g_new)
+        y[:] = y_new
+        f[:] = f_new
+        t = t_new
+        g = g_new
+        if t == times[k]:
+            out[k, :] = y
+            k += 1
+    if peak[0] == 0.0:
+        peak[2] = _sum_at(y, car)
+    return OK, t, steps
+
+
+def solve_batch(P, Y0, times, car, want_peak, rtol, atol, max_steps, out, peaks,
+                status, reached):
+    """:func:`integrate` for every row of ``P`` (parameters) and ``Y0`` (initial amounts):
+    states into ``out[i]``, peaks into ``peaks[i]``, status and day reached per row.
+    Returns the total number of steps."""
+    total = 0
+    for i in range(P.shape[0]):
+        st, day, steps = integrate(P[i], Y0[i], times, car, want_peak, rtol, atol,
+                                   max_steps, out[i], peaks[i])
+        status[i] = st
+        reached[i] = day
+        total += steps
+    return total

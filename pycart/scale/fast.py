@@ -1,0 +1,224 @@
+"""The fast path of sweeps: many points per call into compiled code, roadrunner as the net.
+
+:class:`FastSimulator` computes a chunk of sweep points with the compiled kernel
+(:mod:`pycart.scale.kernel`: the model's right-hand side generated from the SBML and the
+DOP853 integrator of :mod:`pycart.scale.dop853`) and returns the same columns as
+:class:`~pycart.scale.sweep.PointSimulator`. Where it cannot vouch for a number it does not
+give one:
+
+- a point with a dose (an SBML event that adds cells) goes to libRoadRunner, which runs the
+  events (``--solver auto``); ``--solver fast`` refuses such a sweep up front;
+- a point where the integrator stops (too many steps, a step size collapse, a non-finite or a
+  negative amount: the stiff printed-F variant, where CAR T reach 1e26 cells, is one) is
+  recomputed with libRoadRunner's BDF and marked in ``message``.
+
+:func:`simulate_points` is the Python entry for sensitivity analysis and fitting: a matrix
+of parameter values (or initial amounts) in, the outputs of every point out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import PycartError
+from ..core.names import CAR_T, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD
+from .kernel import Kernel, load_kernel
+from .sweep import Dimension, PointSimulator, Sweep
+
+#: The integrator's tolerances: relative, and absolute in cells per species. Checked by
+#: the tests and ``pycart bench`` against the independent solver (L30 within 1e-6).
+FAST_RTOL = 1e-9
+FAST_ATOL = 1e-14
+#: Steps before a point is handed to libRoadRunner (Figure 7's patients take ~85).
+FAST_MAX_STEPS = 20_000
+
+STATUS_TEXT = ("ok", "too many steps", "step size collapse", "a non-finite value",
+               "a negative amount")
+
+
+def fast_obstacle(sweep: Sweep) -> str | None:
+    """Why the fast path cannot run ``sweep`` at all (None: it can, point by point)."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return "numba is not installed"
+    from ..core.resources import rhs_text
+
+    try:
+        rhs_text(sweep.model)
+    except OSError:
+        return f"models/{sweep.model}_rhs.py is missing (run 'pycart build')"
+    return None
+
+
+def check_fast(sweep: Sweep) -> None:
+    """Refuse (with :class:`PycartError`) a sweep that ``--solver fast`` cannot run: no numba,
+    or a dose in it (doses are events, which only libRoadRunner runs)."""
+    reason = fast_obstacle(sweep)
+    if reason is None:
+        kernel = load_kernel(sweep.model)
+        doses = [d for d in kernel.dose_parameters
+                 if sweep.parameters.get(d, 0.0) != 0.0
+                 or any(x.name == d and (x.lo != 0.0 or x.hi != 0.0) for x in sweep.dimensions)]
+        if doses or not kernel.events_are_doses:
+            reason = f"it gives doses ({', '.join(doses) or 'events'}), which are SBML events"
+    if reason:
+        raise PycartError(f"--solver fast cannot run this sweep: {reason} (use --solver auto "
+                          "or roadrunner)")
+
+
+def simulator_for(sweep: Sweep) -> FastSimulator | PointSimulator:
+    """The simulator of ``sweep``'s points: the fast path unless the sweep asks for
+    libRoadRunner, or (``auto``) the fast path cannot run it at all."""
+    if sweep.solver == "roadrunner" or (sweep.solver == "auto" and fast_obstacle(sweep)):
+        return PointSimulator(sweep)
+    return FastSimulator(sweep)
+
+
+class BDFSimulator(PointSimulator):
+    """libRoadRunner with BDF from the start: the fallback of a point the fast path could not
+    integrate (it is stiff there)."""
+
+    def _simulate(self, point: np.ndarray) -> np.ndarray:
+        self.rr.integrator.stiff = True
+        return super()._simulate(point)
+
+
+class FastSimulator:
+    """The fast path for one sweep (built once per worker): same inputs and columns as
+    :class:`PointSimulator`, many points per compiled call."""
+
+    def __init__(self, sweep: Sweep, kernel: Kernel | None = None) -> None:
+        self.sweep = sweep
+        self.kernel = kernel or load_kernel(sweep.model)
+        k = self.kernel
+        if k.species != MODELS[sweep.model]:
+            raise PycartError(f"the generated right-hand side of {sweep.model} has species "
+                              f"{k.species} (run 'pycart build')")
+        self.p0 = k.p0.copy()
+        for name, value in sweep.parameters.items():
+            self.p0[k.parameters.index(name)] = value
+        self.y0 = k.y0.copy()
+        for name, value in sweep.initial.items():
+            self.y0[k.species.index(name)] = value
+        self.targets = [(name in k.species, (k.species if name in k.species else
+                                             k.parameters).index(name))
+                        for name in (d.name for d in sweep.dimensions)]
+        self.times = np.unique([0.0, *sweep.days, *([RESPONSE_DAY] if sweep.t_end >= RESPONSE_DAY
+                                                    else []), sweep.t_end])
+        self.car = np.array([k.species.index(s) for s in CAR_T if s in k.species], dtype=np.int64)
+        self.doses = [k.parameters.index(d) for d in k.dose_parameters]
+        self.atol = np.full(len(k.species), FAST_ATOL)
+        self._roadrunner: dict[str, PointSimulator] = {}
+
+    def inputs(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Parameter rows, initial states, and which points need libRoadRunner (doses)."""
+        n = len(points)
+        P = np.repeat(self.p0[None, :], n, axis=0)
+        Y0 = np.repeat(self.y0[None, :], n, axis=0)
+        for j, (is_species, index) in enumerate(self.targets):
+            (Y0 if is_species else P)[:, index] = points[:, j]
+        if not self.kernel.events_are_doses:
+            routed = np.ones(n, dtype=bool)
+        else:
+            routed = (P[:, self.doses] != 0.0).any(axis=1) if self.doses else np.zeros(n, bool)
+        return P, Y0, routed
+
+    def integrate(self, P: np.ndarray, Y0: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Run the kernel on every row: states at the output times, peaks, status codes,
+        day reached."""
+        n = len(P)
+        out = np.zeros((n, len(self.times), len(self.kernel.species)))
+        peaks = np.zeros((n, 3))
+        status = np.zeros(n, dtype=np.int64)
+        reached = np.zeros(n)
+        self.kernel.batch(np.ascontiguousarray(P), np.ascontiguousarray(Y0), self.times,
+                          self.car, bool(self.sweep.peak), FAST_RTOL, self.atol,
+                          FAST_MAX_STEPS, out, peaks, status, reached)
+        return out, peaks, status, reached
+
+    def evaluate(self, start: int, points: np.ndarray) -> pd.DataFrame:
+        """The result rows of ``points`` (numbered from ``start``)."""
+        points = np.asarray(points, dtype=float).reshape(len(points), len(self.targets))
+        P, Y0, routed = self.inputs(points)
+        out, peaks, status, reached = self.integrate(P, Y0)
+        columns = self._columns(start, points, out, peaks)
+        names = self.sweep.columns()
+        for i in np.flatnonzero(routed | (status != 0)):
+            if routed[i]:
+                row = self._simulator("roadrunner")._one(start + int(i), points[i])
+                note = "roadrunner: dose events"
+            else:
+                row = self._simulator("bdf")._one(start + int(i), points[i])
+                note = (f"fast path stopped at day {reached[i]:.6g} ({STATUS_TEXT[status[i]]}); "
+                        "recomputed with roadrunner BDF")
+            row[-1] = f"{note}: {row[-1]}" if row[-1] else note
+            for name, value in zip(names, row):
+                columns[name][i] = value
+        return pd.DataFrame(columns, columns=names)
+
+    def _simulator(self, kind: str) -> PointSimulator:
+        if kind not in self._roadrunner:
+            self._roadrunner[kind] = (BDFSimulator if kind == "bdf" else PointSimulator)(
+                self.sweep)
+        return self._roadrunner[kind]
+
+    def _columns(self, start: int, points: np.ndarray, out: np.ndarray,
+                 peaks: np.ndarray) -> dict[str, list]:
+        sweep, k = self.sweep, self.kernel
+        n = len(points)
+        at = {float(t): i for i, t in enumerate(self.times)}
+        columns: dict[str, list] = {"point": list(range(start, start + n))}
+        for j, d in enumerate(sweep.dimensions):
+            columns[d.name] = points[:, j].tolist()
+        if sweep.t_end >= RESPONSE_DAY:
+            L30 = out[:, at[RESPONSE_DAY], k.species.index("L")]
+            columns["L30"] = L30.tolist()
+            columns["responder"] = (L30 < RESPONSE_THRESHOLD).tolist()
+        if sweep.peak:
+            C0 = out[:, 0, self.car].sum(axis=1)
+            C_peak = peaks[:, 2]
+            columns["t_peak"] = peaks[:, 1].tolist()
+            columns["C_peak"] = C_peak.tolist()
+            columns["fold_expansion"] = [math.log10(c / c0) if c0 > 0 and c > 0 else None
+                                         for c, c0 in zip(C_peak.tolist(), C0.tolist())]
+            columns["peak_reached"] = (peaks[:, 0] > 0.5).tolist()
+        for d in sweep.days:
+            for s in sweep.species:
+                columns[f"{s}@{d:g}"] = out[:, at[float(d)], k.species.index(s)].tolist()
+        columns["status"] = ["ok"] * n
+        columns["message"] = [""] * n
+        return columns
+
+
+def simulate_points(points: pd.DataFrame | np.ndarray, names: Sequence[str] | None = None, *,
+                    model: str = "cart_bm", parameters: Mapping[str, float] | None = None,
+                    initial: Mapping[str, float] | None = None, t_end: float = RESPONSE_DAY,
+                    days: Sequence[float] = (), species: Sequence[str] = ("L",),
+                    peak: bool = True, solver: str = "auto") -> pd.DataFrame:
+    """Simulate every row of ``points`` (a DataFrame whose columns are parameter or species
+    ids, or a 2-D array with ``names``) over the model's defaults, ``parameters`` and
+    ``initial``; return one row per point with the columns of a sweep (``L30``,
+    ``responder``, the first CAR T peak, ``S@day`` for ``species`` at ``days``, ``status``,
+    ``message``). In this process; for sensitivity analysis, fitting and small designs."""
+    if isinstance(points, pd.DataFrame):
+        names = list(points.columns) if names is None else list(names)
+        matrix = points[names].to_numpy(dtype=float)
+    else:
+        matrix = np.asarray(points, dtype=float)
+        if names is None:
+            raise PycartError("give the names of the columns of the points")
+    if matrix.ndim != 2 or matrix.shape[1] != len(names) or not len(matrix):
+        raise PycartError(f"points: expected a non-empty table with one column per name "
+                          f"({len(names)}), got shape {matrix.shape}")
+    dims = tuple(Dimension(str(name), float(np.min(matrix[:, j])), float(np.max(matrix[:, j])),
+                           0, "linear") for j, name in enumerate(names))
+    sweep = Sweep(dims, model, "lhs", len(matrix), 0, dict(parameters or {}),
+                  dict(initial or {}), float(t_end), tuple(float(d) for d in days),
+                  tuple(species), peak, solver=solver)
+    sweep.validate()
+    return simulator_for(sweep).evaluate(0, matrix)

@@ -1,0 +1,141 @@
+"""The compiled kernel of the fast path: a model's generated right-hand side and the DOP853
+integrator, compiled together by numba.
+
+The kernel's source is the text of :mod:`pycart.scale.dop853` followed by the model's
+``models/<model>_rhs.py`` (written by ``pycart build`` from the SBML), which defines the
+``rhs`` the integrator calls. Where the package folder is writable, that text is saved as
+``pycart/scale/__fastpath__/<model>_<digest>.py`` and numba caches the machine code beside
+it, so later processes load it in a fraction of a second; the digest covers the sources and
+numba's version, so a changed model, integrator or numba never meets stale code. Elsewhere
+the kernel is compiled in memory, once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+import sys
+import time
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..core.errors import PycartError
+from ..core.resources import rhs_text, sbml_text
+
+
+#: Where kernels and numba's cache of them go when the package folder is writable.
+CACHE_DIR = Path(__file__).resolve().parent / "__fastpath__"
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A compiled model: ``batch`` integrates many points in one call; ``rhs`` is the
+    compiled right-hand side; how long loading took and whether it came from the cache."""
+
+    model: str
+    species: tuple[str, ...]
+    parameters: tuple[str, ...]
+    #: The model's values of ``parameters`` and of the species, as libRoadRunner's
+    #: ``resetAll`` gives them.
+    p0: np.ndarray
+    y0: np.ndarray
+    dose_parameters: tuple[str, ...]
+    events_are_doses: bool
+    batch: object
+    rhs: object
+    seconds: float
+    cached: bool
+
+
+def kernel_source(model: str) -> str:
+    """The text the kernel of ``model`` is compiled from."""
+    integrator = Path(__file__).with_name("dop853.py").read_text(encoding="utf-8")
+    return integrator + "\n\n" + rhs_text(model)
+
+
+def _module(model: str, text: str, cache: bool) -> types.ModuleType:
+    import numba
+
+    digest = hashlib.sha256((text + numba.__version__).encode()).hexdigest()[:16]
+    name = f"pycart_fastpath_{model}_{digest}"
+    if cache:
+        path = CACHE_DIR / f"{name}.py"
+        if not path.exists():
+            CACHE_DIR.mkdir(exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    else:
+        module = types.ModuleType(name)
+        exec(compile(text, f"<pycart fast path {model}>", "exec"), module.__dict__)
+    for key, value in list(vars(module).items()):
+        if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
+            setattr(module, key, numba.njit(cache=cache, error_model="numpy")(value))
+    return module
+
+
+def cache_writable() -> bool:
+    """Whether compiled kernels can be kept in the package folder."""
+    folder = CACHE_DIR if CACHE_DIR.exists() else CACHE_DIR.parent
+    return os.access(folder, os.W_OK)
+
+
+@functools.lru_cache(maxsize=4)
+def load_kernel(model: str, cache: bool | None = None) -> Kernel:
+    """The compiled kernel of ``model`` (once per process): from numba's cache where the
+    package folder is writable (``cache=None``), compiled in memory otherwise or with
+    ``cache=False``."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        raise PycartError("the fast path needs numba: pip install numba (or use "
+                          "--solver roadrunner)") from None
+    began = time.perf_counter()
+    text = kernel_source(model)
+    use_cache = cache_writable() if cache is None else cache
+    module = _module(model, text, use_cache)
+    if module.SBML_SHA256 != hashlib.sha256(sbml_text(model).encode()).hexdigest():
+        raise PycartError(f"models/{model}_rhs.py was not generated from models/{model}.xml "
+                          "(run 'pycart build')")
+    hits = _warm_up(module)
+    p0, y0 = _defaults(model, module.PARAMETERS, module.SPECIES)
+    return Kernel(model, module.SPECIES, module.PARAMETERS, p0, y0, module.DOSE_PARAMETERS,
+                  module.EVENTS_ARE_DOSES, module.solve_batch, module.rhs,
+                  time.perf_counter() - began, hits)
+
+
+def _defaults(model: str, parameters: tuple[str, ...], species: tuple[str, ...]
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The SBML's values of ``parameters`` (compartments and parameters) and initial amounts."""
+    import libsbml
+
+    sbml = libsbml.readSBMLFromString(sbml_text(model)).getModel()
+    values = {c.getId(): c.getSize() for c in sbml.getListOfCompartments()}
+    values |= {p.getId(): p.getValue() for p in sbml.getListOfParameters()}
+    amounts = {s.getId(): s.getInitialAmount() for s in sbml.getListOfSpecies()}
+    return (np.array([values[p] for p in parameters], dtype=float),
+            np.array([amounts[s] for s in species], dtype=float))
+
+
+def _warm_up(module: types.ModuleType) -> bool:
+    """Compile (or load) the entry points for the types the engine uses; return whether
+    the machine code came from numba's cache."""
+    n, m = len(module.SPECIES), len(module.PARAMETERS)
+    P = np.ones((1, m))
+    Y0 = np.ones((1, n))
+    times = np.array([0.0, 1e-3])
+    out = np.empty((1, 2, n))
+    module.solve_batch(P, Y0, times, np.zeros(1, dtype=np.int64), True, 1e-6, np.ones(n), 10, out,
+                 np.empty((1, 3)), np.empty(1, dtype=np.int64), np.empty(1))
+    module.rhs(0.0, Y0[0], P[0], np.empty(n))
+    stats = module.solve_batch.stats
+    return bool(sum(stats.cache_hits.values())) and not sum(stats.cache_misses.values())
