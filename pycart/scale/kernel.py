@@ -27,7 +27,6 @@ import numpy as np
 from ..core.errors import PycartError
 from ..core.resources import rhs_text, sbml_text
 
-
 #: Where kernels and numba's cache of them go when the package folder is writable.
 CACHE_DIR = Path(__file__).resolve().parent / "__fastpath__"
 
