@@ -3,6 +3,7 @@ engine, streaming to disk, resuming after an interruption or a kill, failed poin
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -173,7 +174,8 @@ def test_a_failed_point_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch)
         return original(self, point)
 
     monkeypatch.setattr(PointSimulator, "_simulate", flaky)
-    report = run_sweep(SMALL, tmp_path / "f.parquet", SerialEngine())
+    report = run_sweep(dataclasses.replace(SMALL, solver="roadrunner"), tmp_path / "f.parquet",
+                       SerialEngine())
     table = pd.read_parquet(tmp_path / "f.parquet")
     assert report.failed == 4 and (table["status"] == "failed").sum() == 4
     failed = table[table["status"] == "failed"]

@@ -1,0 +1,251 @@
+"""The fast path: the generated right-hand side against libRoadRunner, the DOP853 integrator
+against scipy and CVODE, the sweep outputs against the roadrunner path, doses routed,
+failures recomputed and marked, identical results on every engine, the Python API."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import libsbml
+import numpy as np
+import pandas as pd
+import pytest
+import roadrunner
+
+import pycart
+from pycart.cli import main
+from pycart.core.names import MODELS, SWITCHES, model_parameters
+from pycart.core.resources import rhs_text, sbml_text
+from pycart.exchange.codegen import expression, rhs_source
+from pycart.scale import fast
+from pycart.scale.kernel import kernel_source, load_kernel
+from pycart.scale.sweep import (
+    Dimension,
+    PointSimulator,
+    ProcessEngine,
+    SerialEngine,
+    Sweep,
+    run_sweep,
+)
+
+SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
+               Dimension("h", 5e8, 5e10, 5)), t_end=60, days=(10.0, 45.0, 60.0),
+              species=("L", "CA", "CM", "B1"))
+
+
+def _python_rhs(model: str):
+    """The generated module run as plain Python (no numba)."""
+    namespace: dict = {}
+    exec(rhs_text(model), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+@pytest.mark.parametrize("switches", list(itertools.product((0.0, 1.0), repeat=2)))
+def test_generated_rhs_equals_roadrunner_rates(model, switches):
+    """At random states and parameters, for both models and every switch: 1e-12 relative."""
+    generated = _python_rhs(model)
+    kernel = load_kernel(model)
+    rr = roadrunner.RoadRunner(sbml_text(model))
+    assert tuple(rr.model.getFloatingSpeciesIds()) == generated["SPECIES"] == MODELS[model]
+    rng = np.random.default_rng(13)
+    for _ in range(25):
+        rr.resetAll()
+        values = dict(zip(generated["PARAMETERS"], kernel.p0))
+        for name in model_parameters(model):
+            values[name] = values[name] * 10 ** rng.uniform(-1, 1)
+        values |= dict(zip(SWITCHES, switches))
+        y = 10 ** rng.uniform(-3, 12, len(MODELS[model])) * (rng.random(len(MODELS[model])) > 0.1)
+        for name, value in values.items():
+            if name != "BM":
+                rr.setValue(name, float(value))
+        for name, value in zip(MODELS[model], y):
+            rr.setValue(name, float(value))
+        theirs = np.array(rr.getRatesOfChange())
+        p = np.array([values[n] for n in generated["PARAMETERS"]])
+        for rhs in (generated["rhs"], kernel.rhs):
+            ours = np.empty(len(y))
+            rhs(0.0, y, p, ours)
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-300)
+
+
+def test_generated_code_is_current_and_names_its_sbml():
+    for model in MODELS:
+        assert rhs_text(model) == rhs_source(sbml_text(model), f"models/{model}.xml")
+        assert load_kernel(model).dose_parameters  # the doses are read from the events
+
+
+def test_math_the_fast_path_cannot_translate_is_refused_at_build():
+    with pytest.raises(pycart.PycartError, match="cannot translate"):
+        expression(libsbml.parseL3Formula("piecewise(1, x > 0, 2)"), "r1")
+    assert expression(libsbml.parseL3Formula("exp(-a) ^ 2 / b"), "r") == (
+        "((math.exp((-a)) ** 2.0) / b)")
+
+
+def test_dop853_coefficients_are_hairers_as_scipy_carries_them():
+    from scipy.integrate._ivp import dop853_coefficients as c
+
+    from pycart.scale import dop853
+
+    np.testing.assert_array_equal(dop853.A, c.A[:12, :12])
+    np.testing.assert_array_equal(dop853.C, c.C[:12])
+    for name in ("B", "E3", "E5"):
+        np.testing.assert_array_equal(getattr(dop853, name), getattr(c, name))
+
+
+def test_dop853_follows_scipy_step_by_step():
+    """Same method, same step control: the compiled integrator and scipy's DOP853 take the
+    same number of steps on Figure 3 over 30 days and agree to round-off, amplified by L's
+    fall over 14 orders of magnitude (the sums of the stages are taken in another order)."""
+    from scipy.integrate import solve_ivp
+
+    kernel = load_kernel("cart_bm")
+    p = kernel.p0.copy()
+    dy = np.empty(7)
+
+    def f(t, y):
+        kernel.rhs(t, y, p, dy)
+        return dy.copy()
+
+    atol = np.full(7, 1e-14)
+    ref = solve_ivp(f, (0, 30), kernel.y0, method="DOP853", rtol=1e-9, atol=atol)
+    out = np.empty((1, 2, 7))
+    status = np.empty(1, dtype=np.int64)
+    steps = kernel.batch(p[None], kernel.y0[None], np.array([0.0, 30.0]),
+                         np.array([5, 6]), False, 1e-9, atol, 10_000, out, np.empty((1, 3)),
+                         status, np.empty(1))
+    assert status[0] == 0 and steps == len(ref.t) - 1
+    np.testing.assert_allclose(out[0, 1], ref.y[:, -1], rtol=1e-10)
+
+
+def test_fast_path_matches_roadrunner_on_every_output():
+    """CVODE (the roadrunner path, rtol 1e-10) and the fast path on a 60-point grid: every
+    column, to the accuracy of the roadrunner path."""
+    ours = fast.FastSimulator(SMALL).evaluate(0, SMALL.points())
+    theirs = PointSimulator(SMALL).evaluate(0, SMALL.points())
+    assert list(ours.columns) == list(theirs.columns) and (ours["status"] == "ok").all()
+    assert (ours["message"] == "").all()
+    for column in ours.columns[4:-2]:
+        if ours[column].dtype == bool:
+            assert (ours[column] == theirs[column]).all(), column
+        else:
+            a, b = ours[column].to_numpy(), theirs[column].to_numpy()
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6, err_msg=column)
+    assert ours["peak_reached"].all()
+
+
+def test_rates_falling_from_day_0_are_no_peak_as_in_roadrunner():
+    """The peak event has initialValue=false: libRoadRunner does not fire it at day 0 when
+    CAR T decline from the start, and neither does the fast path; no CAR T at all: no peak."""
+    points = pd.DataFrame({"h": [1e13, 1e9], "CA": [5e7, 0.0]})
+    a = fast.simulate_points(points, t_end=40)
+    b = fast.simulate_points(points, t_end=40, solver="roadrunner")
+    assert list(a["peak_reached"]) == list(b["peak_reached"]) == [False, False]
+    np.testing.assert_allclose(a["C_peak"], b["C_peak"], rtol=1e-6)
+    assert a["t_peak"].tolist() == [40.0, 40.0] and np.isnan(a["fold_expansion"].iloc[1])
+
+
+def test_a_dose_goes_to_roadrunner_and_is_marked():
+    points = pd.DataFrame({"reinf_dose": [0.0, 1e9], "h": [1e10, 1e10]})
+    table = fast.simulate_points(points, parameters={"reinf_day": 20}, t_end=60, days=(60,),
+                                 species=("L", "CA"))
+    direct = pycart.Model().simulate({"reinf_day": 20, "reinf_dose": 1e9, "h": 1e10},
+                                     t_end=60, points=61)
+    assert table["message"].tolist() == ["", "roadrunner: dose events"]
+    assert table["CA@60"].iloc[1] == pytest.approx(direct["CA"].iloc[60], rel=1e-6)
+    assert table["CA@60"].iloc[1] != pytest.approx(table["CA@60"].iloc[0], rel=1e-3)
+
+
+def test_solver_fast_refuses_doses_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", "--param", "h=1e9:1e10:2", "--set", "reinf_dose=1e9",
+                 "--set", "reinf_day=10", "--solver", "fast"]) == 2
+    err = capsys.readouterr().err
+    assert "--solver fast cannot run this sweep" in err and "reinf_dose" in err
+    assert err.count("\n") == 1 and list(tmp_path.iterdir()) == []
+    with pytest.raises(SystemExit) as info:
+        main(["sweep", "--param", "h=1e9:1e10:2", "--solver", "gpu"])
+    assert info.value.code == 2 and "invalid choice: 'gpu'" in capsys.readouterr().err
+
+
+def test_a_forced_failure_is_recomputed_with_roadrunner_bdf_and_marked(monkeypatch):
+    monkeypatch.setattr(fast, "FAST_MAX_STEPS", 20)
+    sweep = dataclasses.replace(SMALL, dimensions=SMALL.dimensions[:1])
+    table = fast.FastSimulator(sweep).evaluate(0, sweep.points())
+    theirs = PointSimulator(sweep).evaluate(0, sweep.points())
+    assert (table["status"] == "ok").all()
+    assert table["message"].str.match(
+        r"fast path stopped at day [0-9.]+ \(too many steps\); recomputed with roadrunner BDF"
+    ).all()
+    np.testing.assert_allclose(table["L30"], theirs["L30"], rtol=1e-5)
+
+
+def test_the_stiff_printed_f_is_handed_to_roadrunner():
+    """Printed F (B0 in the antigen): CAR T reach ~1e26 cells and the explicit method gives
+    up; the point is recomputed with BDF, never returned from the fast path."""
+    table = fast.simulate_points(pd.DataFrame({"B0_in_F": [1.0]}), t_end=180, days=(180,))
+    assert table["status"].iloc[0] == "ok"
+    assert "recomputed with roadrunner BDF" in table["message"].iloc[0]
+    direct = pycart.Model().simulate({"B0_in_F": 1}, t_end=180, points=2)
+    assert table["L@180"].iloc[0] == pytest.approx(direct["L"].iloc[1], rel=1e-3, abs=1e-12)
+
+
+@pytest.mark.heavy
+def test_identical_results_on_serial_processes_and_dask_with_routed_and_failed_points(
+        tmp_path):
+    """A sweep whose points take every road (fast, a dose on roadrunner, the stiff printed F
+    recomputed with BDF) gives the same table on every engine."""
+    pytest.importorskip("distributed")
+    from pycart.scale.sweep import DaskEngine
+
+    sweep = Sweep((Dimension("B0_in_F", 0, 1, 2, "linear"),
+                   Dimension("reinf_dose", 0, 1e9, 2, "linear"), Dimension("h", 1e9, 1e10, 3)),
+                  parameters={"reinf_day": 20}, t_end=180, days=(180.0,))
+    tables = []
+    for name, engine in (("serial", SerialEngine()), ("processes", ProcessEngine(2)),
+                         ("dask", DaskEngine(workers=2))):
+        report = run_sweep(sweep, tmp_path / f"{name}.parquet", engine, chunk_size=5)
+        assert report.failed == 0
+        tables.append(pd.read_parquet(report.out))
+    for other in tables[1:]:
+        pd.testing.assert_frame_equal(tables[0], other)
+    notes = tables[0]["message"]
+    recomputed = notes.str.contains("recomputed with roadrunner BDF")
+    assert notes.str.startswith("roadrunner: dose").sum() == 6 and recomputed.sum() >= 1
+    assert (notes == "").sum() + recomputed.sum() == 6
+
+
+def test_the_solver_is_part_of_what_identifies_saved_work():
+    keys = {dataclasses.replace(SMALL, solver=s).key() for s in ("auto", "fast", "roadrunner")}
+    assert len(keys) == 3
+
+
+def test_python_api_takes_a_matrix_and_returns_a_table():
+    rng = np.random.default_rng(1)
+    matrix = np.column_stack([rng.uniform(0.4, 1.0, 50), 10 ** rng.uniform(-10.3, -8.3, 50)])
+    table = fast.simulate_points(matrix, ["rhoA", "alpha"], parameters={"h": 5e9})
+    assert len(table) == 50 and (table["status"] == "ok").all()
+    np.testing.assert_array_equal(table[["rhoA", "alpha"]].to_numpy(), matrix)
+    same = fast.simulate_points(pd.DataFrame(matrix, columns=["rhoA", "alpha"]),
+                                parameters={"h": 5e9})
+    pd.testing.assert_frame_equal(table, same)
+
+
+@pytest.mark.parametrize("points, names, message", [
+    (np.array([[np.nan]]), ["alpha"], "alpha"),
+    (np.array([[1.0]]), ["nope"], "unknown parameter or species 'nope'"),
+    (np.ones((2, 2)), ["alpha"], "one column per name"),
+    (np.ones((0, 1)), ["alpha"], "non-empty"),
+    (np.ones((1, 1)), None, "names of the columns"),
+])
+def test_python_api_refuses_bad_points(points, names, message):
+    with pytest.raises(pycart.PycartError, match=message):
+        fast.simulate_points(points, names)
+
+
+def test_kernel_source_changes_with_the_model_text():
+    """The cached kernel is named by a digest of its whole source: another model text is
+    another file, so stale machine code is never loaded."""
+    assert kernel_source("cart_bm") != kernel_source("cart_bm2")
+    assert rhs_text("cart_bm") in kernel_source("cart_bm")
