@@ -249,3 +249,44 @@ def test_kernel_source_changes_with_the_model_text():
     another file, so stale machine code is never loaded."""
     assert kernel_source("cart_bm") != kernel_source("cart_bm2")
     assert rhs_text("cart_bm") in kernel_source("cart_bm")
+
+
+@pytest.mark.heavy
+def test_figure7_on_the_fast_path_against_the_independent_solver():
+    """Figure 7's 4000 patients: every L30 within 1e-6 of the independent solver (scipy LSODA,
+    rtol 1e-12) where it exceeds 1e-6 cells, identical responder calls, nothing handed on."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pycart.scale.bench import _reference_L30
+    from pycart.scale.cohort import PRESETS
+
+    cohort = dataclasses.replace(PRESETS["fig7"], solver="fast")
+    points = cohort.points()
+    table = fast.FastSimulator(cohort).evaluate(0, points)
+    assert (table["status"] == "ok").all() and (table["message"] == "").all()
+    with ProcessPoolExecutor(2) as pool:
+        ref = np.array(list(pool.map(_reference_L30, map(tuple, points), chunksize=50)))
+    ours = table["L30"].to_numpy()
+    mask = ref > 1e-6
+    assert mask.sum() > 3000
+    assert np.max(np.abs(ours[mask] - ref[mask]) / ref[mask]) < 1e-6
+    assert ((ours < 1) == (ref < 1)).all()
+
+
+@pytest.mark.heavy
+def test_without_a_writable_package_folder_the_kernel_is_compiled_in_memory(tmp_path):
+    """A fresh process that may not cache (as where the package folder is read-only) compiles
+    in memory and computes the same numbers as the cached kernel."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from pycart.scale.kernel import load_kernel; "
+            "k = load_kernel('cart_bm', cache=False); dy = np.empty(7); "
+            "k.rhs(0.0, k.y0, k.p0, dy); print(k.cached, repr(dy.tolist()))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=600)
+    cached, rates = done.stdout.split(maxsplit=1)
+    kernel = load_kernel("cart_bm")
+    dy = np.empty(7)
+    kernel.rhs(0.0, kernel.y0, kernel.p0, dy)
+    assert cached == "False" and eval(rates) == dy.tolist()
