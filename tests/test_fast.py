@@ -92,6 +92,9 @@ def test_dop853_coefficients_are_hairers_as_scipy_carries_them():
     np.testing.assert_array_equal(dop853.C, c.C[:12])
     for name in ("B", "E3", "E5"):
         np.testing.assert_array_equal(getattr(dop853, name), getattr(c, name))
+    from pycart.core.model import NEGATIVE_ROUNDOFF
+
+    assert dop853.NEGATIVE_LIMIT == -NEGATIVE_ROUNDOFF  # the one round-off rule
 
 
 def test_dop853_follows_scipy_step_by_step():
@@ -238,6 +241,7 @@ def test_python_api_takes_a_matrix_and_returns_a_table():
     (np.ones((2, 2)), ["alpha"], "one column per name"),
     (np.ones((0, 1)), ["alpha"], "non-empty"),
     (np.ones((1, 1)), None, "names of the columns"),
+    (np.array([[0.5]]), ["B0_in_F"], "is a switch"),
 ])
 def test_python_api_refuses_bad_points(points, names, message):
     with pytest.raises(pycart.PycartError, match=message):

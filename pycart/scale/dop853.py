@@ -93,7 +93,7 @@ OK, TOO_MANY_STEPS, STEP_TOO_SMALL, NOT_FINITE, NEGATIVE = 0, 1, 2, 3, 4
 STATUS_TEXT = ("ok", "too many steps", "step size collapse", "a non-finite value",
                "a negative amount")
 
-#: An amount below this (cells) is a failure, not round-off (as pycart.core.model).
+#: An amount below this (cells) is a failure, not round-off (pycart.core.model.NEGATIVE_ROUNDOFF).
 NEGATIVE_LIMIT = -1e-9
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError
-from ..core.names import CAR_T, MODELS, RESPONSE_DAY, RESPONSE_THRESHOLD
+from ..core.names import CAR_T, MODELS, PARAMETERS, RESPONSE_DAY, RESPONSE_THRESHOLD
 from .kernel import Kernel, load_kernel
 from .sweep import Dimension, PointSimulator, Sweep
 
@@ -139,6 +139,7 @@ class FastSimulator:
         self.kernel.batch(np.ascontiguousarray(P), np.ascontiguousarray(Y0), self.times,
                           self.car, bool(self.sweep.peak), FAST_RTOL, self.atol,
                           FAST_MAX_STEPS, out, peaks, status, reached)
+        np.maximum(out, 0.0, out=out)  # round-off (the kernel stops below -NEGATIVE_ROUNDOFF)
         return out, peaks, status, reached
 
     def evaluate(self, start: int, points: np.ndarray) -> pd.DataFrame:
@@ -215,10 +216,16 @@ def simulate_points(points: pd.DataFrame | np.ndarray, names: Sequence[str] | No
     if matrix.ndim != 2 or matrix.shape[1] != len(names) or not len(matrix):
         raise PycartError(f"points: expected a non-empty table with one column per name "
                           f"({len(names)}), got shape {matrix.shape}")
-    dims = tuple(Dimension(str(name), float(np.min(matrix[:, j])), float(np.max(matrix[:, j])),
-                           0, "linear") for j, name in enumerate(names))
-    sweep = Sweep(dims, model, "lhs", len(matrix), 0, dict(parameters or {}),
-                  dict(initial or {}), float(t_end), tuple(float(d) for d in days),
-                  tuple(species), peak, solver=solver)
+    for j, name in enumerate(names):
+        spec = PARAMETERS.get(str(name))
+        if spec is not None and spec.switch and not np.isin(matrix[:, j], (0.0, 1.0)).all():
+            raise PycartError(f"{name} is a switch (allowed values 0 or 1)")
+    # The sweep that validates the points: each column's extremes as a two-value axis.
+    lo, hi = np.min(matrix, axis=0), np.max(matrix, axis=0)
+    dims = tuple(Dimension(str(name), float(lo[j]), float(hi[j]), 1 if lo[j] == hi[j] else 2,
+                           "linear") for j, name in enumerate(names))
+    sweep = Sweep(dims, model, "grid", 0, 0, dict(parameters or {}), dict(initial or {}),
+                  float(t_end), tuple(float(d) for d in days), tuple(species), peak,
+                  solver=solver)
     sweep.validate()
     return simulator_for(sweep).evaluate(0, matrix)
