@@ -17,40 +17,42 @@ import libsbml
 from ..core.errors import PycartError
 
 #: Names the generated function uses itself; a model id equal to one cannot be generated.
-RESERVED = frozenset({"t", "y", "p", "dy", "math"})
+RESERVED = frozenset({"t", "y", "p", "dy", "math", "time"})
 
-_BINARY = {libsbml.AST_TIMES: " * ", libsbml.AST_PLUS: " + ", libsbml.AST_DIVIDE: " / "}
-_FUNCTIONS = {libsbml.AST_FUNCTION_EXP: "math.exp", libsbml.AST_FUNCTION_LN: "math.log",
-              libsbml.AST_FUNCTION_ABS: "abs", libsbml.AST_FUNCTION_ROOT: "math.sqrt"}
+_FUNCTIONS = {"exp": "math.exp", "ln": "math.log", "abs": "abs"}
 
 
 def expression(node: libsbml.ASTNode, where: str) -> str:
     """Python source of one libsbml math tree (numbers, names, time, + - * / ^, exp, ln,
-    abs, square root); :class:`PycartError` names anything else."""
-    kind = node.getType()
+    abs); :class:`PycartError` names anything else.
+
+    Nodes are read through libsbml's predicates (``isOperator``, ``isName``...), not
+    ``getType``: with libsedml loaded in the same process, ``getType`` can return an
+    unconverted SWIG object instead of the type code."""
     kids = [expression(node.getChild(i), where) for i in range(node.getNumChildren())]
-    if kind == libsbml.AST_NAME_TIME:
-        return "t"
-    if kind == libsbml.AST_NAME:
-        return node.getName()
+    op = node.getCharacter() if node.isOperator() else ""
+    if node.isName() and not kids:
+        return "t" if node.getName() == "time" else node.getName()
     if node.isInteger():
-        return f"{float(node.getInteger())!r}"
-    if node.isReal():
+        return repr(float(node.getInteger()))
+    if node.isReal() or node.isRational():
         return repr(float(node.getReal()))
-    if kind in _BINARY and kids:
-        return "(" + _BINARY[kind].join(kids) + ")"
-    if kind == libsbml.AST_MINUS:
+    if op in ("+", "*") and kids:
+        return "(" + f" {op} ".join(kids) + ")"
+    if op == "-" and len(kids) in (1, 2):
         return f"(-{kids[0]})" if len(kids) == 1 else f"({kids[0]} - {kids[1]})"
-    if kind in (libsbml.AST_POWER, libsbml.AST_FUNCTION_POWER):
+    if op in ("/", "^") and len(kids) == 2:
+        return f"({kids[0]} {'/' if op == '/' else '**'} {kids[1]})"
+    if node.isFunction() and node.getName() == "pow" and len(kids) == 2:
         return f"({kids[0]} ** {kids[1]})"
-    if kind in _FUNCTIONS and len(kids) == 1:
-        return f"{_FUNCTIONS[kind]}({kids[0]})"
+    if node.isFunction() and node.getName() in _FUNCTIONS and len(kids) == 1:
+        return f"{_FUNCTIONS[node.getName()]}({kids[0]})"
     raise PycartError(f"{where}: the fast path cannot translate "
-                      f"{libsbml.formulaToL3String(node)!r} (node type {kind})")
+                      f"{libsbml.formulaToL3String(node)!r}")
 
 
 def _names(node: libsbml.ASTNode) -> set[str]:
-    found = {node.getName()} if node.getType() == libsbml.AST_NAME else set()
+    found = {node.getName()} if node.isName() and not node.getNumChildren() else set()
     for i in range(node.getNumChildren()):
         found |= _names(node.getChild(i))
     return found
@@ -93,7 +95,7 @@ def dose_parameters(model: libsbml.Model) -> tuple[tuple[str, ...], bool]:
             math = a.getMath()
             names = [math.getChild(i).getName() if math.getChild(i).isName() else None
                      for i in range(math.getNumChildren())]
-            if (math.getType() == libsbml.AST_PLUS and len(names) == 2
+            if (math.isOperator() and math.getCharacter() == "+" and len(names) == 2
                     and names[0] == a.getVariable() and names[1] and names[1] not in species):
                 doses.append(names[1])
             else:
