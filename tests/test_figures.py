@@ -216,3 +216,29 @@ def test_cohort_heatmap_in_the_format_asked(tmp_path):
     _heatmap(table, sweep, tmp_path / "map.svg", "fig6-h-rhoA", 72)
     text = (tmp_path / "map.svg").read_text(encoding="utf-8")
     assert text.startswith("<?xml") and "<svg" in text
+
+
+def test_reproduce_takes_the_figure_options(tmp_path, monkeypatch, capsys):
+    """`pycart reproduce --format svg --dpi N`: checked before any work; each figure is
+    written as SVG too, beside the PNG the report shows."""
+    from pycart.experiments.scenario import ScenarioResult
+    from pycart.report import reproduce
+
+    assert main(["reproduce", "--out", str(tmp_path / "r"), "--dpi", "5"]) == 2
+    assert "--dpi 5 is out of range" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+    seen = {}
+
+    def fake(out, full, workers, say, figure_format, dpi):
+        seen.update(format=figure_format, dpi=dpi)
+
+    monkeypatch.setattr(reproduce, "reproduce", fake)
+    assert main(["reproduce", "--out", str(tmp_path / "r"), "--format", "svg"]) == 0
+    assert seen == {"format": "svg", "dpi": 90}
+    report = reproduce.Report(figure_format="svg", dpi=40)
+    scenario = pycart.Scenario("s", "", "", t_end=10, runs=(pycart.RunSpec("a"),),
+                               panels=(pycart.Panel("a", runs=("a",)),))
+    result: ScenarioResult = pycart.run_scenario(scenario)
+    reproduce._figure(result, tmp_path, report)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["s.png", "s.svg"]
+    assert report.figures == [("figures/s.png", "s")]

@@ -51,16 +51,18 @@ def numbers(values: dict[str, str]) -> dict[str, float]:
     return out
 
 
-def add_figure_options(parser: argparse.ArgumentParser) -> None:
+def add_figure_options(parser: argparse.ArgumentParser, default_dpi: int | None = None,
+                       formats_help: str = "") -> None:
     """Add ``--format png|svg|pdf`` and ``--dpi N`` to a command that draws; read them back
     with :func:`figure_options`."""
     from ..experiments.figures import DEFAULT_DPI, DPI_RANGE, FIGURE_FORMATS
 
+    dpi = default_dpi or DEFAULT_DPI
     parser.add_argument("--format", dest="figure_format", choices=FIGURE_FORMATS,
-                        default="png", help="figure file format (default png; svg and pdf "
-                                            "are vector graphics)")
-    parser.add_argument("--dpi", dest="figure_dpi", default=str(DEFAULT_DPI), metavar="N",
-                        help=f"figure resolution in dots per inch (default {DEFAULT_DPI}; "
+                        default="png", help=formats_help or "figure file format (default png; "
+                                                            "svg and pdf are vector graphics)")
+    parser.add_argument("--dpi", dest="figure_dpi", default=str(dpi), metavar="N",
+                        help=f"figure resolution in dots per inch (default {dpi}; "
                              f"{DPI_RANGE[0]} to {DPI_RANGE[1]})")
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..core.errors import PycartError
+from .common import add_figure_options, figure_options
 
 
 def register(sub) -> None:
@@ -18,6 +19,9 @@ def register(sub) -> None:
     repro.add_argument("--full", action="store_true",
                        help="Figure S3 at the paper's 200 x 200 (longer than the default run)")
     repro.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
+    add_figure_options(repro, default_dpi=90, formats_help=(
+        "also write every figure in this format beside its PNG (default png only; the report "
+        "shows the PNGs)"))
     repro.set_defaults(func=_reproduce)
 
 
@@ -28,8 +32,10 @@ def _reproduce(args: argparse.Namespace) -> int:
 
     workers = None if args.workers is None else check_workers(
         check_count(args.workers, "--workers", 1))
+    kind, dpi = figure_options(args)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
-    reproduce(out, args.full, workers, say=lambda text: print(text, flush=True))
+    reproduce(out, args.full, workers, say=lambda text: print(text, flush=True),
+              figure_format=kind, dpi=dpi)
     return 0

@@ -53,6 +53,10 @@ class Claim:
     why: str = ""
 
 
+#: Resolution of the report's PNG figures (dots per inch).
+REPORT_DPI = 90
+
+
 @dataclass
 class Report:
     """What a reproduction run found."""
@@ -61,6 +65,8 @@ class Report:
     printed: list[dict[str, str]] = field(default_factory=list)
     fidelity: list[dict[str, str]] = field(default_factory=list)
     figures: list[tuple[str, str]] = field(default_factory=list)  # (file, caption)
+    figure_format: str = "png"  # the figures are also written in this format
+    dpi: int = REPORT_DPI
     settings: dict[str, str] = field(default_factory=dict)
 
 
@@ -72,12 +78,16 @@ def g(value: float | None, digits: int = 3) -> str:
 
 
 def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
-              workers: int | None = None, say: Callable[[str], None] = print) -> Report:
-    """Run every experiment, write the report and figures into ``out``; return the report."""
+              workers: int | None = None, say: Callable[[str], None] = print,
+              figure_format: str = "png", dpi: int = REPORT_DPI) -> Report:
+    """Run every experiment, write the report and figures into ``out``; return the report.
+
+    The report shows PNG figures at ``dpi``; with ``figure_format`` svg or pdf each figure is
+    also written in that format beside its PNG (for a publication)."""
     folder = Path(out)
     figures = folder / "figures"
     figures.mkdir(parents=True, exist_ok=True)
-    report = Report()
+    report = Report(figure_format=figure_format, dpi=dpi)
     began = time.monotonic()
 
     def step(text: str) -> None:
@@ -141,16 +151,14 @@ def _sweep(sweep: Sweep, path: Path, workers: int | None) -> pd.DataFrame:
 
 
 def _figure(result: ScenarioResult, folder: Path, report: Report) -> None:
-    import matplotlib.pyplot as plt
+    from ..experiments.figures import save_figure, scenario_figure
 
-    from ..experiments.figures import scenario_figure
-
-    figure = scenario_figure(result)
-    path = folder / f"{result.scenario.name}.png"
-    figure.savefig(path, dpi=90, metadata={"Software": None})
-    plt.close(figure)
-    report.figures.append((f"figures/{path.name}",
-                           f"{result.scenario.name}: {result.scenario.title}"))
+    name = result.scenario.name
+    save_figure(scenario_figure(result), folder / f"{name}.png", report.dpi)
+    if report.figure_format != "png":
+        save_figure(scenario_figure(result), folder / f"{name}.{report.figure_format}",
+                    report.dpi)
+    report.figures.append((f"figures/{name}.png", result.scenario.heading))
 
 
 def _printed_forms() -> list[dict[str, str]]:
