@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 from ..core.errors import PycartError
-from .common import EXIT_INTERRUPTED, add_figure_options, figure_options
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    add_figure_options,
+    figure_options,
+    terminate_as_interrupt,
+)
 
 
 def register(sub) -> None:
@@ -68,6 +74,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..experiments.paper import paper_scenario
     from ..experiments.scenario import (
         Interrupted,
+        file_name,
         progress_printer,
         run_scenario,
         write_result,
@@ -78,13 +85,12 @@ def _run(args: argparse.Namespace) -> int:
     scenario = (load_scenario(source) if source.endswith(".toml") else paper_scenario(source))
     resolution = None if args.resolution is None else check_resolution(args.resolution)
     kind, dpi = figure_options(args)
-    out = Path(args.out or scenario.name)
-    if out.exists() and not out.is_dir():
-        raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
-    if not out.exists() and not out.parent.is_dir():
-        raise PycartError(f"output {str(out)!r}: {str(out.parent)!r} is not an existing folder")
+    scenario.validate()
+    out = Path(args.out or file_name(scenario.name))  # a name is a label, never a path
+    _check_folder(out)
     try:
-        result = run_scenario(scenario, resolution, progress=progress_printer(scenario.name))
+        with terminate_as_interrupt():
+            result = run_scenario(scenario, resolution, progress=progress_printer(scenario.name))
     except Interrupted as stop:
         written = write_result(stop.result, out, kind, dpi)
         sys.stderr.write(f"\npycart run: interrupted; kept what was computed: {stop.done} of "
@@ -92,11 +98,37 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     written = write_result(result, out, kind, dpi)
     print(f"{scenario.name}: wrote {len(written)} files to {out}")
-    if result.runs:
-        table = result.metrics()[["run", "L30", "responder", "car_t_peak_day", "fold_expansion",
-                                  "relapse_day", "L_end"]]
+    for line in result.failures:
+        sys.stderr.write(f"pycart run: {line}\n")
+    if result.runs or result.failed:
+        table = result.metrics().reindex(columns=[
+            "run", "L30", "responder", "car_t_peak_day", "fold_expansion", "relapse_day",
+            "L_end", *(["status"] if result.failed else [])])
         print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for name, grid in result.grids.items():
         if "responder" in grid:
             print(f"grid {name}: {len(grid)} points, responders {100 * grid['responder'].mean():.1f}%")
+    if result.failures:
+        sys.stderr.write("pycart run: the figure is not drawn while a run or grid point "
+                         "fails; the tables mark the failures (status, message)\n")
+        return EXIT_FAILED
     return 0
+
+
+def _check_folder(out: Path) -> None:
+    """The output folder exists or can be made, and takes files: checked before any work."""
+    import tempfile
+
+    if out.exists() and not out.is_dir():
+        raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
+    if not out.exists() and not out.parent.is_dir():
+        raise PycartError(f"output {str(out)!r}: {str(out.parent)!r} is not an existing folder")
+    made = not out.exists()
+    try:
+        out.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".pycart.", suffix=".probe"):
+            pass
+    except OSError as exc:
+        if made and out.is_dir():
+            out.rmdir()
+        raise PycartError(f"output {str(out)!r} is not writable ({exc.strerror})") from None

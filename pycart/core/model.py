@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -142,7 +143,9 @@ class Model:
         for name, value in (self._default_initial | dict(initial or {})).items():
             rr.setValue(name, value)
         try:
-            result = rr.simulate(times=np.asarray(times, dtype=float), selections=self._selections)
+            with quiet_solver():
+                result = rr.simulate(times=np.asarray(times, dtype=float),
+                                     selections=self._selections)
         except RuntimeError as exc:
             raise SimulationError(f"the solver failed: {' '.join(str(exc).split())}") from None
         values = np.array(result, dtype=float)[:, 1:]
@@ -194,6 +197,30 @@ def output_times(t_end: float, n: int) -> np.ndarray:
     """``n`` equally spaced days from 0 to ``t_end``, each the double nearest a decimal of at
     most 9 places, so tables show ``14.1``, not ``14.100000000000001``."""
     return np.round(np.linspace(0.0, t_end, n), 9)
+
+
+@contextmanager
+def quiet_solver() -> Iterator[None]:
+    """Within the block, C-level output to stderr goes nowhere: CVODE prints its own
+    ``[ERROR]`` line before libRoadRunner raises; pycart reports the failure in one line of
+    its own (with the solver's text)."""
+    import os
+    import sys
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def clip_roundoff(values: np.ndarray, times: np.ndarray, species: Sequence[str]) -> np.ndarray:

@@ -11,8 +11,13 @@ read (``SEDMLImporter::importTask`` reads a simulation for plain tasks only).
 
 from __future__ import annotations
 
+import atexit
+import functools
+import os
+import shutil
+import sys
+import tempfile
 import warnings
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,29 +27,79 @@ import numpy as np
 
 from ..core.errors import PycartError
 from ..core.model import SolverSettings
-from .omex import safe_members
+from .omex import open_archive, read_members, text_of
 from .sedml import View, plot_views
 
 
 def _copasi() -> Any:
-    with warnings.catch_warnings():  # its SWIG bindings warn on import
-        warnings.simplefilter("ignore")
-        import COPASI
-    return COPASI
+    """The COPASI module, imported with ``$TEMP`` pointing at a private folder: COPASI
+    fixes its working folder (``$TEMP/copasi/<user>``, where it unpacks every archive) when
+    it starts, so pycart's archives never land in a shared temporary folder."""
+    if "COPASI" not in sys.modules:
+        before = os.environ.get("TEMP")
+        os.environ["TEMP"] = str(_private_folder())
+        try:
+            with warnings.catch_warnings():  # its SWIG bindings warn on import
+                warnings.simplefilter("ignore")
+                import COPASI  # noqa: F401
+        finally:
+            if before is None:
+                os.environ.pop("TEMP", None)
+            else:
+                os.environ["TEMP"] = before
+    return sys.modules["COPASI"]
+
+
+@functools.cache
+def _private_folder() -> Path:
+    """This process's folder for COPASI's working files, removed when the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="pycart-copasi-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def archive_views(archive: str | Path) -> list[View]:
-    """The views of the plots of an archive's master SED-ML file (read in memory)."""
+    """The views of the plots of an archive's master SED-ML file (read in memory, within
+    :mod:`pycart.exchange.omex`'s limits); :class:`PycartError` if it has none."""
     path = Path(archive)
+    members = read_members(path)
+    names = sorted(n for n in members if n.endswith(".sedml"))
+    if not names:
+        raise PycartError(f"{path.name}: no SED-ML file in the archive")
+    views = plot_views(text_of(members[names[0]], names[0]))
+    if not views:
+        raise PycartError(f"{path.name}: {names[0]} has no plots (COPASI files are made "
+                          "one per plot)")
+    for view in views:
+        model = _model_source(members[names[0]], view.model)
+        if model not in members or b"<sbml" not in members[model][:4096]:
+            raise PycartError(f"{path.name}: model {view.model} ({model!r}) is not an SBML "
+                              "file in the archive")
+    return views
+
+
+def _model_source(sedml: bytes, model: str) -> str:
+    import libsedml
+
+    found = libsedml.readSedMLFromString(sedml.decode("utf-8")).getModel(model)
+    return found.getSource() if found is not None else ""
+
+
+@contextmanager
+def private_temp() -> Iterator[Path]:
+    """COPASI's working folder for the duration: whatever an import leaves in it (a
+    crafted archive can make COPASI leave a folder per entry) is removed at the end."""
+    _copasi()
+    folder = _private_folder()
+    before = set(folder.rglob("*"))
     try:
-        with zipfile.ZipFile(path) as zf:
-            safe_members(zf)
-            names = [n for n in zf.namelist() if n.endswith(".sedml")]
-            if not names:
-                raise PycartError(f"{path.name}: no SED-ML file in the archive")
-            return plot_views(zf.read(names[0]).decode())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise PycartError(f"{path}: not a readable archive ({exc})") from None
+        yield folder
+    finally:
+        for left in sorted(set(folder.rglob("*")) - before, key=lambda p: len(p.parts)):
+            if left.is_dir():
+                shutil.rmtree(left, ignore_errors=True)
+            else:
+                left.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -56,27 +111,34 @@ def open_plot(archive: str | Path, view: View,
     copasi = _copasi()
     solver = solver or SolverSettings()
     path = Path(archive)
-    with zipfile.ZipFile(path) as zf:  # refuse entries pointing outside before COPASI unpacks
-        safe_members(zf)
-    dm = copasi.CRootContainer.addDatamodel()
-    try:
-        options = copasi.SedmlImportOptions(view.task, view.model, [view.plot], "", "")
-        if not dm.openCombineArchive(str(path), None, True, options):
-            raise PycartError(f"COPASI could not import {view.task} of {path.name}")
-        tasks = dm.getTaskList()
-        for i in range(tasks.size()):  # running must not write report files
-            tasks.get(i).getReport().setTarget("")
-        if view.repeated:
-            course = dm.getTask("Time-Course")
-            course.getProblem().setDuration(view.t_end)
-            course.getProblem().setStepNumber(view.steps)
-            method = course.getMethod()
-            method.getParameter("Relative Tolerance").setDblValue(solver.relative_tolerance)
-            method.getParameter("Absolute Tolerance").setDblValue(solver.absolute_tolerance)
-            method.getParameter("Max Internal Steps").setIntValue(solver.maximum_num_steps)
-        yield dm
-    finally:
-        copasi.CRootContainer.removeDatamodel(dm)
+    with open_archive(path):  # refuse a hostile archive before COPASI unpacks it
+        pass
+    with private_temp():
+        dm = copasi.CRootContainer.addDatamodel()
+        try:
+            _import(copasi, dm, path, view, solver)
+            yield dm
+        finally:
+            copasi.CRootContainer.removeDatamodel(dm)
+
+
+def _import(copasi: Any, dm: Any, path: Path, view: View, solver: SolverSettings) -> None:
+    """COPASI's import of ``view``'s task, model and plot into ``dm``; for a repeated task,
+    with the time course set from the SED-ML and ``solver``'s tolerances."""
+    options = copasi.SedmlImportOptions(view.task, view.model, [view.plot], "", "")
+    if not dm.openCombineArchive(str(path), None, True, options):
+        raise PycartError(f"COPASI could not import {view.task} of {path.name}")
+    tasks = dm.getTaskList()
+    for i in range(tasks.size()):  # running must not write report files
+        tasks.get(i).getReport().setTarget("")
+    if view.repeated:
+        course = dm.getTask("Time-Course")
+        course.getProblem().setDuration(view.t_end)
+        course.getProblem().setStepNumber(view.steps)
+        method = course.getMethod()
+        method.getParameter("Relative Tolerance").setDblValue(solver.relative_tolerance)
+        method.getParameter("Absolute Tolerance").setDblValue(solver.absolute_tolerance)
+        method.getParameter("Max Internal Steps").setIntValue(solver.maximum_num_steps)
 
 
 def curves(dm: Any, view: View) -> dict[str, np.ndarray]:
@@ -147,22 +209,46 @@ def write_copasi_files(archive: str | Path, out: str | Path,
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise PycartError(f"output {str(folder)!r} is a file (allowed: a folder)")
+    made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for view in views:
-        if plots and view.plot not in plots:
-            continue
-        several = sum(v.plot == view.plot for v in views) > 1
-        target = folder / (f"{path.stem}-{view.plot}" + (f"-{view.task}" if several else "")
-                           + ".cps")
-        written.append(save_plot(path, view, target))
+    written: list[Path] = []
+    try:
+        for view in views:
+            if plots and view.plot not in plots:
+                continue
+            several = sum(v.plot == view.plot for v in views) > 1
+            target = folder / (f"{path.stem}-{view.plot}" + (f"-{view.task}" if several else "")
+                               + ".cps")
+            written.append(save_plot(path, view, target))
+    except BaseException:
+        if made and not written and not any(folder.iterdir()):
+            folder.rmdir()  # a refused archive leaves nothing behind
+        raise
     return written
 
 
 def save_plot(archive: str | Path, view: View, target: str | Path) -> Path:
     """Save ``view`` of ``archive``, as :func:`open_plot` imports it, as COPASI file
     ``target``."""
-    with open_plot(archive, view) as dm:  # COPASI reads a relative path against its own
-        if not dm.saveModel(str(Path(target).resolve()), True):  # folder, not the cwd
-            raise PycartError(f"COPASI could not write {target}")
-    return Path(target)
+    target = Path(target).resolve()  # COPASI reads a relative path against its own folder
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        with open_plot(archive, view) as dm:
+            saved = dm.saveModel(tmp, True)
+        if not saved or not _complete(Path(tmp)):  # COPASI says yes on a full disk
+            raise OSError(f"COPASI could not write {target} completely (is the disk full?)")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _complete(path: Path) -> bool:
+    """A COPASI file written to its end (``</COPASI>``) and flushed to disk."""
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 64))
+        complete = b"</COPASI>" in handle.read()
+        os.fsync(handle.fileno())
+    return complete

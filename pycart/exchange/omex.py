@@ -4,7 +4,10 @@ An archive holds a manifest with a "." entry and every file once, the SBML, the 
 (named ``*.sedml``, the master file) and an OMEX metadata file about
 ``http://omex-library.org/<name>.omex``. Zip entries carry a fixed date and are sorted, so
 the same content gives the same bytes. Reading refuses entries that would land outside the
-folder they are unpacked into.
+folder they are unpacked into, and archives built to hurt: encrypted or unknown compression,
+bad checksums, duplicate names, too many members, and members larger than
+:data:`MAX_MEMBER_BYTES` (a zip bomb is read in bounded pieces and refused at the limit, so
+memory stays bounded whatever the archive claims).
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ FORMATS = {
 }
 METADATA = "metadata.rdf"
 _DATE = (1980, 1, 1, 0, 0, 0)
+
+#: Limits on an archive read: members, bytes of one member and of all (uncompressed).
+MAX_MEMBERS = 1000
+MAX_MEMBER_BYTES = 64 * 2**20
+MAX_TOTAL_BYTES = 256 * 2**20
+_COMPRESSIONS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 def manifest(files: Mapping[str, bytes], master: str) -> str:
@@ -79,13 +88,20 @@ def write_archive(path: str | os.PathLike[str], files: Mapping[str, bytes], mast
     members[METADATA] = metadata(name, title, description).encode()
     members["manifest.xml"] = manifest({k: v for k, v in members.items()}, master).encode()
     tmp = path.with_name(f".{path.name}.part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-        for member in sorted(members):
-            info = zipfile.ZipInfo(member, _DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, members[member])
-    os.replace(tmp, path)
+    try:  # a full disk or an interruption leaves the previous archive, never a .part file
+        with open(tmp, "wb") as handle:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+                for member in sorted(members):
+                    info = zipfile.ZipInfo(member, _DATE)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    archive.writestr(info, members[member])
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -101,23 +117,92 @@ def safe_members(archive: zipfile.ZipFile) -> list[str]:
     return names
 
 
+def open_archive(path: str | os.PathLike[str]) -> zipfile.ZipFile:
+    """Open a zip archive and check its directory before anything is read: safe names, no
+    duplicates, at most :data:`MAX_MEMBERS` members, no encryption, known compression, and
+    sizes within the limits; :class:`PycartError` (one line) otherwise."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise PycartError(f"{path}: not a readable archive ({exc})") from None
+    try:
+        safe_members(archive)
+        infos = archive.infolist()
+        names = [i.filename for i in infos]
+        if len(infos) > MAX_MEMBERS:
+            raise PycartError(f"{path}: {len(infos)} members (allowed: at most {MAX_MEMBERS})")
+        if len(set(names)) != len(names):
+            twice = sorted({n for n in names if names.count(n) > 1})[0]
+            raise PycartError(f"{path}: entry {twice!r} is in the archive twice; refused")
+        for info in infos:
+            _check_info(path, info)
+        if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+            raise PycartError(f"{path}: members larger than {MAX_TOTAL_BYTES // 2**20} MiB in "
+                              "all (allowed: up to that)")
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_info(path: object, info: zipfile.ZipInfo) -> None:
+    if info.flag_bits & 0x1:
+        raise PycartError(f"{path}: entry {info.filename!r} is encrypted (allowed: plain entries)")
+    if info.compress_type not in _COMPRESSIONS:
+        raise PycartError(f"{path}: entry {info.filename!r} uses compression method "
+                          f"{info.compress_type} (allowed: stored, deflate, bzip2, lzma)")
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise PycartError(f"{path}: entry {info.filename!r} is {info.file_size:,} bytes "
+                          f"(allowed: at most {MAX_MEMBER_BYTES // 2**20} MiB)")
+
+
+def read_member(archive: zipfile.ZipFile, name: str, path: object = "archive") -> bytes:
+    """One member, read in pieces and refused past :data:`MAX_MEMBER_BYTES` whatever its
+    header claims; a bad checksum or a damaged stream is one line."""
+    import zlib
+
+    pieces, size = [], 0
+    try:
+        with archive.open(name) as member:
+            while piece := member.read(2**20):
+                size += len(piece)
+                if size > MAX_MEMBER_BYTES:
+                    raise PycartError(f"{path}: entry {name!r} unpacks to more than "
+                                      f"{MAX_MEMBER_BYTES // 2**20} MiB; refused")
+                pieces.append(piece)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError, ValueError) as exc:
+        raise PycartError(f"{path}: entry {name!r} cannot be read ({exc})") from None
+    return b"".join(pieces)
+
+
+def read_members(path: str | os.PathLike[str]) -> dict[str, bytes]:
+    """Every file of an archive, in memory, after :func:`open_archive`'s checks."""
+    with open_archive(path) as archive:
+        return {n: read_member(archive, n, path) for n in archive.namelist()
+                if not n.endswith("/")}
+
+
+def text_of(data: bytes, name: str) -> str:
+    """A member's text (UTF-8); :class:`PycartError` for anything else."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PycartError(f"entry {name!r} is not UTF-8 text (byte {exc.start})") from None
+
+
 def extract(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> list[Path]:
     """Unpack a COMBINE archive into ``folder`` after checking every entry; return the files."""
     folder = Path(folder).resolve()
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise PycartError(f"{path}: not a readable COMBINE archive ({exc})") from None
-    with archive:
-        names = safe_members(archive)
+    with open_archive(path) as archive:
         out = []
-        for name in names:
+        for name in archive.namelist():
             target = (folder / name).resolve()
             if folder not in target.parents and target != folder:
                 raise PycartError(f"archive entry {name!r} points outside the archive; refused")
             if name.endswith("/"):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(name))
+            target.write_bytes(read_member(archive, name, path))
             out.append(target)
     return out

@@ -356,19 +356,34 @@ def plot_views(sedml: str) -> list[View]:
             continue
         tasks: list[str] = []
         for curve in output.getListOfCurves():
-            dg = doc.getDataGenerator(curve.getYDataReference())
+            dg = _found(doc.getDataGenerator(curve.getYDataReference()), "data generator",
+                        curve.getYDataReference(), output.getId())
             for var in dg.getListOfVariables():
                 if var.getTaskReference() not in tasks:
                     tasks.append(var.getTaskReference())
         for ident in tasks:
-            task = doc.getTask(ident)
+            task = _found(doc.getTask(ident), "task", ident, output.getId())
             repeated = task.getTypeCode() == libsedml.SEDML_TASK_REPEATEDTASK
-            plain = doc.getTask(task.getSubTask(0).getTask()) if repeated else task
-            sim = doc.getSimulation(plain.getSimulationReference())
+            if repeated and task.getNumSubTasks() == 0:
+                raise PycartError(f"SED-ML: repeated task {ident} has no sub-task")
+            plain = (_found(doc.getTask(task.getSubTask(0).getTask()), "task",
+                            task.getSubTask(0).getTask(), ident) if repeated else task)
+            sim = _found(doc.getSimulation(plain.getSimulationReference()), "simulation",
+                         plain.getSimulationReference(), plain.getId())
+            if sim.getTypeCode() != libsedml.SEDML_SIMULATION_UNIFORMTIMECOURSE:
+                raise PycartError(f"SED-ML: simulation {sim.getId()} is not a uniform time "
+                                  "course")
             views.append(View(output.getId(), ident, plain.getModelReference(), repeated,
                               sim.getOutputEndTime(), sim.getNumberOfSteps(),
                               output.getName()))
     return views
+
+
+def _found(element, kind: str, ident: str, where: str):
+    """``element``, or :class:`PycartError` naming the reference that resolves to nothing."""
+    if element is None:
+        raise PycartError(f"SED-ML: {where} refers to {kind} {ident!r}, which does not exist")
+    return element
 
 
 def copasi_guide(sedml: str, solver: SolverSettings | None = None) -> str:

@@ -60,41 +60,43 @@ def check_archive(path: str | Path) -> list[Issue]:
     listed once, known formats, a master SED-ML), the OMEX metadata (a title about the
     archive), every SBML (libsbml) and every SED-ML (libsedml; KiSAO ids, model sources,
     XPath targets, unique data-set labels, no unused tasks or data generators)."""
-    import zipfile
-
     from ..core.errors import PycartError
-    from .omex import METADATA, safe_members
+    from .omex import METADATA, read_members, text_of
 
     source = str(path)
     issues: list[Issue] = []
     try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        return [Issue("error", source, f"not a readable archive ({exc})")]
-    with archive:
-        try:
-            names = safe_members(archive)
-        except PycartError as exc:
-            return [Issue("error", source, str(exc))]
-        members = {n: archive.read(n) for n in names if not n.endswith("/")}
-    if "manifest.xml" not in members:
-        return [Issue("error", source, "no manifest.xml")]
-    issues += _check_manifest(source, members)
-    if METADATA in members:
-        issues += _check_metadata(source, Path(path).stem, members[METADATA].decode())
+        members = read_members(path)
+    except PycartError as exc:  # damaged, hostile or too large: one finding, nothing read
+        return [Issue("error", source, str(exc).removeprefix(f"{path}: "))]
+    texts: dict[str, str] = {}
     for name, data in members.items():
+        if name.endswith((".xml", ".sedml", ".rdf")):
+            try:
+                texts[name] = text_of(data, name)
+            except PycartError as exc:
+                issues.append(Issue("error", source, str(exc)))
+    if "manifest.xml" not in texts:
+        return [*issues, Issue("error", source, "no readable manifest.xml")]
+    issues += _check_manifest(source, members, texts["manifest.xml"])
+    if METADATA in texts:
+        issues += _check_metadata(source, Path(path).stem, texts[METADATA])
+    for name, text in texts.items():
         if name.endswith(".xml") and name != "manifest.xml":
-            issues += check_sbml(data.decode(), f"{source}:{name}")
+            issues += check_sbml(text, f"{source}:{name}")
         elif name.endswith(".sedml"):
-            issues += _check_sedml(f"{source}:{name}", data.decode(), members)
+            issues += _check_sedml(f"{source}:{name}", text, members)
+    if not any(n.endswith(".sedml") for n in members):
+        issues.append(Issue("warning", source, "no SED-ML file: the archive describes no "
+                                               "simulation"))
     return issues
 
 
-def _check_manifest(source: str, members: dict[str, bytes]) -> list[Issue]:
+def _check_manifest(source: str, members: dict[str, bytes], text: str) -> list[Issue]:
     import libcombine
 
     issues = []
-    manifest = libcombine.readOMEXFromString(members["manifest.xml"].decode())
+    manifest = libcombine.readOMEXFromString(text)
     if manifest is None or manifest.getNumErrors(libcombine.LIBCOMBINE_SEV_ERROR):
         return [Issue("error", source, "manifest.xml is not a valid OMEX manifest")]
     listed: list[str] = []
@@ -160,7 +162,11 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
             issues.append(Issue("error", source, f"model {model.getId()}: source {src!r} is "
                                                  "not in the archive"))
             continue
-        sbml = libsbml.readSBMLFromString(members[src].decode()).getModel()
+        sbml = _sbml_model(members[src])
+        if sbml is None:
+            issues.append(Issue("error", source, f"model {model.getId()}: source {src!r} is "
+                                                 "not an SBML model"))
+            continue
         ids[model.getId()] = {x.getId() for x in (*sbml.getListOfParameters(),
                                                   *sbml.getListOfSpecies())}
         for change in model.getListOfChanges():
@@ -220,6 +226,8 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
                 issues.append(Issue("warning", source, f"plot {output.getId()} draws from "
                                     f"{len(tasks)} tasks; COPASI draws every curve from the one "
                                     "task it imports"))
+    if doc.getNumOutputs() == 0:
+        issues.append(Issue("warning", source, "no plots or reports: the SED-ML shows nothing"))
     for task in doc.getListOfTasks():
         if task.getId() not in used_tasks:
             issues.append(Issue("error", source, f"task {task.getId()} is not used"))
@@ -227,6 +235,18 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
         if dg.getId() not in used_dgs:
             issues.append(Issue("error", source, f"data generator {dg.getId()} is not used"))
     return issues
+
+
+def _sbml_model(data: bytes):
+    """The SBML model in ``data``, or None when it holds none (not UTF-8, not SBML)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    doc = libsbml.readSBMLFromString(text)
+    if doc.getNumErrors(libsbml.LIBSBML_SEV_FATAL) or doc.getModel() is None:
+        return None
+    return doc.getModel()
 
 
 def _xpath(source: str, target: str, ids: set[str]) -> list[Issue]:
@@ -237,6 +257,28 @@ def _xpath(source: str, target: str, ids: set[str]) -> list[Issue]:
     if not match or match.group(1) not in ids:
         return [Issue("error", source, f"target {target!r} does not resolve in the model")]
     return []
+
+
+#: The largest model or SED-ML file read on its own (bytes).
+MAX_TEXT_BYTES = 64 * 2**20
+
+
+def _read_text(path: Path) -> str | Issue:
+    """A regular file's UTF-8 text, or the one finding that says why not (a FIFO is not
+    opened, a large file not read)."""
+    import stat
+
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Issue("error", str(path), "not a regular file")
+        if info.st_size > MAX_TEXT_BYTES:
+            return Issue("error", str(path), f"larger than {MAX_TEXT_BYTES // 2**20} MiB")
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Issue("error", str(path), f"not UTF-8 text (byte {exc.start})")
+    except OSError as exc:
+        return Issue("error", str(path), f"cannot read it ({exc.strerror or exc})")
 
 
 def check_path(path: str | Path) -> list[Issue]:
@@ -256,10 +298,14 @@ def check_path(path: str | Path) -> list[Issue]:
         return [i for f in files for i in check_path(f)]
     if path.suffix == ".omex":
         return check_archive(path)
-    if path.suffix == ".xml":
-        return check_sbml(path.read_text(encoding="utf-8"), str(path))
-    if path.suffix == ".sedml":
-        neighbours = {f.name: f.read_bytes() for f in path.parent.glob("*.xml")}
-        return _check_sedml(str(path), path.read_text(encoding="utf-8"), neighbours)
+    if path.suffix in (".xml", ".sedml"):
+        text = _read_text(path)
+        if isinstance(text, Issue):
+            return [text]
+        if path.suffix == ".xml":
+            return check_sbml(text, str(path))
+        neighbours = {f.name: f.read_bytes() for f in path.parent.glob("*.xml") if f.is_file()
+                      and f.stat().st_size <= MAX_TEXT_BYTES}
+        return _check_sedml(str(path), text, neighbours)
     return [Issue("error", str(path), "not a model (.xml), an archive (.omex), SED-ML (.sedml) "
                                       "or a folder")]

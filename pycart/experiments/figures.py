@@ -362,9 +362,13 @@ def _boxplot(ax, panel: Panel, result: ScenarioResult) -> None:
     groups = [table.loc[table["responder"] == r, metric].dropna().to_numpy()
               for r in (True, False)]
     share = table["responder"].mean()
-    ax.boxplot([g for g in groups], tick_labels=[f"R (n={len(groups[0])})",
-                                                 f"NR (n={len(groups[1])})"],
-               patch_artist=True, boxprops={"facecolor": LIGHT_BLUE})
+    names = [f"R (n={len(groups[0])})", f"NR (n={len(groups[1])})"]
+    shown = [k for k, g in enumerate(groups) if len(g)]  # a group may be empty: no box
+    if shown:
+        ax.boxplot([groups[k] for k in shown], positions=[k + 1 for k in shown],
+                   patch_artist=True, boxprops={"facecolor": LIGHT_BLUE})
+    ax.set_xticks([1, 2], names)
+    ax.set_xlim(0.5, 2.5)
     p = ranksums(*groups).pvalue if all(len(g) > 1 for g in groups) else math.nan
     ax.set_ylabel(METRIC_LABELS.get(metric, metric))
     shown = "n/a" if math.isnan(p) else f"{p:.2g}"

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.errors import PycartError
+from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
 from ..core.metrics import expansion
 from ..core.model import Model, Run, SolverSettings
@@ -34,6 +34,14 @@ from ..core.names import (
 OUTPUT_STEP = 0.1
 #: Sampling (days) of a grid point's run when its CAR T peak is wanted.
 GRID_STEP = 0.1
+
+#: Limits of a scenario, each refused with one line before any work: runs, panels of the
+#: figure, points of one grid, and the length of a name (a label, never a path; file names
+#: are made of it).
+MAX_RUNS = 1000
+MAX_PANELS = 36
+MAX_GRID_POINTS = 250_000
+MAX_NAME = 100
 
 
 @dataclass(frozen=True)
@@ -77,8 +85,16 @@ class Grid:
     model: str = DEFAULT_MODEL
 
     def __post_init__(self) -> None:
-        if any(d != int(d) or not 0 < d <= self.t_end for d in self.days):
+        if not (isinstance(self.t_end, (int, float)) and math.isfinite(self.t_end)):
+            raise PycartError(f"grid {self.name}: t_end {self.t_end!r} is not a number of days")
+        if any(not math.isfinite(d) or d != int(d) or not 0 < d <= self.t_end
+               for d in self.days):
             raise PycartError(f"grid {self.name}: days must be whole days in (0, t_end]")
+
+    @property
+    def size(self) -> int:
+        """Number of points (without building them)."""
+        return math.prod(a.n for a in self.axes)
 
     def points(self, resolution: int | None = None) -> pd.DataFrame:
         """All parameter combinations, one row each (``resolution`` caps every axis)."""
@@ -130,11 +146,13 @@ class Scenario:
         return f"{self.name}: {title}" if title and title != self.name else self.name
 
     def validate(self) -> None:
-        """Check ids and values of every run and grid; raise :class:`PycartError`."""
+        """Check ids and values of every run, grid and panel, names and sizes; raise
+        :class:`PycartError` (before any work)."""
         check_horizon(self.t_end)
         labels = [r.label for r in self.runs]
         if len(set(labels)) != len(labels):
             raise PycartError(f"scenario {self.name}: run labels must be unique: {labels}")
+        self._check_names_and_sizes()
         for run in self.runs:
             if run.model not in MODELS:
                 raise PycartError(f"scenario {self.name}, run {run.label!r}: unknown model "
@@ -155,43 +173,147 @@ class Scenario:
                                      | dict(grid.base), model_parameters(grid.model))
             except PycartError as exc:
                 raise PycartError(f"scenario {self.name}, grid {grid.name!r}: {exc}") from None
+        for panel in self.panels:
+            try:
+                self._check_panel(panel)
+            except PycartError as exc:
+                raise PycartError(f"scenario {self.name}, panel {panel.title!r}: {exc}") from None
+
+    def _check_names_and_sizes(self) -> None:
+        """Names are labels, never paths: each gives one file name, and no two files of
+        the output collide (case-insensitively: some file systems fold case)."""
+        where = f"scenario {self.name!r}"
+        if len(self.runs) > MAX_RUNS or len(self.panels) > MAX_PANELS:
+            raise PycartError(f"{where}: {len(self.runs)} runs and {len(self.panels)} panels "
+                              f"(allowed: at most {MAX_RUNS} runs and {MAX_PANELS} panels; "
+                              "give [[panels]] that group the runs)")
+        files: dict[str, str] = {}
+        names = [("scenario name", self.name, None)]
+        names += [("run", r.label, f"{file_name(r.label)}.csv") for r in self.runs]
+        names += [("grid", g.name, f"grid_{file_name(g.name)}.csv") for g in self.grids]
+        names += [("the metrics table", "metrics", "metrics.csv")]
+        for kind, name, file in names:
+            if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME or \
+                    any(not c.isprintable() for c in name):
+                raise PycartError(f"{where}: {kind} name {str(name)[:40]!r} (allowed: 1 to "
+                                  f"{MAX_NAME} printable characters)")
+            if file is None:
+                continue
+            other = files.setdefault(file.casefold(), f"{kind} {name!r}")
+            if other is not files[file.casefold()] or len(files) != len(set(files)) or \
+                    sum(1 for k, n, f in names if f and f.casefold() == file.casefold()) > 1:
+                raise PycartError(f"{where}: {kind} {name!r} and {other} would both be "
+                                  f"written to {file} (allowed: names that differ in letters "
+                                  "or digits)")
+        for grid in self.grids:
+            if not grid.axes or any(not 1 <= a.n <= MAX_GRID_POINTS for a in grid.axes) or \
+                    grid.size > MAX_GRID_POINTS:
+                raise PycartError(f"{where}, grid {grid.name!r}: {grid.size:,} points (allowed: "
+                                  f"1 to {MAX_GRID_POINTS:,}; for more, use pycart sweep)")
+            try:
+                check_horizon(grid.t_end)
+            except PycartError as exc:
+                raise PycartError(f"{where}, grid {grid.name!r}: {exc}") from None
+
+    def _check_panel(self, panel: Panel) -> None:
+        """Everything a panel needs to be drawn, checked before any simulation."""
         from .figures import DRAW, SERIES
 
-        grids = [g.name for g in self.grids]
-        for panel in self.panels:
-            if panel.kind not in DRAW:
-                raise PycartError(f"scenario {self.name}, panel {panel.title!r}: unknown kind "
-                                  f"{panel.kind!r} (allowed: {', '.join(DRAW)})")
-            if panel.kind == "timecourse" and any(s not in SERIES for s in panel.series):
-                raise PycartError(f"scenario {self.name}, panel {panel.title!r}: unknown series "
-                                  f"in {list(panel.series)} (allowed: {', '.join(SERIES)})")
-            if panel.kind in ("heatmap", "boxplot") and panel.grid not in grids:
-                raise PycartError(f"scenario {self.name}, panel {panel.title!r}: unknown grid "
-                                  f"{panel.grid!r} (allowed: {', '.join(grids)})")
-            missing = [r for r in (*panel.runs, *panel.marks) if r not in labels]
-            if missing:
-                raise PycartError(f"scenario {self.name}, panel {panel.title!r}: "
-                                  f"unknown runs {missing}")
+        labels = [r.label for r in self.runs]
+        grids = {g.name: g for g in self.grids}
+        if panel.kind not in DRAW:
+            raise PycartError(f"unknown kind {panel.kind!r} (allowed: {', '.join(DRAW)})")
+        if panel.kind == "timecourse" and any(s not in SERIES for s in panel.series):
+            raise PycartError(f"unknown series in {list(panel.series)} (allowed: "
+                              f"{', '.join(SERIES)})")
+        if panel.t_max is not None and not (math.isfinite(panel.t_max) and panel.t_max > 0):
+            raise PycartError(f"t_max {panel.t_max!r} (allowed: a number of days > 0)")
+        missing = [r for r in (*panel.runs, *panel.marks) if r not in labels]
+        if missing:
+            raise PycartError(f"unknown runs {missing}")
+        if panel.kind == "share":
+            one = [r.label for r in self.runs if r.label in panel.runs and
+                   "CA2" not in MODELS[r.model]]
+            if one or not panel.runs:
+                raise PycartError(f"a share panel needs runs of the two-product model "
+                                  f"(cart_bm2); {one or 'no runs'} are not")
+        if panel.kind in ("heatmap", "boxplot"):
+            if panel.grid not in grids:
+                raise PycartError(f"unknown grid {panel.grid!r} (allowed: {', '.join(grids)})")
+            _check_grid_panel(panel, grids[panel.grid], self.runs)
+
+
+def _check_grid_panel(panel: Panel, grid: Grid, runs: tuple[RunSpec, ...]) -> None:
+    """A heatmap needs a two-axis grid, a value the grid reports and marks that set both
+    axes; a box plot needs the response (t_end >= 30) and a metric the grid reports."""
+    species = MODELS[grid.model]
+    columns = {f"{s}@{d:g}" for d in grid.days for s in species}
+    if grid.t_end >= RESPONSE_DAY:
+        columns.add("L30")
+    if grid.metrics:
+        columns |= {"car_t_peak", "car_t_peak_day", "fold_expansion"}
+    wanted = panel.value if panel.kind == "heatmap" else (panel.series or ("",))[0]
+    if wanted not in columns:
+        raise PycartError(f"grid {grid.name!r} reports no {wanted!r} (allowed: "
+                          f"{', '.join(sorted(columns))})")
+    if panel.kind == "boxplot" and grid.t_end < RESPONSE_DAY:
+        raise PycartError(f"a box plot compares responders: grid {grid.name!r} must reach day "
+                          f"{RESPONSE_DAY:g}")
+    if panel.kind == "heatmap":
+        if len(grid.axes) != 2:
+            raise PycartError(f"a heatmap needs a grid of two axes; {grid.name!r} has "
+                              f"{len(grid.axes)}")
+        axes = [a.parameter for a in grid.axes]
+        for label in panel.marks:
+            spec = next(r for r in runs if r.label == label)
+            if any(a not in spec.parameters for a in axes):
+                raise PycartError(f"mark {label!r} must set both axes {axes} in its "
+                                  "parameters")
+
+
+def file_name(label: str) -> str:
+    """The file name (without extension) made of a run's, grid's or scenario's name: a label,
+    never a path (letters, digits and ``-_.=+``; no leading dot; others become ``_``)."""
+    name = "".join(c if c.isalnum() or c in "-_.=+" else "_" for c in label)
+    return "_" + name[1:] if name.startswith(".") else (name or "_")
 
 
 @dataclass
 class ScenarioResult:
     """What a scenario gave: runs by label, grid tables by name (``complete`` is False for
-    what an interrupted run kept)."""
+    what an interrupted run kept), and runs that failed, by label, with the solver's message
+    (a failed grid point is a row with status "failed")."""
 
     scenario: Scenario
     runs: dict[str, Run]
     grids: dict[str, pd.DataFrame]
     complete: bool = True
+    failed: dict[str, str] = field(default_factory=dict)
 
     def metrics(self) -> pd.DataFrame:
-        """One row per run: its parameters' model, the summary metrics and the dose days."""
+        """One row per run: its parameters' model, the summary metrics and the dose days,
+        ``status`` ("ok" or "failed") and the failure's ``message``."""
         rows = []
         for spec in self.scenario.runs:
-            run = self.runs[spec.label]
-            rows.append({"run": spec.label, "model": spec.model, **run.summary.as_dict(),
-                         **run.doses})
+            run = self.runs.get(spec.label)
+            if run is not None:
+                rows.append({"run": spec.label, "model": spec.model, **run.summary.as_dict(),
+                             **run.doses, "status": "ok", "message": ""})
+            elif spec.label in self.failed:
+                rows.append({"run": spec.label, "model": spec.model, "status": "failed",
+                             "message": self.failed[spec.label]})
         return pd.DataFrame(rows)
+
+    @property
+    def failures(self) -> list[str]:
+        """One line per failed run and per grid with failed points."""
+        lines = [f"run {label!r} failed: {message}" for label, message in self.failed.items()]
+        for name, table in self.grids.items():
+            if "status" in table and (table["status"] != "ok").any():
+                bad = table[table["status"] != "ok"]
+                lines.append(f"grid {name!r}: {len(bad)} of {len(table)} points failed "
+                             f"(first: {bad['message'].iloc[0]})")
+        return lines
 
 
 Progress = Callable[[int, int], None]
@@ -242,10 +364,14 @@ def run_scenario(scenario: Scenario, resolution: int | None = None,
     done = 0
     runs: dict[str, Run] = {}
     grids: dict[str, pd.DataFrame] = {}
+    failed: dict[str, str] = {}
     try:
         for spec in scenario.runs:
-            runs[spec.label] = model(spec.model).run(spec.parameters, spec.initial,
-                                                     scenario.t_end, points)
+            try:
+                runs[spec.label] = model(spec.model).run(spec.parameters, spec.initial,
+                                                         scenario.t_end, points)
+            except SimulationError as exc:  # keep the others; the failure is reported
+                failed[spec.label] = str(exc)
             done += 1
             if progress:
                 progress(done, total)
@@ -258,9 +384,9 @@ def run_scenario(scenario: Scenario, resolution: int | None = None,
                 grids[grid.name] = _grid_table(table, rows)
                 done += len(rows)
     except KeyboardInterrupt:
-        raise Interrupted(ScenarioResult(scenario, runs, grids, complete=False),
+        raise Interrupted(ScenarioResult(scenario, runs, grids, complete=False, failed=failed),
                           done, total) from None
-    return ScenarioResult(scenario, runs, grids)
+    return ScenarioResult(scenario, runs, grids, failed=failed)
 
 
 def _grid_table(points: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
@@ -286,7 +412,11 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
     rows = [] if rows is None else rows  # filled in place: an interrupted caller keeps them
     step = max(1, len(table) // 200)
     for i, point in enumerate(table.to_dict("records")):
-        values = model.integrate(times, dict(grid.base) | point)
+        try:
+            values = model.integrate(times, dict(grid.base) | point)
+        except SimulationError as exc:  # the point is kept as failed, the grid goes on
+            rows.append({"status": "failed", "message": str(exc)})
+            continue
         row: dict[str, object] = {}
         for day in grid.days:
             for j, species in enumerate(model.species):
@@ -297,7 +427,7 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
         if grid.metrics:
             peak, day, fold = expansion(times, values[:, car_t].sum(axis=1))
             row |= {"car_t_peak": peak, "car_t_peak_day": day, "fold_expansion": fold}
-        rows.append(row)
+        rows.append(row | {"status": "ok", "message": ""})
         if progress and ((i + 1) % step == 0 or i + 1 == len(table)):
             progress(done + i + 1, total)
     return _grid_table(table, rows)
@@ -315,16 +445,12 @@ def write_result(result: ScenarioResult, out: str | os.PathLike[str],
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for label, run in result.runs.items():
-        written.append(write_table(run.trajectory, folder / f"{_file_name(label)}.csv"))
-    if result.runs:
+        written.append(write_table(run.trajectory, folder / f"{file_name(label)}.csv"))
+    if result.runs or result.failed:
         written.append(write_table(result.metrics(), folder / "metrics.csv"))
     for name, table in result.grids.items():
-        written.append(write_table(table, folder / f"grid_{_file_name(name)}.csv"))
-    if result.scenario.panels and result.complete:
-        path = folder / f"{result.scenario.name}.{figure_format}"
+        written.append(write_table(table, folder / f"grid_{file_name(name)}.csv"))
+    if result.scenario.panels and result.complete and not result.failures:
+        path = folder / f"{file_name(result.scenario.name)}.{figure_format}"
         written.append(save_figure(scenario_figure(result), path, dpi or DEFAULT_DPI))
     return written
-
-
-def _file_name(label: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_.=+" else "_" for c in label)

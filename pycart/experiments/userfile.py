@@ -10,6 +10,7 @@ allowed.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,23 +27,49 @@ AXIS = {"parameter", "lo", "hi", "n", "scale"}
 PANEL = {"title", "kind", "runs", "series", "t_max", "grid", "value", "marks"}
 
 
+#: The largest scenario file read (bytes): a scenario is a page of text, not a data set.
+MAX_FILE_BYTES = 1_000_000
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; :class:`PycartError` says what is wrong."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PycartError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PycartError(f"{path}: cannot read it ({exc})") from None
+        data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
         raise PycartError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise PycartError(f"{path}: not valid TOML (nested too deeply)") from None
     try:
         scenario = _scenario(data)
         scenario.validate()
     except PycartError as exc:
         raise PycartError(f"{path}: {exc}") from None
     return scenario
+
+
+def _read(path: Path) -> str:
+    """The text of a regular file of at most :data:`MAX_FILE_BYTES` in UTF-8 (a FIFO, a
+    device or a folder is refused before it is opened, so nothing blocks)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise PycartError(f"{path}: not a regular file (allowed: a .toml file)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise PycartError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise PycartError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise PycartError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes (allowed: a scenario "
+                          "file up to that size)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PycartError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
 def _keys(where: str, table: object, allowed: set[str], required: set[str] = frozenset()) -> dict:
@@ -63,6 +90,18 @@ def _typed(where: str, value: object, kind: type | tuple[type, ...], what: str) 
     if not isinstance(value, kind):
         raise PycartError(f"{where}: {value!r} is not {what}")
     return value
+
+
+def _float(where: str, value: object, what: str) -> float:
+    """A finite number (TOML also has inf, nan and integers beyond any float)."""
+    number = _typed(where, value, (int, float), what)
+    try:
+        number = float(number)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise PycartError(f"{where}: {value!r} is not finite (allowed: {what})")
+    return number
 
 
 def _numbers(where: str, value: object) -> dict[str, object]:
@@ -95,7 +134,7 @@ def _scenario(data: dict) -> Scenario:
         labels = tuple(r.label for r in runs)
         panels = ((Panel(name, runs=labels),) if len(labels) <= 4 else
                   tuple(Panel(label, runs=(label,)) for label in labels))
-    t_end = _typed("t_end", top.get("t_end", 180.0), (int, float), "a number of days")
+    t_end = _float("t_end", top.get("t_end", 180.0), "a number of days")
     return Scenario(name, _typed("title", top.get("title", ""), str, "a text"),
                     _typed("description", top.get("description", ""), str, "a text"),
                     float(t_end), tuple(runs), grids, panels, _layout(top.get("layout"), panels))
@@ -125,18 +164,18 @@ def _grid(where: str, data: object, model: str, shared: dict) -> Grid:
         scale = _typed(f"{w}.scale", axis.get("scale", "log"), str, "'log' or 'linear'")
         if scale not in ("log", "linear"):
             raise PycartError(f"{w}.scale: {scale!r} is not allowed (allowed: log, linear)")
-        lo = _typed(f"{w}.lo", axis["lo"], (int, float), "a number")
-        hi = _typed(f"{w}.hi", axis["hi"], (int, float), "a number")
+        lo = _float(f"{w}.lo", axis["lo"], "a number")
+        hi = _float(f"{w}.hi", axis["hi"], "a number")
         n = _typed(f"{w}.n", axis["n"], int, "a whole number")
         if n < 1 or (scale == "log" and (lo <= 0 or hi <= 0)):
             raise PycartError(f"{w}: needs n >= 1, and lo, hi > 0 on a log scale")
         axes.append(Axis(_typed(f"{w}.parameter", axis["parameter"], str, "a parameter id"),
                          float(lo), float(hi), n, scale))
-    days = tuple(float(_typed(f"{where}.days", d, (int, float), "a day"))
+    days = tuple(_float(f"{where}.days", d, "a day")
                  for d in _typed(f"{where}.days", grid.get("days", [30]), list, "a list of days"))
     return Grid(_typed(f"{where}.name", grid["name"], str, "a text"), tuple(axes),
                 shared | _numbers(f"{where}.base", grid.get("base", {})),
-                float(_typed(f"{where}.t_end", grid.get("t_end", 30), (int, float), "days")),
+                _float(f"{where}.t_end", grid.get("t_end", 30), "a number of days"),
                 days, _typed(f"{where}.metrics", grid.get("metrics", False), bool, "true or false"),
                 _typed(f"{where}.model", grid.get("model", model), str, "a model id"))
 
@@ -149,5 +188,5 @@ def _panel(where: str, data: object) -> Panel:
     return Panel(_typed(f"{where}.title", panel["title"], str, "a text"),
                  _typed(f"{where}.kind", panel.get("kind", "timecourse"), str, "a panel kind"),
                  strings["runs"], strings["series"] or ("L", "C"),
-                 None if t_max is None else float(_typed(f"{where}.t_max", t_max, (int, float), "days")),
+                 None if t_max is None else _float(f"{where}.t_max", t_max, "days"),
                  panel.get("grid"), panel.get("value", "L30"), strings["marks"])

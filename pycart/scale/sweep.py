@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.model import SolverSettings, clip_roundoff
+from ..core.model import SolverSettings, clip_roundoff, quiet_solver
 from ..core.names import (
     CAR_T,
     MODELS,
@@ -321,8 +321,9 @@ class PointSimulator:
             for name, value in zip(self.names, point):
                 rr.setValue(name, float(value))
             try:
-                result = np.array(rr.simulate(times=self.times, selections=self.selections),
-                                  dtype=float)
+                with quiet_solver():
+                    result = np.array(rr.simulate(times=self.times,
+                                                  selections=self.selections), dtype=float)
             except RuntimeError as exc:
                 if attempt == "adams":
                     rr.integrator.stiff = True
