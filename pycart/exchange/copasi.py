@@ -230,7 +230,8 @@ def write_copasi_files(archive: str | Path, out: str | Path,
 def save_plot(archive: str | Path, view: View, target: str | Path) -> Path:
     """Save ``view`` of ``archive``, as :func:`open_plot` imports it, as COPASI file
     ``target``."""
-    target = Path(target).resolve()  # COPASI reads a relative path against its own folder
+    given = Path(target)
+    target = given.resolve()  # COPASI reads a relative path against its own folder
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     try:
@@ -242,7 +243,7 @@ def save_plot(archive: str | Path, view: View, target: str | Path) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+    return given
 
 
 def _complete(path: Path) -> bool:

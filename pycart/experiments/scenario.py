@@ -193,10 +193,9 @@ class Scenario:
         names += [("grid", g.name, f"grid_{file_name(g.name)}.csv") for g in self.grids]
         names += [("the metrics table", "metrics", "metrics.csv")]
         for kind, name, file in names:
-            if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME or \
-                    any(not c.isprintable() for c in name):
+            if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
                 raise PycartError(f"{where}: {kind} name {str(name)[:40]!r} (allowed: 1 to "
-                                  f"{MAX_NAME} printable characters)")
+                                  f"{MAX_NAME} characters, not only spaces)")
             if file is None:
                 continue
             other = files.setdefault(file.casefold(), f"{kind} {name!r}")
