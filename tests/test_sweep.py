@@ -75,7 +75,7 @@ def test_species_at_days_and_initial_amounts_as_dimensions(model):
                   species=("L", "CA"), parameters={"h": 5e8})
     table = PointSimulator(sweep).evaluate(0, sweep.points())
     for row in table.to_dict("records"):
-        direct = model.simulate({"h": 5e8}, {"CA": row["CA"]}, 60, 3)
+        direct = model.simulate({"h": 5e8}, {"CA": row["init_CA"]}, 60, 3)
         assert row["L@60"] == pytest.approx(direct["L"].iloc[2], rel=1e-5)
         assert row["CA@30"] == pytest.approx(direct["CA"].iloc[1], rel=1e-5)
 
@@ -248,7 +248,7 @@ BAD = [
     (["sweep", "--param", "alpha=1e-10:1e-9:3", "--scheduler", "not a url"],
      "is not an address"),
     (["sweep", "--param", "alpha=1e-10:1e-9:3", "--range", "h=1:2", "--sample", "lhs"],
-     "not both"),
+     "not several"),
     (["sweep", "--param", "alpha=1e-10:1e-9:3", "--days", "45", "--t-end", "30"],
      "outside the run"),
     (["sweep", "--param", "alpha=1e-10:1e-9:3", "--species", "X"], "unknown species 'X'"),

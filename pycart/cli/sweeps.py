@@ -23,15 +23,19 @@ def register(sub) -> None:
     """Add this module's commands to the subparsers ``sub``."""
     sweep = sub.add_parser(
         "sweep", help="sweep parameters or initial amounts (grid or sampled), in parallel",
-        description="Simulate every point of a grid (--param) or of a sample (--range with "
-                    "--sample), on every local core by default, and write one row per point: "
-                    "L30, response, the first CAR T peak (t_peak, C_peak, fold_expansion) and "
-                    "species at --days. Finished chunks are kept in OUT.parts/; the same "
-                    "command run again resumes.")
+        description="Simulate every point of a grid (--param), of a sample (--range with "
+                    "--sample) or of a list (--points), on every local core by default, and "
+                    "write one row per point: its inputs (an initial amount as init_<species>, "
+                    "e.g. init_L), L30, response, the first CAR T peak (t_peak, C_peak, "
+                    "fold_expansion) and species at --days (e.g. L@60). Finished chunks are "
+                    "kept in OUT.parts/; the same command run again resumes.")
     sweep.add_argument("--param", action="append", metavar="NAME=LO:HI:N[:log|linear]",
                        help="a grid dimension over a parameter or initial amount (repeatable)")
     sweep.add_argument("--range", action="append", metavar="NAME=LO:HI[:log|linear]",
                        help="a sampled dimension (repeatable; with --sample)")
+    sweep.add_argument("--points", metavar="FILE",
+                       help="a point list, .csv or .parquet: one column per parameter or "
+                            "initial amount (L or init_L), one row per point")
     sweep.add_argument("--sample", choices=("lhs", "sobol"), help="Latin hypercube or Sobol")
     sweep.add_argument("--samples", metavar="N", help="number of sampled points")
     sweep.add_argument("--seed", default="0", metavar="S", help="sampling seed (default 0)")
@@ -144,8 +148,9 @@ def _sweep_of(args: argparse.Namespace):
 
     grid = [_dimension(p, True) for p in args.param or []]
     sampled = [_dimension(r, False) for r in args.range or []]
-    if grid and sampled:
-        raise PycartError("give either --param (a grid) or --range (a sample), not both")
+    if sum(map(bool, (grid, sampled, args.points))) > 1:
+        raise PycartError("give one of --param (a grid), --range (a sample) or --points (a "
+                          "list), not several")
     if sampled and not args.sample:
         raise PycartError("--range needs --sample lhs|sobol and --samples N")
     if args.sample and not sampled:
@@ -157,13 +162,18 @@ def _sweep_of(args: argparse.Namespace):
             days = tuple(parse_number(d) for d in args.days.split(","))
         except ValueError:
             raise PycartError(f"--days {args.days!r}: expected days like 30,60") from None
-    return Sweep(
-        tuple(grid or sampled), args.model, args.sample or "grid",
-        check_count(args.samples, "--samples", 1, MAX_SAMPLES) if args.sample else 0, seed,
-        numbers(assignments(args.parameters, "--set")),
-        numbers(assignments(args.initial, "--init")),
-        check_horizon(args.t_end), days, tuple(s.strip() for s in args.species.split(",")),
-        not args.no_peak, args.solver)
+    settings = dict(parameters=numbers(assignments(args.parameters, "--set")),
+                    initial=numbers(assignments(args.initial, "--init")),
+                    t_end=check_horizon(args.t_end), days=days,
+                    species=tuple(s.strip() for s in args.species.split(",")),
+                    peak=not args.no_peak, solver=args.solver)
+    if args.points:
+        from ..scale.points import points_sweep, read_points
+
+        return points_sweep(read_points(args.points), args.model, **settings)
+    return Sweep(tuple(grid or sampled), args.model, args.sample or "grid",
+                 check_count(args.samples, "--samples", 1, MAX_SAMPLES) if args.sample else 0,
+                 seed, **settings)
 
 
 def _execute(sweep, out: str, args: argparse.Namespace):
@@ -221,8 +231,9 @@ def _heatmap(table, sweep, path: Path, title: str, dpi: int) -> None:
     from ..experiments.figures import draw_heatmap, fixed_text, save_figure
 
     x, y = sweep.dimensions
+    columns = sweep.columns()[1:3]
     fig, ax = plt.subplots(figsize=(5.5, 4.4), layout="constrained")
-    draw_heatmap(ax, table, x.name, y.name, "L30", (x.scale, y.scale))
+    draw_heatmap(ax, table, *columns, "L30", (x.scale, y.scale))
     fixed = fixed_text(dict(sweep.parameters) | dict(sweep.initial))
     ax.set_title(f"{title}: $\\log_{{10}}$ L30" + (f"\n{fixed}" if fixed else ""), fontsize=10)
     save_figure(fig, path, dpi)

@@ -174,8 +174,8 @@ class FastSimulator:
         n = len(points)
         at = {float(t): i for i, t in enumerate(self.times)}
         columns: dict[str, list] = {"point": list(range(start, start + n))}
-        for j, d in enumerate(sweep.dimensions):
-            columns[d.name] = points[:, j].tolist()
+        for j, name in enumerate(sweep.columns()[1: 1 + len(sweep.dimensions)]):
+            columns[name] = points[:, j].tolist()  # an initial amount as init_<species>
         if sweep.t_end >= RESPONSE_DAY:
             L30 = out[:, at[RESPONSE_DAY], k.species.index("L")]
             columns["L30"] = L30.tolist()

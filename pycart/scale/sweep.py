@@ -26,9 +26,9 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +68,42 @@ MAX_CHUNK_SIZE = 100_000
 MAX_DAYS = 1000
 MAX_SEED = 2**32 - 1
 
+#: In a result table, an initial amount that varies is named ``init_<species>`` (``init_L``),
+#: so it cannot be read as a result (``L30``, ``L@60``).
+INITIAL_PREFIX = "init_"
+
+
+def input_column(name: str, species: Sequence[str]) -> str:
+    """The result-table column of a varying quantity: a parameter by its id, an initial
+    amount as ``init_<species>``."""
+    return f"{INITIAL_PREFIX}{name}" if name in species else name
+
+
+class PointList:
+    """An explicit list of points (one row each, one column per dimension of the sweep),
+    read-only and identified by a digest of its values, so a sweep over it resumes."""
+
+    def __init__(self, values: object) -> None:
+        array = np.array(values, dtype=float, ndmin=2)
+        array.setflags(write=False)
+        self.values = array
+        self.digest = hashlib.sha256(repr(array.shape).encode() + array.tobytes()).hexdigest()
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PointList) and other.digest == self.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __deepcopy__(self, memo: dict) -> PointList:
+        return self  # immutable: dataclasses.asdict must not copy a million rows
+
+    def __repr__(self) -> str:
+        return f"PointList({len(self)} points, sha256 {self.digest[:12]})"
+
 
 @dataclass(frozen=True)
 class Dimension:
@@ -105,10 +141,12 @@ class Dimension:
 class Sweep:
     """A sweep: what varies, over which defaults, and what each point reports.
 
-    ``sampling`` is "grid" (every combination of the dimensions' values) or "lhs"/"sobol"
-    (``samples`` points over the ranges, from ``seed``). Each point reports L30 and the
-    response, the first CAR T peak (``t_peak``, ``C_peak``, ``fold_expansion``), and the
-    ``species`` at ``days``.
+    ``sampling`` is "grid" (every combination of the dimensions' values), "lhs"/"sobol"
+    (``samples`` points over the ranges, from ``seed``) or "points" (the rows of
+    ``point_list``, one value per dimension; see :func:`pycart.scale.points.points_sweep`).
+    Each point reports L30 and the response, the first CAR T peak (``t_peak``, ``C_peak``,
+    ``fold_expansion``), and the ``species`` at ``days``; a varying initial amount is the
+    column ``init_<species>``.
     """
 
     dimensions: tuple[Dimension, ...]
@@ -125,6 +163,7 @@ class Sweep:
     #: "auto" (the compiled fast path, libRoadRunner where it cannot go), "fast" or
     #: "roadrunner"; see :mod:`pycart.scale.fast`.
     solver: str = "auto"
+    point_list: PointList | None = None
 
     def validate(self) -> None:
         """Check every id and value; raise :class:`PycartError` with one line."""
@@ -133,7 +172,8 @@ class Sweep:
         species = MODELS[self.model]
         allowed = model_parameters(self.model)
         if not self.dimensions:
-            raise PycartError("nothing varies (give at least one --param or --range)")
+            raise PycartError("nothing varies (give at least one --param, --range or point "
+                              "column)")
         names = [d.name for d in self.dimensions]
         if len(set(names)) != len(names):
             raise PycartError(f"a dimension is given twice: {names}")
@@ -141,6 +181,11 @@ class Sweep:
             if d.name not in species and d.name not in allowed:
                 raise PycartError(f"unknown parameter or species {d.name!r} (allowed: "
                                   f"{', '.join(allowed)}; or {', '.join(species)})")
+            if d.name in self.parameters or d.name in self.initial:
+                raise PycartError(f"{d.name} both varies and is held fixed (allowed: one of "
+                                  "the two)")
+            if self.sampling == "points":
+                continue  # every value is checked by _check_points
             self._check_switch(d)
             if d.scale not in ("log", "linear"):
                 raise PycartError(f"{d.name}: scale {d.scale!r} (allowed: log, linear)")
@@ -179,15 +224,44 @@ class Sweep:
             check_fast(self)
 
     def _check_design(self) -> None:
-        if self.sampling not in ("grid", "lhs", "sobol"):
-            raise PycartError(f"sampling {self.sampling!r} (allowed: grid, lhs, sobol)")
-        if self.sampling != "grid" and not 1 <= self.samples <= MAX_SAMPLES:
+        if self.sampling not in ("grid", "lhs", "sobol", "points"):
+            raise PycartError(f"sampling {self.sampling!r} (allowed: grid, lhs, sobol, points)")
+        if self.sampling == "points":
+            self._check_points()
+        elif self.sampling != "grid" and not 1 <= self.samples <= MAX_SAMPLES:
             raise PycartError(f"{self.samples} samples (allowed: 1 to {MAX_SAMPLES:,})")
         if self.sampling == "grid" and self.size > MAX_GRID_POINTS:
             raise PycartError(f"the grid has {self.size:,} points (allowed: at most "
                               f"{MAX_GRID_POINTS:,}; split the sweep)")
         if isinstance(self.seed, bool) or not 0 <= self.seed <= MAX_SEED:
             raise PycartError(f"seed {self.seed!r} (allowed: a whole number from 0 to {MAX_SEED})")
+
+    def _check_points(self) -> None:
+        """Every value of an explicit point list, column by column (vectorised)."""
+        values = None if self.point_list is None else self.point_list.values
+        if values is None or len(values) == 0:
+            raise PycartError("a point list needs at least one point")
+        if len(values) > MAX_SAMPLES:
+            raise PycartError(f"{len(values):,} points (allowed: 1 to {MAX_SAMPLES:,}; split "
+                              "the list)")
+        if values.ndim != 2 or values.shape[1] != len(self.dimensions):
+            raise PycartError(f"a point list needs {len(self.dimensions)} values per point "
+                              f"(one per dimension), not {values.shape[1:]}")
+        species = MODELS[self.model]
+        for j, d in enumerate(self.dimensions):
+            column = values[:, j]
+            spec = PARAMETERS.get(d.name) if d.name not in species else None
+            if spec is not None and spec.switch:
+                bad = ~np.isin(column, (0.0, 1.0))
+            elif spec is not None and spec.positive:
+                bad = ~(column > 0) | ~np.isfinite(column)
+            else:
+                bad = ~(column >= 0) | ~np.isfinite(column)
+            if bad.any():
+                k = int(np.argmax(bad))
+                allowed = spec.allowed() if spec is not None else "a finite number of cells >= 0"
+                raise PycartError(f"{input_column(d.name, species)} of point {k}: "
+                                  f"{column[k]:g} is not allowed (allowed: {allowed})")
 
     def _check_switch(self, d: Dimension) -> None:
         """A switch takes 0 or 1: only a grid whose every value is 0 or 1 varies it."""
@@ -203,6 +277,8 @@ class Sweep:
         """Number of points."""
         if self.sampling == "grid":
             return math.prod(int(d.n) for d in self.dimensions)
+        if self.sampling == "points":
+            return 0 if self.point_list is None else len(self.point_list)
         return self.samples
 
     def chunk_points(self, first: int, stop: int) -> np.ndarray:
@@ -215,6 +291,8 @@ class Sweep:
 
     def points(self) -> np.ndarray:
         """All points, one row each, one column per dimension."""
+        if self.sampling == "points":
+            return self.point_list.values
         if self.sampling == "grid":
             return self.chunk_points(0, self.size)
         from scipy.stats import qmc
@@ -230,7 +308,8 @@ class Sweep:
 
     def columns(self) -> list[str]:
         """The columns of the result table, in order."""
-        cols = ["point", *(d.name for d in self.dimensions)]
+        species = MODELS.get(self.model, ())
+        cols = ["point", *(input_column(d.name, species) for d in self.dimensions)]
         if self.t_end >= RESPONSE_DAY:
             cols += ["L30", "responder"]
         if self.peak:
@@ -247,8 +326,15 @@ class Sweep:
                                sbml_text(self.model).encode()).hexdigest()}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    def for_workers(self) -> Sweep:
+        """This sweep as a worker needs it: a point list stays here (each chunk carries its
+        own points), so it is not copied to every worker with every chunk."""
+        return self if self.point_list is None else replace(self, point_list=None)
+
 
 def _jsonable(value: object) -> object:
+    if isinstance(value, PointList):
+        return {"points": len(value), "sha256": value.digest}
     if isinstance(value, Mapping):
         return {k: _jsonable(v) for k, v in sorted(value.items())}
     if isinstance(value, (list, tuple)):
@@ -626,7 +712,8 @@ def _run_locked(sweep: Sweep, key: str, out: Path, engine: object | None, chunk_
     engine = engine or ProcessEngine()
     stops = dict(todo)
     try:
-        for start, table in engine.map(sweep, key, ((a, take(a, b)) for a, b in todo)) \
+        for start, table in engine.map(sweep.for_workers(), key,
+                                       ((a, take(a, b)) for a, b in todo)) \
                 if todo else ():
             store.write_chunk(parts, key, (start, stops[start]), table)
             spans.append((start, stops[start]))
