@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 
 import pycart
+from pycart.analysis.summary import statistics
 from pycart.cli import main
-from pycart.scale.cohort import PRESETS, statistics
+from pycart.scale.cohort import PRESETS
 from pycart.scale.sweep import (
     Dimension,
     PointSimulator,

@@ -208,7 +208,8 @@ def _sweep(args: argparse.Namespace) -> int:
 def _cohort(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from ..scale.cohort import preset, statistics
+    from ..analysis.summary import statistics
+    from ..scale.cohort import preset
 
     sweep = dataclasses.replace(preset(args.preset), solver=args.solver)
     kind, dpi = figure_options(args)

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..analysis.summary import statistics
 from ..core.homeostasis import homeostasis
 from ..core.model import Model, SolverSettings
 from ..experiments.paper import (
@@ -33,7 +34,7 @@ from ..experiments.paper import (
     paper_scenario,
 )
 from ..experiments.scenario import ScenarioResult, run_scenario
-from ..scale.cohort import PRESETS, statistics
+from ..scale.cohort import PRESETS
 from ..scale.sweep import ProcessEngine, Sweep, run_sweep
 
 #: Resolution of Figure S3's heatmaps in the default run (the paper's 200 takes longer than

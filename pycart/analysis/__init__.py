@@ -1,0 +1,1 @@
+"""Analyses on many runs: global sensitivity (SALib), cohort summaries and their plots."""
