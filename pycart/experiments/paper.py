@@ -66,6 +66,9 @@ IMPROVED = {
 #: paper's 1e10-1e12; B-cell burden 10x, 1x and 0.1x Figure 3's; CAR T dose across the
 #: paper's 1e7-1e8 (the text compares doses an order of magnitude apart).
 FIG4_L = (1e12, 2e11, 1e10)
+#: The initial leukaemia as a factor of a sensitivity analysis over Figure 7's ranges (where
+#: the paper fixes L(0) = 2e11): Figure 4's span of tumour burdens, log-uniform.
+L0_RANGE = (min(FIG4_L), max(FIG4_L))
 FIG4_B_SCALE = (10.0, 1.0, 0.1)
 FIG4_DOSE = (1e8, 5e7, 1e7)
 #: Figure 5's three values per attribute, in decreasing order, spanning Table 1's ranges

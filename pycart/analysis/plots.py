@@ -1,0 +1,201 @@
+"""Plots of result tables and sensitivity indices, in the paper's conventions: log axes where
+a range is logarithmic, leukaemia grey, CAR T orange, B cells blue, Greek symbols."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from ..core.errors import PycartError  # noqa: E402
+from ..core.names import PARAMETERS  # noqa: E402
+from ..experiments.figures import BLUE, GREY, ORANGE, RED, draw_heatmap  # noqa: E402
+from .summary import finished  # noqa: E402
+
+#: log10 colours take cell counts below this as this.
+LOG_FLOOR = 1e-12
+
+_GREEK = {"alpha": r"\alpha", "rho": r"\rho", "gamma": r"\gamma", "tau": r"\tau"}
+_NAMES = {"L30": r"$L_{30}$ (cells)", "t_peak": r"$t_{peak}$ (days)",
+          "C_peak": r"$C_{peak}$ (cells)", "fold_expansion": r"$\log_{10}(C_{peak}/C_0)$",
+          "responder": "responder", "car_t_peak": r"$C_{peak}$ (cells)",
+          "car_t_peak_day": r"$t_{peak}$ (days)", "L_end": "L at the end (cells)"}
+
+
+def label(name: str) -> str:
+    """A column name as an axis label, Greek letters in mathtext (``rhoA`` is
+    :math:`\\rho_A`, ``init_L`` is :math:`L(0)`, ``CA@60`` is :math:`C_A` at day 60)."""
+    if name in _NAMES:
+        return _NAMES[name]
+    if name.startswith("init_"):
+        return f"${_symbol(name[5:])}(0)$ (cells)"
+    day = re.match(r"^(log10_)?(\w+)@(\S+)$", name)
+    if day:
+        text = f"${_symbol(day.group(2))}$ at day {day.group(3)} (cells)"
+        return f"log10 {text}" if day.group(1) else text
+    spec = PARAMETERS.get(name)
+    unit = f" ({spec.unit})" if spec is not None and spec.unit != "dimensionless" else ""
+    return f"${_symbol(name)}${unit}"
+
+
+def _symbol(name: str) -> str:
+    """``rhoA`` as rho with subscript A, ``CA`` as C with subscript A, ``h`` as h."""
+    if not name.isalnum():
+        return r"\mathrm{" + name.replace("_", r"\_") + "}"
+    for word, greek in _GREEK.items():
+        if name.startswith(word):
+            head, rest = greek, name[len(word):]
+            break
+    else:
+        head, rest = name[:1], name[1:]
+    return head + (f"_{{{rest}}}" if rest else "")
+
+
+def _is_count(name: str) -> bool:
+    return name in ("L30", "C_peak", "car_t_peak", "L_end") or "@" in name
+
+
+def colour_map(name: str) -> str:
+    """The colour map of an output: leukaemia greys, CAR T oranges, B cells blues."""
+    base = name.split("@")[0]
+    if base in ("L30", "L", "L_end"):
+        return "Greys"
+    if base in ("C_peak", "t_peak", "fold_expansion", "car_t_peak", "car_t_peak_day") or \
+            base.startswith(("CA", "CM")):
+        return "Oranges"
+    if base in ("B0", "B1", "B2", "B3"):
+        return "Blues"
+    return "viridis"
+
+
+def axis_scale(values: pd.Series, grid: bool) -> str:
+    """"log" where a range is logarithmic: geometric steps on a grid, or positive values
+    over more than a factor of 20 in a sample; "linear" otherwise."""
+    v = np.unique(values.dropna().to_numpy(dtype=float))
+    if len(v) < 2 or v[0] <= 0:
+        return "linear"
+    if grid and len(v) > 2:
+        ratios = v[1:] / v[:-1]
+        steps = np.diff(v)
+        geometric = np.allclose(ratios, ratios[0], rtol=1e-6)
+        return "log" if geometric and not np.allclose(steps, steps[0], rtol=1e-6) else "linear"
+    return "log" if v[-1] / v[0] >= 20 else "linear"
+
+
+def is_grid(table: pd.DataFrame, x: str, y: str) -> bool:
+    """Whether (x, y) form a full grid: every combination of their values present."""
+    nx, ny = table[x].nunique(), table[y].nunique()
+    if nx < 2 or ny < 2 or nx * ny > len(table):
+        return False
+    return table.groupby([x, y]).ngroups == nx * ny
+
+
+def plot_table(table: pd.DataFrame, x: str, y: str, colour: str | None = None,
+               scales: tuple[str | None, str | None] = (None, None)) -> Figure:
+    """A heatmap of ``colour`` over (x, y) where they form a grid (the median where several
+    points share a cell), a scatter coloured by ``colour`` otherwise."""
+    for name in (x, y, colour):
+        if name is not None and name not in table.columns:
+            raise PycartError(f"{name!r} is not a column of the table (allowed: "
+                              f"{', '.join(map(str, table.columns))})")
+        if name is not None and not (pd.api.types.is_numeric_dtype(table[name])
+                                     or pd.api.types.is_bool_dtype(table[name])):
+            raise PycartError(f"column {name!r} is not numeric (allowed: a numeric column)")
+    ok = finished(table).dropna(subset=[c for c in (x, y, colour) if c])
+    if ok.empty:
+        raise PycartError("no finished point has values in these columns")
+    grid = is_grid(ok, x, y)
+    sx, sy = (s or axis_scale(ok[c], grid) for s, c in zip(scales, (x, y)))
+    fig, ax = plt.subplots(figsize=(5.6, 4.4))
+    if grid and colour is not None:
+        _heatmap(fig, ax, ok, x, y, colour, (sx, sy))
+    else:
+        _scatter(fig, ax, ok, x, y, colour)
+    ax.set_xscale(sx)
+    ax.set_yscale(sy)
+    ax.set_xlabel(label(x))
+    ax.set_ylabel(label(y))
+    fig.tight_layout()
+    return fig
+
+
+def _heatmap(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str,
+             scales: tuple[str, str]) -> None:
+    cells = table.groupby([x, y])[colour]
+    per_cell = cells.size().max()
+    agg = cells.mean() if pd.api.types.is_bool_dtype(table[colour]) else cells.median()
+    merged = agg.rename(colour).reset_index()
+    if colour in ("L30",) or colour.startswith("L@"):
+        draw_heatmap(ax, merged, x, y, colour, scales)
+        fig.axes[-1].set_ylabel(fig.axes[-1].get_ylabel() + _per_cell(per_cell, "median"))
+        return
+    xs, ys = np.unique(merged[x]), np.unique(merged[y])
+    z = merged.set_index([x, y])[colour].unstack().reindex(index=xs, columns=ys).to_numpy(float).T
+    text = label(colour)
+    if pd.api.types.is_bool_dtype(table[colour]):
+        text, cmap = f"share of {colour}", "Blues"
+    elif _is_count(colour):
+        z, text, cmap = np.log10(np.maximum(z, LOG_FLOOR)), f"log10 {text}", colour_map(colour)
+    else:
+        cmap = colour_map(colour)
+    mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap=cmap)
+    fig.colorbar(mesh, ax=ax, label=text + _per_cell(per_cell, "mean" if "share" in text
+                                                      else "median"))
+
+
+def _per_cell(n: int, statistic: str) -> str:
+    return f"; {statistic} of {n} points per cell" if n > 1 else ""
+
+
+def _scatter(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str | None) -> None:
+    size = max(2.0, min(30.0, 3000 / math.sqrt(len(table))))
+    if colour is None:
+        ax.scatter(table[x], table[y], s=size, color=GREY, lw=0)
+    elif pd.api.types.is_bool_dtype(table[colour]) or colour == "responder":
+        flag = table[colour].astype(bool)
+        names = ("R", "NR") if colour == "responder" else ("true", "false")
+        for value, name, c in ((True, names[0], BLUE), (False, names[1], RED)):
+            part = table[flag == value]
+            ax.scatter(part[x], part[y], s=size, color=c, lw=0, label=f"{name} ({len(part)})")
+        ax.legend(loc="best", fontsize=8, framealpha=0.8)
+    else:
+        z = table[colour].to_numpy(dtype=float)
+        text = label(colour)
+        if _is_count(colour):
+            z, text = np.log10(np.maximum(z, LOG_FLOOR)), f"log10 {text}"
+        points = ax.scatter(table[x], table[y], c=z, s=size, cmap=colour_map(colour),
+                            edgecolors="0.55", linewidths=0.3)
+        fig.colorbar(points, ax=ax, label=text)
+
+
+def indices_figure(indices: pd.DataFrame, method: str, output: str) -> Figure:
+    """Bars of the indices with their confidence intervals: first-order S1 and total ST
+    (Sobol'), or mu* and sigma (Morris)."""
+    names = [label(str(p)).split(" (")[0] for p in indices["parameter"]]
+    at = np.arange(len(indices))
+    fig, ax = plt.subplots(figsize=(1.2 * len(indices) + 2.8, 3.8))
+    if method == "sobol":
+        pairs = (("S1", "first order $S_1$", ORANGE), ("ST", "total $S_T$", GREY))
+        ax.set_ylabel("Sobol' index")
+    else:
+        pairs = (("mu_star", r"$\mu^*$", ORANGE), ("sigma", r"$\sigma$", GREY))
+        ax.set_ylabel(f"elementary effect on {output} per range")
+    for k, (column, text, c) in enumerate(pairs):
+        conf = indices.get(f"{column}_conf")
+        ax.bar(at + (k - 0.5) * 0.38, indices[column], 0.38, color=c, label=text,
+               yerr=None if conf is None else conf, capsize=3, ecolor="black")
+    ax.axhline(0.0, color="black", lw=0.6)
+    ax.set_xticks(at, names)
+    ax.set_title(f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of {output} "
+                 "(bars: 95% confidence)", fontsize=10)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,225 @@
+"""``pycart sensitivity``, ``pycart summarize`` and ``pycart plot``: analyses of many runs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+from ..core.errors import PycartError
+from .common import EXIT_INTERRUPTED, assignments, numbers
+from .sweeps import _dimension, _engine, _engine_options
+
+#: Figure formats every drawing command offers.
+FIGURE_FORMATS = ("png", "svg", "pdf")
+
+
+def register(sub) -> None:
+    """Add this module's commands to the subparsers ``sub``."""
+    _register_sensitivity(sub)
+    summarize = sub.add_parser(
+        "summarize", help="summarise a result table: responders, medians, quartiles, tests",
+        description="Print the share of responders and, for every output of a sweep or grid "
+                    "table (L30, t_peak, C_peak, fold_expansion, species at days), the "
+                    "median and quartiles; with --by, per group, and the Wilcoxon rank-sum "
+                    "p-value between two groups (Kruskal-Wallis for more). Failed points "
+                    "are left out.")
+    summarize.add_argument("table", metavar="TABLE", help="a result table, .csv or .parquet")
+    summarize.add_argument("--by", metavar="COLUMN",
+                           help="group by this column, e.g. responder (R and NR)")
+    summarize.add_argument("--out", metavar="FILE", help="also write the summary (.csv or "
+                                                         ".parquet)")
+    summarize.set_defaults(func=_summarize)
+    plot = sub.add_parser(
+        "plot", help="plot a result table: a heatmap for a grid, a scatter for a sample",
+        description="Draw --y against --x of a sweep or grid table: a heatmap of --color "
+                    "where (x, y) form a grid (the median where several points share a "
+                    "cell), a scatter otherwise; log axes where a range is logarithmic; "
+                    "leukaemia in greys, CAR T in oranges, B cells in blues.")
+    plot.add_argument("table", metavar="TABLE", help="a result table, .csv or .parquet")
+    plot.add_argument("--x", required=True, metavar="NAME", help="column on the x axis")
+    plot.add_argument("--y", required=True, metavar="NAME", help="column on the y axis")
+    plot.add_argument("--color", metavar="OUTPUT",
+                      help="column giving the colour, e.g. L30, responder, fold_expansion")
+    for axis in ("x", "y"):
+        plot.add_argument(f"--{axis}scale", choices=("auto", "log", "linear"), default="auto",
+                          help=f"{axis} axis scale (default auto: log where the range is)")
+    plot.add_argument("--out", required=True, metavar="FILE",
+                      help="the figure (.png, .svg or .pdf)")
+    _figure_options(plot)
+    plot.set_defaults(func=_plot)
+
+
+def _register_sensitivity(sub) -> None:
+    sens = sub.add_parser(
+        "sensitivity", help="global sensitivity analysis (Sobol' or Morris, from SALib)",
+        description="Sample the --range factors with SALib (Saltelli's scheme for Sobol' "
+                    "indices, N (k + 2) runs for k factors; Morris trajectories, N (k + 1) "
+                    "runs), run the model on the sweep engine (resumable: runs kept in "
+                    "OUT's stem + .runs.parquet), and write the indices with 95% "
+                    "confidence intervals (Sobol': parameter,S1,S1_conf,ST,ST_conf; Morris: "
+                    "parameter,mu_star,mu_star_conf,sigma,mu) and a bar chart beside OUT.")
+    sens.add_argument("--range", action="append", metavar="NAME=LO:HI[:log|linear]",
+                      help="a factor: a parameter or an initial amount (L or init_L); log "
+                           "(default) samples uniformly in log10 (repeatable, at least 2)")
+    sens.add_argument("--method", choices=("sobol", "morris"), default="sobol",
+                      help="sobol (default) or morris")
+    sens.add_argument("--samples", default="1024", metavar="N",
+                      help="Sobol' base samples (a power of two; default 1024) or Morris "
+                           "trajectories")
+    sens.add_argument("--output", default="log10_L30", metavar="NAME",
+                      help="log10_L30 (default), L30, responder, t_peak, C_peak, "
+                           "log10_C_peak, fold_expansion, or a species at a day (CA@60, "
+                           "log10_L@90)")
+    sens.add_argument("--seed", default="0", metavar="S", help="design seed (default 0)")
+    sens.add_argument("--model", default="cart_bm", help="cart_bm (default) or cart_bm2")
+    sens.add_argument("--set", action="append", metavar="NAME=VALUE", dest="parameters",
+                      help="a fixed parameter (repeatable)")
+    sens.add_argument("--init", action="append", metavar="SPECIES=VALUE", dest="initial",
+                      help="a fixed initial amount (repeatable)")
+    sens.add_argument("--t-end", metavar="DAYS",
+                      help="horizon (default: day 30, or the output's day)")
+    sens.add_argument("--out", default="sensitivity.csv", metavar="FILE",
+                      help="the indices table, .csv or .parquet (default sensitivity.csv)")
+    _figure_options(sens)
+    _engine_options(sens)
+    sens.set_defaults(func=_sensitivity)
+
+
+def _figure_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FIGURE_FORMATS, default=None,
+                        help="figure format (default: the --out extension, or png)")
+    parser.add_argument("--dpi", default="150", metavar="N",
+                        help="resolution of a png figure (default 150)")
+
+
+def _dpi(value: str) -> int:
+    try:
+        dpi = int(value)
+    except ValueError:
+        dpi = 0
+    if not 20 <= dpi <= 2400:
+        raise PycartError(f"--dpi {value!r} is not allowed (allowed: a whole number from 20 "
+                          "to 2400)")
+    return dpi
+
+
+def _figure_path(out: str, fmt: str | None) -> tuple[Path, str]:
+    """The figure's path and format, from --out and --format; checked writable."""
+    path = Path(out)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FIGURE_FORMATS and fmt not in (None, suffix):
+        raise PycartError(f"--out {out!r} and --format {fmt} disagree (allowed: the same)")
+    if suffix not in FIGURE_FORMATS:
+        if suffix:
+            raise PycartError(f"figure {out!r}: unsupported extension (allowed: "
+                              f"{', '.join('.' + f for f in FIGURE_FORMATS)})")
+        fmt = fmt or "png"
+        path = path.with_name(f"{path.name}.{fmt}")
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise PycartError(f"figure {str(path)!r} cannot be written there (allowed: a file "
+                          "in an existing, writable folder)")
+    return path, fmt or suffix
+
+
+def _save(fig, path: Path, fmt: str, dpi: int) -> None:
+    import matplotlib.pyplot as plt
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format=fmt, dpi=dpi)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+        plt.close(fig)
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from ..analysis.plots import indices_figure
+    from ..analysis.sensitivity import Design, SweepModel, factor_name, sensitivity
+    from ..core.inputs import check_horizon, check_resolution
+    from ..core.names import MODELS
+    from ..core.output import check_output_path, write_table
+    from ..scale.sweep import input_column, progress_bar
+
+    factors = []
+    for item in args.range or []:
+        d = _dimension(item, grid=False)
+        name = input_column(factor_name(d.name, args.model), MODELS.get(args.model, ()))
+        factors.append(type(d)(name, d.lo, d.hi, 0, d.scale))
+    design = Design(tuple(factors), args.method, check_resolution(args.samples),
+                    _seed(args.seed))
+    design.validate()
+    out = check_output_path(args.out)
+    chart, fmt = _figure_path(str(out.with_suffix(f".{args.format or 'png'}")), args.format)
+    dpi = _dpi(args.dpi)
+    runs = out.with_name(out.stem + ".runs.parquet")
+    model = SweepModel(design, args.output, runs, None, args.model,
+                       numbers(assignments(args.parameters, "--set")),
+                       numbers(assignments(args.initial, "--init")),
+                       None if args.t_end is None else check_horizon(args.t_end),
+                       check_resolution(args.chunk_size), progress_bar(runs.name))
+    model.engine = _engine(args)
+    for note in design.notes():
+        sys.stderr.write(f"pycart sensitivity: warning: {note}\n")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # the notes above
+            result = sensitivity(design, model)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\npycart sensitivity: interrupted; finished runs are kept in "
+                         f"{runs}.parts; run the same command to resume\n")
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    write_table(result.indices, out)
+    _save(indices_figure(result.indices, design.method, args.output), chart, fmt, dpi)
+    key = "ST" if design.method == "sobol" else "mu_star"
+    print(f"wrote {out} and {chart}; {design.runs} runs of {args.output} in {runs}")
+    print(result.indices.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"ranking by {key}: {' > '.join(result.ranking())}")
+    return 0
+
+
+def _seed(value: str) -> int:
+    try:
+        seed = int(value)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise PycartError(f"seed {value!r} is not allowed (allowed: a whole number >= 0)")
+    return seed
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from ..analysis.summary import format_summary, read_table, responder_line, summarize
+    from ..core.output import check_output_path, write_table
+
+    out = None if args.out is None else check_output_path(args.out)
+    table = read_table(args.table)
+    summary = summarize(table, args.by)
+    print(responder_line(table))
+    if summary.empty:
+        print("no output columns to summarise")
+    else:
+        print(format_summary(summary))
+    if out is not None:
+        write_table(summary, out)
+        print(f"wrote {out}")
+    return 0
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from ..analysis.plots import plot_table
+    from ..analysis.summary import read_table
+
+    path, fmt = _figure_path(args.out, args.format)
+    dpi = _dpi(args.dpi)
+    table = read_table(args.table)
+    scales = tuple(None if s == "auto" else s for s in (args.xscale, args.yscale))
+    _save(plot_table(table, args.x, args.y, args.color, scales), path, fmt, dpi)
+    print(f"wrote {path}")
+    return 0
