@@ -4,6 +4,7 @@ hostile files in one line."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -158,3 +159,23 @@ def test_a_point_list_beyond_the_limit_is_refused_before_reading(tmp_path, monke
     monkeypatch.setattr(points, "MAX_FILE_BYTES", 10)
     with pytest.raises(pycart.PycartError, match="too large"):
         read_points(tmp_path / "p.csv")
+
+
+def test_the_readme_point_list_example_prints_what_is_shown(root, tmp_path, monkeypatch,
+                                                            capsys):
+    import shlex
+
+    text = (root / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```\n(\$ cat patients\.csv\n.*?)```", text, re.S).group(1)
+    parts = re.split(r"^\$ (.*)\n", block, flags=re.M)[1:]
+    shown = dict(zip(parts[::2], parts[1::2]))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "patients.csv").write_text(shown["cat patients.csv"])
+    command = next(c for c in shown if c.startswith("pycart sweep"))
+    assert main([*shlex.split(command)[1:], "--engine", "serial"]) == 0
+    printed = capsys.readouterr().out
+    mask = re.compile(r"in \d+\.\d s")
+    assert mask.sub("in X s", printed) == mask.sub("in X s", shown[command])
+    expected = pd.read_csv(io.StringIO(shown["cat patients-out.csv"]), keep_default_na=False)
+    written = pd.read_csv(tmp_path / "patients-out.csv", keep_default_na=False)
+    pd.testing.assert_frame_equal(written, expected, rtol=1e-6)

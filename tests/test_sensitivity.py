@@ -4,6 +4,8 @@ the Ishigami function and by hand, then on pycart's model over Figure 7's ranges
 from __future__ import annotations
 
 import math
+import re
+import shlex
 
 import numpy as np
 import pandas as pd
@@ -197,3 +199,26 @@ def test_bad_analyses_are_one_line_and_status_2(tmp_path, monkeypatch, capsys, a
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def _readme_block(root, first: str) -> list[str]:
+    text = (root / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.S | re.M)
+    return next(b for b in blocks if b.startswith(first)).rstrip("\n").splitlines()
+
+
+@pytest.mark.heavy
+def test_the_readme_answer_on_figure_6s_claim_is_what_pycart_prints(root, tmp_path,
+                                                                    monkeypatch, capsys):
+    """The README's Sobol' indices over Figure 7's ranges (24,576 runs), and the summary of
+    Figure 7's cohort, are what these commands print."""
+    monkeypatch.chdir(tmp_path)
+    for first in ("$ pycart sensitivity", "$ pycart summarize"):
+        command, *shown = _readme_block(root, first)
+        if first.endswith("summarize"):
+            assert main(["cohort", "--workers", "2"]) == 0
+            capsys.readouterr()
+        assert main([*shlex.split(command)[2:], *(["--workers", "2"] if "sensitivity" in
+                                                   command else [])]) == 0
+        printed = capsys.readouterr().out.rstrip("\n").splitlines()
+        assert [line.rstrip() for line in printed] == [line.rstrip() for line in shown]

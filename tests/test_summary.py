@@ -86,7 +86,7 @@ def test_a_grid_gives_a_heatmap_and_a_sample_a_scatter_with_log_axes_where_logar
     ax = fig.axes[0]
     assert any(isinstance(c, QuadMesh) for c in ax.collections)
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "linear")
-    assert "median of 2 points per cell" in fig.axes[1].get_ylabel()
+    assert "(median of 2 points per cell)" in fig.axes[1].get_ylabel()
     rng = np.random.default_rng(0)
     sample = pd.DataFrame({"alpha": 10 ** rng.uniform(-11, -9, 50), "rhoA": rng.uniform(0.4, 1, 50),
                            "responder": rng.uniform(size=50) < 0.3, "status": "ok"})

@@ -141,31 +141,36 @@ def _heatmap(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str,
     z = merged.set_index([x, y])[colour].unstack().reindex(index=xs, columns=ys).to_numpy(float).T
     text = label(colour)
     if pd.api.types.is_bool_dtype(table[colour]):
-        text, cmap = f"share of {colour}", "Blues"
+        text, cmap = ("share of responders" if colour == "responder"
+                      else f"share of {colour}"), "Blues"
     elif _is_count(colour):
         z, text, cmap = np.log10(np.maximum(z, LOG_FLOOR)), f"log10 {text}", colour_map(colour)
     else:
         cmap = colour_map(colour)
     mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap=cmap)
-    fig.colorbar(mesh, ax=ax, label=text + _per_cell(per_cell, "mean" if "share" in text
+    fig.colorbar(mesh, ax=ax, label=text + _per_cell(per_cell, "" if "share" in text
                                                       else "median"))
 
 
 def _per_cell(n: int, statistic: str) -> str:
-    return f"; {statistic} of {n} points per cell" if n > 1 else ""
+    if n <= 1:
+        return ""
+    return f" ({statistic + ' of ' if statistic else ''}{n} points per cell)"
 
 
 def _scatter(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str | None) -> None:
-    size = max(2.0, min(30.0, 3000 / math.sqrt(len(table))))
+    size = max(2.0, min(20.0, 600 / math.sqrt(len(table))))
     if colour is None:
         ax.scatter(table[x], table[y], s=size, color=GREY, lw=0)
     elif pd.api.types.is_bool_dtype(table[colour]) or colour == "responder":
         flag = table[colour].astype(bool)
         names = ("R", "NR") if colour == "responder" else ("true", "false")
-        for value, name, c in ((True, names[0], BLUE), (False, names[1], RED)):
+        drawn = []
+        for value, name, c in ((False, names[1], RED), (True, names[0], BLUE)):  # R on top
             part = table[flag == value]
-            ax.scatter(part[x], part[y], s=size, color=c, lw=0, label=f"{name} ({len(part)})")
-        ax.legend(loc="best", fontsize=8, framealpha=0.8)
+            drawn.append(ax.scatter(part[x], part[y], s=size, color=c, lw=0,
+                                    label=f"{name} ({len(part)})"))
+        ax.legend(handles=drawn[::-1], loc="best", fontsize=8, framealpha=0.8)
     else:
         z = table[colour].to_numpy(dtype=float)
         text = label(colour)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
 from ..core.errors import PycartError
-from .common import EXIT_INTERRUPTED, assignments, numbers
+from .common import (
+    EXIT_INTERRUPTED,
+    add_figure_options,
+    assignments,
+    figure_options,
+    numbers,
+)
 from .sweeps import _dimension, _engine, _engine_options
-
-#: Figure formats every drawing command offers.
-FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
 def register(sub) -> None:
@@ -49,7 +51,7 @@ def register(sub) -> None:
                           help=f"{axis} axis scale (default auto: log where the range is)")
     plot.add_argument("--out", required=True, metavar="FILE",
                       help="the figure (.png, .svg or .pdf)")
-    _figure_options(plot)
+    add_figure_options(plot)
     plot.set_defaults(func=_plot)
 
 
@@ -84,59 +86,31 @@ def _register_sensitivity(sub) -> None:
                       help="horizon (default: day 30, or the output's day)")
     sens.add_argument("--out", default="sensitivity.csv", metavar="FILE",
                       help="the indices table, .csv or .parquet (default sensitivity.csv)")
-    _figure_options(sens)
+    add_figure_options(sens)
     _engine_options(sens)
     sens.set_defaults(func=_sensitivity)
 
 
-def _figure_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FIGURE_FORMATS, default=None,
-                        help="figure format (default: the --out extension, or png)")
-    parser.add_argument("--dpi", default="150", metavar="N",
-                        help="resolution of a png figure (default 150)")
+def _figure_path(out: str, args: argparse.Namespace) -> tuple[Path, int]:
+    """The figure's path (the --out extension, or --format appended) and dpi; checked
+    writable before any work."""
+    from ..experiments.figures import FIGURE_FORMATS
 
-
-def _dpi(value: str) -> int:
-    try:
-        dpi = int(value)
-    except ValueError:
-        dpi = 0
-    if not 20 <= dpi <= 2400:
-        raise PycartError(f"--dpi {value!r} is not allowed (allowed: a whole number from 20 "
-                          "to 2400)")
-    return dpi
-
-
-def _figure_path(out: str, fmt: str | None) -> tuple[Path, str]:
-    """The figure's path and format, from --out and --format; checked writable."""
+    kind, dpi = figure_options(args)
     path = Path(out)
     suffix = path.suffix.lower().lstrip(".")
-    if suffix in FIGURE_FORMATS and fmt not in (None, suffix):
-        raise PycartError(f"--out {out!r} and --format {fmt} disagree (allowed: the same)")
+    if suffix in FIGURE_FORMATS and kind not in ("png", suffix):
+        raise PycartError(f"--out {out!r} and --format {kind} disagree (allowed: the same)")
     if suffix not in FIGURE_FORMATS:
         if suffix:
             raise PycartError(f"figure {out!r}: unsupported extension (allowed: "
                               f"{', '.join('.' + f for f in FIGURE_FORMATS)})")
-        fmt = fmt or "png"
-        path = path.with_name(f"{path.name}.{fmt}")
+        path = path.with_name(f"{path.name}.{kind}")
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK):
         raise PycartError(f"figure {str(path)!r} cannot be written there (allowed: a file "
                           "in an existing, writable folder)")
-    return path, fmt or suffix
-
-
-def _save(fig, path: Path, fmt: str, dpi: int) -> None:
-    import matplotlib.pyplot as plt
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format=fmt, dpi=dpi)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-        plt.close(fig)
+    return path, dpi
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
@@ -145,6 +119,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from ..core.inputs import check_horizon, check_resolution
     from ..core.names import MODELS
     from ..core.output import check_output_path, write_table
+    from ..experiments.figures import save_figure
     from ..scale.sweep import input_column, progress_bar
 
     factors = []
@@ -156,8 +131,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
                     _seed(args.seed))
     design.validate()
     out = check_output_path(args.out)
-    chart, fmt = _figure_path(str(out.with_suffix(f".{args.format or 'png'}")), args.format)
-    dpi = _dpi(args.dpi)
+    chart, dpi = _figure_path(str(out.with_suffix(f".{args.figure_format}")), args)
     runs = out.with_name(out.stem + ".runs.parquet")
     model = SweepModel(design, args.output, runs, None, args.model,
                        numbers(assignments(args.parameters, "--set")),
@@ -176,7 +150,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
                          f"{runs}.parts; run the same command to resume\n")
         raise SystemExit(EXIT_INTERRUPTED) from None
     write_table(result.indices, out)
-    _save(indices_figure(result.indices, design.method, args.output), chart, fmt, dpi)
+    save_figure(indices_figure(result.indices, design.method, args.output), chart, dpi)
     key = "ST" if design.method == "sobol" else "mu_star"
     print(f"wrote {out} and {chart}; {design.runs} runs of {args.output} in {runs}")
     print(result.indices.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -215,11 +189,11 @@ def _summarize(args: argparse.Namespace) -> int:
 def _plot(args: argparse.Namespace) -> int:
     from ..analysis.plots import plot_table
     from ..analysis.summary import read_table
+    from ..experiments.figures import save_figure
 
-    path, fmt = _figure_path(args.out, args.format)
-    dpi = _dpi(args.dpi)
+    path, dpi = _figure_path(args.out, args)
     table = read_table(args.table)
     scales = tuple(None if s == "auto" else s for s in (args.xscale, args.yscale))
-    _save(plot_table(table, args.x, args.y, args.color, scales), path, fmt, dpi)
+    save_figure(plot_table(table, args.x, args.y, args.color, scales), path, dpi)
     print(f"wrote {path}")
     return 0
