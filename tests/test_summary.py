@@ -158,3 +158,11 @@ def test_bad_tables_and_options_are_one_line_and_status_2(tmp_path, monkeypatch,
     err = capsys.readouterr().err
     assert status == 2 and message in err and err.count("\n") == 1, err
     assert set(tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("command", ["sensitivity", "summarize", "plot"])
+def test_every_new_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: pycart {command}")
