@@ -15,6 +15,7 @@ from .common import (
     assignments,
     figure_options,
     numbers,
+    terminate_as_interrupt,
 )
 from .sweeps import _dimension, _engine, _engine_options
 
@@ -116,19 +117,19 @@ def _figure_path(out: str, args: argparse.Namespace) -> tuple[Path, int]:
 def _sensitivity(args: argparse.Namespace) -> int:
     from ..analysis.plots import indices_figure
     from ..analysis.sensitivity import Design, SweepModel, factor_name, sensitivity
-    from ..core.inputs import check_horizon, check_resolution
+    from ..core.inputs import check_count, check_horizon
     from ..core.names import MODELS
     from ..core.output import check_output_path, write_table
     from ..experiments.figures import save_figure
-    from ..scale.sweep import input_column, progress_bar
+    from ..scale.sweep import MAX_CHUNK_SIZE, MAX_SEED, input_column, progress_bar
 
     factors = []
     for item in args.range or []:
         d = _dimension(item, grid=False)
         name = input_column(factor_name(d.name, args.model), MODELS.get(args.model, ()))
         factors.append(type(d)(name, d.lo, d.hi, 0, d.scale))
-    design = Design(tuple(factors), args.method, check_resolution(args.samples),
-                    _seed(args.seed))
+    design = Design(tuple(factors), args.method, check_count(args.samples, "--samples", 2),
+                    check_count(args.seed, "--seed", 0, MAX_SEED))
     design.validate()
     out = check_output_path(args.out)
     chart, dpi = _figure_path(str(out.with_suffix(f".{args.figure_format}")), args)
@@ -137,12 +138,13 @@ def _sensitivity(args: argparse.Namespace) -> int:
                        numbers(assignments(args.parameters, "--set")),
                        numbers(assignments(args.initial, "--init")),
                        None if args.t_end is None else check_horizon(args.t_end),
-                       check_resolution(args.chunk_size), progress_bar(runs.name))
+                       check_count(args.chunk_size, "--chunk-size", 1, MAX_CHUNK_SIZE),
+                       progress_bar(runs.name))
     model.engine = _engine(args)
     for note in design.notes():
         sys.stderr.write(f"pycart sensitivity: warning: {note}\n")
     try:
-        with warnings.catch_warnings():
+        with terminate_as_interrupt(), warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # the notes above
             result = sensitivity(design, model)
     except KeyboardInterrupt:
@@ -156,16 +158,6 @@ def _sensitivity(args: argparse.Namespace) -> int:
     print(result.indices.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(f"ranking by {key}: {' > '.join(result.ranking())}")
     return 0
-
-
-def _seed(value: str) -> int:
-    try:
-        seed = int(value)
-    except ValueError:
-        seed = -1
-    if seed < 0:
-        raise PycartError(f"seed {value!r} is not allowed (allowed: a whole number >= 0)")
-    return seed
 
 
 def _summarize(args: argparse.Namespace) -> int:

@@ -18,11 +18,11 @@ import pandas as pd
 
 from ..core.errors import PycartError
 from ..core.names import MODELS, model_parameters
-from .sweep import INITIAL_PREFIX, Dimension, PointList, Sweep
+from .sweep import INITIAL_PREFIX, MAX_SAMPLES, Dimension, PointList, Sweep
 
-#: The most points one file may hold, and its largest size on disk: beyond them a point
-#: list is refused before it is read (split it into several sweeps).
-MAX_POINTS = 10_000_000
+#: The most points one file may hold (a sampled design's limit), and its largest size on
+#: disk: beyond them a point list is refused before it is read (split it into sweeps).
+MAX_POINTS = MAX_SAMPLES
 MAX_FILE_BYTES = 2 * 1024**3
 
 #: What a point file may be.
