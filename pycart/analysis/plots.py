@@ -16,47 +16,45 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from ..core.errors import PycartError  # noqa: E402
-from ..core.names import PARAMETERS  # noqa: E402
-from ..experiments.figures import BLUE, GREY, ORANGE, RED, draw_heatmap  # noqa: E402
+from ..experiments.figures import (  # noqa: E402
+    BLUE,
+    GREY,
+    METRIC_LABELS,
+    ORANGE,
+    RED,
+    axis_label,
+    draw_heatmap,
+    symbol,
+)
 from .summary import finished  # noqa: E402
 
 #: log10 colours take cell counts below this as this.
 LOG_FLOOR = 1e-12
 
-_GREEK = {"alpha": r"\alpha", "rho": r"\rho", "gamma": r"\gamma", "tau": r"\tau"}
-_NAMES = {"L30": r"$L_{30}$ (cells)", "t_peak": r"$t_{peak}$ (days)",
-          "C_peak": r"$C_{peak}$ (cells)", "fold_expansion": r"$\log_{10}(C_{peak}/C_0)$",
-          "responder": "responder", "car_t_peak": r"$C_{peak}$ (cells)",
-          "car_t_peak_day": r"$t_{peak}$ (days)", "L_end": "L at the end (cells)"}
+#: Labels of the outputs the figures module does not label.
+_OUTPUT_LABELS = {"C_peak": "CAR T peak $C_{peak}$ (cells)", "car_t_peak": "CAR T peak (cells)",
+                  "responder": "responder (L30 < 1 cell)", "L_end": "L at the end (cells)"}
 
 
 def label(name: str) -> str:
-    """A column name as an axis label, Greek letters in mathtext (``rhoA`` is
-    :math:`\\rho_A`, ``init_L`` is :math:`L(0)`, ``CA@60`` is :math:`C_A` at day 60)."""
-    if name in _NAMES:
-        return _NAMES[name]
+    """A column as an axis label: parameters and initial amounts (``init_L``) by their
+    symbols and units (:func:`pycart.experiments.figures.axis_label`), outputs by name."""
+    if name in METRIC_LABELS or name in _OUTPUT_LABELS:
+        return METRIC_LABELS.get(name) or _OUTPUT_LABELS[name]
     if name.startswith("init_"):
-        return f"${_symbol(name[5:])}(0)$ (cells)"
+        return axis_label(name[len("init_"):])
     day = re.match(r"^(log10_)?(\w+)@(\S+)$", name)
     if day:
-        text = f"${_symbol(day.group(2))}$ at day {day.group(3)} (cells)"
-        return f"log10 {text}" if day.group(1) else text
-    spec = PARAMETERS.get(name)
-    unit = f" ({spec.unit})" if spec is not None and spec.unit != "dimensionless" else ""
-    return f"${_symbol(name)}${unit}"
+        text = f"{symbol(day.group(2))} at day {day.group(3)} (cells)"
+        return f"$\\log_{{10}}$ {text}" if day.group(1) else text
+    return axis_label(name)
 
 
-def _symbol(name: str) -> str:
-    """``rhoA`` as rho with subscript A, ``CA`` as C with subscript A, ``h`` as h."""
-    if not name.isalnum():
-        return r"\mathrm{" + name.replace("_", r"\_") + "}"
-    for word, greek in _GREEK.items():
-        if name.startswith(word):
-            head, rest = greek, name[len(word):]
-            break
-    else:
-        head, rest = name[:1], name[1:]
-    return head + (f"_{{{rest}}}" if rest else "")
+def short_label(name: str) -> str:
+    """A factor's symbol alone (bar chart ticks): ``init_L`` as L(0)."""
+    if name.startswith("init_"):
+        return f"{symbol(name[len('init_'):])}(0)"
+    return symbol(name)
 
 
 def _is_count(name: str) -> bool:
@@ -114,7 +112,7 @@ def plot_table(table: pd.DataFrame, x: str, y: str, colour: str | None = None,
         raise PycartError("no finished point has values in these columns")
     grid = is_grid(ok, x, y)
     sx, sy = (s or axis_scale(ok[c], grid) for s, c in zip(scales, (x, y)))
-    fig, ax = plt.subplots(figsize=(5.6, 4.4))
+    fig, ax = plt.subplots(figsize=(5.6, 4.4), layout="constrained")
     if grid and colour is not None:
         _heatmap(fig, ax, ok, x, y, colour, (sx, sy))
     else:
@@ -123,7 +121,6 @@ def plot_table(table: pd.DataFrame, x: str, y: str, colour: str | None = None,
     ax.set_yscale(sy)
     ax.set_xlabel(label(x))
     ax.set_ylabel(label(y))
-    fig.tight_layout()
     return fig
 
 
@@ -135,7 +132,7 @@ def _heatmap(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str,
     merged = agg.rename(colour).reset_index()
     if colour in ("L30",) or colour.startswith("L@"):
         draw_heatmap(ax, merged, x, y, colour, scales)
-        fig.axes[-1].set_ylabel(fig.axes[-1].get_ylabel() + _per_cell(per_cell, "median"))
+        ax.set_title(_per_cell(per_cell, "median"), fontsize=9)
         return
     xs, ys = np.unique(merged[x]), np.unique(merged[y])
     z = merged.set_index([x, y])[colour].unstack().reindex(index=xs, columns=ys).to_numpy(float).T
@@ -148,14 +145,12 @@ def _heatmap(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str,
     else:
         cmap = colour_map(colour)
     mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap=cmap)
-    fig.colorbar(mesh, ax=ax, label=text + _per_cell(per_cell, "" if "share" in text
-                                                      else "median"))
+    fig.colorbar(mesh, ax=ax, label=text)
+    ax.set_title(_per_cell(per_cell, "mean" if "share" in text else "median"), fontsize=9)
 
 
 def _per_cell(n: int, statistic: str) -> str:
-    if n <= 1:
-        return ""
-    return f" ({statistic + ' of ' if statistic else ''}{n} points per cell)"
+    return f"{statistic} of the {n} points in each cell" if n > 1 else ""
 
 
 def _scatter(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str | None) -> None:
@@ -184,9 +179,9 @@ def _scatter(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str |
 def indices_figure(indices: pd.DataFrame, method: str, output: str) -> Figure:
     """Bars of the indices with their confidence intervals: first-order S1 and total ST
     (Sobol'), or mu* and sigma (Morris)."""
-    names = [label(str(p)).split(" (")[0] for p in indices["parameter"]]
+    names = [short_label(str(p)) for p in indices["parameter"]]
     at = np.arange(len(indices))
-    fig, ax = plt.subplots(figsize=(1.2 * len(indices) + 2.8, 3.8))
+    fig, ax = plt.subplots(figsize=(1.2 * len(indices) + 2.8, 3.8), layout="constrained")
     if method == "sobol":
         pairs = (("S1", "first order $S_1$", ORANGE), ("ST", "total $S_T$", GREY))
         ax.set_ylabel("Sobol' index")
@@ -202,5 +197,4 @@ def indices_figure(indices: pd.DataFrame, method: str, output: str) -> Figure:
     ax.set_title(f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of {output} "
                  "(bars: 95% confidence)", fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
-    fig.tight_layout()
     return fig
