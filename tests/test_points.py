@@ -179,3 +179,21 @@ def test_the_readme_point_list_example_prints_what_is_shown(root, tmp_path, monk
     expected = pd.read_csv(io.StringIO(shown["cat patients-out.csv"]), keep_default_na=False)
     written = pd.read_csv(tmp_path / "patients-out.csv", keep_default_na=False)
     pd.testing.assert_frame_equal(written, expected, rtol=1e-6)
+
+
+def test_points_agree_on_the_fast_path_and_on_roadrunner(tmp_path):
+    """Initial amounts as init_ columns on both solvers, a dosed point routed to roadrunner."""
+    pytest.importorskip("numba")
+    table = POINTS.assign(reinf_day=[0.0, 0.0, 0.0, 15.0, 0.0],
+                          reinf_dose=[0.0, 0.0, 0.0, 5e8, 0.0])
+    runs = {}
+    for solver in ("auto", "roadrunner"):
+        sweep = points_sweep(table, days=(20.0,), species=("L", "CA"), solver=solver)
+        runs[solver] = pd.read_parquet(run_sweep(sweep, tmp_path / f"{solver}.parquet",
+                                                 SerialEngine()).out)
+    fast, slow = runs["auto"], runs["roadrunner"]
+    assert list(fast.columns) == list(slow.columns) and "init_L" in fast.columns
+    assert (fast["status"] == "ok").all() and "roadrunner: dose events" in fast["message"][3]
+    for column in ("init_L", "init_CA", "L30", "L@20", "CA@20", "C_peak"):
+        np.testing.assert_allclose(fast[column], slow[column], rtol=1e-4, atol=1e-9)
+    assert fast["responder"].tolist() == slow["responder"].tolist()

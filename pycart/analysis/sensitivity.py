@@ -235,21 +235,21 @@ def factor_name(name: str, model: str = "cart_bm") -> str:
 
 class SweepModel:
     """pycart's model as a model function: the design's points run as a point-list sweep
-    (any engine, streamed to ``runs``, resumable), one output per run."""
+    (any engine and ``solver``, streamed to ``runs``, resumable), one output per run."""
 
     def __init__(self, design: Design, output_name: str, runs: str | os.PathLike[str],
                  engine: object | None = None, model: str = "cart_bm",
                  parameters: dict[str, float] | None = None,
                  initial: dict[str, float] | None = None, t_end: float | None = None,
-                 chunk_size: int = 2000, progress: Callable[[int, int], None] | None = None
-                 ) -> None:
+                 chunk_size: int = 2000, progress: Callable[[int, int], None] | None = None,
+                 solver: str = "auto") -> None:
         self.output = output(output_name, model)
         day = max(RESPONSE_DAY, self.output.day or 0.0)
         self.settings = dict(parameters=parameters or {}, initial=initial or {},
                              t_end=day if t_end is None else t_end,
                              days=(self.output.day,) if self.output.day else (),
                              species=(self.output.species,) if self.output.species else ("L",),
-                             peak=self.output.peak)
+                             peak=self.output.peak, solver=solver)
         self.names = [factor_name(f.name, model) for f in design.factors]
         self.model, self.runs = model, Path(runs)
         self.engine, self.chunk_size, self.progress = engine, chunk_size, progress
@@ -263,7 +263,8 @@ class SweepModel:
 
     def sweep(self, values: np.ndarray) -> Sweep:
         """The point-list sweep of a matrix of factor values."""
-        dims = tuple(Dimension(n, 0.0, 0.0, 0, "linear") for n in self.names)
+        dims = tuple(Dimension(n, float(np.min(values[:, j])), float(np.max(values[:, j])), 0,
+                               "linear") for j, n in enumerate(self.names))
         return Sweep(dims, self.model, "points", point_list=PointList(values),
                      **self.settings)  # type: ignore[arg-type]
 

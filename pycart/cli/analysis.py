@@ -139,7 +139,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
                        numbers(assignments(args.initial, "--init")),
                        None if args.t_end is None else check_horizon(args.t_end),
                        check_count(args.chunk_size, "--chunk-size", 1, MAX_CHUNK_SIZE),
-                       progress_bar(runs.name))
+                       progress_bar(runs.name), args.solver)
     model.engine = _engine(args)
     for note in design.notes():
         sys.stderr.write(f"pycart sensitivity: warning: {note}\n")
