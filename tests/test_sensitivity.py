@@ -222,3 +222,17 @@ def test_the_readme_answer_on_figure_6s_claim_is_what_pycart_prints(root, tmp_pa
                                                    command else [])]) == 0
         printed = capsys.readouterr().out.rstrip("\n").splitlines()
         assert [line.rstrip() for line in printed] == [line.rstrip() for line in shown]
+
+
+@pytest.mark.heavy
+def test_the_same_indices_on_a_dask_local_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    from pycart.scale.sweep import DaskEngine
+
+    design = Design(FIG7, "morris", 20, 4)
+    serial = sensitivity(design, SweepModel(design, "t_peak", tmp_path / "s.parquet",
+                                            SerialEngine(), chunk_size=25))
+    dask = sensitivity(design, SweepModel(design, "t_peak", tmp_path / "d.parquet",
+                                          DaskEngine(workers=2), chunk_size=25))
+    pd.testing.assert_frame_equal(serial.indices, dask.indices)
+    assert serial.ranking()[0] == "alpha"  # alpha sets the time to peak over these ranges
