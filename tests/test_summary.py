@@ -119,6 +119,12 @@ def test_plot_command_in_every_format(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "b.pdf").read_bytes()[:4] == b"%PDF"
     assert b"<svg" in (tmp_path / "c.svg").read_bytes()[:400]
     assert "wrote c.svg" in capsys.readouterr().out
+    TABLE.to_csv("t.csv", index=False)  # a failed point: responder is read as text
+    assert main(["summarize", "t.csv", "--by", "responder"]) == 0
+    assert "4 of 8" in capsys.readouterr().out
+    for x, y in (("alpha", "L30"), ("alpha", "init_L")):
+        assert main(["plot", "t.csv", "--x", x, "--y", y, "--color", "responder",
+                     "--out", "d.png"]) == 0
 
 
 BAD = [

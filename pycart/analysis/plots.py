@@ -104,12 +104,16 @@ def plot_table(table: pd.DataFrame, x: str, y: str, colour: str | None = None,
         if name is not None and name not in table.columns:
             raise PycartError(f"{name!r} is not a column of the table (allowed: "
                               f"{', '.join(map(str, table.columns))})")
-        if name is not None and not (pd.api.types.is_numeric_dtype(table[name])
-                                     or pd.api.types.is_bool_dtype(table[name])):
-            raise PycartError(f"column {name!r} is not numeric (allowed: a numeric column)")
     ok = finished(table).dropna(subset=[c for c in (x, y, colour) if c])
     if ok.empty:
         raise PycartError("no finished point has values in these columns")
+    for name in (x, y, colour):
+        if name is not None and ok[name].dtype == object and ok[name].map(
+                lambda v: isinstance(v, (bool, np.bool_))).all():
+            ok = ok.assign(**{name: ok[name].astype(bool)})  # a CSV with failed points
+        if name is not None and not (pd.api.types.is_numeric_dtype(ok[name])
+                                     or pd.api.types.is_bool_dtype(ok[name])):
+            raise PycartError(f"column {name!r} is not numeric (allowed: a numeric column)")
     grid = is_grid(ok, x, y)
     sx, sy = (s or axis_scale(ok[c], grid) for s, c in zip(scales, (x, y)))
     fig, ax = plt.subplots(figsize=(5.6, 4.4), layout="constrained")
