@@ -1,1 +1,1 @@
-"""Analyses on many runs: global sensitivity (SALib), cohort summaries and their plots."""
+"""Analyses: global sensitivity (SALib), cohort summaries and their plots; calibration to data (measurements, fits, profile likelihood)."""

@@ -41,6 +41,12 @@ OBSERVABLES: dict[str, dict[str, tuple[str, ...]]] = {
                  "CA_all": ("CA", "CA2"), "CM_all": ("CM", "CM2"), "Bpos": ("B1", "B2", "B3")},
 }
 
+#: Observables for calibration that are not sums (assignment rules in both models): what
+#: clinical data measure besides counts.
+SHARES: dict[str, str] = {
+    "Lshare": "leukaemic share of B-lineage marrow cells, L / (B0 + B1 + B2 + B3 + L)",
+}
+
 
 def quantity(model: str, species: tuple[str, ...]) -> str:
     """The one SBML id holding the sum of ``species`` in ``model`` (a species or an

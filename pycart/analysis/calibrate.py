@@ -1,0 +1,228 @@
+"""A whole calibration: every patient's multistart fit and profiles, written to a folder.
+
+Each finished start and profile side is saved at once under ``OUT/.fit-parts/`` (keyed by
+the problem's fingerprint), so a run that is interrupted or killed and started again
+computes only what is missing; the tables and figures are written last, each atomically, and
+the saved parts are removed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import PycartError, SimulationError
+from ..core.names import DEFAULT_MODEL
+from ..core.output import write_table
+from .data import PATIENT
+from .fit import FitProblem, Runner, make_problem, multistart
+from .profile import interval, profile_table, profile_task
+
+PARTS = ".fit-parts"
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """What ``pycart fit`` was asked: the names to estimate, bounds as ``LO:HI`` text, the
+    noise model, the design, fixed values, and per-patient overrides (from a scenario)."""
+
+    estimate: tuple[str, ...]
+    bounds: Mapping[str, str] = field(default_factory=dict)
+    noise: str = "lognormal"
+    starts: int = 20
+    seed: int = 0
+    sampling: str = "sobol"
+    parameters: Mapping[str, object] = field(default_factory=dict)
+    initial: Mapping[str, object] = field(default_factory=dict)
+    model: str = DEFAULT_MODEL
+    profiles: bool = True
+    per_patient: Mapping[str, tuple[dict, dict]] = field(default_factory=dict)
+
+
+@dataclass
+class FitResult:
+    """The tables of a calibration (one row per patient and parameter in ``estimates``)."""
+
+    problems: list[FitProblem]
+    estimates: pd.DataFrame
+    starts: pd.DataFrame
+    profiles: pd.DataFrame
+    patients: pd.DataFrame
+
+
+def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:
+    """One validated problem per patient (checked before any work)."""
+    if not 1 <= settings.starts <= 100_000:
+        raise PycartError(f"--starts {settings.starts} (allowed: a whole number 1..100000)")
+    out = []
+    for patient, rows in data.groupby(PATIENT, sort=False):
+        params, init = settings.per_patient.get(str(patient), ({}, {}))
+        out.append(make_problem(rows, settings.estimate, settings.bounds, settings.noise,
+                                {**params, **settings.parameters},
+                                {**init, **settings.initial}, settings.model, str(patient)))
+    return out
+
+
+def calibrate(data: pd.DataFrame, settings: FitSettings, out: str | Path,
+              runner: Runner | None = None, log: Callable[[str], None] | None = None
+              ) -> FitResult:
+    """Fit every patient of ``data``, profile the estimates, and write ``estimates.csv``,
+    ``starts.csv``, ``profiles.csv``, ``patients.csv``, ``fit.png`` and ``profiles.png`` to
+    ``out``. Raises :class:`SimulationError` (and writes no estimates) when every start of a
+    patient fails."""
+    problems = problems_for(data, settings)
+    folder = _folder(out)
+    say = log or (lambda text: sys.stderr.write(text + "\n"))
+    runner = runner or Runner()
+    try:
+        fits = [_fit_one(p, settings, folder, runner, say) for p in problems]
+    finally:
+        runner.close()
+    result = _tables(problems, fits)
+    _write(result, folder)
+    shutil.rmtree(folder / PARTS, ignore_errors=True)
+    return result
+
+
+def _folder(out: str | Path) -> Path:
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise PycartError(f"--out {str(folder)!r} is a file (allowed: a folder)")
+    try:
+        (folder / PARTS).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PycartError(f"--out {str(folder)!r} cannot be created ({exc.strerror})") from None
+    return folder
+
+
+class _Store:
+    """Finished pieces of one problem's work, one JSON file each."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.path = folder / PARTS / key
+        self.path.mkdir(parents=True, exist_ok=True)
+
+    def load(self, prefix: str) -> dict[str, dict]:
+        out = {}
+        for item in self.path.glob(f"{prefix}-*.json"):
+            try:
+                out[item.stem] = json.loads(item.read_text(encoding="utf-8"))
+            except ValueError:
+                item.unlink()  # a write cut short: computed again
+        return out
+
+    def save(self, name: str, value: dict) -> None:
+        tmp = self.path / f".{name}.part"
+        tmp.write_text(json.dumps(value, default=float), encoding="utf-8")
+        tmp.replace(self.path / f"{name}.json")
+
+
+def _fit_one(problem: FitProblem, settings: FitSettings, folder: Path, runner: Runner,
+             say: Callable[[str], None]) -> dict:
+    key = problem.key()
+    store = _Store(folder, key)
+    done = {int(k.split("-")[1]): v for k, v in store.load("start").items()}
+    count = [len(done)]
+
+    def finished(row: dict) -> None:
+        store.save(f"start-{row['start']}", row)
+        count[0] += 1
+        say(f"fit {problem.patient}: start {count[0]}/{settings.starts} done "
+            f"(nll {row['nll']:.6g})")
+
+    if done:
+        say(f"fit {problem.patient}: {len(done)} starts kept from an earlier run")
+    starts = multistart(problem, settings.starts, settings.seed, settings.sampling, runner,
+                        done, finished)
+    best = starts.iloc[0]
+    if not (best["status"] == "ok" and math.isfinite(best["nll"])):
+        raise SimulationError(f"patient {problem.patient}: every one of the {settings.starts} "
+                              f"starts failed (last: {starts.iloc[-1]['message']}); no "
+                              "estimates written")
+    x_hat = np.log10([float(best[n]) for n in problem.estimate])
+    sides = _profiles(problem, key, store, x_hat, float(best["nll"]), runner, say) \
+        if settings.profiles else []
+    return {"starts": starts, "x_hat": x_hat, "nll": float(best["nll"]), "sides": sides}
+
+
+def _profiles(problem: FitProblem, key: str, store: _Store, x_hat: np.ndarray, nll: float,
+              runner: Runner, say: Callable[[str], None]) -> list[dict]:
+    kept = store.load("profile")
+    tasks = [(problem, key, i, d, x_hat, nll) for i in range(len(problem.estimate))
+             for d in (-1, 1) if f"profile-{i}-{'lo' if d < 0 else 'hi'}" not in kept]
+    sides = list(kept.values())
+    for side in runner.map(profile_task, tasks):
+        index = problem.estimate.index(side["parameter"])
+        store.save(f"profile-{index}-{'lo' if side['direction'] < 0 else 'hi'}", side)
+        sides.append(side)
+        say(f"fit {problem.patient}: profile of {side['parameter']} "
+            f"({'down' if side['direction'] < 0 else 'up'}) done, {len(side['points'])} points")
+    return sides
+
+
+def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
+    estimates, profiles, patients = [], [], []
+    for problem, fit in zip(problems, fits):
+        lowest = min([fit["nll"], *(f for s in fit["sides"] for _, f in s["points"])])
+        if lowest < fit["nll"] - 1e-6:
+            sys.stderr.write(f"pycart fit: warning: a profile of {problem.patient} found a "
+                             f"better optimum (nll {lowest:.6g} < {fit['nll']:.6g}); use more "
+                             "--starts\n")
+        for i, name in enumerate(problem.estimate):
+            sides = {s["direction"]: s for s in fit["sides"] if s["parameter"] == name}
+            row = {"patient": problem.patient, "parameter": name}
+            if len(sides) == 2:
+                row |= interval(sides, fit["x_hat"][i], lowest, problem.bounds[i])
+            else:
+                row |= {"estimate": 10.0 ** fit["x_hat"][i], "lower": math.nan,
+                        "upper": math.nan, "identifiable": "not profiled"}
+            estimates.append(row | {"search_lower": problem.bounds[i][0],
+                                    "search_upper": problem.bounds[i][1]})
+        profiles.append(profile_table(fit["sides"], lowest))
+        ok = fit["starts"]["status"] == "ok"
+        near = np.sum(np.abs(fit["starts"]["nll"][ok] - fit["nll"]) < 1e-3)
+        patients.append({"patient": problem.patient, "measurements": len(problem.data),
+                         "nll": fit["nll"], "starts": len(fit["starts"]),
+                         "failed_starts": int((~ok).sum()), "starts_at_best": int(near),
+                         **{n: 10.0 ** v for n, v in zip(problem.estimate, fit["x_hat"])}})
+    starts = pd.concat([f["starts"] for f in fits], ignore_index=True)
+    return FitResult(problems, pd.DataFrame(estimates), starts, pd.concat(profiles,
+                     ignore_index=True), pd.DataFrame(patients))
+
+
+def _write(result: FitResult, folder: Path) -> None:
+    from .fitplots import fit_figure, profile_figure
+
+    write_table(result.starts, folder / "starts.csv")
+    write_table(result.profiles, folder / "profiles.csv")
+    write_table(result.patients, folder / "patients.csv")
+    fit_figure(result, folder / "fit.png")
+    profile_figure(result, folder / "profiles.png")
+    write_table(result.estimates, folder / "estimates.csv")
+
+
+def scenario_overrides(scenario, patients: list[str]) -> tuple[str, dict]:
+    """The model and each patient's parameters and initial amounts from a scenario (doses
+    included): a run per patient by label, or the scenario's one run for every patient."""
+    runs = {r.label: r for r in scenario.runs}
+    if runs and all(p in runs for p in patients):
+        chosen = {p: runs[p] for p in patients}
+    elif len(scenario.runs) == 1:
+        chosen = {p: scenario.runs[0] for p in patients}
+    else:
+        raise PycartError(f"scenario {scenario.name!r} has {len(scenario.runs)} runs (allowed: "
+                          "one run, or one run per patient labelled with the patient's name)")
+    models = {r.model for r in chosen.values()}
+    if len(models) != 1:
+        raise PycartError(f"scenario {scenario.name!r}: the patients' runs use different "
+                          "models (allowed: one model)")
+    per = {p: (dict(r.parameters), dict(r.initial)) for p, r in chosen.items()}
+    return models.pop(), per

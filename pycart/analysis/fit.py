@@ -1,0 +1,401 @@
+"""Maximum-likelihood fits of the model to measurements: multistart local optimisation in
+log10-parameter space from a Sobol or Latin-hypercube design, on local worker processes.
+
+The likelihood is PEtab's: for each measurement y with simulation s and noise sd sigma,
+``0.5*log(2*pi*sigma^2) + 0.5*((s - y)/sigma)^2`` (normal), or the same on log(s) and log(y)
+plus ``log(y)`` (log-normal: sigma is the sd of the natural log, 0.1 for 10% noise). Where a
+measurement gives no sigma, one sigma per observable is estimated with the parameters (at its
+maximum-likelihood value, the root mean square of the residuals). So ``nll`` is the same
+number pyPESTO computes on the PEtab problem that :mod:`pycart.exchange.petab` writes.
+
+Each local fit is scipy's trust-region reflective least squares (``least_squares``, method
+"trf") within the bounds; estimated sigmas are updated between rounds until the likelihood
+stops changing (a fixed point of this loop is a stationary point of the likelihood).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import PycartError, SimulationError
+from ..core.inputs import check_initial, check_parameters
+from ..core.model import NEGATIVE_ROUNDOFF, SolverSettings
+from ..core.names import DEFAULT_MODEL, MODELS, PARAMETERS, model_parameters
+from ..core.resources import sbml_text
+from .data import OBSERVABLE, SIGMA, TIME, VALUE, check_noise, observables
+
+#: Search bounds (linear scale) for the parameters one is likely to estimate; any other
+#: parameter gets its model value divided and multiplied by 100.
+DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
+    "alpha": (1e-12, 1e-7), "h": (1e6, 1e13), "rhoA": (0.05, 5.0), "tauA": (0.5, 100.0),
+    "gammaAM": (1e-5, 1.0), "gammaMA": (1e-3, 10.0), "tauM": (10.0, 1e4),
+    "rhoL": (0.01, 5.0), "Lmax": (1e9, 1e14), "gammaL": (1e-6, 1.0),
+}
+#: Smallest simulated value taken to the log (a simulated 0 is far from any datum).
+LOG_FLOOR = 1e-300
+#: Residual given to every measurement when the solver fails at a trial point.
+FAILED_RESIDUAL = 1e3
+
+
+@dataclass(frozen=True)
+class FitProblem:
+    """One patient's data and what to estimate: ``estimate`` within ``bounds`` (linear
+    scale), the other parameters at the model's values or ``parameters``, initial amounts
+    at the model's or ``initial``."""
+
+    data: pd.DataFrame = field(compare=False, repr=False)
+    estimate: tuple[str, ...]
+    bounds: tuple[tuple[float, float], ...]
+    noise: str = "lognormal"
+    parameters: Mapping[str, float] = field(default_factory=dict)
+    initial: Mapping[str, float] = field(default_factory=dict)
+    model: str = DEFAULT_MODEL
+    patient: str = "patient"
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.log10([b[0] for b in self.bounds])
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.log10([b[1] for b in self.bounds])
+
+    def key(self) -> str:
+        """A fingerprint of everything that decides the likelihood."""
+        fields = {k: getattr(self, k) for k in ("estimate", "bounds", "noise", "parameters",
+                                                 "initial", "model", "patient")}
+        text = json.dumps({"problem": _jsonable(fields), "sbml": hashlib.sha256(
+            sbml_text(self.model).encode()).hexdigest(), "data": self.data.to_json()},
+            sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def parse_bounds(estimate: Sequence[str], given: Mapping[str, str], model: str,
+                 defaults: Mapping[str, float]) -> tuple[tuple[float, float], ...]:
+    """Bounds for each estimated parameter: ``given`` as ``LO:HI`` text, else the defaults."""
+    unknown = [n for n in given if n not in estimate]
+    if unknown:
+        raise PycartError(f"--bounds {unknown[0]}: not estimated (allowed: one of "
+                          f"{', '.join(estimate)})")
+    out = []
+    for name in estimate:
+        if name in given:
+            lo_text, sep, hi_text = given[name].partition(":")
+            try:
+                lo, hi = float(lo_text), float(hi_text)
+            except ValueError:
+                lo = hi = math.nan
+            if not sep or not (0 < lo < hi < math.inf):
+                raise PycartError(f"--bounds {name}={given[name]}: expected LO:HI with "
+                                  "0 < LO < HI (the search is in log10 space)")
+            for end in (lo, hi):
+                check_parameters({name: end}, model_parameters(model))
+        else:
+            value = defaults[name]
+            lo, hi = DEFAULT_BOUNDS.get(name, (value / 100, value * 100))
+        out.append((lo, hi))
+    return tuple(out)
+
+
+def check_estimate(names: Sequence[str], model: str) -> tuple[str, ...]:
+    """Validate the names to estimate: rate and size parameters of the model, each once."""
+    allowed = [p for p in model_parameters(model) if not PARAMETERS[p].switch
+               and not p.endswith(("_day", "_dose", "_threshold", "day2", "dose2"))]
+    if not names:
+        raise PycartError(f"nothing to estimate (allowed: some of {', '.join(allowed)})")
+    for name in names:
+        if name not in allowed:
+            raise PycartError(f"--estimate {name!r}: not a parameter that can be estimated "
+                              f"(allowed: {', '.join(allowed)})")
+    if len(set(names)) != len(names):
+        raise PycartError(f"--estimate names a parameter twice: {','.join(names)}")
+    return tuple(names)
+
+
+def make_problem(data: pd.DataFrame, estimate: Sequence[str], bounds: Mapping[str, str],
+                 noise: str = "lognormal", parameters: Mapping[str, object] | None = None,
+                 initial: Mapping[str, object] | None = None, model: str = DEFAULT_MODEL,
+                 patient: str = "patient") -> FitProblem:
+    """Validate everything a fit needs (before any work) and return the problem."""
+    if model not in MODELS:
+        raise PycartError(f"unknown model {model!r} (allowed: {', '.join(MODELS)})")
+    names = check_estimate(list(estimate), model)
+    fixed = check_parameters(parameters, model_parameters(model))
+    clash = [n for n in names if n in fixed]
+    if clash:
+        raise PycartError(f"{clash[0]} is both estimated and set (allowed: one or the other)")
+    init = check_initial(initial, MODELS[model])
+    check_noise(data, noise)
+    unknown = sorted(set(data[OBSERVABLE]) - set(observables(model)))
+    if unknown:
+        raise PycartError(f"unknown observable {unknown[0]!r} for {model} (allowed: "
+                          f"{', '.join(observables(model))})")
+    defaults = _model_values(model)
+    return FitProblem(data.reset_index(drop=True), names,
+                      parse_bounds(names, bounds, model, defaults), noise, fixed, init, model,
+                      patient)
+
+
+def _model_values(model: str) -> dict[str, float]:
+    import libsbml
+
+    doc = libsbml.readSBMLFromString(sbml_text(model))
+    return {p.getId(): p.getValue() for p in doc.getModel().getListOfParameters()}
+
+
+# ---- the likelihood ------------------------------------------------------------------------
+
+class Objective:
+    """The negative log-likelihood of one problem, with its own RoadRunner."""
+
+    def __init__(self, problem: FitProblem, solver: SolverSettings | None = None) -> None:
+        import roadrunner
+
+        roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
+        self.problem = problem
+        self.rr = roadrunner.RoadRunner(sbml_text(problem.model))
+        (solver or SolverSettings()).apply(self.rr)
+        self.rr.integrator.variable_step_size = False
+        data = problem.data
+        self.times = np.unique(np.concatenate([[0.0], data[TIME].to_numpy(float)]))
+        self.names = list(dict.fromkeys(data[OBSERVABLE]))
+        self.row_time = np.searchsorted(self.times, data[TIME].to_numpy(float))
+        self.row_obs = np.array([self.names.index(o) for o in data[OBSERVABLE]])
+        self.log = problem.noise == "lognormal"
+        y = data[VALUE].to_numpy(float)
+        self.y = np.log(y) if self.log else y
+        self.jacobian = float(np.sum(np.log(y))) if self.log else 0.0
+        self.sigma = data[SIGMA].to_numpy(float)
+        self.estimated = np.isnan(self.sigma)
+        self.groups = [np.flatnonzero(self.estimated & (self.row_obs == k))
+                       for k in range(len(self.names))]
+
+    def simulate(self, x: np.ndarray, times: np.ndarray | None = None,
+                 selections: Sequence[str] | None = None) -> np.ndarray:
+        """Simulated values (columns: ``selections``, default the observables) at ``times``
+        (default the measurement times) for log10 parameters ``x``."""
+        rr, p = self.rr, self.problem
+        rr.resetAll()
+        for name, value in p.parameters.items():
+            rr.setValue(name, value)
+        for name, value in zip(p.estimate, x):
+            rr.setValue(name, float(10.0 ** value))
+        for name, value in p.initial.items():
+            rr.setValue(name, value)
+        grid = self.times if times is None else times
+        try:
+            out = np.array(rr.simulate(times=grid, selections=["time", *(
+                selections or self.names)]), dtype=float)[:, 1:]
+        except RuntimeError as exc:
+            raise SimulationError(f"the solver failed: {' '.join(str(exc).split())[:200]}"
+                                  ) from None
+        if out.min(initial=0.0) < -NEGATIVE_ROUNDOFF:
+            raise SimulationError(f"negative value {out.min():.3g}")
+        return np.maximum(out, 0.0)
+
+    def raw_residuals(self, x: np.ndarray) -> np.ndarray:
+        """Simulation minus data (on the log scale for log-normal noise), one per row."""
+        sim = self.simulate(x)[self.row_time, self.row_obs]
+        return (np.log(np.maximum(sim, LOG_FLOOR)) if self.log else sim) - self.y
+
+    def sigmas(self, raw: np.ndarray) -> np.ndarray:
+        """Noise sd per row: given, or estimated per observable from ``raw``."""
+        sigma = self.sigma.copy()
+        for rows in self.groups:
+            if len(rows):
+                sigma[rows] = max(math.sqrt(float(np.mean(raw[rows] ** 2))), 1e-12)
+        return sigma
+
+    def nll(self, x: np.ndarray) -> float:
+        """The negative log-likelihood at log10 parameters ``x`` (estimated sigmas at their
+        optimum)."""
+        try:
+            raw = self.raw_residuals(x)
+        except SimulationError:
+            return math.inf
+        return nll_of(raw, self.sigmas(raw), self.jacobian)
+
+
+def nll_of(raw: np.ndarray, sigma: np.ndarray, jacobian: float) -> float:
+    """PEtab's negative log-likelihood of residuals ``raw`` with sd ``sigma``."""
+    return float(0.5 * np.sum(np.log(2 * np.pi * sigma ** 2) + (raw / sigma) ** 2) + jacobian)
+
+
+# ---- one local fit -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LocalFit:
+    """The end of one local optimisation: log10 parameters, nll, success and evaluations."""
+
+    x: np.ndarray
+    nll: float
+    ok: bool
+    nfev: int
+    message: str
+
+
+def local_fit(objective: Objective, x0: np.ndarray, fixed: Mapping[int, float] | None = None,
+              rounds: int = 8) -> LocalFit:
+    """Minimise the nll from ``x0`` over the free parameters (those not in ``fixed``, which
+    maps a parameter's index to its log10 value)."""
+    from scipy.optimize import least_squares
+
+    p = objective.problem
+    fixed = dict(fixed or {})
+    free = [i for i in range(len(p.estimate)) if i not in fixed]
+    x = np.array(x0, dtype=float)
+    for i, v in fixed.items():
+        x[i] = v
+    x[free] = np.clip(x[free], p.lower[free], p.upper[free])
+    if not np.isfinite(objective.nll(x)):
+        return LocalFit(x, math.inf, False, 1, "the solver failed at the start point")
+    if not free:
+        return LocalFit(x, objective.nll(x), True, 1, "nothing free")
+    nfev, best, message = 0, objective.nll(x), ""
+    for _ in range(rounds):
+        sigma = objective.sigmas(objective.raw_residuals(x))
+        fun = _weighted(objective, x, free, sigma)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = least_squares(fun, x[free], bounds=(p.lower[free], p.upper[free]),
+                                   method="trf", x_scale=1.0, diff_step=1e-7, xtol=1e-10,
+                                   ftol=1e-12, gtol=1e-10, max_nfev=400)
+        nfev += result.nfev
+        trial = x.copy()
+        trial[free] = result.x
+        value = objective.nll(trial)
+        message = result.message
+        improved = value < best - 1e-9
+        if value <= best:
+            x, best = trial, value
+        if not improved or not any(len(g) for g in objective.groups):
+            break
+    return LocalFit(x, best, bool(np.isfinite(best)), nfev, message)
+
+
+def _weighted(objective: Objective, x: np.ndarray, free: list[int],
+              sigma: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    def residuals(theta: np.ndarray) -> np.ndarray:
+        trial = x.copy()
+        trial[free] = theta
+        try:
+            return objective.raw_residuals(trial) / sigma
+        except SimulationError:
+            return np.full(len(sigma), FAILED_RESIDUAL)
+    return residuals
+
+
+# ---- multistart ----------------------------------------------------------------------------
+
+def design(problem: FitProblem, starts: int, seed: int = 0, sampling: str = "sobol"
+           ) -> np.ndarray:
+    """``starts`` start points (log10) spread over the bounds: a scrambled Sobol sequence or
+    a Latin hypercube."""
+    from scipy.stats import qmc
+
+    k = len(problem.estimate)
+    if sampling == "lhs":
+        unit = qmc.LatinHypercube(d=k, seed=seed).random(starts)
+    elif sampling == "sobol":
+        with warnings.catch_warnings():  # a count that is not a power of 2 loses balance
+            warnings.simplefilter("ignore", UserWarning)
+            unit = qmc.Sobol(d=k, scramble=True, seed=seed).random(starts)
+    else:
+        raise PycartError(f"sampling {sampling!r} (allowed: sobol, lhs)")
+    return problem.lower + unit * (problem.upper - problem.lower)
+
+
+#: The objectives of this process, one per problem (a worker builds its own once).
+_OBJECTIVES: dict[str, Objective] = {}
+
+
+def objective_for(problem: FitProblem, key: str) -> Objective:
+    """This process's objective for ``problem`` (built on first use)."""
+    objective = _OBJECTIVES.get(key)
+    if objective is None:
+        if len(_OBJECTIVES) > 8:
+            _OBJECTIVES.clear()
+        objective = _OBJECTIVES[key] = Objective(problem)
+    return objective
+
+
+def start_task(problem: FitProblem, key: str, index: int, x0: np.ndarray) -> dict:
+    """One start of a multistart (worker side): its row of ``starts.csv``."""
+    fit = local_fit(objective_for(problem, key), x0)
+    row: dict[str, object] = {"patient": problem.patient, "start": index,
+                              "nll": fit.nll if fit.ok else math.nan,
+                              "status": "ok" if fit.ok else "failed", "evaluations": fit.nfev,
+                              "message": fit.message}
+    row |= {name: 10.0 ** v for name, v in zip(problem.estimate, fit.x)}
+    row |= {f"start_{name}": 10.0 ** v for name, v in zip(problem.estimate, x0)}
+    return row
+
+
+class Runner:
+    """Where tasks run: ``workers`` local processes (spawned once, reused), or this process
+    when ``workers`` is 1. The same pattern as the sweep engines."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        import os
+
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._pool = None
+
+    def map(self, fn: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
+        """Results of ``fn(*task)`` for each task, in the order they finish."""
+        if self.workers == 1:
+            for task in tasks:
+                yield fn(*task)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from ..scale.sweep import _bounded, _quiet_worker, _wait_local
+
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, initializer=_quiet_worker,
+                                             mp_context=multiprocessing.get_context("spawn"))
+        yield from _bounded(lambda t: self._pool.submit(fn, *t), tasks, 2 * self.workers,
+                            _wait_local)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def multistart(problem: FitProblem, starts: int, seed: int = 0, sampling: str = "sobol",
+               runner: Runner | None = None, done: Mapping[int, dict] | None = None,
+               on_result: Callable[[dict], None] | None = None) -> pd.DataFrame:
+    """Fit from ``starts`` design points; return one row per start, best first (failed starts
+    last). ``done`` holds rows already computed (by start index), which are not redone;
+    ``on_result`` sees each new row as it finishes."""
+    points = design(problem, starts, seed, sampling)
+    done = dict(done or {})
+    key = problem.key()
+    todo = [(problem, key, i, points[i]) for i in range(starts) if i not in done]
+    rows = list(done.values())
+    if todo:
+        for row in (runner or Runner(1)).map(start_task, todo):
+            rows.append(row)
+            if on_result:
+                on_result(row)
+    table = pd.DataFrame(rows)
+    return table.sort_values(["nll", "start"], na_position="last").reset_index(drop=True)

@@ -1,0 +1,100 @@
+"""Profile likelihood: for each estimated parameter, the best likelihood with that parameter
+fixed at each value and every other one re-optimised; the 95% interval is where the profile
+stays within chi2(1, 0.95)/2 = 1.92 of the optimum (Raue et al. 2009, Bioinformatics
+25:1923). A profile that stays under the threshold up to a search bound is a result: the
+interval reaches the bound, and the parameter is not identifiable from these data on that
+side.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2
+
+from .fit import FitProblem, local_fit, objective_for
+
+#: The profile threshold for a 95% pointwise interval, in negative log-likelihood units.
+THRESHOLD = float(chi2.ppf(0.95, 1)) / 2
+#: Steps along a profile, in log10 units: first, smallest, largest.
+FIRST_STEP, MIN_STEP, MAX_STEP = 0.02, 1e-4, 0.25
+#: Largest rise of the nll between two profile points (a larger one is stepped again).
+MAX_RISE = 1.0
+#: Most points on one side of one profile.
+MAX_POINTS = 60
+
+
+def profile_task(problem: FitProblem, key: str, index: int, direction: int,
+                 x_hat: np.ndarray, nll_hat: float) -> dict:
+    """One side (``direction`` -1 or +1) of the profile of parameter ``index`` (worker side):
+    the points walked from the optimum ``x_hat`` until the threshold or the bound."""
+    objective = objective_for(problem, key)
+    bound = problem.lower[index] if direction < 0 else problem.upper[index]
+    x = np.array(x_hat, dtype=float)
+    points = [(float(x[index]), float(nll_hat))]
+    step, reached, failed = FIRST_STEP, False, 0
+    while len(points) < MAX_POINTS and not reached:
+        at_bound = abs(points[-1][0] - bound) < 1e-12
+        if at_bound:
+            break
+        value = points[-1][0] + direction * step
+        value = max(value, bound) if direction < 0 else min(value, bound)
+        fit = local_fit(objective, x, fixed={index: value})
+        if not math.isfinite(fit.nll):
+            failed += 1
+            step /= 2
+            if step < MIN_STEP or failed > 5:
+                break
+            continue
+        rise = fit.nll - points[-1][1]
+        if rise > MAX_RISE and step > MIN_STEP:  # too coarse to place the crossing
+            step = max(MIN_STEP, step / 4)
+            continue
+        x = fit.x
+        points.append((value, fit.nll))
+        reached = fit.nll - nll_hat > THRESHOLD
+        step = min(MAX_STEP, step * 2) if rise < 0.1 else (
+            max(MIN_STEP, step / 2) if rise > 0.6 else step)
+    return {"patient": problem.patient, "parameter": problem.estimate[index],
+            "direction": direction, "points": points, "reached": reached}
+
+
+def interval(sides: Mapping[int, dict], x_hat: float, nll_best: float,
+             bounds: tuple[float, float]) -> dict:
+    """The 95% interval (linear scale) from the two sides of one profile, and a verdict."""
+    ends, notes = {}, []
+    for direction in (-1, 1):
+        points = sides[direction]["points"]
+        end = None
+        for (x0, f0), (x1, f1) in zip(points, points[1:]):
+            d0, d1 = f0 - nll_best - THRESHOLD, f1 - nll_best - THRESHOLD
+            if d0 <= 0 < d1:
+                end = x0 + (x1 - x0) * (-d0) / (d1 - d0)
+                break
+        if end is None:
+            end = math.log10(bounds[0] if direction < 0 else bounds[1])
+            reached_bound = abs(points[-1][0] - end) < 1e-9
+            notes.append(("flat to the lower bound" if direction < 0 else
+                          "flat to the upper bound") if reached_bound else
+                         ("lower end not found" if direction < 0 else "upper end not found"))
+        ends[direction] = 10.0 ** end
+    verdict = "yes" if not notes else "not identifiable (" + "; ".join(notes) + ")"
+    return {"estimate": 10.0 ** x_hat, "lower": ends[-1], "upper": ends[1],
+            "identifiable": verdict}
+
+
+def profile_table(sides: list[dict], nll_best: float) -> pd.DataFrame:
+    """Every profile point: patient, parameter, value (linear), nll and its rise over the
+    optimum, ``2*delta`` on the chi2 scale that the threshold 3.84 applies to."""
+    rows = []
+    for side in sides:
+        for value, nll in side["points"]:
+            rows.append({"patient": side["patient"], "parameter": side["parameter"],
+                         "value": 10.0 ** value, "nll": nll,
+                         "chi2": 2 * (nll - nll_best)})
+    table = pd.DataFrame(rows, columns=["patient", "parameter", "value", "nll", "chi2"])
+    return table.drop_duplicates().sort_values(["patient", "parameter", "value"]).reset_index(
+        drop=True)

@@ -1,0 +1,131 @@
+"""``pycart fit`` and ``pycart petab``: calibration to measurements, and the same problem in
+PEtab for other tools."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.errors import PycartError
+from .common import assignments
+
+
+def register(sub) -> None:
+    """Add this module's commands to the subparsers ``sub``."""
+    fit = sub.add_parser(
+        "fit", help="estimate parameters from measurements (multistart, profile likelihood)",
+        description="Fit the model to a long table time,observable,value[,sigma][,patient] "
+                    "(CSV or Parquet): multistart local optimisation in log10-parameter space "
+                    "from a Sobol or Latin-hypercube design, on local worker processes, then "
+                    "the profile likelihood of each estimate (95%% intervals). Each patient is "
+                    "fitted separately. Writes estimates.csv, starts.csv, profiles.csv, "
+                    "patients.csv, fit.png and profiles.png to --out.")
+    _problem_options(fit)
+    fit.add_argument("--starts", default="20", metavar="N", help="number of starts (default 20)")
+    fit.add_argument("--sampling", choices=("sobol", "lhs"), default="sobol",
+                     help="design of the starts (default sobol)")
+    fit.add_argument("--seed", default="0", metavar="S", help="design seed (default 0)")
+    fit.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
+    fit.add_argument("--no-profiles", action="store_true", help="skip the profiles")
+    fit.add_argument("--out", default="fit", metavar="DIR", help="output folder (default fit)")
+    fit.set_defaults(func=_fit)
+    petab = sub.add_parser(
+        "petab", help="write the fit problem in PEtab (for pyPESTO, AMICI, COPASI...)",
+        description="Write a PEtab v1 problem (YAML, SBML, conditions, measurements, "
+                    "observables and parameters tables) for the same data and settings as "
+                    "pycart fit, and check it with PEtab's linter.")
+    _problem_options(petab)
+    petab.add_argument("--out", default="petab", metavar="DIR",
+                       help="output folder (default petab)")
+    petab.set_defaults(func=_petab)
+
+
+def _problem_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data", metavar="DATA", help="measurements, .csv or .parquet")
+    parser.add_argument("--estimate", required=True, metavar="NAME[,NAME...]",
+                        help="parameters to estimate, e.g. h,rhoA")
+    parser.add_argument("--bounds", action="append", metavar="NAME=LO:HI",
+                        help="search bounds of an estimated parameter (repeatable)")
+    parser.add_argument("--noise", choices=("lognormal", "normal"), default="lognormal",
+                        help="measurement noise (default lognormal; sigma is then the sd of "
+                             "the natural log, 0.1 for 10%%)")
+    parser.add_argument("--set", action="append", metavar="NAME=VALUE", dest="parameters",
+                        help="a fixed parameter (repeatable)")
+    parser.add_argument("--init", action="append", metavar="SPECIES=VALUE", dest="initial",
+                        help="an initial amount (repeatable)")
+    parser.add_argument("--scenario", metavar="FILE.toml",
+                        help="doses and settings from a scenario: its one run, or a run per "
+                             "patient labelled with the patient's name")
+
+
+def _whole(text: str, option: str, low: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if value < low:
+        raise PycartError(f"{option} {text!r} (allowed: a whole number >= {low})")
+    return value
+
+
+def settings(args: argparse.Namespace, data):
+    """The validated :class:`FitSettings` of a command line (before any work)."""
+    from ..analysis.calibrate import FitSettings, problems_for, scenario_overrides
+    from ..analysis.data import PATIENT
+
+    names = tuple(n.strip() for n in args.estimate.split(",") if n.strip())
+    model, per = "cart_bm", {}
+    if args.scenario:
+        from ..experiments.userfile import load_scenario
+
+        model, per = scenario_overrides(load_scenario(args.scenario),
+                                        [str(p) for p in dict.fromkeys(data[PATIENT])])
+    out = FitSettings(
+        names, assignments(args.bounds, "--bounds"), args.noise,
+        _whole(getattr(args, "starts", "1"), "--starts", 1),
+        _whole(getattr(args, "seed", "0"), "--seed", 0), getattr(args, "sampling", "sobol"),
+        assignments(args.parameters, "--set"), assignments(args.initial, "--init"), model,
+        not getattr(args, "no_profiles", False), per)
+    problems_for(data, out)  # every check, before any work
+    return out
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from ..analysis.calibrate import calibrate
+    from ..analysis.data import read_measurements
+    from ..analysis.fit import Runner
+
+    data = read_measurements(args.data)
+    fit_settings = settings(args, data)
+    workers = _whole(args.workers, "--workers", 1) if args.workers else None
+    result = calibrate(data, fit_settings, args.out, Runner(workers))
+    print(summary(result.estimates, result.patients))
+    for name in ("estimates.csv", "starts.csv", "profiles.csv", "patients.csv", "fit.png",
+                 "profiles.png"):
+        print(f"wrote {Path(args.out) / name}")
+    return 0
+
+
+def summary(estimates, patients) -> str:
+    """The estimates as a short text table, one line per patient and parameter."""
+    lines = []
+    for _, p in patients.iterrows():
+        lines.append(f"{p['patient']}: nll {p['nll']:.4f} from {p['measurements']} "
+                     f"measurements; {p['starts_at_best']} of {p['starts']} starts reached it")
+        for _, e in estimates[estimates["patient"] == p["patient"]].iterrows():
+            lines.append(f"  {e['parameter']:<8} {e['estimate']:.4g}   95% "
+                         f"[{e['lower']:.4g}, {e['upper']:.4g}]   {e['identifiable']}")
+    return "\n".join(lines)
+
+
+def _petab(args: argparse.Namespace) -> int:
+    from ..analysis.data import read_measurements
+    from ..exchange.petab import write_petab
+
+    data = read_measurements(args.data)
+    fit_settings = settings(args, data)
+    written = write_petab(data, fit_settings, args.out)
+    for path in written:
+        print(f"wrote {path}")
+    print("petablint: no errors")
+    return 0
