@@ -65,9 +65,10 @@ def check_measurements(raw: pd.DataFrame, model: str = DEFAULT_MODEL,
         raise PycartError(f"{where}: no measurements (allowed: one row per measurement)")
     text = frame.astype(str).apply(lambda col: col.str.strip())
     patient = text[PATIENT] if PATIENT in frame else pd.Series(SINGLE, index=frame.index)
-    if (patient == "").any() or patient.str.lower().isin(["nan", "none"]).any():
-        raise PycartError(f"{where}: row {_row(patient.index[(patient == '') | patient.str.lower().isin(['nan', 'none'])][0])}"
-                          " has no patient (allowed: a name in every row of the patient column)")
+    nameless = (patient == "") | patient.str.lower().isin(["nan", "none"])
+    if nameless.any():
+        raise PycartError(f"{where}: line {_row(nameless.idxmax())} has no patient (allowed: "
+                          "a name in every row of the patient column)")
     values = _numbers(text, VALUE, where)
     empty = [p for p in dict.fromkeys(patient) if values[patient == p].isna().all()]
     if empty:
@@ -116,7 +117,8 @@ def _check_values(out: pd.DataFrame, raw: pd.DataFrame, model: str, where: str) 
     for column, rule, allowed_text in (
             (TIME, lambda v: np.isfinite(v) & (v >= 0), "a finite number of days >= 0"),
             (VALUE, lambda v: np.isfinite(v) & (v >= 0), "a finite number >= 0"),
-            (SIGMA, lambda v: np.isfinite(v) & (v > 0), "a finite number > 0")):
+            (SIGMA, lambda v: np.isnan(v) | (np.isfinite(v) & (v > 0)),
+             "a finite number > 0, or empty: estimated")):
         if column == SIGMA and SIGMA not in raw:
             continue
         bad = ~rule(out[column].to_numpy())

@@ -198,10 +198,12 @@ class Objective:
             rr.setValue(name, float(10.0 ** value))
         for name, value in p.initial.items():
             rr.setValue(name, value)
-        grid = self.times if times is None else times
+        grid = self.times if times is None else np.asarray(times, dtype=float)
+        pad = grid[0] > 0  # a run always starts at day 0
         try:
-            out = np.array(rr.simulate(times=grid, selections=["time", *(
-                selections or self.names)]), dtype=float)[:, 1:]
+            out = np.array(rr.simulate(times=np.concatenate([[0.0], grid]) if pad else grid,
+                                       selections=["time", *(selections or self.names)]),
+                           dtype=float)[int(pad):, 1:]
         except RuntimeError as exc:
             raise SimulationError(f"the solver failed: {' '.join(str(exc).split())[:200]}"
                                   ) from None

@@ -1,0 +1,163 @@
+"""Calibration: measurement tables checked first, fits that recover known parameters, the
+profile likelihood, and the PEtab problem that PEtab's linter and pyPESTO accept."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pycart.analysis.calibrate import FitSettings, calibrate
+from pycart.analysis.data import check_measurements, read_measurements
+from pycart.analysis.fit import Objective, Runner, local_fit, make_problem
+from pycart.analysis.synthetic import TRUTHS, synthetic
+from pycart.cli import main
+from pycart.core.errors import SimulationError
+
+GOOD = "time,observable,value\n1,CT,6e7\n7,CT,3e9\n14,CT,5e9\n"
+
+
+@pytest.mark.parametrize("text, says", [
+    ("time,value\n1,5\n", "missing column 'observable'"),
+    ("time,observable,value,colour\n1,CT,5,red\n", "unknown column 'colour'"),
+    ("time,observable,value\n1,CART,5\n", "unknown observable 'CART'"),
+    ("time,observable,value\n1,CT,nan\n2,CT,5\n", "value 'nan' is not allowed"),
+    ("time,observable,value\n1,CT,\n2,CT,5\n", "value '' is not allowed"),
+    ("time,observable,value\n1,CT,5\n1,CT,5\n", "line 3 repeats an earlier row"),
+    ("time,observable,value\n-1,CT,5\n", "time '-1' is not allowed"),
+    ("time,observable,value\n1,CT,five\n", "value 'five' is not a number"),
+    ("time,observable,value\nday1,CT,5\n", "time 'day1' is not a number"),
+    ("time,observable,value,patient\n1,CT,5,A\n1,CT,,B\n", "patient 'B' has no data"),
+    ("time,observable,value,patient\n1,CT,5,A\n1,CT,6,\n", "has no patient"),
+    ("time,observable,value,sigma\n1,CT,5,0\n", "sigma '0' is not allowed"),
+    ("time,observable,value\n1,CT,inf\n", "value 'inf' is not allowed"),
+    ("time,observable,value\n", "no measurements"),
+    ("time,observable,value\n1,CT,0\n", "is not > 0 (allowed with --noise lognormal"),
+])
+def test_hostile_data_one_line_exit_2(tmp_path, capsys, text, says):
+    path = tmp_path / "data.csv"
+    path.write_text(text, encoding="utf-8")
+    assert main(["fit", str(path), "--estimate", "h", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err, err
+    assert not (tmp_path / "out" / "estimates.csv").exists()
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--estimate", "hh"], "--estimate 'hh': not a parameter that can be estimated"),
+    (["--estimate", "h,h"], "names a parameter twice"),
+    (["--estimate", "B0_in_F"], "not a parameter that can be estimated"),
+    (["--estimate", "h", "--bounds", "h=5:1"], "expected LO:HI with 0 < LO < HI"),
+    (["--estimate", "h", "--bounds", "rhoA=0.1:1"], "--bounds rhoA: not estimated"),
+    (["--estimate", "h", "--set", "h=1e9"], "both estimated and set"),
+    (["--estimate", "h", "--starts", "0"], "--starts '0'"),
+    (["--estimate", "h", "--init", "X=1"], "unknown species 'X'"),
+])
+def test_bad_options_one_line_exit_2(tmp_path, capsys, args, says):
+    path = tmp_path / "data.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    assert main(["fit", str(path), *args, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err, err
+
+
+def test_missing_file_and_parquet(tmp_path, capsys):
+    assert main(["fit", str(tmp_path / "none.csv"), "--estimate", "h"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    frame = pd.read_csv(__import__("io").StringIO(GOOD))
+    frame.to_parquet(tmp_path / "d.parquet")
+    data = read_measurements(tmp_path / "d.parquet")
+    assert list(data.columns) == ["time", "observable", "value", "sigma", "patient"]
+    assert data["value"].tolist() == [6e7, 3e9, 5e9]
+
+
+def test_lshare_is_the_leukaemic_share_of_b_lineage_cells(model):
+    data = check_measurements(pd.DataFrame({"time": [0.0, 10.0], "observable": "Lshare",
+                                            "value": 0.5}))
+    objective = Objective(make_problem(data, ["h"], {}))
+    share = objective.simulate(np.log10([1e9]), np.array([0.0, 10.0]), ["Lshare"])[:, 0]
+    frame = model.simulate(t_end=10, points=11)
+    b = frame[["B0", "B1", "B2", "B3", "L"]].to_numpy()
+    expected = b[[0, 10], 4] / b[[0, 10]].sum(axis=1)
+    np.testing.assert_allclose(share, expected, rtol=1e-6)
+
+
+def test_nll_is_petab_lognormal_by_hand():
+    """The nll at the truth, computed by hand from the simulated values."""
+    data = synthetic({"R": TRUTHS["R-fast"]}, days=(2.0, 8.0, 20.0))
+    objective = Objective(make_problem(data, ["h", "rhoA"], {}))
+    x = np.log10([1e9, 0.9])
+    sim = objective.simulate(x, np.array([2.0, 8.0, 20.0]), ["CT"])[:, 0]
+    y, s = data["value"].to_numpy(), 0.1
+    by_hand = np.sum(0.5 * np.log(2 * np.pi * s ** 2) + np.log(y)
+                     + 0.5 * ((np.log(sim) - np.log(y)) / s) ** 2)
+    assert objective.nll(x) == pytest.approx(by_hand, rel=1e-10)
+
+
+def test_small_fit_recovers_the_truth(tmp_path):
+    """One patient, one parameter: the estimate is near the truth, the 95% profile interval
+    contains it, and every output is written."""
+    data = synthetic({"R": TRUTHS["R-slow"]}, days=(3, 7, 10, 14, 21, 28), seed=3)
+    settings = FitSettings(("rhoA",), {"rhoA": "0.2:2"}, parameters={"h": 5e8}, starts=3)
+    result = calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+    row = result.estimates.iloc[0]
+    assert row["lower"] < 0.75 < row["upper"] and row["identifiable"] == "yes"
+    assert abs(row["estimate"] / 0.75 - 1) < 0.02
+    for name in ("estimates.csv", "starts.csv", "profiles.csv", "patients.csv", "fit.png",
+                 "profiles.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert not (tmp_path / ".fit-parts").exists()
+
+
+def test_flat_profile_is_not_identifiable(tmp_path):
+    """gammaMA moves memory cells back to effectors; with no memory yet (days <= 6) the data
+    say nothing about it: the interval reaches both bounds."""
+    data = synthetic({"R": {"gammaMA": 0.33}}, days=(1, 2, 4, 6), seed=2)
+    settings = FitSettings(("gammaMA",), {"gammaMA": "0.01:10"}, starts=2)
+    result = calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+    row = result.estimates.iloc[0]
+    assert row["identifiable"].startswith("not identifiable")
+    assert (row["lower"], row["upper"]) == (0.01, 10.0)
+
+
+def test_every_start_failing_says_so_and_writes_no_estimates(tmp_path, monkeypatch):
+    data = synthetic({"R": TRUTHS["R-fast"]}, days=(2, 8))
+
+    def fails(self, x):
+        raise SimulationError("the solver failed: test")
+
+    monkeypatch.setattr(Objective, "raw_residuals", fails)
+    settings = FitSettings(("h",), starts=2)
+    with pytest.raises(SimulationError, match="every one of the 2 starts failed"):
+        calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+    assert not (tmp_path / "estimates.csv").exists()
+
+
+def test_a_start_is_a_local_fit_from_its_design_point():
+    data = synthetic({"R": TRUTHS["R-fast"]}, days=(2, 5, 8, 12, 20))
+    objective = Objective(make_problem(data, ["h", "rhoA"], {}))
+    fit = local_fit(objective, np.log10([3e9, 0.5]))
+    assert fit.ok and fit.nll <= objective.nll(np.log10([1e9, 0.9])) + 1e-6
+
+
+def test_petab_problem_passes_petablint(tmp_path, capsys):
+    data = synthetic({"A": TRUTHS["R-fast"], "B": TRUTHS["NR"]}, observables=("CT", "L"),
+                     days=(2, 8, 20))
+    data.loc[data["observable"] == "L", "sigma"] = np.nan  # estimated noise for L
+    data.to_csv(tmp_path / "data.csv", index=False)
+    out = tmp_path / "petab"
+    assert main(["petab", str(tmp_path / "data.csv"), "--estimate", "h,rhoA", "--set",
+                 "alpha=3e-10", "--init", "L=1e11", "--out", str(out)]) == 0
+    assert "petablint: no errors" in capsys.readouterr().out
+    lint = subprocess.run([str(__import__("pathlib").Path(sys.executable).with_name(
+        "petablint")), str(out / "problem.yaml")], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    params = pd.read_csv(out / "parameters.tsv", sep="\t")
+    assert set(params["parameterId"]) == {"h_A", "h_B", "rhoA_A", "rhoA_B", "sigma_obs_L_A",
+                                          "sigma_obs_L_B"}
+    conditions = pd.read_csv(out / "conditions.tsv", sep="\t")
+    assert conditions.set_index("conditionId").loc["c_B", "h"] == "h_B"
+    assert (conditions["L"] == 1e11).all()
