@@ -43,3 +43,30 @@ def synthetic(truths: Mapping[str, Mapping[str, float]], observables: Sequence[s
             rows += [{"time": t, "observable": name, "value": v, "sigma": noise,
                       "patient": patient} for t, v in zip(days, values)]
     return check_measurements(pd.DataFrame(rows), model)
+
+
+#: Typical-patient cellular kinetics of tisagenlecleucel in paediatric B-ALL: Stein et al.
+#: 2019, CPT Pharmacometrics Syst Pharmacol 8:285 (N = 90; values as transcribed in
+#: nlmixr2lib's Stein_2019_Tisagenlecleucel model): doubling time 0.78 d during expansion,
+#: Tmax 9.3 d, fast decline 0.16/d, a fraction 0.0079 entering the slow phase, slow decline
+#: 0.0032/d.
+STEIN_2019 = {"doubling_days": 0.78, "tmax": 9.3, "fast": 0.16, "slow": 0.0032,
+              "fraction_slow": 0.0079}
+#: Sampling days of the typical-patient curve.
+STEIN_DAYS: tuple[float, ...] = (1, 4, 7, 9.3, 11, 14, 21, 28, 42, 56, 90)
+
+
+def stein_curve(days: Sequence[float] = STEIN_DAYS, dose: float = 5e7) -> pd.DataFrame:
+    """Stein et al.'s typical-patient CAR T curve as measurements of CT (no sigma: the noise
+    is estimated). Its height is not in marrow cells (the study measured transgene copies per
+    microgram of blood DNA): it starts from the model's default dose ``dose`` (cells) on
+    day 0 and expands at the published doubling time until Tmax, so only its shape is the
+    study's."""
+    k = STEIN_2019
+    t = np.asarray(days, dtype=float)
+    peak = dose * 2.0 ** (k["tmax"] / k["doubling_days"])
+    tau = np.maximum(t - k["tmax"], 0.0)
+    decline = peak * ((1 - k["fraction_slow"]) * np.exp(-k["fast"] * tau)
+                      + k["fraction_slow"] * np.exp(-k["slow"] * tau))
+    values = np.where(t <= k["tmax"], dose * 2.0 ** (t / k["doubling_days"]), decline)
+    return check_measurements(pd.DataFrame({"time": t, "observable": "CT", "value": values}))

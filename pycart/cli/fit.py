@@ -38,6 +38,7 @@ def register(sub) -> None:
     petab.add_argument("--out", default="petab", metavar="DIR",
                        help="output folder (default petab)")
     petab.set_defaults(func=_petab)
+    register_report(sub)
 
 
 def _problem_options(parser: argparse.ArgumentParser) -> None:
@@ -128,4 +129,24 @@ def _petab(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     print("petablint: no errors")
+    return 0
+
+
+def register_report(sub) -> None:
+    """``pycart calibration``: the calibration report."""
+    report = sub.add_parser(
+        "calibration", help="regenerate docs/calibration.md (worked examples of pycart fit)",
+        description="Fit synthetic data from three known products and the typical-patient "
+                    "tisagenlecleucel curve of Stein et al. 2019, and write calibration.md "
+                    "with its data and figures (a few minutes on two cores).")
+    report.add_argument("--out", default="docs", metavar="DIR", help="folder (default docs)")
+    report.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
+    report.set_defaults(func=_calibration)
+
+
+def _calibration(args: argparse.Namespace) -> int:
+    from ..report.calibration import write_calibration
+
+    workers = _whole(args.workers, "--workers", 1) if args.workers else None
+    print(f"wrote {write_calibration(args.out, workers)}")
     return 0
