@@ -229,3 +229,124 @@ def test_pypesto_reaches_the_optimum_of_pycart_fit(tmp_path):
     theirs = dict(zip(pp.x_names, 10 ** np.asarray(result.optimize_result.x[0])))
     for name in ("h", "rhoA"):
         assert theirs[name] == pytest.approx(best[name], rel=1e-2)
+
+
+def test_an_interrupted_fit_keeps_its_finished_starts(tmp_path, monkeypatch):
+    """Interrupted after its starts, the same fit run again computes none of them again
+    and ends with the same tables."""
+    import pycart.analysis.calibrate as calibration
+    import pycart.analysis.fit as fitting
+
+    data = synthetic({"R": TRUTHS["R-fast"]}, days=(2, 5, 8, 12))
+    settings = FitSettings(("h",), starts=3)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(calibration, "_profiles", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+    assert len(list((tmp_path / ".fit-parts").rglob("start-*.json"))) == 3
+    assert not (tmp_path / "estimates.csv").exists()
+    calls = []
+    real = fitting.start_task
+    monkeypatch.setattr(fitting, "start_task", lambda *a: calls.append(a) or real(*a))
+    again = calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+    assert calls == [] and len(again.starts) == 3
+    fresh = calibrate(data, settings, tmp_path / "fresh", Runner(1), log=lambda _: None)
+    pd.testing.assert_frame_equal(again.estimates, fresh.estimates)
+
+
+def _pypesto_problem(yaml_file):
+    import warnings
+
+    import petab.v1 as petab
+    from pypesto.objective.roadrunner import SolverOptions
+    from pypesto.petab import PetabImporter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        importer = PetabImporter(petab.Problem.from_yaml(yaml_file),
+                                 simulator_type="roadrunner")
+        objective = importer.create_objective_creator(simulator_type="roadrunner") \
+            .create_objective()
+        objective.solver_options = SolverOptions(
+            relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 7,
+            maximum_num_steps=200_000, stiff=True)
+        return importer.create_problem(objective)
+
+
+def test_pypesto_computes_pycarts_likelihood_with_doses(tmp_path):
+    """The same nll from pyPESTO's RoadRunner objective on the PEtab problem (an
+    independent implementation of the likelihood, events and conditions) as from pycart,
+    with a scenario's doses, two patients, two observables and an estimated noise sd, at
+    two points in turn (so event flags cannot leak between simulations)."""
+    pytest.importorskip("pypesto")
+    import warnings
+
+    (tmp_path / "dose.toml").write_text(
+        'name = "doses"\n[[runs]]\nlabel = "A"\nparameters = { reinf_day = 12, reinf_dose = '
+        '5e8, relapse_threshold = 1e8, relapse_dose = 5e8, relapse_fallback_day = 25 }\n',
+        encoding="utf-8")
+    data = synthetic({"A": TRUTHS["R-fast"], "B": TRUTHS["NR"]}, observables=("CT", "L"),
+                     days=(3, 10, 15, 30, 40))
+    data.loc[data["observable"] == "L", "sigma"] = np.nan
+    data.to_csv(tmp_path / "data.csv", index=False)
+    assert main(["petab", str(tmp_path / "data.csv"), "--estimate", "h,rhoA", "--scenario",
+                 str(tmp_path / "dose.toml"), "--out", str(tmp_path / "petab")]) == 0
+    from pycart.analysis.calibrate import problems_for
+    from pycart.cli.fit import settings as fit_settings
+
+    args = __import__("argparse").Namespace(
+        estimate="h,rhoA", bounds=None, noise="lognormal", parameters=None, initial=None,
+        scenario=str(tmp_path / "dose.toml"))
+    problems = problems_for(data, fit_settings(args, data))
+    assert problems[0].parameters["reinf_dose"] == 5e8
+    pp = _pypesto_problem(tmp_path / "petab" / "problem.yaml")
+    for point in ({"A": (2e9, 0.8), "B": (1e10, 0.6)}, {"A": (1e9, 0.9), "B": (5e10, 0.45)}):
+        ours, x = 0.0, {}
+        for problem in problems:
+            objective = Objective(problem)
+            theta = np.log10(point[problem.patient])
+            ours += objective.nll(theta)
+            raw = objective.raw_residuals(theta)
+            sigma = objective.sigmas(raw)[objective.row_obs == objective.names.index("L")][0]
+            pid = problem.patient
+            x |= {f"h_{pid}": theta[0], f"rhoA_{pid}": theta[1],
+                  f"sigma_obs_L_{pid}": np.log10(sigma)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = pp.objective(np.array([x[n] for n in pp.x_names]))
+        assert theirs == pytest.approx(ours, rel=1e-6, abs=1e-4)
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("marker", ["$ pycart fit docs/calibration/synthetic.csv",
+                                    "$ pycart petab docs/calibration/synthetic.csv"])
+def test_readme_shows_what_pycart_fit_prints(root, tmp_path, monkeypatch, capsys, marker):
+    import re
+    import shlex
+    import shutil
+
+    text = (root / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.S | re.M)
+                 if b.startswith(marker))
+    command, *expected = block.strip().splitlines()
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(root / "docs" / "calibration", tmp_path / "docs" / "calibration")
+    assert main(shlex.split(command)[2:]) == 0
+    assert capsys.readouterr().out.strip().splitlines() == expected
+
+
+def test_calibration_report_is_current(root):
+    """docs/calibration.md quotes the data files next to it, and they are what the
+    generators give today (the fits themselves: pycart calibration, heavy)."""
+    from pycart.analysis.synthetic import stein_curve
+
+    shipped = read_measurements(root / "docs" / "calibration" / "synthetic.csv")
+    pd.testing.assert_frame_equal(shipped, synthetic(TRUTHS, seed=1), rtol=1e-12)
+    stein = read_measurements(root / "docs" / "calibration" / "stein2019.csv")
+    pd.testing.assert_frame_equal(stein, stein_curve(), rtol=1e-12)
+    report = (root / "docs" / "calibration.md").read_text(encoding="utf-8")
+    assert "Generated by `pycart calibration`" in report and "| NR | no | h | 5e+10" in report

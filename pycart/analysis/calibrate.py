@@ -24,7 +24,7 @@ from ..core.names import DEFAULT_MODEL
 from ..core.output import write_table
 from .data import PATIENT
 from .fit import FitProblem, Runner, make_problem, multistart
-from .profile import interval, profile_table, profile_task
+from .profile import THRESHOLD, interval, profile_table, profile_task
 
 PARTS = ".fit-parts"
 
@@ -172,7 +172,7 @@ def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
     estimates, profiles, patients = [], [], []
     for problem, fit in zip(problems, fits):
         lowest = min([fit["nll"], *(f for s in fit["sides"] for _, f in s["points"])])
-        if lowest < fit["nll"] - 1e-6:
+        if lowest < fit["nll"] - 1e-3:
             sys.stderr.write(f"pycart fit: warning: a profile of {problem.patient} found a "
                              f"better optimum (nll {lowest:.6g} < {fit['nll']:.6g}); use more "
                              "--starts\n")
@@ -180,7 +180,8 @@ def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
             sides = {s["direction"]: s for s in fit["sides"] if s["parameter"] == name}
             row = {"patient": problem.patient, "parameter": name}
             if len(sides) == 2:
-                row |= interval(sides, fit["x_hat"][i], lowest, problem.bounds[i])
+                row |= _widened(interval(sides, fit["x_hat"][i], lowest, problem.bounds[i]),
+                                fit["starts"], name, lowest)
             else:
                 row |= {"estimate": 10.0 ** fit["x_hat"][i], "lower": math.nan,
                         "upper": math.nan, "identifiable": "not profiled"}
@@ -196,6 +197,20 @@ def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
     starts = pd.concat([f["starts"] for f in fits], ignore_index=True)
     return FitResult(problems, pd.DataFrame(estimates), starts, pd.concat(profiles,
                      ignore_index=True), pd.DataFrame(patients))
+
+
+def _widened(row: dict, starts: pd.DataFrame, name: str, lowest: float) -> dict:
+    """The interval stretched over every start's optimum whose nll is within the threshold:
+    the profile there is at most that nll, so the value is in the 95% set, though a profile
+    walked from the best optimum may not reach another basin."""
+    near = starts[(starts["status"] == "ok") & (starts["nll"] - lowest <= THRESHOLD)][name]
+    if near.empty or (near.min() >= row["lower"] and near.max() <= row["upper"]):
+        return row
+    row = dict(row, lower=min(row["lower"], near.min()), upper=max(row["upper"], near.max()))
+    note = "interval widened to other optima within the threshold: the profile is multimodal"
+    row["identifiable"] = f"yes ({note})" if row["identifiable"] == "yes" else \
+        f"{row['identifiable'][:-1]}; {note})"
+    return row
 
 
 def _write(result: FitResult, folder: Path) -> None:
