@@ -364,3 +364,18 @@ def test_pycart_calibration_regenerates_the_report(root, tmp_path):
         pd.testing.assert_frame_equal(
             pd.read_csv(tmp_path / "calibration" / name),
             pd.read_csv(root / "docs" / "calibration" / name), rtol=1e-6)
+
+
+def test_starts_on_worker_processes_match_this_process(tmp_path):
+    """The same starts, on two worker processes and in this one, give the same rows."""
+    from pycart.analysis.fit import multistart
+
+    data = synthetic({"R": TRUTHS["R-fast"]}, days=(2, 5, 8))
+    problem = make_problem(data, ["h"], {"h": "1e8:1e10"})
+    runner = Runner(2)
+    try:
+        parallel = multistart(problem, 2, runner=runner)
+    finally:
+        runner.close()
+    serial = multistart(problem, 2, runner=Runner(1))
+    pd.testing.assert_frame_equal(parallel, serial)

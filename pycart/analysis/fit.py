@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -354,8 +355,6 @@ class Runner:
     when ``workers`` is 1. The same pattern as the sweep engines."""
 
     def __init__(self, workers: int | None = None) -> None:
-        import os
-
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._pool = None
 
@@ -368,10 +367,11 @@ class Runner:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from ..scale.sweep import _bounded, _quiet_worker, _wait_local
+        from ..scale.sweep import _bounded, _wait_local, _worker_setup
 
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, initializer=_quiet_worker,
+            self._pool = ProcessPoolExecutor(self.workers, initializer=_worker_setup,
+                                             initargs=(os.getpid(),),
                                              mp_context=multiprocessing.get_context("spawn"))
         yield from _bounded(lambda t: self._pool.submit(fn, *t), tasks, 2 * self.workers,
                             _wait_local)
