@@ -342,3 +342,60 @@ def test_a_scheduler_that_is_not_one_is_refused_in_bounded_time(tmp_path, monkey
     assert err.startswith("pycart sweep: error: cannot reach the dask scheduler") and \
         err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+# ---- a real full disk: a small tmpfs, where the test may mount one -------------------------
+
+@contextmanager
+def _tmpfs(where: Path, size: str) -> Iterator[Path]:
+    where.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (the write-failure tests stand in)")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+@pytest.mark.heavy
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tmpfs is Linux")
+def test_a_sweep_on_a_full_tmpfs_fails_cleanly_and_completes_once_there_is_room(tmp_path):
+    reference = tmp_path / "full.parquet"
+    command = _command(reference, "--engine", "serial", n=100)
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    with _tmpfs(tmp_path / "disk", "48k") as disk:
+        out = disk / "s.parquet"
+        done = subprocess.run(_command(out, "--engine", "serial", n=100), capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 1 and "No space left on device" in done.stderr
+        assert "Traceback" not in done.stderr and done.stderr.strip().count("\n") <= 1
+        assert not out.exists() and not list(disk.rglob("*.part"))
+        subprocess.run(["mount", "-o", "remount,size=8m", str(disk)], check=True)
+        again = subprocess.run(_command(out, "--engine", "serial", n=100),
+                               capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0 and "resumed from an earlier run" in again.stdout
+        pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(reference))
+
+
+@pytest.mark.heavy
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tmpfs is Linux")
+@pytest.mark.parametrize("command", ["copasi", "export", "run"])
+def test_writers_on_a_full_tmpfs_say_so_and_leave_no_partial_files(tmp_path, command):
+    root = Path(__file__).resolve().parents[1]
+    with _tmpfs(tmp_path / "disk", "8k" if command == "export" else "24k") as disk:
+        args = {"copasi": ["copasi", str(root / "exports" / "fig3.omex"), "--out", str(disk)],
+                "export": ["export", "fig3", "--out", str(disk)],
+                "run": ["run", "fig3", "--out", str(disk / "fig3")]}[command]
+        done = subprocess.run([sys.executable, "-m", "pycart", *args], capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 1, done.stderr
+        assert "No space left on device" in done.stderr or "disk full" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert not list(disk.rglob("*.part")) and not list(disk.rglob(".*.part"))
+        for path in disk.rglob("*"):
+            assert not path.is_file() or path.stat().st_size > 0, f"{path} is empty"
+        printed = [line.split(" ", 1)[1] for line in done.stdout.splitlines()
+                   if line.startswith("wrote ")]
+        assert all(Path(p).exists() and Path(p).stat().st_size > 0 for p in printed)

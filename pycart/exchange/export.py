@@ -161,14 +161,15 @@ BIOMODELS_TEXT = ("cart_bm.xml", "cart_bm2.xml", "cart_bm.sedml", "CURATION.md")
 
 def export_biomodels(folder: Path, fig3_archive: Path) -> list[Path]:
     """The BioModels submission folder: SBML, SED-ML, COPASI file, notes and figure."""
+    from ..scale.store import write_atomically
 
     folder.mkdir(parents=True, exist_ok=True)
     files = {"cart_bm.xml": sbml_text("cart_bm"), "cart_bm2.xml": sbml_text("cart_bm2"),
              "cart_bm.sedml": archive_members("fig3")["fig3.sedml"].decode(),
              "CURATION.md": curation_notes()}
     written = []
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    for name, text in files.items():  # whole files or none (a full disk leaves no .part)
+        write_atomically(folder / name, lambda f, text=text: f.write(text.encode("utf-8")))
         written.append(folder / name)
     written.append(_copasi_file(fig3_archive, folder / "cart_bm.cps"))
     written.append(_figure(folder / "fig3.png"))
@@ -182,15 +183,11 @@ def _copasi_file(archive: Path, path: Path) -> Path:
 
 
 def _figure(path: Path) -> Path:
-    import matplotlib.pyplot as plt
 
-    from ..experiments.figures import scenario_figure
+    from ..experiments.figures import save_figure, scenario_figure
     from ..experiments.scenario import run_scenario
 
-    figure = scenario_figure(run_scenario(SCENARIOS["fig3"]()))
-    figure.savefig(path, dpi=110, metadata={"Software": None})
-    plt.close(figure)
-    return path
+    return save_figure(scenario_figure(run_scenario(SCENARIOS["fig3"]())), path, 110)
 
 
 def curation_notes() -> str:

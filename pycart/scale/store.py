@@ -103,8 +103,11 @@ def write_atomically(path: Path, write: Callable[[object], object]) -> None:
     """Write ``path`` through a temporary file in its folder: ``write(binary_file)``, flush,
     fsync, rename. On any failure (a full disk, a kill signal) the temporary file is removed
     and ``path`` is as it was."""
+    from ..core.output import current_umask
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
