@@ -294,3 +294,16 @@ def test_without_a_writable_package_folder_the_kernel_is_compiled_in_memory(tmp_
     dy = np.empty(7)
     kernel.rhs(0.0, kernel.y0, kernel.p0, dy)
     assert cached == "False" and eval(rates) == dy.tolist()
+
+
+def test_fast_path_chunks_are_larger_by_default():
+    """Saving a chunk costs about as much as computing 2000 points on the fast path, so its
+    default chunks are larger, while every worker still gets several."""
+    from pycart.cli.sweeps import _chunk_size
+
+    million = Sweep((Dimension("rhoA", 0.4, 1.0, 0, "linear"),), sampling="sobol",
+                    samples=1_000_000)
+    assert _chunk_size(million, 2) == 20_000
+    assert _chunk_size(dataclasses.replace(million, solver="roadrunner"), 2) == 2000
+    assert _chunk_size(dataclasses.replace(million, samples=40_000), 2) == 5000
+    assert _chunk_size(SMALL, 2) == 2000

@@ -90,8 +90,9 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="a dask.distributed scheduler, e.g. tcp://host:8786 (implies "
                              "--engine dask; without it dask starts a LocalCluster)")
-    parser.add_argument("--chunk-size", default="2000", metavar="N",
-                        help="points per chunk (default 2000)")
+    parser.add_argument("--chunk-size", default=None, metavar="N",
+                        help="points per chunk (default 2000 on roadrunner; on the fast path "
+                             "up to 20000, a quarter of each worker's share)")
 
 
 def _engine(args: argparse.Namespace):
@@ -176,6 +177,21 @@ def _sweep_of(args: argparse.Namespace):
                  seed, **settings)
 
 
+def _chunk_size(sweep, workers: int) -> int:
+    """Points per chunk: 2000 on libRoadRunner; on the fast path, where a chunk of 2000 takes
+    a tenth of a second and saving it costs as much, larger chunks (up to 20000) that still
+    give every worker four."""
+    from ..scale.sweep import CHUNK_SIZE
+
+    if sweep.solver == "roadrunner":
+        return CHUNK_SIZE
+    return max(CHUNK_SIZE, min(FAST_CHUNK_SIZE, -(-sweep.size // (4 * workers))))
+
+
+#: Largest default chunk of the fast path.
+FAST_CHUNK_SIZE = 20_000
+
+
 def _execute(sweep, out: str, args: argparse.Namespace):
     from ..core.inputs import check_count
     from ..core.output import check_output_path
@@ -183,8 +199,10 @@ def _execute(sweep, out: str, args: argparse.Namespace):
 
     sweep.validate()
     path = check_output_path(out)
-    chunk = check_count(args.chunk_size, "--chunk-size", 1, MAX_CHUNK_SIZE)
+    chunk = (check_count(args.chunk_size, "--chunk-size", 1, MAX_CHUNK_SIZE)
+             if args.chunk_size is not None else None)
     engine = _engine(args)
+    chunk = chunk or _chunk_size(sweep, engine.workers)
     try:
         with terminate_as_interrupt():
             report = run_sweep(sweep, path, engine, chunk, progress_bar(path.name))
