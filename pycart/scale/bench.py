@@ -220,8 +220,7 @@ def _engine_rates(cohort: Sweep, tmp: Path, workers: int, naive_rate: float, say
     began = time.perf_counter()
     warm = list(engine.map(cohort, cohort.key(), [(0, cohort.points()[:1])] * (2 * workers)))
     startup = time.perf_counter() - began
-    parallel = run_sweep(cohort, tmp / f"parallel-{cohort.solver}.parquet", engine,
-                         chunk_size=cohort.size // (4 * workers))  # every worker kept busy
+    parallel = run_sweep(cohort, tmp / f"parallel-{cohort.solver}.parquet", engine)
     rate = cohort.size / parallel.seconds
     table = pd.read_parquet(parallel.out)
     same = pd.read_parquet(serial.out).equals(table)
