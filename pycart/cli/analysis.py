@@ -121,7 +121,13 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from ..core.names import MODELS
     from ..core.output import check_output_path, write_table
     from ..experiments.figures import save_figure
-    from ..scale.sweep import MAX_CHUNK_SIZE, MAX_SEED, input_column, progress_bar
+    from ..scale.sweep import (
+        CHUNK_SIZE,
+        MAX_CHUNK_SIZE,
+        MAX_SEED,
+        input_column,
+        progress_bar,
+    )
 
     factors = []
     for item in args.range or []:
@@ -138,7 +144,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
                        numbers(assignments(args.parameters, "--set")),
                        numbers(assignments(args.initial, "--init")),
                        None if args.t_end is None else check_horizon(args.t_end),
-                       check_count(args.chunk_size, "--chunk-size", 1, MAX_CHUNK_SIZE),
+                       check_count(CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
+                                   "--chunk-size", 1, MAX_CHUNK_SIZE),
                        progress_bar(runs.name), args.solver)
     model.engine = _engine(args)
     for note in design.notes():
