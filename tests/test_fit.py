@@ -379,3 +379,42 @@ def test_starts_on_worker_processes_match_this_process(tmp_path):
         runner.close()
     serial = multistart(problem, 2, runner=Runner(1))
     pd.testing.assert_frame_equal(parallel, serial)
+
+
+def test_the_leukaemic_burden_can_be_estimated(tmp_path):
+    """An initial amount (here L, the burden at infusion) is estimated like a parameter:
+    recovered from L and CT data, and in PEtab a condition column mapped to a parameter,
+    whose likelihood pyPESTO computes as pycart does."""
+    pytest.importorskip("pypesto")
+    import warnings
+
+    truth = {"h": 1e9, "L": 3e10}
+    data = synthetic({"P": truth}, observables=("CT", "L"), days=(2, 5, 8, 12, 20), seed=4)
+    settings = FitSettings(("h", "L"), starts=3, profiles=False)
+    result = calibrate(data, settings, tmp_path / "fit", Runner(1), log=lambda _: None)
+    best = result.patients.iloc[0]
+    assert best["L"] == pytest.approx(3e10, rel=0.15) and best["h"] == pytest.approx(1e9, rel=0.3)
+    from pycart.exchange.petab import write_petab
+
+    write_petab(data, settings, tmp_path / "petab")
+    conditions = pd.read_csv(tmp_path / "petab" / "conditions.tsv", sep="\t")
+    assert conditions.loc[0, "L"] == "L_init"
+    pp = _pypesto_problem(tmp_path / "petab" / "problem.yaml")
+    x = {"h": np.log10(best["h"]), "L_init": np.log10(best["L"])}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = pp.objective(np.array([x[n] for n in pp.x_names]))
+    assert theirs == pytest.approx(best["nll"], rel=1e-6, abs=1e-4)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--estimate", "L", "--init", "L=1e10"], "both estimated and set"),
+    (["--estimate", "CM"], "its model value is 0, so give --bounds CM=LO:HI"),
+    (["--estimate", "L", "--bounds", "L=-1:5"], "expected LO:HI with 0 < LO < HI"),
+])
+def test_bad_initial_amount_estimates(tmp_path, capsys, args, says):
+    path = tmp_path / "data.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    assert main(["fit", str(path), *args, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err, err

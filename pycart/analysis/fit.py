@@ -39,6 +39,7 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "alpha": (1e-12, 1e-7), "h": (1e6, 1e13), "rhoA": (0.05, 5.0), "tauA": (0.5, 100.0),
     "gammaAM": (1e-5, 1.0), "gammaMA": (1e-3, 10.0), "tauM": (10.0, 1e4),
     "rhoL": (0.01, 5.0), "Lmax": (1e9, 1e14), "gammaL": (1e-6, 1.0),
+    "L": (1e6, 1e12), "CA": (1e5, 1e10),  # initial amounts (cells)
 }
 #: Smallest simulated value taken to the log (a simulated 0 is far from any datum).
 LOG_FLOOR = 1e-300
@@ -106,18 +107,26 @@ def parse_bounds(estimate: Sequence[str], given: Mapping[str, str], model: str,
                 raise PycartError(f"--bounds {name}={given[name]}: expected LO:HI with "
                                   "0 < LO < HI (the search is in log10 space)")
             for end in (lo, hi):
-                check_parameters({name: end}, model_parameters(model))
+                if name in MODELS[model]:
+                    check_initial({name: end}, MODELS[model])
+                else:
+                    check_parameters({name: end}, model_parameters(model))
         else:
             value = defaults[name]
+            if name not in DEFAULT_BOUNDS and not value > 0:
+                raise PycartError(f"--estimate {name}: its model value is 0, so give "
+                                  f"--bounds {name}=LO:HI (0 < LO < HI)")
             lo, hi = DEFAULT_BOUNDS.get(name, (value / 100, value * 100))
         out.append((lo, hi))
     return tuple(out)
 
 
 def check_estimate(names: Sequence[str], model: str) -> tuple[str, ...]:
-    """Validate the names to estimate: rate and size parameters of the model, each once."""
+    """Validate the names to estimate, each once: rate and size parameters of the model, or
+    a species (its initial amount, e.g. the leukaemic burden L)."""
     allowed = [p for p in model_parameters(model) if not PARAMETERS[p].switch
                and not p.endswith(("_day", "_dose", "_threshold", "day2", "dose2"))]
+    allowed += list(MODELS[model])
     if not names:
         raise PycartError(f"nothing to estimate (allowed: some of {', '.join(allowed)})")
     for name in names:
@@ -138,7 +147,7 @@ def make_problem(data: pd.DataFrame, estimate: Sequence[str], bounds: Mapping[st
         raise PycartError(f"unknown model {model!r} (allowed: {', '.join(MODELS)})")
     names = check_estimate(list(estimate), model)
     fixed = check_parameters(parameters, model_parameters(model))
-    clash = [n for n in names if n in fixed]
+    clash = [n for n in names if n in fixed or n in (initial or {})]
     if clash:
         raise PycartError(f"{clash[0]} is both estimated and set (allowed: one or the other)")
     init = check_initial(initial, MODELS[model])
@@ -156,8 +165,9 @@ def make_problem(data: pd.DataFrame, estimate: Sequence[str], bounds: Mapping[st
 def _model_values(model: str) -> dict[str, float]:
     import libsbml
 
-    doc = libsbml.readSBMLFromString(sbml_text(model))
-    return {p.getId(): p.getValue() for p in doc.getModel().getListOfParameters()}
+    doc = libsbml.readSBMLFromString(sbml_text(model)).getModel()
+    return {**{p.getId(): p.getValue() for p in doc.getListOfParameters()},
+            **{s.getId(): s.getInitialAmount() for s in doc.getListOfSpecies()}}
 
 
 # ---- the likelihood ------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..core.errors import PycartError
-from ..core.names import DOSE_RECORDS
+from ..core.names import DOSE_RECORDS, MODELS
 from ..core.resources import sbml_text
 
 if TYPE_CHECKING:
@@ -62,11 +62,14 @@ def tables(data: pd.DataFrame, settings: FitSettings) -> dict[str, pd.DataFrame]
         if any(v for k, v in problem.parameters.items() if k.endswith(("_dose", "_dose2"))):
             condition |= {flag: 0.0 for flag in (*EVENT_FLAGS, *DOSE_RECORDS)
                           if flag in _model_ids(problem.model)}
+        species = MODELS[problem.model]
         for name, (lo, hi) in zip(problem.estimate, problem.bounds):
-            target = f"{name}_{pid}" if several else name
-            if several:
+            base = f"{name}_init" if name in species else name  # an initial amount
+            target = f"{base}_{pid}" if several else base
+            if several or name in species:
                 condition[name] = target
-            parameters.append(_parameter(target, f"{name} of {problem.patient}", lo, hi))
+            what = f"initial amount of {name}" if name in species else name
+            parameters.append(_parameter(target, f"{what} of {problem.patient}", lo, hi))
         conditions.append(condition)
         for _, row in problem.data.iterrows():
             obs = observable_ids.setdefault(row["observable"], f"obs_{row['observable']}")
@@ -94,15 +97,9 @@ def _conditions(rows: list[dict], problems) -> pd.DataFrame:
     from ..analysis.fit import _model_values
 
     frame = pd.DataFrame(rows)
-    values = _model_values(problems[0].model)
+    values = _model_values(problems[0].model)  # parameters and initial amounts
     for column in frame.columns[2:]:
-        default = values.get(column)
-        if default is None:  # a species: its initial amount in the model
-            import libsbml
-
-            doc = libsbml.readSBMLFromString(sbml_text(problems[0].model))
-            default = doc.getModel().getSpecies(column).getInitialAmount()
-        frame[column] = frame[column].where(frame[column].notna(), default)
+        frame[column] = frame[column].where(frame[column].notna(), values[column])
     return frame
 
 
