@@ -307,3 +307,20 @@ def test_fast_path_chunks_are_larger_by_default():
     assert _chunk_size(dataclasses.replace(million, solver="roadrunner"), 2) == 2000
     assert _chunk_size(dataclasses.replace(million, samples=40_000), 2) == 5000
     assert _chunk_size(SMALL, 2) == 2000
+
+
+def test_a_point_both_paths_fail_on_is_failed_with_both_reasons(monkeypatch):
+    """Never a number from either: status failed, L30 empty, the message names both."""
+    from pycart.core.errors import SimulationError
+
+    def broken(self, point):
+        raise SimulationError("the solver failed: CV_CONV_FAILURE (test)")
+
+    monkeypatch.setattr(fast, "FAST_MAX_STEPS", 20)
+    monkeypatch.setattr(fast.BDFSimulator, "_simulate", broken)
+    sweep = dataclasses.replace(SMALL, dimensions=SMALL.dimensions[:1])
+    table = fast.FastSimulator(sweep).evaluate(0, sweep.points())
+    assert (table["status"] == "failed").all() and table["L30"].isna().all()
+    assert table["message"].str.match(
+        r"fast path stopped at day [0-9.]+ \(too many steps\); recomputed with roadrunner BDF: "
+        r"the solver failed: CV_CONV_FAILURE \(test\)$").all()
