@@ -6,9 +6,9 @@ import libsbml
 import numpy as np
 import pytest
 
-from pycart import PARAMETERS, SPECIES, SWITCHES
+from pycart import SPECIES, SWITCHES
 from pycart.core.errors import PycartError
-from pycart.core.names import MODELS, OBSERVABLES, SECOND_PRODUCT_PARAMETERS, SPECIES2
+from pycart.core.names import MODELS, MODULE_SWITCHES, OBSERVABLES, SPECIES2, model_parameters
 from pycart.core.resources import sbml_text
 from pycart.exchange.build import compile_antimony, derived_files, stale_files
 from pycart.exchange.validation import check_sbml
@@ -55,8 +55,7 @@ def test_model_units_are_declared_and_a_day_is_86400_seconds(sbml_model):
 @pytest.mark.parametrize("name", list(MODELS))
 def test_every_parameter_has_units_and_a_description(name):
     model = libsbml.readSBMLFromString(sbml_text(name)).getModel()
-    expected = [p for p in PARAMETERS
-                if name == "cart_bm2" or p not in SECOND_PRODUCT_PARAMETERS]
+    expected = model_parameters(name)
     for pid in expected:
         p = model.getParameter(pid)
         assert p is not None, pid
@@ -64,8 +63,9 @@ def test_every_parameter_has_units_and_a_description(name):
         assert len(p.getName()) > 5, pid
     for p in model.getListOfParameters():
         assert p.getUnits() and p.getName(), p.getId()
-    for s in SWITCHES:
-        assert model.getParameter(s).getValue() == 0.0, f"{s} must default to the reading"
+    for s in (*SWITCHES, *MODULE_SWITCHES):
+        if model.getParameter(s) is not None:
+            assert model.getParameter(s).getValue() == 0.0, f"{s} must default to off"
 
 
 def test_two_product_model_keeps_every_id_of_the_paper_model():
@@ -138,8 +138,9 @@ def test_a_stale_sbml_is_detected(tmp_path, root):
     for path, derived in derived_files(root).items():
         (tmp_path / "models" / path.name).write_text(derived, encoding="utf-8")
     assert {p.name for p in stale_files(tmp_path)} == {
-        "cart_bm.xml", "cart_bm.md", "cart_bm2.xml", "cart_bm2.md",
-        "cart_bm_rhs.py", "cart_bm2_rhs.py"}  # the generated code names the SBML's digest
+        "cart_bm.xml", "cart_bm.md", "cart_bm2.xml", "cart_bm2.md", "cart_bm_ext.xml",
+        "cart_bm_ext.md", "cart_bm_rhs.py", "cart_bm2_rhs.py",
+        "cart_bm_ext_rhs.py"}  # the generated code names the SBML's digest
 
 
 @pytest.mark.parametrize("name", list(MODELS))
@@ -190,6 +191,8 @@ def test_observables_are_the_sums_they_name(name):
     rr = roadrunner.RoadRunner(sbml_text(name))
     if name == "cart_bm2":
         rr["reinf_dose2"], rr["reinf_day2"] = 1e8, 5.0
+    if name == "cart_bm_ext":
+        rr["exhaustion"], rr["escape"], rr["muL"] = 1.0, 1.0, 1e-9
     ids = list(OBSERVABLES[name])
     species = sorted({s for summed in OBSERVABLES[name].values() for s in summed})
     result = rr.simulate(0, 60, 61, selections=[*ids, *species])
@@ -205,7 +208,8 @@ def test_observables_are_the_sums_they_name(name):
 GO_TERMS = {"proliferation": "GO:0042098", "activation": "GO:0042110", "kill_": "GO:0001913",
             "B0_proliferation": "GO:0042100", "B1_proliferation": "GO:0042100",
             "B2_proliferation": "GO:0042100", "maturation": "GO:0030183",
-            "L_proliferation": "GO:0008283", "exit": "GO:0050900"}
+            "L_proliferation": "GO:0008283", "Ln_proliferation": "GO:0008283",
+            "exit": "GO:0050900"}
 
 
 @pytest.mark.parametrize("name", list(MODELS))

@@ -8,7 +8,7 @@ import pytest
 
 import pycart
 from pycart.core.model import NEGATIVE_ROUNDOFF, clip_roundoff
-from pycart.core.names import SECOND_PRODUCT_PARAMETERS
+from pycart.core.names import model_parameters
 
 FIG3 = {"B0": 1e6, "B1": 3e7, "B2": 2e8, "B3": 9e7, "L": 2e11, "CA": 5e7, "CM": 0.0}
 
@@ -17,7 +17,7 @@ def test_defaults_are_figure_3(model):
     assert model.default_initial == FIG3
     p = model.default_parameters
     assert (p["alpha"], p["h"]) == (3e-10, 1e9)
-    assert set(p) == set(pycart.PARAMETERS) - set(SECOND_PRODUCT_PARAMETERS)
+    assert set(p) == set(model_parameters("cart_bm"))
     assert all(p[d] == 0 for d in ("reinf_dose", "relapse_threshold", "relapse_dose",
                                    "binf_threshold", "binf_dose")), "doses are off by default"
 

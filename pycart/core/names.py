@@ -14,8 +14,14 @@ SPECIES: tuple[str, ...] = ("B0", "B1", "B2", "B3", "L", "CA", "CM")
 #: State variables of the two-product model: the paper's, then the second product's.
 SPECIES2: tuple[str, ...] = (*SPECIES, "CA2", "CM2")
 
-#: The compiled models: the paper's, and the same marrow with a second CAR T product.
-MODELS: dict[str, tuple[str, ...]] = {"cart_bm": SPECIES, "cart_bm2": SPECIES2}
+#: State variables of the extended model (beyond the paper): the paper's, then exhausted CAR T
+#: cells and the CD19-negative leukemic clone.
+SPECIES_EXT: tuple[str, ...] = (*SPECIES, "CE", "Ln")
+
+#: The compiled models: the paper's, the same marrow with a second CAR T product, and the
+#: paper's model with the exhaustion and CD19-negative clone modules (switches off by default).
+MODELS: dict[str, tuple[str, ...]] = {"cart_bm": SPECIES, "cart_bm2": SPECIES2,
+                                      "cart_bm_ext": SPECIES_EXT}
 DEFAULT_MODEL = "cart_bm"
 
 #: Records the dose events keep: the day each dose was given (0 until it is given).
@@ -27,8 +33,12 @@ DOSE_RECORDS: dict[str, str] = {
     "relapse2_given_day": "second product on relapse",
 }
 
-#: CAR T compartments, whose sum is "total CAR T".
-CAR_T: tuple[str, ...] = ("CA", "CM", "CA2", "CM2")
+#: CAR T compartments, whose sum is "total CAR T" (exhausted cells CE included: qPCR counts
+#: transgene copies whether a cell is exhausted or not).
+CAR_T: tuple[str, ...] = ("CA", "CM", "CA2", "CM2", "CE")
+
+#: Leukemic compartments: the CD19+ clone of the paper and the CD19-negative clone of cart_bm_ext.
+LEUKEMIA: tuple[str, ...] = ("L", "Ln")
 
 #: B-cell maturation stages (eqs. 1a-1d).
 B_CELLS: tuple[str, ...] = ("B0", "B1", "B2", "B3")
@@ -37,8 +47,10 @@ B_CELLS: tuple[str, ...] = ("B0", "B1", "B2", "B3")
 #: summed), so a tool that plots one variable per curve (COPASI) shows the same totals.
 OBSERVABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "cart_bm": {"CT": ("CA", "CM"), "Bpos": ("B1", "B2", "B3")},
-    "cart_bm2": {"CT": CAR_T, "C1": ("CA", "CM"), "C2": ("CA2", "CM2"),
+    "cart_bm2": {"CT": ("CA", "CM", "CA2", "CM2"), "C1": ("CA", "CM"), "C2": ("CA2", "CM2"),
                  "CA_all": ("CA", "CA2"), "CM_all": ("CM", "CM2"), "Bpos": ("B1", "B2", "B3")},
+    "cart_bm_ext": {"CT": ("CA", "CM"), "Bpos": ("B1", "B2", "B3"),
+                    "CT_all": ("CA", "CM", "CE"), "L_all": LEUKEMIA},
 }
 
 #: Observables for calibration that are not sums (assignment rules in both models): what
@@ -124,17 +136,40 @@ PARAMETERS: dict[str, ParameterSpec] = {
     "reinf_day2": ParameterSpec("day"),
     "reinf_dose2": ParameterSpec("cell"),
     "relapse_dose2": ParameterSpec("cell"),
+    # beyond the paper (cart_bm_ext only): exhaustion and the CD19-negative clone
+    "exhaustion": ParameterSpec("dimensionless", switch=True),
+    "eA": ParameterSpec("1/day"),
+    "gC": ParameterSpec("cell", positive=True),
+    "kE": ParameterSpec("1/day"),
+    "XE": ParameterSpec("day", positive=True),
+    "nE": ParameterSpec("dimensionless", positive=True),
+    "tauX": ParameterSpec("day", positive=True),
+    "tauE": ParameterSpec("day", positive=True),
+    "escape": ParameterSpec("dimensionless", switch=True),
+    "muL": ParameterSpec("1/day"),
+    "rhoLn": ParameterSpec("1/day"),
 }
 
 #: Parameters only the two-product model has.
 SECOND_PRODUCT_PARAMETERS: tuple[str, ...] = (
     "alpha2", "rhoA2", "h2", "reinf_day2", "reinf_dose2", "relapse_dose2")
 
+#: Parameters only the extended model has (its modules' switches and their parameters).
+EXTENSION_PARAMETERS: tuple[str, ...] = (
+    "exhaustion", "eA", "gC", "kE", "XE", "nE", "tauX", "tauE", "escape", "muL", "rhoLn")
+
+#: The extended model's module switches (0 = off: the paper's model).
+MODULE_SWITCHES: tuple[str, ...] = ("exhaustion", "escape")
+
+
 def model_parameters(model: str = DEFAULT_MODEL) -> tuple[str, ...]:
-    """The settable parameters model ``model`` has (the second product's only in cart_bm2)."""
+    """The settable parameters model ``model`` has (the second product's only in cart_bm2,
+    the modules' only in cart_bm_ext)."""
     return tuple(p for p in PARAMETERS
-                 if model == "cart_bm2" or p not in SECOND_PRODUCT_PARAMETERS)
+                 if (model == "cart_bm2" or p not in SECOND_PRODUCT_PARAMETERS)
+                 and (model == "cart_bm_ext" or p not in EXTENSION_PARAMETERS))
 
 
 #: The switch parameters that restore the paper's printed forms (default 0 = the reading).
-SWITCHES: tuple[str, ...] = tuple(p for p, s in PARAMETERS.items() if s.switch)
+SWITCHES: tuple[str, ...] = tuple(p for p, s in PARAMETERS.items()
+                                  if s.switch and p not in MODULE_SWITCHES)

@@ -84,6 +84,20 @@ def _notes(model: libsbml.Model, ode_lines: list[str]) -> str:
     if two:
         what += (" This variant adds a second CAR T product (CA2, CM2; alpha2, h2, rhoA2) on "
                  "the same antigen, for the paper's Figures 8C and S2.")
+    if model.getSpecies("CE") is not None:
+        what += (" Beyond the paper: this variant adds two modules, each behind a 0/1 switch "
+                 "that is off by default (both off: the paper's model). exhaustion = 1: "
+                 "effector cells become exhausted CAR T cells CE (no proliferation, no "
+                 "killing, lifetime tauE), by inactivation per CD19+ cell engaged, "
+                 "eA*antigen*CA/(gC+CA) (Leon-Triana et al. 2021, Cancers 13:703, "
+                 "BIOMD0000001014), and under sustained stimulation, kE*CA*X^nE/(XE^nE+X^nE) "
+                 "with the stimulation history dX/dt = F - X/tauX (after Kareva and Gevertz's "
+                 "cumulative-stimulation threshold model). escape = 1: a CD19-negative "
+                 "leukaemic clone Ln, sharing the niche with L in the logistic term (Kara et "
+                 "al. 2024, npj Syst Biol Appl 10:105), not killed by CAR T cells and not in "
+                 "F, arising from L at rate muL and/or from an initial amount. Values marked "
+                 "calibrated in models/cart_bm.ant were fitted by pycart to clinical targets; "
+                 "illustrative values are choices, not data.")
     doses = ("Doses are events, each off at 0: a scheduled reinfusion (reinf_day, reinf_dose), "
              "a reinfusion when L regrows past relapse_threshold after falling below it or on "
              "relapse_fallback_day without response (relapse_dose), and a B-cell infusion into "

@@ -27,7 +27,7 @@ LIGHT_BLUE = "#9ecae1"
 #: How each series is drawn: (label, colour, line style, columns summed).
 SERIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "L": ("leukemic cells", GREY, "-", ("L",)),
-    "C": ("total CAR T", ORANGE, "-", ("CA", "CM", "CA2", "CM2")),
+    "C": ("total CAR T", ORANGE, "-", ("CA", "CM", "CA2", "CM2", "CE")),
     "CA": ("activated CAR T", ORANGE, "-", ("CA", "CA2")),
     "CM": ("memory CAR T", ORANGE, ":", ("CM", "CM2")),
     "C1": ("original product", ORANGE, "-", ("CA", "CM")),
@@ -37,6 +37,8 @@ SERIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "B2": ("pre-BII", BLUE, "-.", ("B2",)),
     "B3": ("immature B", BLUE, ":", ("B3",)),
     "B+": ("CD19+ B cells", BLUE, ":", ("B1", "B2", "B3")),
+    "CE": ("exhausted CAR T", BROWN, "--", ("CE",)),
+    "Ln": ("CD19- leukemic cells", "#000000", "--", ("Ln",)),
 }
 RUN_STYLES = ("-", "--", ":", "-.")
 #: Axis labels of the metrics a figure plots.
