@@ -8,7 +8,13 @@ import pytest
 
 from pycart import SPECIES, SWITCHES
 from pycart.core.errors import PycartError
-from pycart.core.names import MODELS, MODULE_SWITCHES, OBSERVABLES, SPECIES2, model_parameters
+from pycart.core.names import (
+    MODELS,
+    MODULE_SWITCHES,
+    OBSERVABLES,
+    SPECIES2,
+    model_parameters,
+)
 from pycart.core.resources import sbml_text
 from pycart.exchange.build import compile_antimony, derived_files, stale_files
 from pycart.exchange.validation import check_sbml

@@ -108,6 +108,7 @@ def _run(args: argparse.Namespace) -> int:
     for name, grid in result.grids.items():
         if "responder" in grid:
             print(f"grid {name}: {len(grid)} points, responders {100 * grid['responder'].mean():.1f}%")
+    _outcomes(result, out)
     if result.failures:
         sys.stderr.write("pycart run: the figure is not drawn while a run or grid point "
                          "fails; the tables mark the failures (status, message)\n")
@@ -132,3 +133,29 @@ def _check_folder(out: Path) -> None:
         if made and out.is_dir():
             out.rmdir()
         raise PycartError(f"output {str(out)!r} is not writable ({exc.strerror})") from None
+
+
+def _outcomes(result, out: Path) -> None:
+    """For cohorts followed past day 90 with a CD19-negative clone in the model (the
+    scenarios beyond the paper): the clinical outcomes of each grid, printed and written to
+    outcomes.csv."""
+    import pandas as pd
+
+    from ..analysis.outcomes import cohort_outcomes
+    from ..core.output import write_table
+
+    rows = []
+    for name, grid in result.grids.items():
+        if "cd19neg_share_at_relapse" in grid and len(grid):
+            rows.append({"grid": name, **cohort_outcomes(grid).as_dict()})
+    if not rows:
+        return
+    table = pd.DataFrame(rows)
+    write_table(table, out / "outcomes.csv")
+    pct = lambda v: "n/a" if v is None or v != v else f"{100 * v:.0f}%"  # noqa: E731
+    for row in rows:
+        print(f"outcomes {row['grid']}: responders {pct(row['responder_share'])}, relapsing "
+              f"by day 365 {pct(row['relapse_by_12m_share'])} (after day 90: "
+              f"{pct(row['late_relapse_share'])}), CD19-negative relapses "
+              f"{pct(row['cd19neg_share_of_relapses'])}, Cmax R/NR "
+              f"{row['cmax_ratio_R_NR'] or float('nan'):.2f}")

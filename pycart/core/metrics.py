@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .names import B_CELLS, CAR_T, RESPONSE_DAY, RESPONSE_THRESHOLD, TIME
+from .names import B_CELLS, CAR_T, LEUKEMIA, RESPONSE_DAY, RESPONSE_THRESHOLD, TIME
 
 #: L at which a regrowth counts as relapse: the paper reinfuses when L reaches 1e8 cells.
 RELAPSE_LEVEL = 1e8
@@ -27,11 +27,14 @@ class Summary:
     """Metrics of one run.
 
     - ``L30``, ``responder``: L at day 30 and L30 < 1 cell (None when the run ends earlier).
+      In a model with a CD19-negative clone (cart_bm_ext), L here and below means every
+      leukemic cell, L + Ln.
     - ``L_end``: L at the end of the run.
     - ``car_t_peak``, ``car_t_peak_day``: peak of the total CAR T count C = CA + CM
       (+ CA2 + CM2), refined by a parabola through the three grid points around it.
     - ``fold_expansion``: log10(C_peak / C_0) (None without CAR T at day 0).
     - ``relapse_day``: first day L regrows past RELAPSE_LEVEL after having fallen below it.
+    - ``cd19neg_share_at_relapse``: Ln / (L + Ln) on the relapse day (cart_bm_ext only).
     - ``B0_share``..``B3_share``: each B-cell stage's share of all B cells at the end.
     - ``steady_state_day``: from when every species stays within STEADY_TOLERANCE of its
       final value (None when that is only in the last tenth of the horizon).
@@ -51,6 +54,7 @@ class Summary:
     B3_share: float | None = None
     steady_state_day: float | None = None
     second_product_share: float | None = None
+    cd19neg_share_at_relapse: float | None = None
 
     def lines(self) -> list[str]:
         """The headline metrics as short printable lines."""
@@ -72,7 +76,9 @@ def summarize(dense: pd.DataFrame) -> Summary:
     """Compute the :class:`Summary` from a trajectory sampled densely (and at day 30)."""
     times = dense[TIME].to_numpy()
     at30 = np.flatnonzero(times == RESPONSE_DAY)
-    L30 = float(dense["L"].to_numpy()[at30[0]]) if at30.size else None
+    # every leukemic clone the model has: L, and the CD19-negative Ln of cart_bm_ext
+    leukemia = dense[[c for c in LEUKEMIA if c in dense.columns]].sum(axis=1).to_numpy()
+    L30 = float(leukemia[at30[0]]) if at30.size else None
     responder = None if L30 is None else bool(L30 < RESPONSE_THRESHOLD)
     car_t = dense[[c for c in CAR_T if c in dense.columns]].sum(axis=1).to_numpy()
     peak, day, fold = expansion(times, car_t)
@@ -81,11 +87,15 @@ def summarize(dense: pd.DataFrame) -> Summary:
     second = None
     if "CA2" in dense.columns and car_t[-1] > 0:
         second = float((dense["CA2"].iloc[-1] + dense["CM2"].iloc[-1]) / car_t[-1])
+    relapse = relapse_day(times, leukemia)
+    negative = None
+    if "Ln" in dense.columns and relapse is not None:
+        i = int(np.searchsorted(times, relapse))
+        negative = float(dense["Ln"].iloc[i] / leukemia[i]) if leukemia[i] > 0 else None
     return Summary(
-        L30, responder, peak, day, float(dense["L"].iloc[-1]), fold,
-        relapse_day(times, dense["L"].to_numpy()),
+        L30, responder, peak, day, float(leukemia[-1]), fold, relapse,
         *(None if s is None else float(s) for s in shares),
-        steady_state_day(dense), second)
+        steady_state_day(dense), second, negative)
 
 
 def expansion(times: np.ndarray, car_t: np.ndarray) -> tuple[float, float, float | None]:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from ..core.errors import PycartError
 from ..core.names import B_CELLS
+from .beyond import BEYOND_SCENARIOS
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 
 # ---- the paper's own numbers ------------------------------------------------------------
@@ -295,10 +296,12 @@ def figS4() -> Scenario:
         choices=("Dose, compartment and trigger: pycart.experiments.paper.B_INFUSION_DOSE.",))
 
 
-#: The paper's scenarios by name, in the paper's order.
+#: The named scenarios: the paper's, in the paper's order, then those beyond the paper
+#: (pycart.experiments.beyond: exhaustion and a CD19-negative clone, issue 14).
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "fig2": fig2, "fig3": fig3, "fig4": fig4, "fig5": fig5, "fig6": fig6, "fig7": fig7,
     "fig8": fig8, "figS1": figS1, "figS2": figS2, "figS3": figS3, "figS4": figS4,
+    **BEYOND_SCENARIOS,
 }
 
 

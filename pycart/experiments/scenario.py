@@ -19,11 +19,12 @@ import pandas as pd
 
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.metrics import expansion
+from ..core.metrics import expansion, relapse_day
 from ..core.model import Model, Run, SolverSettings
 from ..core.names import (
     CAR_T,
     DEFAULT_MODEL,
+    LEUKEMIA,
     MODELS,
     RESPONSE_DAY,
     RESPONSE_THRESHOLD,
@@ -399,7 +400,9 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
     """Simulate each row of ``table`` (parameters over ``grid.base``), one solver call each;
     add the species at ``grid.days`` (columns like ``L@30``), L30 and the response, and
     with ``grid.metrics`` the CAR T peak, its day and the fold expansion (on a GRID_STEP
-    grid, refined by a parabola)."""
+    grid, refined by a parabola), the relapse day (all leukemic cells regrowing past 1e8
+    after falling below) and, in a model with a CD19-negative clone, its share of the
+    leukemic cells at relapse."""
     total = total if total is not None else len(table)
     days = (*grid.days, RESPONSE_DAY) if RESPONSE_DAY <= grid.t_end else grid.days
     sample = [0.0, *days, grid.t_end]
@@ -408,6 +411,7 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
     times = np.unique(np.array(sample))
     where = {d: int(np.flatnonzero(times == d)[0]) for d in days}
     car_t = [j for j, s in enumerate(model.species) if s in CAR_T]
+    leukemia = [j for j, s in enumerate(model.species) if s in LEUKEMIA]
     rows = [] if rows is None else rows  # filled in place: an interrupted caller keeps them
     step = max(1, len(table) // 200)
     for i, point in enumerate(table.to_dict("records")):
@@ -420,16 +424,32 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
         for day in grid.days:
             for j, species in enumerate(model.species):
                 row[f"{species}@{day:g}"] = values[where[day], j]
-        if RESPONSE_DAY in where:
-            row["L30"] = values[where[RESPONSE_DAY], model.species.index("L")]
+        if RESPONSE_DAY in where:  # every leukemic clone (L, and Ln in cart_bm_ext)
+            row["L30"] = float(values[where[RESPONSE_DAY], leukemia].sum())
             row["responder"] = bool(row["L30"] < RESPONSE_THRESHOLD)
         if grid.metrics:
             peak, day, fold = expansion(times, values[:, car_t].sum(axis=1))
             row |= {"car_t_peak": peak, "car_t_peak_day": day, "fold_expansion": fold}
+            row |= _relapse(times, values[:, leukemia], len(leukemia) > 1)
         rows.append(row | {"status": "ok", "message": ""})
         if progress and ((i + 1) % step == 0 or i + 1 == len(table)):
             progress(done + i + 1, total)
     return _grid_table(table, rows)
+
+
+def _relapse(times: np.ndarray, leukemia: np.ndarray, two_clones: bool) -> dict[str, object]:
+    """The relapse day of the leukemic cells (all clones), and with two clones the
+    CD19-negative share of them at the first sample past the relapse day."""
+    total = leukemia.sum(axis=1)
+    day = relapse_day(times, total)
+    row: dict[str, object] = {"relapse_day": day}
+    if two_clones:
+        share = None
+        if day is not None:
+            i = int(np.searchsorted(times, day))
+            share = float(leukemia[i, 1] / total[i]) if total[i] > 0 else None
+        row["cd19neg_share_at_relapse"] = share
+    return row
 
 
 def write_result(result: ScenarioResult, out: str | os.PathLike[str],

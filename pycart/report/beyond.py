@@ -1,0 +1,134 @@
+"""The "Beyond the paper" section of the reproduction report: for each limitation the paper
+states, the paper's model, each variant of cart_bm_ext and the clinical target side by side,
+with a verdict. Every number is computed from the scenario results handed in (run in the same
+``pycart reproduce`` run).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..analysis.outcomes import TARGETS, CohortOutcomes, cohort_outcomes
+from ..experiments.beyond import (
+    ESCAPE_PATIENT,
+    LATE_DAY,
+    LATE_RELAPSE_PATIENT,
+    VARIANTS,
+)
+from ..experiments.scenario import ScenarioResult
+
+#: The variants in the order of the table's columns.
+COLUMNS = tuple(VARIANTS)
+
+
+def _g(value: float | None, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:.{digits}g}"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.0f}%"
+
+
+def _within(name: str, value: float | None) -> bool:
+    t = TARGETS[name]
+    return value is not None and t.low <= value <= t.high
+
+
+def _verdict(name: str, outcomes: dict[str, CohortOutcomes]) -> str:
+    """"met by <variants>" where a variant lands in the target's range, else "not met"."""
+    met = [v for v in COLUMNS if _within(name, getattr(outcomes[v], name))]
+    return f"met by {', '.join(met)}" if met else "not met by any variant"
+
+
+def beyond_rows(fig7: ScenarioResult, relapse: ScenarioResult, escape: ScenarioResult,
+                fig8: ScenarioResult) -> list[dict[str, str]]:
+    """The section's rows (one per limitation or measure)."""
+    out = {v: cohort_outcomes(fig7.grids[v]) for v in COLUMNS}
+    n = out["base"].patients
+    rows: list[dict[str, str]] = []
+
+    def row(limitation: str, measure: str, fmt, name: str | None, verdict: str | None = None,
+            target: str | None = None) -> None:
+        values = {v: fmt(getattr(out[v], name)) if name else "" for v in COLUMNS}
+        rows.append({"limitation (paper)": limitation, "measure": measure, **values,
+                     "clinical target": target or (fmt(TARGETS[name].value) + " ("
+                                                   + TARGETS[name].source + ")"),
+                     "verdict": verdict or _verdict(name, out)})
+
+    row("No relapse from month 3 on (the model reaches a steady state)",
+        f"responders relapsing after day {LATE_DAY:g} and by day 365 (cohort, {n} patients)",
+        _pct, "late_relapse_share",
+        verdict=("late relapses appear with " + ", ".join(
+            v for v in COLUMNS if (out[v].late_relapse_share or 0) > (out["base"].late_relapse_share or 0))
+            or "no variant"), target="most relapses come in the first year; see the next row")
+    row("", "responders relapsing by 12 months", _pct, "relapse_by_12m_share")
+    rows.append(_patient_row(relapse, LATE_RELAPSE_PATIENT, "exhaustion"))
+    row("No CD19-negative relapse (antigen escape)", "CD19-negative share of relapses "
+        "(Ln > 50% of leukemic cells at relapse)", _pct, "cd19neg_share_of_relapses")
+    rows.append(_patient_row(escape, ESCAPE_PATIENT, "escape"))
+    row("R/NR differences in expansion smaller than in patients",
+        "geometric-mean CAR T peak, responders over non-responders", _g,
+        "cmax_ratio_R_NR")
+    rows.append({"limitation (paper)": "", "measure": "median time to peak R vs NR (days; "
+                 "Wilcoxon p) / fold expansion R vs NR (log10; p)",
+                 **{v: f"{_g(out[v].median_t_peak_R)} vs {_g(out[v].median_t_peak_NR)} "
+                       f"(p {_g(out[v].p_t_peak, 2)}); {_g(out[v].median_fold_R)} vs "
+                       f"{_g(out[v].median_fold_NR)} (p {_g(out[v].p_fold, 2)})" for v in COLUMNS},
+                 "clinical target": "NR peak lower (Mueller et al. 2018)",
+                 "verdict": "shown for comparison"})
+    for name, measure, fmt in (
+            ("responder_share", "responders (all leukemic cells < 1 at day 30)", _pct),
+            ("t_peak_median", "median time to CAR T peak (days)", _g),
+            ("fold_expansion_median", "median fold expansion log10(C_peak/C_0)", _g),
+            ("early_decline_rate", "CAR T decline, peak to day 30 (1/day, responders)", _g),
+            ("late_decline_rate", "CAR T decline, day 90 to 365 (1/day, responders)", _g)):
+        row("Kinetics and response (not a limitation the paper states)", measure, fmt, name)
+    rows.append(_fig8_row(fig8))
+    return rows
+
+
+def _patient_row(result: ScenarioResult, patient: str, variant: str) -> dict[str, str]:
+    """The documented parameter set: the patient in the paper's model and with one module."""
+    cells = {}
+    for v in COLUMNS:
+        label = f"{patient}-{v}"
+        if label not in result.runs:
+            cells[v] = ""
+            continue
+        s = result.runs[label].summary
+        kind = ""
+        if s.cd19neg_share_at_relapse is not None:
+            kind = " CD19-" if s.cd19neg_share_at_relapse > 0.5 else " CD19+"
+        cells[v] = (f"L30 {_g(s.L30)}; " + (f"relapse{kind} on day {s.relapse_day:.0f}"
+                                           if s.relapse_day is not None else "no relapse"))
+    s = result.runs[f"{patient}-{variant}"].summary
+    if variant == "exhaustion":
+        ok = bool(s.responder) and s.relapse_day is not None and s.relapse_day > LATE_DAY
+        claim = "response, then relapse after day 90"
+    else:
+        ok = (bool(s.responder) and s.relapse_day is not None
+              and (s.cd19neg_share_at_relapse or 0) > 0.5)
+        claim = "response, then a relapse dominated by CD19-negative cells"
+    return {"limitation (paper)": "", "measure": f"documented patient {patient} "
+            f"({result.scenario.name})", **cells, "clinical target": claim,
+            "verdict": f"{'shown' if ok else 'not shown'} with {variant} on"}
+
+
+def _fig8_row(fig8: ScenarioResult) -> dict[str, str]:
+    m = fig8.metrics().set_index("run")
+    cells = {}
+    for v in COLUMNS:
+        done = [r for r in m.index if r.endswith(f"-{v}")]
+        if not done:
+            cells[v] = "not run"
+            continue
+        controlled = [r.rsplit("-", 1)[0] for r in done if m.loc[r, "L_end"] < 1]
+        cells[v] = (f"controlled at day 365: {', '.join(controlled) or 'none'} "
+                    f"(of {len(done)})")
+    return {"limitation (paper)": "Figure 8's reinfusions (the paper's remedy for NR)",
+            "measure": "NR1-NR3, 5e8 (A) or 5e9 (B) cells of the same product on regrowth to "
+                       "1e8", **cells,
+            "clinical target": "reinfusion of the same product rarely rescues a non-response",
+            "verdict": "shown for comparison"}
