@@ -120,6 +120,7 @@ def test_calibration_loss_and_report_on_a_small_cohort():
                                 | (table["cd19neg_share_at_relapse"] == 0)).all()
 
 
+@pytest.mark.heavy
 def test_report_section_has_every_variant_and_a_verdict(relapse, escape):
     from pycart.report.beyond import beyond_rows
 
@@ -130,3 +131,19 @@ def test_report_section_has_every_variant_and_a_verdict(relapse, escape):
         assert set(VARIANTS) <= set(row) and row["verdict"] and row["clinical target"]
     text = " ".join(str(v) for row in rows for v in row.values())
     assert "shown with exhaustion on" in text and "shown with escape on" in text
+
+
+def test_report_writes_the_section(tmp_path):
+    from pycart.report.reproduce import Claim, Report, write_report
+
+    (tmp_path / "figures").mkdir()
+    row = {"limitation (paper)": "No CD19-negative relapse", "measure": "share", "base": "0%",
+           "exhaustion": "0%", "escape": "80%", "both": "70%", "clinical target": "0.8 (x)",
+           "verdict": "met by escape, both"}
+    report = Report([Claim("w", "c", "1", "1", "agrees")], [{"equations": "r"}],
+                    [{"run": "r"}], [], beyond=[row])
+    write_report(report, tmp_path)
+    md = (tmp_path / "reproduction.md").read_text(encoding="utf-8")
+    assert "## Beyond the paper" in md
+    assert "| No CD19-negative relapse | share | 0% | 0% | 80% | 70% | 0.8 (x) | met by escape, both |" in md
+    assert "Beyond the paper" in (tmp_path / "reproduction.html").read_text(encoding="utf-8")

@@ -79,16 +79,30 @@ def loss(outcomes: CohortOutcomes) -> float:
     return total
 
 
+def refine(best: Mapping[str, float], ranges: Mapping[str, tuple[float, float]] = FREE,
+           points: int = GRID) -> dict[str, tuple[float, float]]:
+    """The ranges of a second, finer pass: one grid step of the first pass (``ranges``,
+    ``points`` log-spaced values) either side of ``best``, within the first pass's ranges."""
+    out = {}
+    for name, (lo, hi) in ranges.items():
+        step = (math.log10(hi) - math.log10(lo)) / (points - 1)
+        at = math.log10(best[name])
+        out[name] = (10 ** max(math.log10(lo), at - step), 10 ** min(math.log10(hi), at + step))
+    return out
+
+
 def calibrate(size: tuple[int, int, int] = FIT_SIZE, points: int = GRID,
+              ranges: Mapping[str, tuple[float, float]] = FREE,
               say: Callable[[str], None] | None = None) -> Calibration:
-    """Fit FREE to the FITTED targets: scipy.optimize.brute over a log-spaced grid of
-    ``points`` values per parameter (no local polish: the objective moves in steps)."""
+    """Fit the parameters of ``ranges`` to the FITTED targets: scipy.optimize.brute over a
+    log-spaced grid of ``points`` values per parameter (no local polish: the objective
+    moves in steps)."""
     from scipy.optimize import brute
 
     model = Model(EXT)
-    names = list(FREE)
-    ranges = [slice(math.log10(lo), math.log10(hi) + 1e-9,
-                    (math.log10(hi) - math.log10(lo)) / (points - 1)) for lo, hi in FREE.values()]
+    names = list(ranges)
+    grid = [slice(math.log10(lo), math.log10(hi) + 1e-9,
+                  (math.log10(hi) - math.log10(lo)) / (points - 1)) for lo, hi in ranges.values()]
     rows: list[dict[str, float]] = []
 
     def objective(x: np.ndarray) -> float:
@@ -100,7 +114,7 @@ def calibrate(size: tuple[int, int, int] = FIT_SIZE, points: int = GRID,
                 + ", ".join(f"{k}={v:.3g}" for k, v in params.items()))
         return value
 
-    brute(objective, ranges, finish=None)
+    brute(objective, grid, finish=None)
     history = pd.DataFrame(rows)
     best = history.loc[history["loss"].idxmin(), names].to_dict()
     return calibration_report(best, size, history, model)
@@ -118,9 +132,15 @@ def calibration_report(parameters: Mapping[str, float] | None = None,
                        history if history is not None else pd.DataFrame())
 
 
-def main() -> None:  # pragma: no cover - a manual step: python -m pycart.analysis.calibrate
-    """Run the calibration and print the result (the values then go into cart_bm.ant)."""
-    fit = calibrate(say=lambda text: print(text, file=sys.stderr, flush=True))
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a manual step
+    """``python -m pycart.analysis.calibrate [XE muL rhoLn]``: two passes (the second
+    refined around the first's best; given the first's best, only the second), printed; the
+    values then go into cart_bm.ant by hand."""
+    argv = sys.argv[1:] if argv is None else argv
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    best = (dict(zip(FREE, map(float, argv))) if argv
+            else calibrate(say=say).parameters)
+    fit = calibrate(ranges=refine(best), say=say)
     print(fit.parameters)
     print(fit.targets.drop(columns="source").to_string(index=False))
     fit.history.to_csv("calibration_history.csv", index=False)

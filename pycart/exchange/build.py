@@ -46,7 +46,7 @@ def compile_antimony(text: str, source: str = "<antimony>") -> dict[str, str]:
                      f"{libsbml.formulaToL3String(r.getKineticLaw().getMath())}"
                      for r in model.getListOfReactions()),
                      "", *(f"{r.getVariable()} := {libsbml.formulaToL3String(r.getMath())}"
-                           for r in model.getListOfRules())])
+                           for r in model.getListOfRules() if r.isAssignment())])
         text_out = _drop_unused_units(libsbml.writeSBMLToString(doc))
         errors = [i for i in check_sbml(text_out, f"{source}:{name}") if i.level == "error"]
         if errors:
@@ -121,7 +121,8 @@ def _unit_event_numbers(model: libsbml.Model) -> None:
 
 
 def ode_lines(model: libsbml.Model) -> list[str]:
-    """One line per species: its rate of change as the sum of the processes it takes part in."""
+    """One line per species: its rate of change as the sum of the processes it takes part in;
+    then one per rate rule (a variable that is not a species, such as a stimulation history)."""
     lines = []
     for species in model.getListOfSpecies():
         terms = []
@@ -134,6 +135,9 @@ def ode_lines(model: libsbml.Model) -> list[str]:
                         terms.append(f"{sign} {coef}{rxn.getId()}")
         rhs = " ".join(terms).lstrip("+ ") or "0"
         lines.append(f"d{species.getId()}/dt = {rhs}")
+    for rule in model.getListOfRules():  # variables that are not species: rate rules
+        if rule.isRate():
+            lines.append(f"d{rule.getVariable()}/dt = {libsbml.formulaToL3String(rule.getMath())}")
     return lines
 
 
@@ -157,6 +161,8 @@ def equations_markdown(sbml: str) -> str:
         lines.append(f"| `{rxn.getId()}` | `{law}` |")
     lines += ["", "## Assignment rules", "", "| variable | definition | meaning |", "|---|---|---|"]
     for rule in model.getListOfRules():
+        if not rule.isAssignment():
+            continue
         var = rule.getVariable()
         name = model.getParameter(var).getName() if model.getParameter(var) else ""
         lines.append(f"| `{var}` | `{libsbml.formulaToL3String(rule.getMath())}` | {name} |")
