@@ -21,7 +21,7 @@ import libsedml
 
 from ..core.errors import PycartError
 from ..core.model import SolverSettings
-from ..core.names import MODELS, SPECIES2, quantity
+from ..core.names import MODELS, quantity
 from ..core.resources import default_values
 from ..experiments.figures import BLUE, BROWN, GREY, ORANGE, SERIES, Y_FLOOR
 from ..experiments.scenario import OUTPUT_STEP, RunSpec, Scenario
@@ -303,7 +303,7 @@ def _data_generator(doc: libsedml.SedDocument, ident: str, name: str, task: str,
     var.setTaskReference(task)
     if quantity_id is None:
         var.setSymbol(TIME)
-    elif quantity_id in SPECIES2:
+    elif any(quantity_id in species for species in MODELS.values()):
         var.setTarget(species_target(quantity_id))
         var.setTerm(AMOUNT)
     else:

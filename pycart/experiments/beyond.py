@@ -36,10 +36,14 @@ HORIZON = 365.0
 #: third month on").
 LATE_DAY = 90.0
 
-#: The documented parameter sets. Late relapse after a response with exhaustion on: the
-#: paper's responding patient R2 (Figure 6B's (alpha, h) heatmap). CD19-negative relapse with
-#: the escape clone on: Figure 3's product (patient R1).
-LATE_RELAPSE_PATIENT = "R2"
+#: The documented parameter sets. Late relapse after a response with exhaustion on: patient
+#: P1, a point of the ext_fig7 cohort's design (rho_A 0.8, alpha 1.26e-10, h 1.26e9 there;
+#: rounded here), chosen as a responder that stays in remission in the paper's model and
+#: relapses after day 90 with exhaustion (the paper's own responders R1-R3 stay in remission
+#: for a year with the calibrated values). CD19-negative relapse with the escape clone on:
+#: Figure 3's product (patient R1).
+LATE_RELAPSE_PATIENT = "P1"
+EXTRA_PATIENTS = {"P1": {"alpha": 1e-10, "h": 1.25e9, "rhoA": 0.8}}
 ESCAPE_PATIENT = "R1"
 
 #: The Figure 7 cohort under the variants, at reduced resolution by default (4 rho_A x 6 alpha
@@ -56,7 +60,7 @@ SERIES = ("L", "Ln", "C", "CE", "B+")
 def _patient(name: str) -> dict[str, float]:
     from .paper import PATIENTS
 
-    return dict(PATIENTS[name])
+    return dict(EXTRA_PATIENTS.get(name) or PATIENTS[name])
 
 
 def ext_relapse() -> Scenario:
@@ -69,14 +73,15 @@ def ext_relapse() -> Scenario:
         f"Patient {LATE_RELAPSE_PATIENT} (alpha {p['alpha']:g}, h {p['h']:g}, rho_A "
         f"{p['rhoA']:g}) over twelve months in cart_bm_ext: the paper's model (switches off) "
         "keeps the leukaemia controlled; with exhaustion on, sustained stimulation exhausts "
-        "the product, B-cell aplasia is lost and the CD19+ leukaemia relapses after month 3.",
+        "the product and the CD19+ leukaemia relapses after month 3.",
         t_end=HORIZON, runs=runs,
         panels=tuple(Panel(r.label, runs=(r.label,), series=SERIES) for r in runs)
         + (Panel("L: base (solid) vs exhaustion (dashed)", runs=tuple(r.label for r in runs),
                  series=("L", "C")),),
         layout=(1, 3),
-        choices=("Patient: pycart.experiments.beyond.LATE_RELAPSE_PATIENT; module values: "
-                 "models/cart_bm.ant (calibrated, pycart.analysis.calibrate).",))
+        choices=("Patient: pycart.experiments.beyond.EXTRA_PATIENTS (a point of the ext_fig7 "
+                 "cohort); module values: models/cart_bm.ant (calibrated, "
+                 "pycart.analysis.calibrate).",))
 
 
 def ext_escape() -> Scenario:
@@ -145,16 +150,16 @@ def ext_fig8() -> Scenario:
             for tag, dose in (("A", STANDARD_DOSE), ("B", HIGH_DOSE)):
                 runs.append(RunSpec(f"{n}-{tag}-{variant}", PATIENTS[n] | rule | VARIANTS[variant]
                                     | {"relapse_dose": dose}, model=EXT))
-    panels = tuple(Panel(f"{n}-B: base / exhaustion / escape",
-                         runs=tuple(f"{n}-B-{v}" for v in ("base", "exhaustion", "escape")),
-                         series=("L", "Ln", "C")) for n in NR_PATIENTS)
+    panels = tuple(Panel(f"{n}-{tag}: base / exhaustion / escape",
+                         runs=tuple(f"{n}-{tag}-{v}" for v in ("base", "exhaustion", "escape")),
+                         series=("L", "Ln", "C")) for tag in "AB" for n in NR_PATIENTS)
     return Scenario(
         "ext_fig8", "Beyond the paper: Figure 8's reinfusions under exhaustion and CD19 escape",
         "For NR1-NR3, a second dose of the same product when L regrows to 1e8 cells (day 30 "
         "if it never fell below): 5e8 cells (A) or 5e9 cells (B), in the paper's model "
         "(switches off), with exhaustion, and with the CD19-negative clone; over twelve "
         "months.",
-        t_end=HORIZON, runs=tuple(runs), panels=panels, layout=(1, 3),
+        t_end=HORIZON, runs=tuple(runs), panels=panels, layout=(2, 3),
         choices=("Figure 8C (an improved second product) needs the two-product model, which "
                  "has no exhaustion or escape module: not run here.",))
 

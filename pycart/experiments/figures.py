@@ -38,7 +38,7 @@ SERIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "B3": ("immature B", BLUE, ":", ("B3",)),
     "B+": ("CD19+ B cells", BLUE, ":", ("B1", "B2", "B3")),
     "CE": ("exhausted CAR T", BROWN, "--", ("CE",)),
-    "Ln": ("CD19- leukemic cells", "#000000", "--", ("Ln",)),
+    "Ln": ("CD19- leukemic cells", GREY, "--", ("Ln",)),
 }
 RUN_STYLES = ("-", "--", ":", "-.")
 #: Axis labels of the metrics a figure plots.

@@ -65,11 +65,11 @@ class Report:
     claims: list[Claim] = field(default_factory=list)
     printed: list[dict[str, str]] = field(default_factory=list)
     fidelity: list[dict[str, str]] = field(default_factory=list)
-    beyond: list[dict[str, str]] = field(default_factory=list)
     figures: list[tuple[str, str]] = field(default_factory=list)  # (file, caption)
     figure_format: str = "png"  # the figures are also written in this format
     dpi: int = REPORT_DPI
     settings: dict[str, str] = field(default_factory=dict)
+    beyond: list[dict[str, str]] = field(default_factory=list)  # the section beyond the paper
 
 
 def g(value: float | None, digits: int = 3) -> str:
