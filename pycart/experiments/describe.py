@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from ..core.names import MODELS, model_parameters
+from ..core.names import MODELS, PARAMETERS, model_parameters
 from ..core.resources import default_values
 from .scenario import Grid, Panel, RunSpec, Scenario
 
@@ -39,17 +39,24 @@ def run_table(scenario: Scenario, every: bool = False) -> pd.DataFrame:
 
 
 def _ids(runs: tuple[RunSpec, ...], kind: str, every: bool) -> list[str]:
+    models = {r.model for r in runs}
+    if kind == "initial":  # a patient's state: always every species of the runs' models
+        return _every("initial", models)
     if every:
-        models = {r.model for r in runs}
-        if kind == "parameter":
-            return [p for p in model_parameters("cart_bm2" if "cart_bm2" in models else
-                                                "cart_bm")]
-        return [s for s in MODELS["cart_bm2" if "cart_bm2" in models else "cart_bm"]]
-    if kind == "initial":  # a patient's state: always every species
-        return [s for s in MODELS["cart_bm2"] if any(s in MODELS[r.model] for r in runs)]
-    order = model_parameters("cart_bm2")
+        return _every("parameter", models)
     used = {k for r in runs for k in r.parameters}
-    return [k for k in order if k in used]
+    return [k for k in PARAMETERS if k in used]
+
+
+def _every(kind: str, models: set[str]) -> list[str]:
+    """Every parameter or species of ``models``, in the order of pycart.core.names."""
+    if kind == "parameter":
+        return [p for p in PARAMETERS if any(p in model_parameters(m) for m in models)]
+    out: list[str] = []
+    for m in MODELS:
+        if m in models:
+            out += [s for s in MODELS[m] if s not in out]
+    return out
 
 
 def _value(run: RunSpec, kind: str, ident: str,
