@@ -512,8 +512,8 @@ def _markdown(report: Report) -> str:
              "Figure 3's run (180 days) under each reading of (2f) and (2h):", "",
              *_table(report.printed), "",
              "## Numerical fidelity", "", *_table(report.fidelity), "",
-             *(_BEYOND_INTRO.splitlines() + _table(report.beyond) + [""] if report.beyond
-               else []),
+             *(_BEYOND_INTRO.splitlines() + [""] + _table(report.beyond) + [""]
+               if report.beyond else []),
              "## Figures", ""]
     for path, caption in report.figures:
         lines += [f"![{caption}]({path})", "", f"*{caption}*", ""]
