@@ -14,7 +14,7 @@ import libsbml
 
 from ..core.errors import PycartError
 from ..core.resources import models_dir
-from .codegen import rhs_source
+from .codegen import fast_path_obstacle, rhs_source
 from .curation import curate
 from .validation import check_sbml
 
@@ -197,7 +197,8 @@ def derived_files(root: Path) -> dict[Path, str]:
         for name, sbml in compile_antimony(src.read_text(encoding="utf-8"), src.name).items():
             out[src.parent / f"{name}.xml"] = sbml
             out[src.parent / f"{name}.md"] = equations_markdown(sbml)
-            out[src.parent / f"{name}_rhs.py"] = rhs_source(sbml, f"models/{name}.xml")
+            if fast_path_obstacle(sbml) is None:  # cart_bm_ext has a rate rule: no fast path
+                out[src.parent / f"{name}_rhs.py"] = rhs_source(sbml, f"models/{name}.xml")
     return out
 
 

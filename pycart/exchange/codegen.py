@@ -116,6 +116,18 @@ def _check_supported(model: libsbml.Model) -> None:
             raise PycartError(f"reaction {r.getId()}: local parameters are not supported")
 
 
+def fast_path_obstacle(sbml: str) -> str | None:
+    """Why no right-hand side is generated for this model (None: one is). A rate rule (a
+    state variable that is not a species, as cart_bm_ext's stimulation history X) is not
+    supported: the fast path's state is the species."""
+    model = libsbml.readSBMLFromString(sbml).getModel()
+    rates = [r.getVariable() for r in model.getListOfRules() if r.isRate()]
+    if rates:
+        return (f"{model.getId()} has rate rules ({', '.join(rates)}), which the fast path "
+                "does not support")
+    return None
+
+
 def rhs_source(sbml: str, source: str) -> str:
     """The generated module for one model: ``rhs(t, y, p, dy)`` writes the rates of change
     of ``SPECIES`` (cells/day) into ``dy``, with ``p`` the values of ``PARAMETERS``."""
