@@ -147,3 +147,34 @@ def test_report_writes_the_section(tmp_path):
     assert "## Beyond the paper" in md
     assert "| No CD19-negative relapse | share | 0% | 0% | 80% | 70% | 0.8 (x) | met by escape, both |" in md
     assert "Beyond the paper" in (tmp_path / "reproduction.html").read_text(encoding="utf-8")
+
+
+def _readme_runs(root) -> dict[str, list[str]]:
+    """The README's block of `pycart run` examples beyond the paper: command -> printed lines."""
+    import re
+
+    text = (root / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.S | re.M)
+                 if b.startswith("$ pycart run ext_relapse"))
+    out: dict[str, list[str]] = {}
+    for line in block.strip().splitlines():
+        if line.startswith("$ "):
+            command = line[2:]
+            out[command] = []
+        else:
+            out[command].append(line)
+    return out
+
+
+@pytest.mark.parametrize("name", ["ext_relapse", pytest.param("ext_fig7", marks=pytest.mark.heavy)])
+def test_readme_shows_what_pycart_run_prints(root, tmp_path, monkeypatch, capsys, name):
+    from pycart.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    shown = _readme_runs(root)[f"pycart run {name}"]
+    capsys.readouterr()
+    assert main(["run", name]) == 0
+    assert capsys.readouterr().out.strip().splitlines() == shown
+    if name == "ext_fig7":
+        table = pd.read_csv(tmp_path / name / "outcomes.csv")
+        assert list(table["grid"]) == list(VARIANTS)
