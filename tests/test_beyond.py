@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pycart.analysis.calibrate import FITTED, FREE, calibration_report, cohort, loss
+from pycart.analysis.ext_calibration import (
+    FITTED,
+    FREE,
+    calibration_report,
+    cohort,
+    loss,
+)
 from pycart.analysis.outcomes import TARGETS, against_targets, cohort_outcomes
 from pycart.experiments.beyond import (
     BEYOND_SCENARIOS,

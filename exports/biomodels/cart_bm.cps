@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-30T05:37:50Z -->
+<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-30T06:24:57Z -->
 <?oxygen RNGSchema="http://www.copasi.org/static/schema/CopasiML.rng" type="xml"?>
 <COPASI xmlns="http://www.copasi.org/static/schema" versionMajor="4" versionMinor="48" versionDevel="311" copasiSourcesModified="0">
   <ListOfFunctions>
@@ -400,12 +400,12 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_0">
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000826"/>
       </rdf:Bag>
     </CopasiMT:is>
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>

@@ -133,7 +133,7 @@ def calibration_report(parameters: Mapping[str, float] | None = None,
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a manual step
-    """``python -m pycart.analysis.calibrate [XE muL rhoLn]``: two passes (the second
+    """``python -m pycart.analysis.ext_calibration [XE muL rhoLn]``: two passes (the second
     refined around the first's best; given the first's best, only the second), printed; the
     values then go into cart_bm.ant by hand."""
     argv = sys.argv[1:] if argv is None else argv

@@ -5,7 +5,7 @@ reaches a steady state), CD19-negative relapse, and the large responder/non-resp
 differences in expansion seen in patients. ``cart_bm_ext`` (``models/cart_bm.ant``) adds the
 remedies it proposes as two modules, each behind a switch that is off by default: exhaustion
 (``exhaustion = 1``) and a CD19-negative clone (``escape = 1``). The module parameters' values
-are the model's own (calibrated in ``pycart.analysis.calibrate``, or illustrative), so every
+are the model's own (calibrated in ``pycart.analysis.ext_calibration``, or illustrative), so every
 scenario here only turns switches on; the clinical targets they are measured against are in
 ``pycart.analysis.outcomes``.
 
@@ -81,7 +81,7 @@ def ext_relapse() -> Scenario:
         layout=(1, 3),
         choices=("Patient: pycart.experiments.beyond.EXTRA_PATIENTS (a point of the ext_fig7 "
                  "cohort); module values: models/cart_bm.ant (calibrated, "
-                 "pycart.analysis.calibrate).",))
+                 "pycart.analysis.ext_calibration).",))
 
 
 def ext_escape() -> Scenario:

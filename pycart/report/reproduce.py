@@ -487,7 +487,7 @@ The paper's discussion names what its model cannot do and proposes remedies: T-c
 exhaustion and CD19-negative compartments. `cart_bm_ext` adds both as modules behind switches
 (off: the paper's model, to 1e-10). Columns: the paper's model (base), each module on its own,
 both; the module parameters are the model's committed values (calibrated to the cohort targets
-by `pycart.analysis.calibrate`, or illustrative; see `models/cart_bm.ant`). Cohort: Figure 7's
+by `pycart.analysis.ext_calibration`, or illustrative; see `models/cart_bm.ant`). Cohort: Figure 7's
 design at reduced resolution (`ext_fig7`), over twelve months. Verdicts name the variants
 whose value falls in the target's accepted range.
 """
