@@ -247,12 +247,16 @@ def _started(command: list[str], out: Path, chunks: int) -> Iterator[subprocess.
 @pytest.mark.heavy
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("kind", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_killing_the_main_process_ends_its_workers_and_a_rerun_completes(tmp_path, kind):
+@pytest.mark.parametrize("engine", ["processes", "dask"])
+def test_killing_the_main_process_ends_its_workers_and_a_rerun_completes(tmp_path, kind,
+                                                                         engine):
+    if engine == "dask":
+        pytest.importorskip("distributed")
     reference = tmp_path / "full.parquet"
     subprocess.run(_command(reference, "--engine", "serial"), check=True, capture_output=True,
                    timeout=300)
     out = tmp_path / "killed.parquet"
-    with _started(_command(out, "--workers", "2"), out, 2) as child:
+    with _started(_command(out, "--engine", engine, "--workers", "2"), out, 2) as child:
         workers = _children(child.pid)
         assert workers, "the sweep has no worker processes"
         child.send_signal(kind)

@@ -574,6 +574,15 @@ class DaskEngine:
         if self.cluster is not None:
             self.cluster.close()
 
+    def abort(self) -> None:
+        """Stop at once (an interruption): as :meth:`close`, without the tracebacks dask and
+        tornado log about the tasks cut short (the process is ending; pycart says why)."""
+        import logging
+
+        for name in ("distributed", "tornado", "asyncio"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        self.close()
+
 
 #: Seconds to wait for a dask scheduler to connect and answer.
 SCHEDULER_TIMEOUT = 10.0
