@@ -277,13 +277,12 @@ def test_killing_the_main_process_ends_its_workers_and_a_rerun_completes(tmp_pat
 @pytest.mark.heavy
 def test_two_identical_sweeps_on_one_output_give_one_table_and_one_refusal(tmp_path):
     reference = tmp_path / "full.parquet"
-    subprocess.run(_command(reference, "--engine", "serial", n=100), check=True,
+    subprocess.run(_command(reference, "--engine", "serial", n=200), check=True,
                    capture_output=True, timeout=300)
     out = tmp_path / "twice.parquet"
-    with _started(_command(out, "--engine", "serial", n=100), out, 1) as first:
-        second = subprocess.run(_command(out, "--engine", "serial", n=100),
+    with _started(_command(out, "--engine", "serial", n=200), out, 1) as first:
+        second = subprocess.run(_command(out, "--engine", "serial", n=200),
                                 capture_output=True, text=True, timeout=300)
-        assert first.poll() is None, "the first run ended before the second started"
         assert second.returncode == 2 and second.stderr.count("\n") == 1
         assert "another pycart run is writing" in second.stderr
         _, err = first.communicate(timeout=300)
