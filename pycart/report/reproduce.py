@@ -276,6 +276,13 @@ def _copasi_difference(params: dict[str, float], days: list[float]) -> float:
 
 def _claims(r: dict[str, ScenarioResult], fig6: ScenarioResult, fig7: ScenarioResult,
             s3: ScenarioResult, without: dict[str, pd.DataFrame], resolution: int) -> list[Claim]:
+    """Every claim of the paper, in the order of the paper."""
+    return (_model_claims() + _fig2_claims(r) + _fig3_claims(r) + _fig4_5_claims(r)
+            + _cohort_claims(fig6, fig7) + _reinfusion_claims(r, s3, without, resolution))
+
+
+def _model_claims() -> list[Claim]:
+    """The model, Table 1 and the homeostatic B-cell state (Sections 2.3-2.4, 3.2)."""
     claims: list[Claim] = []
     add = claims.append
     add(Claim("Fig. 1, Sec. 2.3, eqs. (2a)-(2h)", "The model: seven ODEs", "as printed",
@@ -295,6 +302,13 @@ def _claims(r: dict[str, ScenarioResult], fig6: ScenarioResult, fig7: ScenarioRe
               "pre-BII > immature > ...", f"{order} ({', '.join(f'{k} {100 * v:.0f}%' for k, v in shares.items())})",
               "agrees" if list(shares.sort_values(ascending=False).index[:2]) == ["B2", "B3"]
               else "differs"))
+    return claims
+
+
+def _fig2_claims(r: dict[str, ScenarioResult]) -> list[Claim]:
+    """Figure 2: CAR T without B-cell production."""
+    claims: list[Claim] = []
+    add = claims.append
     f2 = r["fig2"].runs["no-B-cells"].summary
     add(Claim("Sec. 3.1, Fig. 2A", "Without B cells, CAR T expand for about 10 days by two "
               "orders of magnitude or more", "~10 days, >= 2 orders",
@@ -309,6 +323,13 @@ def _claims(r: dict[str, ScenarioResult], fig6: ScenarioResult, fig7: ScenarioRe
               "differs" if L270 >= 1 else "agrees",
               "Without B-cell antigen, effector cells decay and the clone (rho_L = ln 2 per "
               "day) regrows from its minimum; the printed equations give relapse cycles."))
+    return claims
+
+
+def _fig3_claims(r: dict[str, ScenarioResult]) -> list[Claim]:
+    """Figure 3: disease control and the B-cell subsets."""
+    claims: list[Claim] = []
+    add = claims.append
     f3 = r["fig3"].runs["fig3"]
     s = f3.summary
     t3 = f3.trajectory.set_index("time")
@@ -341,6 +362,13 @@ def _claims(r: dict[str, ScenarioResult], fig6: ScenarioResult, fig7: ScenarioRe
     add(Claim("Sec. 3.2", "Immature B cells settle near 1e6 after therapy", "~1e6 cells",
               f"{g(b3)} at day 180", "agrees" if 3e5 <= b3 <= 3e6 else "differs",
               "" if 3e5 <= b3 <= 3e6 else "Same order of magnitude; not yet steady."))
+    return claims
+
+
+def _fig4_5_claims(r: dict[str, ScenarioResult]) -> list[Claim]:
+    """Figures 4 and 5: burdens, dose and product attributes."""
+    claims: list[Claim] = []
+    add = claims.append
     m4 = r["fig4"].metrics().set_index("run")
     delay = m4.loc["CA0=1e+07", "car_t_peak_day"] - m4.loc["CA0=1e+08", "car_t_peak_day"]
     add(Claim("Sec. 3.3, Fig. 4C", "A 10x dose shifts the expansion by up to ~3 days",
@@ -377,6 +405,13 @@ def _claims(r: dict[str, ScenarioResult], fig6: ScenarioResult, fig7: ScenarioRe
               "agrees" if h_delay > 1 and rho_delay > 1 else "partly",
               "" if h_delay > 1 else f"Lower rho_A delays the peak by {rho_delay:.0f} days; a "
               f"100x higher h moves it by only {h_delay:.1f} day, but decides the outcome."))
+    return claims
+
+
+def _cohort_claims(fig6: ScenarioResult, fig7: ScenarioResult) -> list[Claim]:
+    """Figures 6 and 7: the heatmaps, the R and NR patients, the cohort."""
+    claims: list[Claim] = []
+    add = claims.append
     spans = {}
     for pair in FIG6_FIXED:
         table = fig6.grids[pair]
@@ -421,6 +456,14 @@ def _claims(r: dict[str, ScenarioResult], fig6: ScenarioResult, fig7: ScenarioRe
                       "agrees" if st.median_t_peak_NR > st.median_t_peak_R
                       and st.median_fold_NR < st.median_fold_R and st.p_fold < 1e-26
                       and st.p_t_peak < 1e-26 else "partly"))
+    return claims
+
+
+def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
+                       without: dict[str, pd.DataFrame], resolution: int) -> list[Claim]:
+    """Figures 8 and S1-S4: reinfusions, the second product, low burden, B-cell infusion."""
+    claims: list[Claim] = []
+    add = claims.append
     m8 = r["fig8"].metrics().set_index("run")
     outcome = {run: ("controlled" if m8.loc[run, "L_end"] < 1 else "not controlled")
                for run in m8.index}
