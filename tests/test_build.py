@@ -97,18 +97,35 @@ def test_two_product_model_keeps_every_id_of_the_paper_model():
 
 
 @pytest.mark.parametrize("name", list(MODELS))
-def test_events_have_every_flag_set(name):
-    """STANDARDS: initialValue false, explicit persistence, a priority on every event and
-    useValuesFromTriggerTime false, so additive doses add once in every simulator."""
+def test_events_are_written_for_every_simulator(name):
+    """Every event in the forms COPASI, libRoadRunner, AMICI and PySCeS all honour:
+    initialValue true, persistent, useValuesFromTriggerTime true (the only forms PySCeS
+    implements), no priority and no bare number in any event math (PySCeS reads neither a
+    number with units nor a priority that is not a bare integer), a trigger that is one
+    relation (AMICI fired compound triggers that were false), and no assignment of time."""
     model = libsbml.readSBMLFromString(sbml_text(name)).getModel()
     assert model.getNumEvents() >= 7
+
+    def nodes(math):
+        yield math
+        for i in range(math.getNumChildren()):
+            yield from nodes(math.getChild(i))
+
     for event in model.getListOfEvents():
         trigger = event.getTrigger()
-        assert trigger.isSetInitialValue() and not trigger.getInitialValue(), event.getId()
+        assert trigger.isSetInitialValue() and trigger.getInitialValue(), event.getId()
         assert trigger.isSetPersistent() and trigger.getPersistent(), event.getId()
-        assert event.isSetPriority(), event.getId()
+        assert not event.isSetPriority() and not event.isSetDelay(), event.getId()
         assert event.isSetUseValuesFromTriggerTime(), event.getId()
-        assert not event.getUseValuesFromTriggerTime(), event.getId()
+        assert event.getUseValuesFromTriggerTime(), event.getId()
+        relations = [n for n in nodes(trigger.getMath()) if n.isRelational() or n.isLogical()]
+        assert len(relations) == 1 and relations[0].isRelational(), event.getId()
+        maths = [trigger.getMath(), *(a.getMath() for a in event.getListOfEventAssignments())]
+        for math in maths:
+            assert not any(n.isNumber() for n in nodes(math)), event.getId()
+        for assignment in event.getListOfEventAssignments():
+            assert not any(n.getType() == libsbml.AST_NAME_TIME
+                           for n in nodes(assignment.getMath())), event.getId()
 
 
 def test_table1_values(sbml_model):

@@ -80,8 +80,9 @@ def _unit_event_numbers(model: libsbml.Model) -> None:
     """Give the bare numbers of event math the units of what they meet.
 
     A number compared with, or added to, a species or parameter takes its units; one assigned
-    to a variable takes the variable's; a priority is dimensionless. (Antimony can write
-    numbers with units, but mangles base unit names inside modules.)
+    to a variable takes the variable's. A priority stays a bare number (PySCeS reads it as an
+    integer). (Antimony can write numbers with units, but mangles base unit names inside
+    modules.)
     """
     time_units = model.getTimeUnits()
 
@@ -107,10 +108,6 @@ def _unit_event_numbers(model: libsbml.Model) -> None:
 
     for event in model.getListOfEvents():
         visit(event.getTrigger().getMath(), "")
-        if event.isSetPriority():
-            math = event.getPriority().getMath()
-            if math.isNumber():
-                math.setUnits("dimensionless")
         for assignment in event.getListOfEventAssignments():
             math = assignment.getMath()
             target = units_of(libsbml.parseL3Formula(assignment.getVariable()))
