@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-30T06:24:57Z -->
+<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-30T05:21:28Z -->
 <?oxygen RNGSchema="http://www.copasi.org/static/schema/CopasiML.rng" type="xml"?>
 <COPASI xmlns="http://www.copasi.org/static/schema" versionMajor="4" versionMinor="48" versionDevel="311" copasiSourcesModified="0">
   <ListOfFunctions>
@@ -295,8 +295,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Model_1">
     <bqbiol:hasProperty>
       <rdf:Bag>
-        <rdf:li rdf:resource="http://identifiers.org/DOID:0080638"/>
         <rdf:li rdf:resource="http://identifiers.org/DOID:9952"/>
+        <rdf:li rdf:resource="http://identifiers.org/DOID:0080638"/>
       </rdf:Bag>
     </bqbiol:hasProperty>
     <bqbiol:hasTaxon>
@@ -325,8 +325,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
     </dcterms:modified>
     <CopasiMT:isDescribedBy>
       <rdf:Bag>
-        <rdf:li rdf:resource="http://identifiers.org/doi/10.3390/ijms22126371"/>
         <rdf:li rdf:resource="http://identifiers.org/pubmed/34198713"/>
+        <rdf:li rdf:resource="http://identifiers.org/doi/10.3390/ijms22126371"/>
       </rdf:Bag>
     </CopasiMT:isDescribedBy>
   </rdf:Description>
@@ -376,9 +376,9 @@ sB := one / (one + k * (B0 + B1 + B2 + B3 + L))
 sL := one / (one + k * (B0 + B1 + B2 + B3))
 antigen := B1 + B2 + B3 + L + B0_in_F * B0
 F := antigen / (h + antigen)
+clock := one
 CT := CA + CM
-Bpos := B1 + B2 + B3
-Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
+Bpos := B1 + B2 + B3</pre>
     <p>Martinez-Rubio A, Chulian S, Blazquez Goni C, Ramirez Orellana M, Perez Martinez A, Navarro-Zapata A, Ferreras C, Perez-Garcia VM, Rosa M. A Mathematical Description of the Bone Marrow Dynamics during CAR T-Cell Therapy in B-Cell Childhood Acute Lymphoblastic Leukemia. Int J Mol Sci 2021, 22(12):6371. doi:10.3390/ijms22126371</p>
     <p>Encoded with pycart (Antimony source models/cart_bm.ant).</p>
   </body>
@@ -400,12 +400,12 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_0">
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000826"/>
       </rdf:Bag>
     </CopasiMT:is>
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -414,12 +414,12 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_1">
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000956"/>
       </rdf:Bag>
     </CopasiMT:is>
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -428,12 +428,12 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_2">
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000955"/>
       </rdf:Bag>
     </CopasiMT:is>
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -442,12 +442,12 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_3">
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000816"/>
       </rdf:Bag>
     </CopasiMT:is>
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -813,7 +813,7 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
           1
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_25" name="day of a scheduled CAR T reinfusion (0: none)" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_25" name="time (days) as a model quantity, which dose records read" simulationType="ode" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_25">
@@ -821,11 +821,14 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
+        <Expression>
+          &lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>
+        </Expression>
         <Unit>
           d
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_26" name="CAR T cells of the scheduled reinfusion" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_26" name="day of a scheduled CAR T reinfusion (0: none)" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_26">
@@ -834,10 +837,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          #
+          d
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_27" name="record: day the scheduled reinfusion was given (0: not given)" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_27" name="CAR T cells of the scheduled reinfusion" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_27">
@@ -846,10 +849,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          d
+          #
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_28" name="L at which a CAR T reinfusion is given on regrowth (paper: 1e8; 0: none)" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_28" name="record: day the scheduled reinfusion was given (0: not given)" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_28">
@@ -858,10 +861,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          #
+          d
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_29" name="CAR T cells reinfused on relapse" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_29" name="L at which a CAR T reinfusion is given on regrowth (paper: 1e8; 0: none)" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_29">
@@ -873,7 +876,7 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
           #
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_30" name="day of the reinfusion when L never fell below the threshold (0: none)" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_30" name="CAR T cells reinfused on relapse" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_30">
@@ -882,10 +885,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          d
+          #
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_31" name="flag: L has fallen below relapse_threshold" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_31" name="day of the reinfusion when L never fell below the threshold (0: none)" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_31">
@@ -894,10 +897,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          1
+          d
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_32" name="flag: the reinfusion on relapse was given" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_32" name="flag: L has fallen below relapse_threshold" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_32">
@@ -909,7 +912,7 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
           1
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_33" name="record: day of the reinfusion on relapse (0: not given)" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_33" name="flag: the reinfusion on relapse was given" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_33">
@@ -918,10 +921,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          d
+          1
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_34" name="L at which B cells are infused on regrowth (0: none)" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_34" name="record: day of the reinfusion on relapse (0: not given)" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_34">
@@ -930,10 +933,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          #
+          d
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_35" name="B cells infused on relapse, into the immature compartment B3" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_35" name="L at which B cells are infused on regrowth (0: none)" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_35">
@@ -945,7 +948,7 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
           #
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_36" name="day of the B-cell infusion when L never fell below the threshold (0: none)" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_36" name="B cells infused on relapse, into the immature compartment B3" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_36">
@@ -954,10 +957,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          d
+          #
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_37" name="flag: L has fallen below binf_threshold" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_37" name="day of the B-cell infusion when L never fell below the threshold (0: none)" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_37">
@@ -966,10 +969,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          1
+          d
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_38" name="flag: the B-cell infusion was given" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_38" name="flag: L has fallen below binf_threshold" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_38">
@@ -981,7 +984,7 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
           1
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_39" name="record: day of the B-cell infusion (0: not given)" simulationType="fixed" addNoise="false">
+      <ModelValue key="ModelValue_39" name="flag: the B-cell infusion was given" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_39">
@@ -990,13 +993,25 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
 </rdf:RDF>
         </MiriamAnnotation>
         <Unit>
-          d
+          1
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_40" name="total CAR T cells" simulationType="assignment" addNoise="false">
+      <ModelValue key="ModelValue_40" name="record: day of the B-cell infusion (0: not given)" simulationType="fixed" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#ModelValue_40">
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000002"/>
+  </rdf:Description>
+</rdf:RDF>
+        </MiriamAnnotation>
+        <Unit>
+          d
+        </Unit>
+      </ModelValue>
+      <ModelValue key="ModelValue_41" name="total CAR T cells" simulationType="assignment" addNoise="false">
+        <MiriamAnnotation>
+<rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="#ModelValue_41">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000002"/>
   </rdf:Description>
 </rdf:RDF>
@@ -1008,10 +1023,10 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
           #
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_41" name="CD19+ B cells (pre-BI, pre-BII and immature)" simulationType="assignment" addNoise="false">
+      <ModelValue key="ModelValue_42" name="CD19+ B cells (pre-BI, pre-BII and immature)" simulationType="assignment" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about="#ModelValue_41">
+  <rdf:Description rdf:about="#ModelValue_42">
     <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000002"/>
   </rdf:Description>
 </rdf:RDF>
@@ -1021,21 +1036,6 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
         </Expression>
         <Unit>
           #
-        </Unit>
-      </ModelValue>
-      <ModelValue key="ModelValue_42" name="leukemic share of B-lineage marrow cells" simulationType="assignment" addNoise="false">
-        <MiriamAnnotation>
-<rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about="#ModelValue_42">
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000002"/>
-  </rdf:Description>
-</rdf:RDF>
-        </MiriamAnnotation>
-        <Expression>
-          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber>/(&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pro-B cells (CD19-)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pre-BI cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pre-BII cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber>)
-        </Expression>
-        <Unit>
-          1
         </Unit>
       </ModelValue>
       <ModelValue key="ModelValue_43" name="pro-B cells (CD19-) (amount)" simulationType="assignment" addNoise="false">
@@ -1793,7 +1793,7 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
       </Reaction>
     </ListOfReactions>
     <ListOfEvents>
-      <Event key="Event_0" name="reinfusion_scheduled" fireAtInitialTime="1" persistentTrigger="1">
+      <Event key="Event_0" name="reinfusion_scheduled" fireAtInitialTime="0" persistentTrigger="1">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Event_0">
@@ -1802,11 +1802,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <TriggerExpression>
-          &lt;CN=Root,Model=NoName,Reference=Time> ge &lt;CN=Root,Model=NoName,Vector=Values[day of a scheduled CAR T reinfusion (0: none)],Reference=Value> and (&lt;CN=Root,Model=NoName,Vector=Values[day of a scheduled CAR T reinfusion (0: none)],Reference=Value> gt 0 and &lt;CN=Root,Model=NoName,Vector=Values[CAR T cells of the scheduled reinfusion],Reference=Value> gt 0)
+          &lt;CN=Root,Model=NoName,Reference=Time>*&lt;CN=Root,Model=NoName,Vector=Values[day of a scheduled CAR T reinfusion (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells of the scheduled reinfusion],Reference=Value> ge &lt;CN=Root,Model=NoName,Vector=Values[day of a scheduled CAR T reinfusion (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[day of a scheduled CAR T reinfusion (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells of the scheduled reinfusion],Reference=Value>
         </TriggerExpression>
-        <PriorityExpression>
-          40
-        </PriorityExpression>
         <ListOfAssignments>
           <Assignment target="CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[activated (effector) CAR T cells]">
             <Expression>
@@ -1815,12 +1812,12 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
           </Assignment>
           <Assignment target="CN=Root,Model=NoName,Vector=Values[record: day the scheduled reinfusion was given (0: not given)]">
             <Expression>
-              &lt;CN=Root,Model=NoName,Reference=Time>
+              &lt;CN=Root,Model=NoName,Vector=Values[day of a scheduled CAR T reinfusion (0: none)],Reference=Value>
             </Expression>
           </Assignment>
         </ListOfAssignments>
       </Event>
-      <Event key="Event_1" name="relapse_fall" fireAtInitialTime="1" persistentTrigger="1">
+      <Event key="Event_1" name="relapse_fall" fireAtInitialTime="0" persistentTrigger="1">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Event_1">
@@ -1831,18 +1828,15 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
         <TriggerExpression>
           &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber> lt &lt;CN=Root,Model=NoName,Vector=Values[L at which a CAR T reinfusion is given on regrowth (paper: 1e8; 0: none)],Reference=Value>
         </TriggerExpression>
-        <PriorityExpression>
-          30
-        </PriorityExpression>
         <ListOfAssignments>
           <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: L has fallen below relapse_threshold]">
             <Expression>
-              1
+              &lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>
             </Expression>
           </Assignment>
         </ListOfAssignments>
       </Event>
-      <Event key="Event_2" name="relapse_regrowth" fireAtInitialTime="1" persistentTrigger="1">
+      <Event key="Event_2" name="relapse_regrowth" fireAtInitialTime="0" persistentTrigger="1">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Event_2">
@@ -1851,30 +1845,27 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <TriggerExpression>
-          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber> gt &lt;CN=Root,Model=NoName,Vector=Values[L at which a CAR T reinfusion is given on regrowth (paper: 1e8; 0: none)],Reference=Value> and &lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below relapse_threshold],Reference=Value> gt 0.5 and (&lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value> lt 0.5 and &lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value> gt 0)
+          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber>*&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value> gt &lt;CN=Root,Model=NoName,Vector=Values[L at which a CAR T reinfusion is given on regrowth (paper: 1e8; 0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value>
         </TriggerExpression>
-        <PriorityExpression>
-          20
-        </PriorityExpression>
         <ListOfAssignments>
           <Assignment target="CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[activated (effector) CAR T cells]">
             <Expression>
-              (&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[activated (effector) CAR T cells],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value>)/&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
-            </Expression>
-          </Assignment>
-          <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given]">
-            <Expression>
-              1
+              (&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[activated (effector) CAR T cells],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below relapse_threshold],Reference=Value>*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value>))/&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
             </Expression>
           </Assignment>
           <Assignment target="CN=Root,Model=NoName,Vector=Values[record: day of the reinfusion on relapse (0: not given)]">
             <Expression>
-              &lt;CN=Root,Model=NoName,Reference=Time>
+              &lt;CN=Root,Model=NoName,Vector=Values[record: day of the reinfusion on relapse (0: not given)],Reference=Value>+&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below relapse_threshold],Reference=Value>*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value>)*(&lt;CN=Root,Model=NoName,Vector=Values[time (days) as a model quantity\, which dose records read],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[record: day of the reinfusion on relapse (0: not given)],Reference=Value>)
+            </Expression>
+          </Assignment>
+          <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given]">
+            <Expression>
+              &lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value>+&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below relapse_threshold],Reference=Value>*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value>)
             </Expression>
           </Assignment>
         </ListOfAssignments>
       </Event>
-      <Event key="Event_3" name="relapse_no_response" fireAtInitialTime="1" persistentTrigger="1">
+      <Event key="Event_3" name="relapse_no_response" fireAtInitialTime="0" persistentTrigger="1">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Event_3">
@@ -1883,30 +1874,27 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <TriggerExpression>
-          &lt;CN=Root,Model=NoName,Reference=Time> ge &lt;CN=Root,Model=NoName,Vector=Values[day of the reinfusion when L never fell below the threshold (0: none)],Reference=Value> and &lt;CN=Root,Model=NoName,Vector=Values[day of the reinfusion when L never fell below the threshold (0: none)],Reference=Value> gt 0 and (&lt;CN=Root,Model=NoName,Vector=Values[L at which a CAR T reinfusion is given on regrowth (paper: 1e8; 0: none)],Reference=Value> gt 0 and &lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below relapse_threshold],Reference=Value> lt 0.5 and (&lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value> lt 0.5 and &lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value> gt 0))
+          &lt;CN=Root,Model=NoName,Reference=Time>*&lt;CN=Root,Model=NoName,Vector=Values[day of the reinfusion when L never fell below the threshold (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[L at which a CAR T reinfusion is given on regrowth (paper: 1e8; 0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value> ge &lt;CN=Root,Model=NoName,Vector=Values[day of the reinfusion when L never fell below the threshold (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[day of the reinfusion when L never fell below the threshold (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[L at which a CAR T reinfusion is given on regrowth (paper: 1e8; 0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value>
         </TriggerExpression>
-        <PriorityExpression>
-          10
-        </PriorityExpression>
         <ListOfAssignments>
           <Assignment target="CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[activated (effector) CAR T cells]">
             <Expression>
-              (&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[activated (effector) CAR T cells],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value>)/&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
-            </Expression>
-          </Assignment>
-          <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given]">
-            <Expression>
-              1
+              (&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[activated (effector) CAR T cells],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Values[CAR T cells reinfused on relapse],Reference=Value>*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below relapse_threshold],Reference=Value>)*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value>))/&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
             </Expression>
           </Assignment>
           <Assignment target="CN=Root,Model=NoName,Vector=Values[record: day of the reinfusion on relapse (0: not given)]">
             <Expression>
-              &lt;CN=Root,Model=NoName,Reference=Time>
+              &lt;CN=Root,Model=NoName,Vector=Values[record: day of the reinfusion on relapse (0: not given)],Reference=Value>+(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below relapse_threshold],Reference=Value>)*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value>)*&lt;CN=Root,Model=NoName,Vector=Values[day of the reinfusion when L never fell below the threshold (0: none)],Reference=Value>
+            </Expression>
+          </Assignment>
+          <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given]">
+            <Expression>
+              &lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value>+(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below relapse_threshold],Reference=Value>)*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the reinfusion on relapse was given],Reference=Value>)
             </Expression>
           </Assignment>
         </ListOfAssignments>
       </Event>
-      <Event key="Event_4" name="b_infusion_fall" fireAtInitialTime="1" persistentTrigger="1">
+      <Event key="Event_4" name="b_infusion_fall" fireAtInitialTime="0" persistentTrigger="1">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Event_4">
@@ -1917,18 +1905,15 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
         <TriggerExpression>
           &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber> lt &lt;CN=Root,Model=NoName,Vector=Values[L at which B cells are infused on regrowth (0: none)],Reference=Value>
         </TriggerExpression>
-        <PriorityExpression>
-          30
-        </PriorityExpression>
         <ListOfAssignments>
           <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: L has fallen below binf_threshold]">
             <Expression>
-              1
+              &lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>
             </Expression>
           </Assignment>
         </ListOfAssignments>
       </Event>
-      <Event key="Event_5" name="b_infusion_regrowth" fireAtInitialTime="1" persistentTrigger="1">
+      <Event key="Event_5" name="b_infusion_regrowth" fireAtInitialTime="0" persistentTrigger="1">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Event_5">
@@ -1937,30 +1922,27 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <TriggerExpression>
-          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber> gt &lt;CN=Root,Model=NoName,Vector=Values[L at which B cells are infused on regrowth (0: none)],Reference=Value> and &lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below binf_threshold],Reference=Value> gt 0.5 and (&lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value> lt 0.5 and &lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value> gt 0)
+          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber>*&lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value> gt &lt;CN=Root,Model=NoName,Vector=Values[L at which B cells are infused on regrowth (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value>
         </TriggerExpression>
-        <PriorityExpression>
-          20
-        </PriorityExpression>
         <ListOfAssignments>
           <Assignment target="CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)]">
             <Expression>
-              (&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value>)/&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
-            </Expression>
-          </Assignment>
-          <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given]">
-            <Expression>
-              1
+              (&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below binf_threshold],Reference=Value>*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value>))/&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
             </Expression>
           </Assignment>
           <Assignment target="CN=Root,Model=NoName,Vector=Values[record: day of the B-cell infusion (0: not given)]">
             <Expression>
-              &lt;CN=Root,Model=NoName,Reference=Time>
+              &lt;CN=Root,Model=NoName,Vector=Values[record: day of the B-cell infusion (0: not given)],Reference=Value>+&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below binf_threshold],Reference=Value>*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value>)*(&lt;CN=Root,Model=NoName,Vector=Values[time (days) as a model quantity\, which dose records read],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[record: day of the B-cell infusion (0: not given)],Reference=Value>)
+            </Expression>
+          </Assignment>
+          <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given]">
+            <Expression>
+              &lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value>+&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below binf_threshold],Reference=Value>*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value>)
             </Expression>
           </Assignment>
         </ListOfAssignments>
       </Event>
-      <Event key="Event_6" name="b_infusion_no_response" fireAtInitialTime="1" persistentTrigger="1">
+      <Event key="Event_6" name="b_infusion_no_response" fireAtInitialTime="0" persistentTrigger="1">
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Event_6">
@@ -1969,25 +1951,22 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <TriggerExpression>
-          &lt;CN=Root,Model=NoName,Reference=Time> ge &lt;CN=Root,Model=NoName,Vector=Values[day of the B-cell infusion when L never fell below the threshold (0: none)],Reference=Value> and &lt;CN=Root,Model=NoName,Vector=Values[day of the B-cell infusion when L never fell below the threshold (0: none)],Reference=Value> gt 0 and (&lt;CN=Root,Model=NoName,Vector=Values[L at which B cells are infused on regrowth (0: none)],Reference=Value> gt 0 and &lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below binf_threshold],Reference=Value> lt 0.5 and (&lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value> lt 0.5 and &lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value> gt 0))
+          &lt;CN=Root,Model=NoName,Reference=Time>*&lt;CN=Root,Model=NoName,Vector=Values[day of the B-cell infusion when L never fell below the threshold (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[L at which B cells are infused on regrowth (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value> ge &lt;CN=Root,Model=NoName,Vector=Values[day of the B-cell infusion when L never fell below the threshold (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[day of the B-cell infusion when L never fell below the threshold (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[L at which B cells are infused on regrowth (0: none)],Reference=Value>*&lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value>
         </TriggerExpression>
-        <PriorityExpression>
-          10
-        </PriorityExpression>
         <ListOfAssignments>
           <Assignment target="CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)]">
             <Expression>
-              (&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value>)/&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
-            </Expression>
-          </Assignment>
-          <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given]">
-            <Expression>
-              1
+              (&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Values[B cells infused on relapse\, into the immature compartment B3],Reference=Value>*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below binf_threshold],Reference=Value>)*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value>))/&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
             </Expression>
           </Assignment>
           <Assignment target="CN=Root,Model=NoName,Vector=Values[record: day of the B-cell infusion (0: not given)]">
             <Expression>
-              &lt;CN=Root,Model=NoName,Reference=Time>
+              &lt;CN=Root,Model=NoName,Vector=Values[record: day of the B-cell infusion (0: not given)],Reference=Value>+(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below binf_threshold],Reference=Value>)*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value>)*&lt;CN=Root,Model=NoName,Vector=Values[day of the B-cell infusion when L never fell below the threshold (0: none)],Reference=Value>
+            </Expression>
+          </Assignment>
+          <Assignment target="CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given]">
+            <Expression>
+              &lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value>+(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: L has fallen below binf_threshold],Reference=Value>)*(&lt;CN=Root,Model=NoName,Vector=Values[unity],Reference=Value>-&lt;CN=Root,Model=NoName,Vector=Values[flag: the B-cell infusion was given],Reference=Value>)
             </Expression>
           </Assignment>
         </ListOfAssignments>
@@ -2044,6 +2023,7 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[leukemic feedback signal s_L]" value="0.9688983625617672" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[antigen (CD19+ cells) seen by CAR T cells]" value="200320000000" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[CAR T activation function F]" value="0.99503278362805481" type="ModelValue" simulationType="assignment"/>
+          <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[time (days) as a model quantity\, which dose records read]" value="0" type="ModelValue" simulationType="ode"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[day of a scheduled CAR T reinfusion (0: none)]" value="0" type="ModelValue" simulationType="fixed"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[CAR T cells of the scheduled reinfusion]" value="0" type="ModelValue" simulationType="fixed"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[record: day the scheduled reinfusion was given (0: not given)]" value="0" type="ModelValue" simulationType="fixed"/>
@@ -2061,7 +2041,6 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[record: day of the B-cell infusion (0: not given)]" value="0" type="ModelValue" simulationType="fixed"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[total CAR T cells]" value="50000000" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[CD19+ B cells (pre-BI\, pre-BII and immature)]" value="320000000" type="ModelValue" simulationType="assignment"/>
-          <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[leukemic share of B-lineage marrow cells]" value="0.9983975718971051" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[pro-B cells (CD19-) (amount)]" value="1000000" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[pre-BI cells (CD19+) (amount)]" value="30000000" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[pre-BII cells (CD19+) (amount)]" value="200000000" type="ModelValue" simulationType="assignment"/>
@@ -2279,6 +2258,7 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
     </ListOfModelParameterSets>
     <StateTemplate>
       <StateTemplateVariable objectReference="Model_1"/>
+      <StateTemplateVariable objectReference="ModelValue_25"/>
       <StateTemplateVariable objectReference="Metabolite_5"/>
       <StateTemplateVariable objectReference="Metabolite_1"/>
       <StateTemplateVariable objectReference="Metabolite_2"/>
@@ -2290,7 +2270,6 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
       <StateTemplateVariable objectReference="ModelValue_22"/>
       <StateTemplateVariable objectReference="ModelValue_23"/>
       <StateTemplateVariable objectReference="ModelValue_24"/>
-      <StateTemplateVariable objectReference="ModelValue_40"/>
       <StateTemplateVariable objectReference="ModelValue_41"/>
       <StateTemplateVariable objectReference="ModelValue_42"/>
       <StateTemplateVariable objectReference="ModelValue_43"/>
@@ -2322,7 +2301,6 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
       <StateTemplateVariable objectReference="ModelValue_18"/>
       <StateTemplateVariable objectReference="ModelValue_19"/>
       <StateTemplateVariable objectReference="ModelValue_20"/>
-      <StateTemplateVariable objectReference="ModelValue_25"/>
       <StateTemplateVariable objectReference="ModelValue_26"/>
       <StateTemplateVariable objectReference="ModelValue_27"/>
       <StateTemplateVariable objectReference="ModelValue_28"/>
@@ -2337,9 +2315,10 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
       <StateTemplateVariable objectReference="ModelValue_37"/>
       <StateTemplateVariable objectReference="ModelValue_38"/>
       <StateTemplateVariable objectReference="ModelValue_39"/>
+      <StateTemplateVariable objectReference="ModelValue_40"/>
     </StateTemplate>
     <InitialState type="initialState">
-      0 50000000 30000000 200000000 200000000000 90000000 0 1000000 0.047546369596949425 0.9688983625617672 200320000000 0.99503278362805481 50000000 320000000 0.9983975718971051 1000000 30000000 200000000 90000000 200000000000 50000000 0 1 0.086643397569993202 0.69314718055994495 0.46209812037329701 0.02 0.16800000000000001 0.14399999999999999 0.28799999999999998 1e-10 0.69314718055994495 1000000000000 0.00028800000000000001 3e-10 0.90000000000000002 6.5 0.001 0.33000000000000002 300 1000000000 0 0 1 0 0 0 0 0 30 0 0 0 0 0 0 0 0 0 
+      0 0 50000000 30000000 200000000 200000000000 90000000 0 1000000 0.047546369596949425 0.9688983625617672 200320000000 0.99503278362805481 50000000 320000000 1000000 30000000 200000000 90000000 200000000000 50000000 0 1 0.086643397569993202 0.69314718055994495 0.46209812037329701 0.02 0.16800000000000001 0.14399999999999999 0.28799999999999998 1e-10 0.69314718055994495 1000000000000 0.00028800000000000001 3e-10 0.90000000000000002 6.5 0.001 0.33000000000000002 300 1000000000 0 0 1 0 0 0 0 0 30 0 0 0 0 0 0 0 0 0 
     </InitialState>
   </Model>
   <ListOfTasks>
@@ -2360,7 +2339,7 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
       <Method name="Deterministic (LSODA)" type="Deterministic(LSODA)">
         <Parameter name="Integrate Reduced Model" type="bool" value="0"/>
         <Parameter name="Relative Tolerance" type="unsignedFloat" value="1e-10"/>
-        <Parameter name="Absolute Tolerance" type="unsignedFloat" value="1e-14"/>
+        <Parameter name="Absolute Tolerance" type="unsignedFloat" value="5.0000000000000002e-26"/>
         <Parameter name="Max Internal Steps" type="unsignedInteger" value="200000"/>
         <Parameter name="Max Internal Step Size" type="unsignedFloat" value="0"/>
       </Method>

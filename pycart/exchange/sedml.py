@@ -75,7 +75,97 @@ def scenario_sedml(scenario: Scenario, solver: SolverSettings | None = None) -> 
     for grid in scenario.grids:
         n_plot += 1
         _grid_slice(doc, grid, report, f"plot{n_plot}", solver)
+    set_everything(doc)
+    _scaled_absolute_tolerance(doc, solver)
     return libsedml.writeSedMLToString(doc)
+
+
+def set_everything(doc: libsedml.SedDocument) -> None:
+    """Give every model element a change for every quantity that any model or scan of the
+    same file changes, and for every quantity its events change, at the file's own value
+    where it has none of its own (a scan's quantity is left to the scan): a tool that
+    carries values from one task into the next (biosimulators-tellurium did) still runs
+    each task from the state it states."""
+    models = list(doc.getListOfModels())
+    scanned: dict[str, set[str]] = {}
+    for task in doc.getListOfTasks():
+        if task.getTypeCode() == libsedml.SEDML_TASK_REPEATEDTASK:
+            for change in task.getListOfTaskChanges():
+                scanned.setdefault(change.getModelReference(), set()).add(change.getTarget())
+    by_file: dict[str, set[str]] = {}
+    for m in models:
+        by_file.setdefault(m.getSource(), set()).update(
+            {c.getTarget() for c in m.getListOfChanges()} | scanned.get(m.getId(), set()))
+    for m in models:
+        values = file_values(m.getSource().removesuffix(".xml"))
+        own = {c.getTarget() for c in m.getListOfChanges()} | scanned.get(m.getId(), set())
+        wanted = by_file[m.getSource()] | {t for t in values if t in _event_state_targets(m)}
+        for target in sorted(wanted - own, key=list(values).index):
+            change = m.createChangeAttribute()
+            change.setTarget(target)
+            change.setNewValue(repr(float(values[target])))
+
+
+def file_values(model: str) -> dict[str, float]:
+    """Every changeable value of a model file, by SED-ML target: parameter values (constant
+    or changed by events) and initial amounts."""
+    import libsbml
+
+    from ..core.resources import sbml_text
+
+    sbml = libsbml.readSBMLFromString(sbml_text(model)).getModel()
+    out = {parameter_target(p.getId()): p.getValue() for p in sbml.getListOfParameters()
+           if p.getConstant() or sbml.getRule(p.getId()) is None
+           or sbml.getRule(p.getId()).isRate()}
+    out |= {species_target(s.getId()) + "/@initialAmount": s.getInitialAmount()
+            for s in sbml.getListOfSpecies()}
+    return out
+
+
+def _event_state_targets(model: libsedml.SedModel) -> set[str]:
+    """Targets of the parameters a model file's events or rate rules change."""
+    import libsbml
+
+    from ..core.resources import sbml_text
+
+    sbml = libsbml.readSBMLFromString(sbml_text(model.getSource().removesuffix(".xml")))
+    m = sbml.getModel()
+    ids = {a.getVariable() for e in m.getListOfEvents() for a in e.getListOfEventAssignments()}
+    ids |= {r.getVariable() for r in m.getListOfRules() if r.isRate()}
+    return {parameter_target(i) for i in ids if m.getParameter(i) is not None}
+
+
+def _scaled_absolute_tolerance(doc: libsedml.SedDocument, solver: SolverSettings) -> None:
+    """Write the absolute tolerance (KISAO:0000211) as pycart's, in cells, divided by the
+    largest initial amount any model of ``doc`` starts from: libRoadRunner (so
+    biosimulators-tellurium) multiplies a single absolute tolerance by each species' initial
+    amount, and this way no species gets more than pycart's; tools that apply the value as
+    it is (COPASI, pycart's runner) integrate tighter still."""
+    largest = 1.0
+    for m in doc.getListOfModels():
+        values = file_values(m.getSource().removesuffix(".xml"))
+        values |= {c.getTarget(): float(c.getNewValue()) for c in m.getListOfChanges()}
+        largest = max([largest, *(v for t, v in values.items() if t.endswith("@initialAmount"))])
+    for task in doc.getListOfTasks():
+        if task.getTypeCode() == libsedml.SEDML_TASK_REPEATEDTASK:
+            for change in task.getListOfTaskChanges():
+                if change.getTarget().endswith("@initialAmount"):
+                    rng = task.getRange(change.getRange())
+                    largest = max(largest, *rng.getValues())
+    value = absolute_tolerance_for(solver, largest)
+    for sim in doc.getListOfSimulations():
+        for p in sim.getAlgorithm().getListOfAlgorithmParameters():
+            if p.getKisaoID() == ABSOLUTE_TOLERANCE:
+                p.setValue(repr(value))
+
+
+ABSOLUTE_TOLERANCE = "KISAO:0000211"
+
+
+def absolute_tolerance_for(solver: SolverSettings, largest_initial_amount: float) -> float:
+    """The single absolute tolerance that libRoadRunner scales to at most pycart's per-species
+    value for every species (initial amounts up to ``largest_initial_amount``)."""
+    return solver.absolute_tolerance / max(1.0, largest_initial_amount)
 
 
 #: Panel kinds drawn as SED-ML plots, and the series they show (None: the panel's own).
