@@ -1,4 +1,5 @@
-"""``pycart reproduce``: the reproduction report."""
+"""``pycart reproduce``: the reproduction report; ``pycart compatibility``: which simulators
+reproduce which archives."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def register(sub) -> None:
         "also write every figure in this format beside its PNG (default png only; the report "
         "shows the PNGs)"))
     repro.set_defaults(func=_reproduce)
+    register_compatibility(sub)
 
 
 def _reproduce(args: argparse.Namespace) -> int:
@@ -38,4 +40,64 @@ def _reproduce(args: argparse.Namespace) -> int:
         raise PycartError(f"output {str(out)!r} is a file (allowed: a folder)")
     reproduce(out, args.full, workers, say=lambda text: print(text, flush=True),
               figure_format=kind, dpi=dpi)
+    return 0
+
+
+def register_compatibility(sub) -> None:
+    """``pycart compatibility``: the simulators x archives table."""
+    comp = sub.add_parser(
+        "compatibility", help="which simulators reproduce which archives and models",
+        description="Run every archive of --exports through the BioSimulators runners and "
+                    "the SBML models directly through other tools (each in its own "
+                    "environment under ~/.cache/pycart-envs, created on first use), compare "
+                    "with pycart, and write the table (Markdown) to --out.")
+    comp.add_argument("--exports", default="exports", metavar="DIR",
+                      help="folder of archives (default exports; its copasi/ too)")
+    comp.add_argument("--out", default="docs/compatibility.md", metavar="FILE",
+                      help="the table (default docs/compatibility.md)")
+    comp.add_argument("--runners", default="tellurium,copasi", metavar="LIST",
+                      help="BioSimulators runners: tellurium, copasi, amici, or none "
+                           "(default tellurium,copasi)")
+    comp.add_argument("--direct", default="tellurium,pysces", metavar="LIST",
+                      help="tools loading the models directly: tellurium, pysces, amici, or "
+                           "none (default tellurium,pysces)")
+    comp.add_argument("--jobs", default="2", metavar="N", help="archives at once: 1 or 2")
+    comp.set_defaults(func=_compatibility)
+
+
+def _tools(text: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    if text.strip() == "none":
+        return ()
+    tools = tuple(t.strip() for t in text.split(",") if t.strip())
+    bad = [t for t in tools if t not in allowed]
+    if bad or not tools:
+        raise PycartError(f"{what} {text!r} (allowed: a comma list of "
+                          f"{', '.join(allowed)}, or none)")
+    return tools
+
+
+def _compatibility(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..report.compatibility import archive_rows, direct_rows, markdown
+
+    runners = _tools(args.runners, ("tellurium", "copasi", "amici"), "--runners")
+    direct = _tools(args.direct, ("tellurium", "pysces", "amici"), "--direct")
+    if args.jobs not in ("1", "2"):
+        raise PycartError(f"--jobs {args.jobs!r} (allowed: 1 or 2; the machine is shared)")
+    folder, out = Path(args.exports), Path(args.out)
+    if not folder.is_dir() or not any(folder.glob("*.omex")):
+        raise PycartError(f"--exports {str(folder)!r} holds no .omex archive")
+    if out.is_dir():
+        raise PycartError(f"--out {str(out)!r} is a folder (allowed: a file)")
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    archives = archive_rows(folder, runners, int(args.jobs), say)
+    models = direct_rows(direct, say)
+    command = "pycart compatibility " + " ".join(
+        f"--{k} {v}" for k, v in (("runners", args.runners), ("direct", args.direct)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown(archives, models, command), encoding="utf-8")
+    print(f"wrote {out}")
     return 0

@@ -1,0 +1,154 @@
+"""``pycart compatibility``: which simulators reproduce which archives and models.
+
+Runs every archive of an export folder through the BioSimulators runners and the SBML
+models directly through other tools (each in its own environment, see
+:mod:`pycart.exchange.simulators`), compares with pycart, and writes
+``docs/compatibility.md``: tool x archive, whether it ran, the largest relative difference
+from pycart where pycart's value exceeds one cell, and what to set by hand.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..exchange.simulators import (
+    RUNNERS,
+    compare_reports,
+    reference_values,
+    run_archive,
+)
+
+#: What to set by hand, per runner, where the archive cannot carry it (measured; see
+#: docs/compatibility.md and README "Other simulators").
+BY_HAND = {
+    "tellurium": "nothing: the absolute tolerance is written so that libRoadRunner's "
+                 "scaling by initial amounts leaves every species at most 1e-14 cells",
+    "copasi": "the runner applies none of the archive's algorithm parameters (it refuses "
+              "every value as a string) and runs LSODA at COPASI's defaults, relative "
+              "1e-6, absolute 1e-12: for pycart's precision set Relative Tolerance 1e-10, "
+              "Absolute Tolerance 1e-14, Max Internal Steps 200000",
+    "amici": "the runner applies algorithm parameters only under AMICI's own KiSAO id "
+             "(CVODES, KISAO:0000496) and runs at its defaults, relative 1e-8, absolute "
+             "1e-16, 10000 steps: for pycart's precision set relative 1e-10, absolute "
+             "1e-14, 200000 steps",
+}
+#: Direct loads: the doses compared.
+CASES = {
+    "doses off": {},
+    "reinfusion on day 60": {"reinf_day": 60.0, "reinf_dose": 1e8},
+    "reinfusion on relapse": {"alpha": 3e-10, "h": 1e10, "rhoA": 0.55,
+                              "relapse_threshold": 1e8, "relapse_dose": 5e8},
+}
+DAYS = (0.0, 10.0, 20.0, 30.0, 60.0, 90.0, 120.0, 180.0)
+
+
+def archive_rows(folder: Path, tools: tuple[str, ...] = ("tellurium", "copasi"),
+                 jobs: int = 2, say: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """Every archive under ``folder`` (and ``folder/copasi``) through each runner."""
+    archives = sorted(folder.glob("*.omex")) + sorted((folder / "copasi").glob("*.omex"))
+    tasks = [(tool, a) for tool in tools for a in archives]
+
+    def one(item) -> dict:
+        tool, archive = item
+        label = archive.relative_to(folder).as_posix()
+        with tempfile.TemporaryDirectory() as tmp:
+            result = run_archive(tool, archive, Path(tmp) / "out")
+            row = {"tool": f"biosimulators-{tool}", "archive": label,
+                   "reported": "succeeded" if result.succeeded else "failed",
+                   "seconds": round(result.seconds, 1)}
+            if result.reports is None:
+                say(f"{tool} {label}: no reports")
+                return row | {"complete": False, "largest": np.nan, "problems": "no reports"}
+            name, reference = reference_values(archive, Path(tmp) / "files")
+            with zipfile.ZipFile(archive) as z:
+                text = z.read(name).decode()
+            found = compare_reports(result.reports, name, text, reference)
+        say(f"{tool} {label}: {found.largest:.2g}")
+        return row | {"complete": not found.problems, "largest": found.largest,
+                      "problems": "; ".join(found.problems[:3])}
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, 2))) as pool:
+        return pd.DataFrame(list(pool.map(one, tasks)))
+
+
+def direct_rows(tools: tuple[str, ...] = ("tellurium", "pysces"),
+                say: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """The SBML models loaded directly in each tool, against pycart at ``DAYS``."""
+    from ..core.model import Model
+    from ..core.resources import sbml_text
+    from ..exchange.simulators import simulate_directly
+
+    rows = []
+    for tool in tools:
+        for model in ("cart_bm", "cart_bm2"):
+            ours = Model(model)
+            for case, parameters in CASES.items():
+                frame = ours.simulate(parameters, t_end=180.0, points=1801)
+                picked = [int(round(d * 10)) for d in DAYS]
+                with tempfile.TemporaryDirectory() as tmp:
+                    sbml = Path(tmp) / f"{model}.xml"
+                    sbml.write_text(sbml_text(model), encoding="utf-8")
+                    try:
+                        theirs = simulate_directly(tool, sbml, parameters, list(DAYS),
+                                                   Path(tmp) / "work")
+                    except Exception as exc:  # a tool's failure is a result here
+                        rows.append({"tool": tool, "model": model, "case": case,
+                                     "ran": False, "largest": np.nan,
+                                     "problems": str(exc)[:200]})
+                        continue
+                largest = 0.0
+                for s in ours.species:
+                    mine = frame[s].to_numpy()[picked]
+                    got = np.asarray(theirs[s])
+                    mask = mine > 1e-6
+                    largest = max(largest, float(np.max(np.abs(got[mask] - mine[mask])
+                                                         / mine[mask])))
+                say(f"{tool} {model} {case}: {largest:.2g}")
+                rows.append({"tool": tool, "model": model, "case": case, "ran": True,
+                             "largest": largest, "problems": ""})
+    return pd.DataFrame(rows)
+
+
+def markdown(archives: pd.DataFrame, direct: pd.DataFrame, command: str) -> str:
+    """The compatibility table as Markdown."""
+    lines = ["# Which simulators reproduce pycart's archives and models", "",
+             f"Generated by `{command}`. Largest difference: the largest relative difference "
+             "from pycart of any report data set, wherever pycart's value exceeds one cell "
+             "(archives; pycart's own SED-ML runner is the reference), or of any species "
+             "above 1e-6 cells at days " + ", ".join(f"{d:g}" for d in DAYS) +
+             " (models). Pass: within 1e-3 (archives) or 1e-4 (models), complete, no NaN.",
+             ""]
+    if not archives.empty:
+        lines += ["## Archives through the BioSimulators runners", "",
+                  "| tool | archive | runner reported | complete | largest difference | "
+                  "verdict | seconds |", "|---|---|---|---|---|---|---|"]
+        for r in archives.itertuples():
+            ok = r.reported == "succeeded" and r.complete and r.largest <= 1e-3
+            lines.append(f"| {r.tool} | {r.archive} | {r.reported} | "
+                         f"{'yes' if r.complete else 'no: ' + r.problems} | {r.largest:.2g} | "
+                         f"{'reproduces' if ok else 'does not reproduce'} | {r.seconds:g} |")
+        lines += ["", "What to set by hand:", ""]
+        for tool in sorted(set(archives["tool"])):
+            lines.append(f"- {tool}: {BY_HAND[tool.removeprefix('biosimulators-')]}.")
+        lines.append("")
+    if not direct.empty:
+        lines += ["## The SBML models loaded directly", "",
+                  "| tool | model | doses | ran | largest difference | verdict |",
+                  "|---|---|---|---|---|---|"]
+        for r in direct.itertuples():
+            ok = r.ran and r.largest <= 1e-4
+            ran = "yes" if r.ran else f"no: {r.problems}"
+            lines.append(f"| {r.tool} | {r.model} | {r.case} | {ran} | {r.largest:.2g} | "
+                         f"{'reproduces' if ok else 'does not reproduce'} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+__all__ = ["RUNNERS", "archive_rows", "direct_rows", "markdown"]

@@ -1,0 +1,107 @@
+"""The comparison behind the simulators matrix (fast: synthetic reports), the table it
+writes, and ``pycart compatibility``'s refusals of bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pycart.exchange.simulators import TOOLS, compare_reports, tool_env
+from pycart.report.compatibility import markdown
+
+SEDML = """<?xml version="1.0" encoding="UTF-8"?>
+<sedML xmlns="http://sed-ml.org/sed-ml/level1/version4" level="1" version="4">
+  <listOfDataGenerators>
+    <dataGenerator id="dg_t"><listOfVariables><variable id="v_t" symbol="urn:sedml:symbol:time" taskReference="task"/></listOfVariables><math xmlns="http://www.w3.org/1998/Math/MathML"><ci>v_t</ci></math></dataGenerator>
+    <dataGenerator id="dg_L"><listOfVariables><variable id="v_L" symbol="urn:sedml:symbol:time" taskReference="task"/></listOfVariables><math xmlns="http://www.w3.org/1998/Math/MathML"><ci>v_L</ci></math></dataGenerator>
+  </listOfDataGenerators>
+  <listOfOutputs>
+    <report id="report"><listOfDataSets>
+      <dataSet id="ds_t" label="time" dataReference="dg_t"/>
+      <dataSet id="ds_L" label="L" dataReference="dg_L"/>
+    </listOfDataSets></report>
+  </listOfOutputs>
+</sedML>
+"""
+
+
+def _h5(path, rows):
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(path, "w") as f:
+        d = f.create_dataset("a.sedml/report", data=np.asarray(rows, dtype=float))
+        d.attrs["sedmlDataSetIds"] = np.array(["ds_t", "ds_L"], dtype=object)
+    return path
+
+
+REFERENCE = {"dg_t": np.array([0.0, 1.0, 2.0]), "dg_L": np.array([1e11, 2e5, 0.5])}
+
+
+def test_agreeing_report_passes_and_values_below_a_cell_are_not_compared(tmp_path):
+    h5 = _h5(tmp_path / "r.h5", [[0, 1, 2], [1e11 * (1 + 1e-5), 2e5, 0.9]])
+    found = compare_reports(h5, "a.sedml", SEDML, REFERENCE)
+    assert found.problems == () and found.largest == pytest.approx(1e-5, rel=1e-3)
+
+
+def test_nan_and_a_short_run_reported_as_success_are_problems(tmp_path):
+    nan = compare_reports(_h5(tmp_path / "n.h5", [[0, 1, 2], [1e11, np.nan, 0.5]]),
+                          "a.sedml", SEDML, REFERENCE)
+    assert nan.problems == ("ds_L: 1 NaN",)
+    short = compare_reports(_h5(tmp_path / "s.h5", [[0, 1], [1e11, 2e5]]), "a.sedml", SEDML,
+                            REFERENCE)
+    assert "stopped early" in short.problems[0]
+    wrong = compare_reports(_h5(tmp_path / "w.h5", [[0, 1, 2], [1e11, 3e5, 0.5]]),
+                            "a.sedml", SEDML, REFERENCE)
+    assert wrong.largest == pytest.approx(0.5)
+
+
+def test_missing_report_is_a_problem(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(tmp_path / "e.h5", "w"):
+        pass
+    assert compare_reports(tmp_path / "e.h5", "a.sedml", SEDML, REFERENCE).problems == (
+        "no report report",)
+
+
+def test_markdown_table_says_what_reproduces_and_what_to_set():
+    archives = pd.DataFrame([
+        {"tool": "biosimulators-tellurium", "archive": "fig3.omex", "reported": "succeeded",
+         "seconds": 3.0, "complete": True, "largest": 1e-8, "problems": ""},
+        {"tool": "biosimulators-copasi", "archive": "fig8.omex", "reported": "succeeded",
+         "seconds": 3.0, "complete": False, "largest": 0.2, "problems": "ds_L: shape"}])
+    direct = pd.DataFrame([{"tool": "pysces", "model": "cart_bm", "case": "doses off",
+                            "ran": True, "largest": 2e-7, "problems": ""}])
+    text = markdown(archives, direct, "pycart compatibility")
+    assert "| biosimulators-tellurium | fig3.omex | succeeded | yes | 1e-08 | reproduces |" in text
+    assert "| biosimulators-copasi | fig8.omex | succeeded | no: ds_L: shape | 0.2 | " \
+           "does not reproduce |" in text
+    assert "Relative Tolerance 1e-10" in text  # what to set in COPASI
+    assert "| pysces | cart_bm | doses off | yes | 2e-07 | reproduces |" in text
+
+
+def test_unknown_tool_is_refused(tmp_path):
+    from pycart.core.errors import PycartError
+
+    with pytest.raises(PycartError, match="unknown tool 'matlab'"):
+        tool_env("matlab", tmp_path)
+    assert set(TOOLS) == {"tellurium", "copasi", "amici", "pysces"}
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--runners", "matlab"], "--runners 'matlab' (allowed"),
+    (["--direct", ""], "--direct '' (allowed"),
+    (["--jobs", "8"], "--jobs '8' (allowed: 1 or 2"),
+    (["--exports", "nowhere"], "--exports 'nowhere' holds no .omex archive"),
+])
+def test_compatibility_refuses_bad_input(tmp_path, argv, message):
+    done = subprocess.run([sys.executable, "-m", "pycart", "compatibility", *argv],
+                          capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ,
+                               "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and list(tmp_path.iterdir()) == []
