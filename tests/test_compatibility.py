@@ -105,3 +105,17 @@ def test_compatibility_refuses_bad_input(tmp_path, argv, message):
                                "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and list(tmp_path.iterdir()) == []
+
+
+def test_padding_of_a_report_mixing_tasks_and_scans_is_removed():
+    """biosimulators-tellurium's report of fig4: a task's data set (601,) and a scan's
+    (3, 1, 601) both padded to (601, 1, 601)."""
+    from pycart.exchange.simulators import unpadded
+
+    padded = np.full((601, 1, 601), np.nan)
+    padded[:, 0, 0] = np.arange(601.0)
+    assert np.array_equal(unpadded(padded, (601,)), np.arange(601.0))
+    padded = np.full((601, 1, 601), np.nan)
+    padded[:3, 0, :] = 7.0
+    assert np.array_equal(unpadded(padded, (3, 601)), np.full((3, 601), 7.0))
+    assert unpadded(np.ones((3, 601)), (3, 601)).shape == (3, 601)

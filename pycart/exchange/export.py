@@ -112,7 +112,25 @@ def _folder(out: str | os.PathLike[str]) -> Path:
 def _archive(path: Path, members: dict[str, bytes], stem: str, title: str,
              description: str) -> Path:
     guide = copasi_guide(members[f"{stem}.sedml"].decode())
-    return write_archive(path, members, f"{stem}.sedml", title, f"{description} {guide}".strip())
+    return write_archive(path, members, f"{stem}.sedml", title,
+                         f"{description} {guide} {runners_note()}".strip())
+
+
+def runners_note() -> str:
+    """What the BioSimulators runners need set by hand (docs/compatibility.md)."""
+    from ..core.model import SolverSettings
+
+    s = SolverSettings()
+    return ("BioSimulators runners: biosimulators-tellurium reproduces it as written (its "
+            f"absolute tolerance is pycart's {s.absolute_tolerance:g} cells divided by the "
+            "largest initial amount, as libRoadRunner multiplies a single value by each "
+            "species' initial amount); biosimulators-copasi and biosimulators-amici apply "
+            "none of its algorithm parameters and run at their own defaults (COPASI: LSODA, "
+            "relative tolerance 1e-6; AMICI: relative 1e-8, 10000 steps): set relative "
+            f"tolerance {s.relative_tolerance:g}, absolute tolerance "
+            f"{s.absolute_tolerance:g} cells and at most {s.maximum_num_steps} steps by hand "
+            "for pycart's precision. docs/compatibility.md says which tools reproduce which "
+            "archives.")
 
 
 def _single_plots(members: dict[str, bytes], stem: str
@@ -131,7 +149,7 @@ def _single_plots(members: dict[str, bytes], stem: str
 def _single_note(description: str, stem: str, view: View) -> str:
     return (f"{description} This archive holds one plot of {stem}.omex, '{view.title}', "
             "for tools that import one task per SED-ML file: COPASI opens it complete; "
-            f"run its {'Scan' if view.repeated else 'Time-Course'}.").strip()
+            f"run its {'Scan' if view.repeated else 'Time-Course'}. {runners_note()}").strip()
 
 
 def single_plot_members(name: str) -> dict[str, tuple[View, dict[str, bytes]]]:

@@ -147,8 +147,8 @@ def compare_reports(h5: Path, sedml_name: str, sedml_text: str,
                 if ds.getId() not in ids:
                     problems.append(f"{ds.getId()}: missing")
                     continue
-                got = np.asarray(table[ids.index(ds.getId())], dtype=float)
-                got = got[tuple(slice(0, n) for n in expected.shape)]  # padding
+                got = unpadded(np.asarray(table[ids.index(ds.getId())], dtype=float),
+                               expected.shape)
                 if got.shape != expected.shape:
                     problems.append(f"{ds.getId()}: shape {got.shape}, expected "
                                     f"{expected.shape} (stopped early?)")
@@ -160,6 +160,18 @@ def compare_reports(h5: Path, sedml_name: str, sedml_text: str,
                     rel = np.abs(got[mask] - expected[mask]) / np.abs(expected[mask])
                     largest = max(largest, float(np.nanmax(rel)))
     return Comparison(largest, tuple(problems))
+
+
+def unpadded(got: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A data set of a BioSimulators report without the report's padding: a task's values
+    are ``(points,)``, a repeated task's ``(repeats, subtasks, points)``, and a report
+    mixing them pads every data set with NaN to their common shape. ``shape``: the
+    expected ``(points,)`` or ``(repeats, points)``."""
+    if len(shape) == 1:
+        return got[(slice(0, shape[0]),) + (0,) * (got.ndim - 1)]
+    if got.ndim == 2:
+        return got[:shape[0], :shape[1]]
+    return got[(slice(0, shape[0]), 0, slice(0, shape[1])) + (0,) * (got.ndim - 3)]
 
 
 def probe_script() -> Path:
