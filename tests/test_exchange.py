@@ -227,7 +227,9 @@ def test_copasi_shows_every_panel_with_pycart_numbers(root, name):
             course = dm.getTask("Time-Course")
             assert course.getProblem().getDuration() == view.t_end
             assert course.getMethod().getParameter("Relative Tolerance").getDblValue() == 1e-10
-            assert course.getMethod().getParameter("Absolute Tolerance").getDblValue() == 1e-14
+            # at most pycart's (an archive's is divided by its largest initial amount, for
+            # libRoadRunner's scaling; see pycart.exchange.sedml)
+            assert course.getMethod().getParameter("Absolute Tolerance").getDblValue() <= 1e-14
             assert dm.getTask("Scan").isScheduled() == view.repeated
             assert dm.getPlotSpecification(0).isLogY()
             data = curves(dm, view)
