@@ -60,14 +60,15 @@ def _names(node: libsbml.ASTNode) -> set[str]:
 
 def _rules_in_order(model: libsbml.Model, needed: set[str]) -> list[libsbml.Rule]:
     """The assignment rules ``needed`` depends on, each after those it uses."""
-    rules = {r.getVariable(): r for r in model.getListOfRules()}
-    for r in rules.values():
-        if not r.isAssignment():
-            raise PycartError(f"rule for {r.getVariable()}: only assignment rules are supported")
+    rules = {r.getVariable(): r for r in model.getListOfRules() if r.isAssignment()}
+    # other rules (the doses' clock) are fine as long as no rate of change reads them
+    others = {r.getVariable() for r in model.getListOfRules() if not r.isAssignment()}
     ordered: list[libsbml.Rule] = []
     visiting: set[str] = set()
 
     def visit(name: str) -> None:
+        if name in others:
+            raise PycartError(f"rule for {name}: only assignment rules are supported")
         if name not in rules or rules[name] in ordered:
             return
         if name in visiting:
@@ -82,6 +83,14 @@ def _rules_in_order(model: libsbml.Model, needed: set[str]) -> list[libsbml.Rule
     return ordered
 
 
+def _dose_name(node: libsbml.ASTNode) -> str | None:
+    """The name of ``node``, or of the first factor of a product (a dose armed by 0/1 flags,
+    ``dose * fell_below * (one - given)``, adds nothing while ``dose`` is 0)."""
+    while node.isOperator() and node.getCharacter() == "*" and node.getNumChildren():
+        node = node.getChild(0)
+    return node.getName() if node.isName() and not node.getNumChildren() else None
+
+
 def dose_parameters(model: libsbml.Model) -> tuple[tuple[str, ...], bool]:
     """The parameters whose non-zero value lets an event change a species (``S = S + dose``),
     and whether every event that changes a species has that form."""
@@ -93,8 +102,7 @@ def dose_parameters(model: libsbml.Model) -> tuple[tuple[str, ...], bool]:
             if a.getVariable() not in species:
                 continue
             math = a.getMath()
-            names = [math.getChild(i).getName() if math.getChild(i).isName() else None
-                     for i in range(math.getNumChildren())]
+            names = [_dose_name(math.getChild(i)) for i in range(math.getNumChildren())]
             if (math.isOperator() and math.getCharacter() == "+" and len(names) == 2
                     and names[0] == a.getVariable() and names[1] and names[1] not in species):
                 doses.append(names[1])
