@@ -124,12 +124,31 @@ def _check_supported(model: libsbml.Model) -> None:
             raise PycartError(f"reaction {r.getId()}: local parameters are not supported")
 
 
+def _read_by_rates(model: libsbml.Model) -> set[str]:
+    """Every name the species' rates of change read, through assignment rules too."""
+    assigned = {r.getVariable(): r for r in model.getListOfRules() if r.isAssignment()}
+    todo = set()
+    for r in model.getListOfReactions():
+        todo |= _names(r.getKineticLaw().getMath())
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            if name in assigned:
+                todo |= _names(assigned[name].getMath())
+    return seen
+
+
 def fast_path_obstacle(sbml: str) -> str | None:
-    """Why no right-hand side is generated for this model (None: one is). A rate rule (a
-    state variable that is not a species, as cart_bm_ext's stimulation history X) is not
-    supported: the fast path's state is the species."""
+    """Why no right-hand side is generated for this model (None: one is). A rate rule that
+    the species' rates read (a state variable that is not a species, as cart_bm_ext's
+    stimulation history X) is not supported: the fast path's state is the species. The
+    doses' clock, read only by events, is no obstacle."""
     model = libsbml.readSBMLFromString(sbml).getModel()
     rates = [r.getVariable() for r in model.getListOfRules() if r.isRate()]
+    read = _read_by_rates(model)
+    rates = [v for v in rates if v in read]  # the doses' clock is read by events only
     if rates:
         return (f"{model.getId()} has rate rules ({', '.join(rates)}), which the fast path "
                 "does not support")
