@@ -138,5 +138,7 @@ def test_switches_off_give_the_paper_model_in_copasi():
     for s in SPECIES:
         a, b = base[s].to_numpy(), ext[s].to_numpy()
         np.testing.assert_allclose(b[before], a[before], rtol=1e-10, err_msg=s)
-        np.testing.assert_allclose(b, a, rtol=1e-9, err_msg=s)
+        # after the dose: COPASI places the (single-relation, dose-scaled) trigger's root
+        # in the two models to within ~2e-9 of each other in the state (issue 12)
+        np.testing.assert_allclose(b, a, rtol=1e-8, err_msg=s)
     assert (ext["Ln"] == 0).all() and (ext["CE"] == 0).all()
