@@ -17,7 +17,7 @@ from .common import (
     numbers,
     terminate_as_interrupt,
 )
-from .sweeps import _dimension, _engine, _engine_options
+from .sweeps import dimension, engine_options, make_engine
 
 
 def register(sub) -> None:
@@ -88,7 +88,7 @@ def _register_sensitivity(sub) -> None:
     sens.add_argument("--out", default="sensitivity.csv", metavar="FILE",
                       help="the indices table, .csv or .parquet (default sensitivity.csv)")
     add_figure_options(sens)
-    _engine_options(sens)
+    engine_options(sens)
     sens.set_defaults(func=_sensitivity)
 
 
@@ -131,7 +131,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
     factors = []
     for item in args.range or []:
-        d = _dimension(item, grid=False)
+        d = dimension(item, grid=False)
         name = input_column(factor_name(d.name, args.model), MODELS.get(args.model, ()))
         factors.append(type(d)(name, d.lo, d.hi, 0, d.scale))
     design = Design(tuple(factors), args.method, check_count(args.samples, "--samples", 2),
@@ -147,7 +147,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
                        check_count(CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
                                    "--chunk-size", 1, MAX_CHUNK_SIZE),
                        progress_bar(runs.name), args.solver)
-    model.engine = _engine(args)
+    model.engine = make_engine(args)
     for note in design.notes():
         sys.stderr.write(f"pycart sensitivity: warning: {note}\n")
     try:

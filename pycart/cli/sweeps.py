@@ -51,7 +51,7 @@ def register(sub) -> None:
     sweep.add_argument("--no-peak", action="store_true", help="skip the CAR T peak (faster)")
     sweep.add_argument("--out", default="sweep.parquet", metavar="FILE",
                        help="result table, .parquet or .csv (default sweep.parquet)")
-    _engine_options(sweep)
+    engine_options(sweep)
     sweep.set_defaults(func=_sweep)
     cohort = sub.add_parser(
         "cohort", help="a virtual cohort: Figure 7's 4000 patients, or Figure 6's heatmaps",
@@ -63,7 +63,7 @@ def register(sub) -> None:
                         help="fig7 (default), fig7-caption, fig6-alpha-h, fig6-alpha-rhoA, "
                              "fig6-h-rhoA")
     cohort.add_argument("--out", metavar="FILE", help="result table (default PRESET.parquet)")
-    _engine_options(cohort)
+    engine_options(cohort)
     add_figure_options(cohort)
     cohort.set_defaults(func=_cohort)
     bench = sub.add_parser(
@@ -79,7 +79,8 @@ def register(sub) -> None:
     bench.set_defaults(func=_bench)
 
 
-def _engine_options(parser: argparse.ArgumentParser) -> None:
+def engine_options(parser: argparse.ArgumentParser) -> None:
+    """Add --engine, --workers, --scheduler, --chunk-size and --solver to a command."""
     parser.add_argument("--solver", choices=("auto", "fast", "roadrunner"), default="auto",
                         help="auto (default): the compiled fast path, libRoadRunner for points "
                              "with doses or where the fast path stops; fast: refuse a sweep it "
@@ -95,7 +96,8 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
                              "up to 20000, a quarter of each worker's share)")
 
 
-def _engine(args: argparse.Namespace):
+def make_engine(args: argparse.Namespace):
+    """The engine the options of ``args`` ask for, checked first."""
     from ..core.inputs import check_count
     from ..scale.sweep import (
         DaskEngine,
@@ -120,7 +122,8 @@ def _engine(args: argparse.Namespace):
     return ProcessEngine(workers)
 
 
-def _dimension(item: str, grid: bool):
+def dimension(item: str, grid: bool):
+    """One --param (grid) or --range (sampled) option as a sweep dimension."""
     from ..core.inputs import parse_number, parse_whole
     from ..scale.sweep import Dimension
 
@@ -147,8 +150,8 @@ def _sweep_of(args: argparse.Namespace):
     from ..core.inputs import check_count, check_horizon, parse_number
     from ..scale.sweep import MAX_SAMPLES, MAX_SEED, Sweep
 
-    grid = [_dimension(p, True) for p in args.param or []]
-    sampled = [_dimension(r, False) for r in args.range or []]
+    grid = [dimension(p, True) for p in args.param or []]
+    sampled = [dimension(r, False) for r in args.range or []]
     if sum(map(bool, (grid, sampled, args.points))) > 1:
         raise PycartError("give one of --param (a grid), --range (a sample) or --points (a "
                           "list), not several")
@@ -201,7 +204,7 @@ def _execute(sweep, out: str, args: argparse.Namespace):
     path = check_output_path(out)
     chunk = (check_count(args.chunk_size, "--chunk-size", 1, MAX_CHUNK_SIZE)
              if args.chunk_size is not None else None)
-    engine = _engine(args)
+    engine = make_engine(args)
     chunk = chunk or _chunk_size(sweep, engine.workers)
     try:
         with terminate_as_interrupt():
