@@ -29,6 +29,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -460,6 +461,11 @@ class SerialEngine:
         for start, points in tasks:
             yield compute_chunk(sweep, key, start, points)
 
+    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
+        """``function(*task)`` for each task, in order (see :meth:`ProcessEngine.run`)."""
+        for task in tasks:
+            yield function(*task)
+
     def close(self) -> None:
         """Nothing to release."""
 
@@ -485,13 +491,18 @@ class ProcessEngine:
         self._pool: ProcessPoolExecutor | None = None
 
     def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
+        yield from self.run(partial(compute_chunk, sweep, key), tasks)
+
+    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
+        """``function(*task)`` for each task on the workers, in the order they finish, a few
+        in flight at a time (any picklable, importable function: a fit's starts, say)."""
         import multiprocessing
 
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, initializer=_worker_setup,
                                              initargs=(os.getpid(),),
                                              mp_context=multiprocessing.get_context("spawn"))
-        yield from _bounded(lambda t: self._pool.submit(compute_chunk, sweep, key, *t), tasks,
+        yield from _bounded(lambda t: self._pool.submit(function, *t), tasks,
                             2 * self.workers, _wait_local)
 
     def close(self) -> None:
@@ -564,9 +575,12 @@ class DaskEngine:
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
 
     def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
-        yield from _bounded(lambda t: self.client.submit(compute_chunk, sweep, key, *t,
-                                                         pure=False), tasks, 2 * self.workers,
-                            _wait_dask)
+        yield from self.run(partial(compute_chunk, sweep, key), tasks)
+
+    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
+        """As :meth:`ProcessEngine.run`, on the cluster's workers."""
+        yield from _bounded(lambda t: self.client.submit(function, *t, pure=False), tasks,
+                            2 * self.workers, _wait_dask)
 
     def close(self) -> None:
         """Disconnect; stop the local cluster if this engine started one."""
@@ -638,8 +652,8 @@ async def _identity(address: str) -> dict:
     return answer
 
 
-def _bounded(submit: Callable[[Task], Future], tasks: Iterable[Task], in_flight: int,
-             wait_first: Callable[[set], tuple[set, set]]) -> Iterator[tuple[int, pd.DataFrame]]:
+def _bounded(submit: Callable[[tuple], Future], tasks: Iterable[tuple], in_flight: int,
+             wait_first: Callable[[set], tuple[set, set]]) -> Iterator[object]:
     """Submit tasks keeping at most ``in_flight`` pending; yield results as they finish."""
     pending: set = set()
     tasks = iter(tasks)
