@@ -12,10 +12,11 @@ import pytest
 
 from pycart.analysis.calibrate import FitSettings, calibrate
 from pycart.analysis.data import check_measurements, read_measurements
-from pycart.analysis.fit import Objective, Runner, local_fit, make_problem
+from pycart.analysis.fit import Objective, local_fit, make_problem
 from pycart.analysis.synthetic import TRUTHS, synthetic
 from pycart.cli import main
 from pycart.core.errors import SimulationError
+from pycart.scale.sweep import SerialEngine
 
 GOOD = "time,observable,value\n1,CT,6e7\n7,CT,3e9\n14,CT,5e9\n"
 
@@ -102,7 +103,7 @@ def test_small_fit_recovers_the_truth(tmp_path):
     contains it, and every output is written."""
     data = synthetic({"R": TRUTHS["R-slow"]}, days=(3, 7, 10, 14, 21, 28), seed=3)
     settings = FitSettings(("rhoA",), {"rhoA": "0.2:2"}, parameters={"h": 5e8}, starts=3)
-    result = calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+    result = calibrate(data, settings, tmp_path, SerialEngine(), log=lambda _: None)
     row = result.estimates.iloc[0]
     assert row["lower"] < 0.75 < row["upper"] and row["identifiable"] == "yes"
     assert abs(row["estimate"] / 0.75 - 1) < 0.02
@@ -117,7 +118,7 @@ def test_flat_profile_is_not_identifiable(tmp_path):
     say nothing about it: the interval reaches both bounds."""
     data = synthetic({"R": {"gammaMA": 0.33}}, days=(1, 2, 4, 6), seed=2)
     settings = FitSettings(("gammaMA",), {"gammaMA": "0.01:10"}, starts=2)
-    result = calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+    result = calibrate(data, settings, tmp_path, SerialEngine(), log=lambda _: None)
     row = result.estimates.iloc[0]
     assert row["identifiable"].startswith("not identifiable")
     assert (row["lower"], row["upper"]) == (0.01, 10.0)
@@ -132,7 +133,7 @@ def test_every_start_failing_says_so_and_writes_no_estimates(tmp_path, monkeypat
     monkeypatch.setattr(Objective, "raw_residuals", fails)
     settings = FitSettings(("h",), starts=2)
     with pytest.raises(SimulationError, match="every one of the 2 starts failed"):
-        calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+        calibrate(data, settings, tmp_path, SerialEngine(), log=lambda _: None)
     assert not (tmp_path / "estimates.csv").exists()
 
 
@@ -170,7 +171,7 @@ def test_three_truths_recovered_and_multistart_beats_a_single_start(tmp_path):
     that the multistart does not."""
     data = synthetic(TRUTHS, seed=1)
     settings = FitSettings(("h", "rhoA"), starts=8)
-    result = calibrate(data, settings, tmp_path, Runner(2), log=lambda _: None)
+    result = calibrate(data, settings, tmp_path, log=lambda _: None)  # every core
     for _, row in result.estimates.iterrows():
         truth = TRUTHS[row["patient"]][row["parameter"]]
         assert row["lower"] <= truth <= row["upper"], row.to_dict()
@@ -210,7 +211,7 @@ def test_pypesto_reaches_the_optimum_of_pycart_fit(tmp_path):
 
     data = synthetic({"R": TRUTHS["R-fast"]}, seed=5)
     settings = FitSettings(("h", "rhoA"), starts=6, profiles=False)
-    ours = calibrate(data, settings, tmp_path / "fit", Runner(2), log=lambda _: None)
+    ours = calibrate(data, settings, tmp_path / "fit", log=lambda _: None)
     write_petab(data, settings, tmp_path / "petab")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -235,7 +236,6 @@ def test_an_interrupted_fit_keeps_its_finished_starts(tmp_path, monkeypatch):
     """Interrupted after its starts, the same fit run again computes none of them again
     and ends with the same tables."""
     import pycart.analysis.calibrate as calibration
-    import pycart.analysis.fit as fitting
 
     data = synthetic({"R": TRUTHS["R-fast"]}, days=(2, 5, 8, 12))
     settings = FitSettings(("h",), starts=3)
@@ -246,15 +246,15 @@ def test_an_interrupted_fit_keeps_its_finished_starts(tmp_path, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(calibration, "_profiles", interrupted)
         with pytest.raises(KeyboardInterrupt):
-            calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+            calibrate(data, settings, tmp_path, SerialEngine(), log=lambda _: None)
     assert len(list((tmp_path / ".fit-parts").rglob("start-*.json"))) == 3
     assert not (tmp_path / "estimates.csv").exists()
     calls = []
-    real = fitting.start_task
-    monkeypatch.setattr(fitting, "start_task", lambda *a: calls.append(a) or real(*a))
-    again = calibrate(data, settings, tmp_path, Runner(1), log=lambda _: None)
+    real = calibration.start_task
+    monkeypatch.setattr(calibration, "start_task", lambda *a: calls.append(a) or real(*a))
+    again = calibrate(data, settings, tmp_path, SerialEngine(), log=lambda _: None)
     assert calls == [] and len(again.starts) == 3
-    fresh = calibrate(data, settings, tmp_path / "fresh", Runner(1), log=lambda _: None)
+    fresh = calibrate(data, settings, tmp_path / "fresh", SerialEngine(), log=lambda _: None)
     pd.testing.assert_frame_equal(again.estimates, fresh.estimates)
 
 
@@ -357,28 +357,13 @@ def test_pycart_calibration_regenerates_the_report(root, tmp_path):
     """docs/calibration.md is what pycart calibration writes today, number for number."""
     from pycart.report.calibration import write_calibration
 
-    report = write_calibration(tmp_path, workers=2, log=lambda _: None)
+    report = write_calibration(tmp_path, log=lambda _: None)  # every core
     assert report.read_text(encoding="utf-8") == \
         (root / "docs" / "calibration.md").read_text(encoding="utf-8")
     for name in ("synthetic-fit/estimates.csv", "stein-fit/estimates.csv"):
         pd.testing.assert_frame_equal(
             pd.read_csv(tmp_path / "calibration" / name),
             pd.read_csv(root / "docs" / "calibration" / name), rtol=1e-6)
-
-
-def test_starts_on_worker_processes_match_this_process(tmp_path):
-    """The same starts, on two worker processes and in this one, give the same rows."""
-    from pycart.analysis.fit import multistart
-
-    data = synthetic({"R": TRUTHS["R-fast"]}, days=(2, 5, 8))
-    problem = make_problem(data, ["h"], {"h": "1e8:1e10"})
-    runner = Runner(2)
-    try:
-        parallel = multistart(problem, 2, runner=runner)
-    finally:
-        runner.close()
-    serial = multistart(problem, 2, runner=Runner(1))
-    pd.testing.assert_frame_equal(parallel, serial)
 
 
 def test_the_leukaemic_burden_can_be_estimated(tmp_path):
@@ -391,7 +376,7 @@ def test_the_leukaemic_burden_can_be_estimated(tmp_path):
     truth = {"h": 1e9, "L": 3e10}
     data = synthetic({"P": truth}, observables=("CT", "L"), days=(2, 5, 8, 12, 20), seed=4)
     settings = FitSettings(("h", "L"), starts=3, profiles=False)
-    result = calibrate(data, settings, tmp_path / "fit", Runner(1), log=lambda _: None)
+    result = calibrate(data, settings, tmp_path / "fit", SerialEngine(), log=lambda _: None)
     best = result.patients.iloc[0]
     assert best["L"] == pytest.approx(3e10, rel=0.15) and best["h"] == pytest.approx(1e9, rel=0.3)
     from pycart.exchange.petab import write_petab

@@ -23,7 +23,7 @@ from ..core.errors import PycartError, SimulationError
 from ..core.names import DEFAULT_MODEL
 from ..core.output import write_table
 from .data import PATIENT
-from .fit import FitProblem, Runner, make_problem, multistart
+from .fit import FitProblem, make_problem, start_task, start_tasks, starts_table
 from .profile import THRESHOLD, interval, profile_table, profile_task
 
 PARTS = ".fit-parts"
@@ -72,20 +72,30 @@ def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:
 
 
 def calibrate(data: pd.DataFrame, settings: FitSettings, out: str | Path,
-              runner: Runner | None = None, log: Callable[[str], None] | None = None
+              engine: object | None = None, log: Callable[[str], None] | None = None
               ) -> FitResult:
     """Fit every patient of ``data``, profile the estimates, and write ``estimates.csv``,
     ``starts.csv``, ``profiles.csv``, ``patients.csv``, ``fit.png`` and ``profiles.png`` to
-    ``out``. Raises :class:`SimulationError` (and writes no estimates) when every start of a
+    ``out``. The starts of every patient, then the profiles, run on ``engine`` (a sweep
+    engine of :mod:`pycart.scale.sweep`; default a :class:`ProcessEngine` on every core,
+    closed at the end); a given engine is left open for the caller to close, unless the run
+    fails or is interrupted: then it is aborted (its queued work dropped, its workers
+    ended). Raises :class:`SimulationError` (and writes no estimates) when every start of a
     patient fails."""
-    problems = problems_for(data, settings)
-    folder = _folder(out)
-    say = log or (lambda text: sys.stderr.write(text + "\n"))
-    runner = runner or Runner()
+    from ..scale.sweep import ProcessEngine
+
+    owned = engine is None
+    engine = engine or ProcessEngine()
     try:
-        fits = [_fit_one(p, settings, folder, runner, say) for p in problems]
-    finally:
-        runner.close()
+        problems = problems_for(data, settings)
+        folder = _folder(out)
+        fits = _fit_all(problems, settings, folder, engine,
+                        log or (lambda text: sys.stderr.write(text + "\n")))
+    except BaseException:
+        getattr(engine, "abort", engine.close)()
+        raise
+    if owned:
+        engine.close()
     result = _tables(problems, fits)
     _write(result, folder)
     shutil.rmtree(folder / PARTS, ignore_errors=True)
@@ -125,47 +135,65 @@ class _Store:
         tmp.replace(self.path / f"{name}.json")
 
 
-def _fit_one(problem: FitProblem, settings: FitSettings, folder: Path, runner: Runner,
-             say: Callable[[str], None]) -> dict:
-    key = problem.key()
-    store = _Store(folder, key)
-    done = {int(k.split("-")[1]): v for k, v in store.load("start").items()}
-    count = [len(done)]
-
-    def finished(row: dict) -> None:
-        store.save(f"start-{row['start']}", row)
-        count[0] += 1
-        say(f"fit {problem.patient}: start {count[0]}/{settings.starts} done "
+def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, engine: object,
+             say: Callable[[str], None]) -> list[dict]:
+    """Every patient's starts in one stream of tasks on ``engine`` (workers stay busy when a
+    patient has fewer starts than there are workers), then every profile side in another;
+    each finished piece is saved at once and not computed again by a later run."""
+    stores = {p.patient: _Store(folder, p.key()) for p in problems}
+    done = {p.patient: {int(k.split("-")[1]): v for k, v in stores[p.patient].load(
+        "start").items()} for p in problems}
+    tasks = []
+    for problem in problems:
+        if done[problem.patient]:
+            say(f"fit {problem.patient}: {len(done[problem.patient])} starts kept from an "
+                "earlier run")
+        tasks += start_tasks(problem, settings.starts, settings.seed, settings.sampling,
+                             done[problem.patient])
+    for row in engine.run(start_task, tasks):
+        patient = row["patient"]
+        stores[patient].save(f"start-{row['start']}", row)
+        done[patient][row["start"]] = row
+        say(f"fit {patient}: start {len(done[patient])}/{settings.starts} done "
             f"(nll {row['nll']:.6g})")
+    fits = {}
+    for problem in problems:
+        starts = starts_table(done[problem.patient].values())
+        best = starts.iloc[0]
+        if not (best["status"] == "ok" and math.isfinite(best["nll"])):
+            raise SimulationError(f"patient {problem.patient}: every one of the "
+                                  f"{settings.starts} starts failed (last: "
+                                  f"{starts.iloc[-1]['message']}); no estimates written")
+        fits[problem.patient] = {"starts": starts, "nll": float(best["nll"]), "sides": [],
+                                 "x_hat": np.log10([float(best[n]) for n in problem.estimate])}
+    if settings.profiles:
+        _profiles(problems, stores, fits, engine, say)
+    return [fits[p.patient] for p in problems]
 
-    if done:
-        say(f"fit {problem.patient}: {len(done)} starts kept from an earlier run")
-    starts = multistart(problem, settings.starts, settings.seed, settings.sampling, runner,
-                        done, finished)
-    best = starts.iloc[0]
-    if not (best["status"] == "ok" and math.isfinite(best["nll"])):
-        raise SimulationError(f"patient {problem.patient}: every one of the {settings.starts} "
-                              f"starts failed (last: {starts.iloc[-1]['message']}); no "
-                              "estimates written")
-    x_hat = np.log10([float(best[n]) for n in problem.estimate])
-    sides = _profiles(problem, key, store, x_hat, float(best["nll"]), runner, say) \
-        if settings.profiles else []
-    return {"starts": starts, "x_hat": x_hat, "nll": float(best["nll"]), "sides": sides}
 
-
-def _profiles(problem: FitProblem, key: str, store: _Store, x_hat: np.ndarray, nll: float,
-              runner: Runner, say: Callable[[str], None]) -> list[dict]:
-    kept = store.load("profile")
-    tasks = [(problem, key, i, d, x_hat, nll) for i in range(len(problem.estimate))
-             for d in (-1, 1) if f"profile-{i}-{'lo' if d < 0 else 'hi'}" not in kept]
-    sides = list(kept.values())
-    for side in runner.map(profile_task, tasks):
-        index = problem.estimate.index(side["parameter"])
-        store.save(f"profile-{index}-{'lo' if side['direction'] < 0 else 'hi'}", side)
-        sides.append(side)
-        say(f"fit {problem.patient}: profile of {side['parameter']} "
+def _profiles(problems: list[FitProblem], stores: dict[str, _Store], fits: dict[str, dict],
+              engine: object, say: Callable[[str], None]) -> None:
+    """Both sides of every estimate's profile, every patient's in one stream of tasks; the
+    sides go into ``fits[patient]["sides"]``."""
+    tasks, by_patient = [], {p.patient: p for p in problems}
+    for problem in problems:
+        fit, kept = fits[problem.patient], stores[problem.patient].load("profile")
+        fit["sides"] = list(kept.values())
+        tasks += [(problem, problem.key(), i, d, fit["x_hat"], fit["nll"])
+                  for i in range(len(problem.estimate)) for d in (-1, 1)
+                  if _side_name(i, d) not in kept]
+    for side in engine.run(profile_task, tasks):
+        patient = side["patient"]
+        problem = by_patient[patient]
+        stores[patient].save(_side_name(problem.estimate.index(side["parameter"]),
+                                        side["direction"]), side)
+        fits[patient]["sides"].append(side)
+        say(f"fit {patient}: profile of {side['parameter']} "
             f"({'down' if side['direction'] < 0 else 'up'}) done, {len(side['points'])} points")
-    return sides
+
+
+def _side_name(index: int, direction: int) -> str:
+    return f"profile-{index}-{'lo' if direction < 0 else 'hi'}"
 
 
 def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:

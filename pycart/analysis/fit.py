@@ -1,5 +1,6 @@
 """Maximum-likelihood fits of the model to measurements: multistart local optimisation in
-log10-parameter space from a Sobol or Latin-hypercube design, on local worker processes.
+log10-parameter space from a Sobol or Latin-hypercube design, on a sweep engine (this
+process, local worker processes or a dask cluster: :mod:`pycart.scale.sweep`).
 
 The likelihood is PEtab's: for each measurement y with simulation s and noise sd sigma,
 ``0.5*log(2*pi*sigma^2) + 0.5*((s - y)/sigma)^2`` (normal), or the same on log(s) and log(y)
@@ -18,9 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -360,54 +360,34 @@ def start_task(problem: FitProblem, key: str, index: int, x0: np.ndarray) -> dic
     return row
 
 
-class Runner:
-    """Where tasks run: ``workers`` local processes (spawned once, reused), or this process
-    when ``workers`` is 1. The same pattern as the sweep engines."""
+def start_tasks(problem: FitProblem, starts: int, seed: int = 0, sampling: str = "sobol",
+                done: Iterable[int] = ()) -> list[tuple]:
+    """The arguments of :func:`start_task` for every start of the design not in ``done``."""
+    points = design(problem, starts, seed, sampling)
+    key, skip = problem.key(), set(done)
+    return [(problem, key, i, points[i]) for i in range(starts) if i not in skip]
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = max(1, workers or os.cpu_count() or 1)
-        self._pool = None
 
-    def map(self, fn: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
-        """Results of ``fn(*task)`` for each task, in the order they finish."""
-        if self.workers == 1:
-            for task in tasks:
-                yield fn(*task)
-            return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from ..scale.sweep import _bounded, _wait_local, _worker_setup
-
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, initializer=_worker_setup,
-                                             initargs=(os.getpid(),),
-                                             mp_context=multiprocessing.get_context("spawn"))
-        yield from _bounded(lambda t: self._pool.submit(fn, *t), tasks, 2 * self.workers,
-                            _wait_local)
-
-    def close(self) -> None:
-        """Stop the worker processes."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+def starts_table(rows: Iterable[dict]) -> pd.DataFrame:
+    """Rows of :func:`start_task` as a table, best first (failed starts last)."""
+    table = pd.DataFrame(list(rows))
+    return table.sort_values(["nll", "start"], na_position="last").reset_index(drop=True)
 
 
 def multistart(problem: FitProblem, starts: int, seed: int = 0, sampling: str = "sobol",
-               runner: Runner | None = None, done: Mapping[int, dict] | None = None,
+               engine: object | None = None, done: Mapping[int, dict] | None = None,
                on_result: Callable[[dict], None] | None = None) -> pd.DataFrame:
-    """Fit from ``starts`` design points; return one row per start, best first (failed starts
-    last). ``done`` holds rows already computed (by start index), which are not redone;
-    ``on_result`` sees each new row as it finishes."""
-    points = design(problem, starts, seed, sampling)
+    """Fit from ``starts`` design points on ``engine`` (a sweep engine of
+    :mod:`pycart.scale.sweep`; default this process); return one row per start, best first
+    (failed starts last). ``done`` holds rows already computed (by start index), which are
+    not redone; ``on_result`` sees each new row as it finishes."""
+    from ..scale.sweep import SerialEngine
+
     done = dict(done or {})
-    key = problem.key()
-    todo = [(problem, key, i, points[i]) for i in range(starts) if i not in done]
     rows = list(done.values())
-    if todo:
-        for row in (runner or Runner(1)).map(start_task, todo):
-            rows.append(row)
-            if on_result:
-                on_result(row)
-    table = pd.DataFrame(rows)
-    return table.sort_values(["nll", "start"], na_position="last").reset_index(drop=True)
+    for row in (engine or SerialEngine()).run(
+            start_task, start_tasks(problem, starts, seed, sampling, done)):
+        rows.append(row)
+        if on_result:
+            on_result(row)
+    return starts_table(rows)

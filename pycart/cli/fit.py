@@ -4,10 +4,12 @@ PEtab for other tools."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..core.errors import PycartError
-from .common import assignments
+from .common import EXIT_INTERRUPTED, assignments, terminate_as_interrupt
+from .sweeps import engine_options, make_engine
 
 
 def register(sub) -> None:
@@ -16,16 +18,19 @@ def register(sub) -> None:
         "fit", help="estimate parameters from measurements (multistart, profile likelihood)",
         description="Fit the model to a long table time,observable,value[,sigma][,patient] "
                     "(CSV or Parquet): multistart local optimisation in log10-parameter space "
-                    "from a Sobol or Latin-hypercube design, on local worker processes, then "
-                    "the profile likelihood of each estimate (95%% intervals). Each patient is "
-                    "fitted separately. Writes estimates.csv, starts.csv, profiles.csv, "
-                    "patients.csv, fit.png and profiles.png to --out.")
+                    "from a Sobol or Latin-hypercube design, then the profile likelihood of "
+                    "each estimate (95%% intervals), on local worker processes (default), in "
+                    "this process or on a dask cluster (--engine). Each patient is fitted "
+                    "separately. Writes estimates.csv, starts.csv, profiles.csv, "
+                    "patients.csv, fit.png and profiles.png to --out; finished starts and "
+                    "profiles are kept in OUT/.fit-parts/, and the same command run again "
+                    "resumes.")
     _problem_options(fit)
     fit.add_argument("--starts", default="20", metavar="N", help="number of starts (default 20)")
     fit.add_argument("--sampling", choices=("sobol", "lhs"), default="sobol",
                      help="design of the starts (default sobol)")
     fit.add_argument("--seed", default="0", metavar="S", help="design seed (default 0)")
-    fit.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
+    engine_options(fit, points=False)
     fit.add_argument("--no-profiles", action="store_true", help="skip the profiles")
     fit.add_argument("--out", default="fit", metavar="DIR", help="output folder (default fit)")
     fit.set_defaults(func=_fit)
@@ -94,17 +99,34 @@ def settings(args: argparse.Namespace, data):
 def _fit(args: argparse.Namespace) -> int:
     from ..analysis.calibrate import calibrate
     from ..analysis.data import read_measurements
-    from ..analysis.fit import Runner
 
     data = read_measurements(args.data)
     fit_settings = settings(args, data)
-    workers = _whole(args.workers, "--workers", 1) if args.workers else None
-    result = calibrate(data, fit_settings, args.out, Runner(workers))
+    result = _on_engine(args, lambda engine: calibrate(data, fit_settings, args.out, engine),
+                        Path(args.out) / ".fit-parts")
+    if result is None:
+        return EXIT_INTERRUPTED
     print(summary(result.estimates, result.patients))
     for name in ("estimates.csv", "starts.csv", "profiles.csv", "patients.csv", "fit.png",
                  "profiles.png"):
         print(f"wrote {Path(args.out) / name}")
     return 0
+
+
+def _on_engine(args: argparse.Namespace, work, parts: Path):
+    """``work(engine)`` on the engine the options ask for (checked first), closed at the
+    end; None, with one line saying where the finished work is kept, when interrupted
+    (Ctrl-C, SIGTERM, SIGHUP: the engine's workers are ended at once)."""
+    engine = make_engine(args)
+    try:
+        with terminate_as_interrupt():
+            result = work(engine)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"pycart {args.command}: interrupted; finished starts and profiles "
+                         f"are kept in {parts}; run the same command to resume\n")
+        return None
+    engine.close()
+    return result
 
 
 def summary(estimates, patients) -> str:
@@ -140,13 +162,16 @@ def register_report(sub) -> None:
                     "tisagenlecleucel curve of Stein et al. 2019, and write calibration.md "
                     "with its data and figures (a few minutes on two cores).")
     report.add_argument("--out", default="docs", metavar="DIR", help="folder (default docs)")
-    report.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
+    engine_options(report, points=False)
     report.set_defaults(func=_calibration)
 
 
 def _calibration(args: argparse.Namespace) -> int:
     from ..report.calibration import write_calibration
 
-    workers = _whole(args.workers, "--workers", 1) if args.workers else None
-    print(f"wrote {write_calibration(args.out, workers)}")
+    report = _on_engine(args, lambda engine: write_calibration(args.out, engine),
+                        Path(args.out) / "calibration" / "*-fit" / ".fit-parts")
+    if report is None:
+        return EXIT_INTERRUPTED
+    print(f"wrote {report}")
     return 0

@@ -79,21 +79,24 @@ def register(sub) -> None:
     bench.set_defaults(func=_bench)
 
 
-def engine_options(parser: argparse.ArgumentParser) -> None:
-    """Add --engine, --workers, --scheduler, --chunk-size and --solver to a command."""
-    parser.add_argument("--solver", choices=("auto", "fast", "roadrunner"), default="auto",
-                        help="auto (default): the compiled fast path, libRoadRunner for points "
-                             "with doses or where the fast path stops; fast: refuse a sweep it "
-                             "cannot run; roadrunner: libRoadRunner only")
+def engine_options(parser: argparse.ArgumentParser, points: bool = True) -> None:
+    """Add --engine, --workers and --scheduler to a command, and --chunk-size and --solver
+    where it runs sweep points (``points``)."""
+    if points:
+        parser.add_argument("--solver", choices=("auto", "fast", "roadrunner"), default="auto",
+                            help="auto (default): the compiled fast path, libRoadRunner for "
+                                 "points with doses or where the fast path stops; fast: refuse "
+                                 "a sweep it cannot run; roadrunner: libRoadRunner only")
     parser.add_argument("--engine", choices=("processes", "serial", "dask"), default=None,
                         help="processes on local cores (default), serial, or dask")
     parser.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="a dask.distributed scheduler, e.g. tcp://host:8786 (implies "
                              "--engine dask; without it dask starts a LocalCluster)")
-    parser.add_argument("--chunk-size", default=None, metavar="N",
-                        help="points per chunk (default 2000 on roadrunner; on the fast path "
-                             "up to 20000, a quarter of each worker's share)")
+    if points:
+        parser.add_argument("--chunk-size", default=None, metavar="N",
+                            help="points per chunk (default 2000 on roadrunner; on the fast "
+                                 "path up to 20000, a quarter of each worker's share)")
 
 
 def make_engine(args: argparse.Namespace):

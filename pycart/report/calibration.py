@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.calibrate import FitResult, FitSettings, calibrate
-from ..analysis.fit import Runner
 from ..analysis.synthetic import DAYS, STEIN_2019, TRUTHS, stein_curve, synthetic
 from ..core.model import Model
 from ..core.output import write_table
@@ -21,21 +20,33 @@ from ..core.output import write_table
 STEIN_ESTIMATE = ("h", "rhoA", "alpha", "tauA", "gammaAM")
 
 
-def write_calibration(out: str | Path = "docs", workers: int | None = None,
+def write_calibration(out: str | Path = "docs", engine: object | None = None,
                       log: Callable[[str], None] | None = None) -> Path:
-    """Run both examples and write ``OUT/calibration.md`` with its data and figures in
-    ``OUT/calibration/``; return the report's path."""
+    """Run both examples on ``engine`` (a sweep engine; default every local core) and write
+    ``OUT/calibration.md`` with its data and figures in ``OUT/calibration/``; return the
+    report's path. A given engine is left open (aborted if the run fails or is
+    interrupted), as :func:`pycart.analysis.calibrate.calibrate` does."""
+    from ..scale.sweep import ProcessEngine
+
     folder = Path(out)
     assets = folder / "calibration"
     assets.mkdir(parents=True, exist_ok=True)
-    data = synthetic(TRUTHS, seed=1)
-    write_table(data, assets / "synthetic.csv")
-    synth = calibrate(data, FitSettings(("h", "rhoA"), starts=12), assets / "synthetic-fit",
-                      Runner(workers), log)
-    stein = stein_curve()
-    write_table(stein, assets / "stein2019.csv")
-    typical = calibrate(stein, FitSettings(STEIN_ESTIMATE, starts=24), assets / "stein-fit",
-                        Runner(workers), log)
+    owned = engine is None
+    engine = engine or ProcessEngine()
+    try:
+        data = synthetic(TRUTHS, seed=1)
+        write_table(data, assets / "synthetic.csv")
+        synth = calibrate(data, FitSettings(("h", "rhoA"), starts=12),
+                          assets / "synthetic-fit", engine, log)
+        stein = stein_curve()
+        write_table(stein, assets / "stein2019.csv")
+        typical = calibrate(stein, FitSettings(STEIN_ESTIMATE, starts=24), assets / "stein-fit",
+                            engine, log)
+    except BaseException:
+        getattr(engine, "abort", engine.close)()
+        raise
+    if owned:
+        engine.close()
     for sub in ("synthetic-fit", "stein-fit"):
         for name in ("starts.csv", "profiles.csv"):
             (assets / sub / name).unlink(missing_ok=True)  # kept small: tables in the report
