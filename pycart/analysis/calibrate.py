@@ -179,6 +179,8 @@ def _profiles(problems: list[FitProblem], stores: dict[str, _Store], fits: dict[
     for problem in problems:
         fit, kept = fits[problem.patient], stores[problem.patient].load("profile")
         fit["sides"] = list(kept.values())
+        if kept:
+            say(f"fit {problem.patient}: {len(kept)} profile sides kept from an earlier run")
         tasks += [(problem, problem.key(), i, d, fit["x_hat"], fit["nll"])
                   for i in range(len(problem.estimate)) for d in (-1, 1)
                   if _side_name(i, d) not in kept]
