@@ -19,6 +19,7 @@ from pycart.core.names import MODELS, SWITCHES, model_parameters
 from pycart.core.resources import rhs_text, sbml_text
 from pycart.exchange.codegen import expression, fast_path_obstacle, rhs_source
 from pycart.scale import fast
+from pycart.scale.cohort import PRESETS
 from pycart.scale.kernel import kernel_source, load_kernel
 from pycart.scale.sweep import (
     Dimension,
@@ -103,6 +104,9 @@ def test_dop853_coefficients_are_hairers_as_scipy_carries_them():
     np.testing.assert_array_equal(dop853.C, c.C[:12])
     for name in ("B", "E3", "E5"):
         np.testing.assert_array_equal(getattr(dop853, name), getattr(c, name))
+    np.testing.assert_array_equal(dop853.C_EXTRA, c.C[13:16])
+    np.testing.assert_array_equal(dop853.A_EXTRA, c.A[13:16, :16])
+    np.testing.assert_array_equal(dop853.D, c.D)
     from pycart.core.model import NEGATIVE_ROUNDOFF
 
     assert dop853.NEGATIVE_LIMIT == -NEGATIVE_ROUNDOFF  # the one round-off rule
@@ -131,6 +135,66 @@ def test_dop853_follows_scipy_step_by_step():
                          status, np.empty(1))
     assert status[0] == 0 and steps == len(ref.t) - 1
     np.testing.assert_allclose(out[0, 1], ref.y[:, -1], rtol=1e-10)
+
+
+def test_the_peak_from_the_dense_output_matches_an_event_located_by_scipy():
+    """The first CAR T peak of Figure 7 patients (the root of the dense output's derivative)
+    against scipy's DOP853 at rtol 1e-12 with the summed CAR T rates as a terminal event:
+    the day within 1e-7 days, the size within 1e-9 relative."""
+    from scipy.integrate import solve_ivp
+
+    kernel = load_kernel("cart_bm")
+    cohort = dataclasses.replace(PRESETS["fig7"], solver="fast")
+    simulator = fast.FastSimulator(cohort)
+    points = cohort.points()[::400]
+    P, Y0, _ = simulator.inputs(points)
+    _, peaks, status, _ = simulator.integrate(P, Y0)
+    assert (status == 0).all() and (peaks[:, 0] == 1).all()
+    dy = np.empty(7)
+    for p, y0, (_, day, size) in zip(P, Y0, peaks):
+        def f(t, y, p=p):
+            kernel.rhs(t, y, p, dy)
+            return dy.copy()
+
+        def falling(t, y, p=p):
+            return f(t, y)[5:].sum()
+
+        falling.terminal, falling.direction = True, -1
+        ref = solve_ivp(f, (1e-9, 30), y0, method="DOP853", rtol=1e-12, atol=1e-16,
+                        events=falling)
+        assert abs(day - ref.t_events[0][0]) < 1e-7
+        assert abs(size - ref.y_events[0][0][5:].sum()) < 1e-9 * size
+
+
+def test_the_dense_output_peak_and_its_fallback_by_trial_steps_agree():
+    """Within one step across Figure 3's peak, of a size the integrator accepts at its
+    tolerance (0.1 days): the root of the dense output's derivative and the root found by
+    trial steps of the method (the fallback where the dense output does not bracket one)
+    agree with the peak of a run at rtol 1e-12, to 1e-8 days and 1e-10 relative."""
+    kernel = load_kernel("cart_bm")
+    g = kernel.batch.py_func.__globals__  # the compiled module's functions
+    p, car, atol = kernel.p0.copy(), np.array([5, 6]), np.full(7, 1e-16)
+
+    def run(days, want_peak):
+        out, peaks = np.empty((1, 2, 7)), np.empty((1, 3))
+        kernel.batch(p[None], kernel.y0[None], np.array([0.0, days]), car, want_peak, 1e-12,
+                     atol, 10_000, out, peaks, np.empty(1, dtype=np.int64), np.empty(1))
+        return out[0, 1], peaks[0]
+
+    _, (_, day, size) = run(30.0, True)
+    h = 0.1
+    t0 = day - 0.37 * h
+    y = run(t0, False)[0]
+    f, K, y_new = np.empty(7), np.empty((13, 7)), np.empty(7)
+    kernel.rhs(t0, y, p, f)
+    g["rk_step"](t0, y, f, h, p, K, y_new)
+    assert g["error_norm"](K, h, y, y_new, fast.FAST_RTOL, np.full(7, fast.FAST_ATOL)) < 1
+    g0, g1 = f[5:].sum(), K[12, 5:].sum()
+    dense = g["peak_in_step"](t0, y, f, h, p, K.copy(), y_new, car, g0, g1,
+                              np.empty((3, 7)), np.empty((7, 7)))
+    steps = g["_peak_by_steps"](t0, y, f, h, p, K.copy(), y_new.copy(), car, g0, g1)
+    for found in (dense, steps):
+        assert abs(found[0] - day) < 1e-8 and abs(found[1] - size) < 1e-10 * size
 
 
 def test_fast_path_matches_roadrunner_on_every_output():

@@ -77,6 +77,22 @@ E3 = np.array([
 #: The right-hand side, defined by the text compiled after this module (see above).
 rhs = None
 
+#: Dense output (Hairer et al., Sec. II.6; Hairer's DOP853, scipy's copy): the nodes and the
+#: rows of the Runge-Kutta matrix of the 3 extra stages (columns: the 13 stages of a step,
+#: then the extra stages before it), and the 4 rows of its coefficients D.
+C_EXTRA = np.array([0.1, 0.2, 0.7777777777777778])
+A_EXTRA = np.array((
+    (0.056167502283047954, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25350021021662483, -0.2462390374708025, -0.12419142326381637, 0.15329179827876568, 0.00820105229563469, 0.007567897660545699, -0.008298, 0.0, 0.0, 0.0),
+    (0.03183464816350214, 0.0, 0.0, 0.0, 0.0, 0.028300909672366776, 0.053541988307438566, -0.05492374857139099, 0.0, 0.0, -0.00010834732869724932, 0.0003825710908356584, -0.00034046500868740456, 0.1413124436746325, 0.0, 0.0),
+    (-0.42889630158379194, 0.0, 0.0, 0.0, 0.0, -4.697621415361164, 7.683421196062599, 4.06898981839711, 0.3567271874552811, 0.0, 0.0, 0.0, -0.0013990241651590145, 2.9475147891527724, -9.15095847217987, 0.0),
+))
+D = np.array((
+    (-8.428938276109013, 0.0, 0.0, 0.0, 0.0, 0.5667149535193777, -3.0689499459498917, 2.38466765651207, 2.117034582445028, -0.871391583777973, 2.2404374302607883, 0.6315787787694688, -0.08899033645133331, 18.148505520854727, -9.194632392478356, -4.436036387594894),
+    (10.427508642579134, 0.0, 0.0, 0.0, 0.0, 242.28349177525817, 165.20045171727028, -374.5467547226902, -22.113666853125306, 7.733432668472264, -30.674084731089398, -9.332130526430229, 15.697238121770845, -31.139403219565178, -9.35292435884448, 35.81684148639408),
+    (19.985053242002433, 0.0, 0.0, 0.0, 0.0, -387.0373087493518, -189.17813819516758, 527.8081592054236, -11.57390253995963, 6.8812326946963, -1.0006050966910838, 0.7777137798053443, -2.778205752353508, -60.19669523126412, 84.32040550667716, 11.99229113618279),
+    (-25.69393346270375, 0.0, 0.0, 0.0, 0.0, -154.18974869023643, -231.5293791760455, 357.6391179106141, 93.40532418362432, -37.45832313645163, 104.0996495089623, 29.8402934266605, -43.53345659001114, 96.32455395918828, -39.17726167561544, -149.72683625798564),
+))
+
 A = np.zeros((12, 12))
 for _i, _row in enumerate(_A_ROWS, start=1):
     A[_i, :_i] = _row
@@ -184,10 +200,92 @@ def _bad(y):
     return OK
 
 
-def peak_in_step(t, y, f, h, p, K, work, car, g0, g1):
-    """Where, within the accepted step from ``(t, y)`` of size ``h``, the sum of the
-    ``car`` rates crosses zero downward (``g0 >= 0 > g1``): the Illinois variant of regula
-    falsi on the step size, each trial a step of the method itself. Returns (day, total)."""
+def peak_in_step(t, y, f, h, p, K, work, car, g0, g1, extra, dense):
+    """Where, within the accepted step from ``(t, y)`` of size ``h`` (stages in ``K``, the new
+    state in ``work``), the total of the ``car`` species peaks: the sum of their rates crosses
+    zero downward (``g0 >= 0 > g1``). The root of the derivative of the method's 7th-order
+    dense output (Hairer et al., Sec. II.6; as scipy's ``Dop853DenseOutput``), by the
+    Illinois variant of regula falsi on the step fraction; where the dense output does not
+    bracket a root, on trial steps of the method itself. Returns (day, total)."""
+    n = y.size
+    dense_output(t, y, work, h, p, K, extra, dense)
+    coeffs = np.zeros(7)
+    for r in range(7):
+        coeffs[r] = _sum_at(dense[r], car)
+    total = _sum_at(y, car)
+    d0 = _dense_total(coeffs, 0.0)[1]
+    d1 = _dense_total(coeffs, 1.0)[1]
+    if not (d0 >= 0.0 > d1):
+        return _peak_by_steps(t, y, f, h, p, K, work[:n].copy(), car, g0, g1)
+    a, da, b, db = 0.0, d0, 1.0, d1
+    side = 0
+    for _ in range(100):
+        if b - a <= 4e-16:
+            break
+        s = (a * db - b * da) / (db - da)
+        if not a < s < b:
+            s = 0.5 * (a + b)
+        ds = _dense_total(coeffs, s)[1]
+        if ds < 0.0:
+            b, db = s, ds
+            if side == -1:
+                da *= 0.5
+            side = -1
+        else:
+            a, da = s, ds
+            if side == 1:
+                db *= 0.5
+            side = 1
+    return t + b * h, total + _dense_total(coeffs, b)[0]
+
+
+def dense_output(t, y, y_new, h, p, K, extra, dense):
+    """The coefficients of DOP853's dense output over the step from ``(t, y)`` to
+    ``y_new`` (``K``: its 13 stages): 3 more stages into ``extra``, 7 rows into ``dense``."""
+    n = y.size
+    work = np.empty(n)
+    for s in range(3):
+        for j in range(n):
+            acc = 0.0
+            for m in range(13):
+                acc += A_EXTRA[s, m] * K[m, j]
+            for m in range(s):
+                acc += A_EXTRA[s, 13 + m] * extra[m, j]
+            work[j] = y[j] + h * acc
+        rhs(t + C_EXTRA[s] * h, work, p, extra[s])
+    for j in range(n):
+        delta = y_new[j] - y[j]
+        dense[0, j] = delta
+        dense[1, j] = h * K[0, j] - delta
+        dense[2, j] = 2.0 * delta - h * (K[12, j] + K[0, j])
+        for r in range(4):
+            acc = 0.0
+            for m in range(13):
+                acc += D[r, m] * K[m, j]
+            for m in range(3):
+                acc += D[r, 13 + m] * extra[m, j]
+            dense[3 + r, j] = h * acc
+
+
+def _dense_total(coeffs, x):
+    """The dense output's increment at step fraction ``x`` and its derivative in ``x``
+    (the nested form of scipy's ``Dop853DenseOutput``, differentiated along)."""
+    v = 0.0
+    d = 0.0
+    for i in range(7):
+        v += coeffs[6 - i]
+        if i % 2 == 0:
+            d = d * x + v
+            v = v * x
+        else:
+            d = d * (1.0 - x) - v
+            v = v * (1.0 - x)
+    return v, d
+
+
+def _peak_by_steps(t, y, f, h, p, K, work, car, g0, g1):
+    """The peak within a step by trial steps of the method (Illinois on the step size):
+    the dense output's fallback."""
     a, ga, b, gb = 0.0, g0, h, g1
     side = 0
     for _ in range(80):
@@ -226,6 +324,8 @@ def integrate(p, y0, times, car, want_peak, rtol, atol, max_steps, out, peak):
     y_new = np.empty(n)
     f_new = np.empty(n)
     work = np.empty(n)
+    extra = np.empty((3, n))
+    dense = np.empty((7, n))
     rhs(0.0, y, p, f)
     t = 0.0
     k = 0
@@ -272,7 +372,8 @@ def integrate(p, y0, times, car, want_peak, rtol, atol, max_steps, out, peak):
         g_new = _sum_at(f_new, car)
         if want_peak and peak[0] == 0.0 and g >= 0.0 and g_new < 0.0:
             peak[0] = 1.0
-            peak[1], peak[2] = peak_in_step(t, y, f, h, p, K, work, car, g, g_new)
+            peak[1], peak[2] = peak_in_step(t, y, f, h, p, K, y_new, car, g, g_new,
+                                            extra, dense)
         y[:] = y_new
         f[:] = f_new
         t = t_new
