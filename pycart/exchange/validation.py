@@ -147,14 +147,32 @@ def _check_metadata(source: str, name: str, text: str) -> list[Issue]:
 
 
 def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issue]:
-    import re
-
+    """Every issue of one SED-ML file: libsedml's own, then models, algorithms, tasks, data
+    generators, outputs, and what nothing uses."""
     import libsedml
 
     doc = libsedml.readSedMLFromString(text)
     issues = [Issue("error" if doc.getError(i).getSeverity() >= libsedml.LIBSEDML_SEV_ERROR
                     else "warning", source, " ".join(doc.getError(i).getMessage().split()))
               for i in range(doc.getNumErrors())]
+    ids = _sedml_models(doc, source, members, issues)
+    _sedml_algorithms(doc, source, issues)
+    used_tasks, model_of = _sedml_tasks(doc, source, ids, issues)
+    used_tasks |= _sedml_variables(doc, source, ids, model_of, issues)
+    used_dgs = _sedml_outputs(doc, source, issues)
+    for task in doc.getListOfTasks():
+        if task.getId() not in used_tasks:
+            issues.append(Issue("error", source, f"task {task.getId()} is not used"))
+    for dg in doc.getListOfDataGenerators():
+        if dg.getId() not in used_dgs:
+            issues.append(Issue("error", source, f"data generator {dg.getId()} is not used"))
+    return issues
+
+
+def _sedml_models(doc, source: str, members: dict[str, bytes], issues: list[Issue]
+                  ) -> dict[str, set[str]]:
+    """Check each model's source and changes; return the ids of each model's parameters
+    and species."""
     ids: dict[str, set[str]] = {}
     for model in doc.getListOfModels():
         src = model.getSource()
@@ -171,6 +189,13 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
                                                   *sbml.getListOfSpecies())}
         for change in model.getListOfChanges():
             issues += _xpath(source, change.getTarget(), ids[model.getId()])
+    return ids
+
+
+def _sedml_algorithms(doc, source: str, issues: list[Issue]) -> None:
+    """Every KiSAO id of every simulation's algorithm and its parameters must be known."""
+    import re
+
     for sim in doc.getListOfSimulations():
         algorithm = sim.getAlgorithm()
         kisaos = [algorithm.getKisaoID(), *(p.getKisaoID() for p in
@@ -178,8 +203,14 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
         for kisao in kisaos:
             if not re.fullmatch(r"KISAO:\d{7}", kisao) or kisao not in KISAO:
                 issues.append(Issue("error", source, f"unknown KiSAO id {kisao!r}"))
+
+
+def _sedml_tasks(doc, source: str, ids: dict[str, set[str]], issues: list[Issue]
+                 ) -> tuple[set[str], dict[str, str]]:
+    """Check repeated tasks' changes; return the tasks they use and each task's model."""
+    import libsedml
+
     used_tasks: set[str] = set()
-    used_dgs: set[str] = set()
     model_of = {}
     for task in doc.getListOfTasks():
         if task.getTypeCode() == libsedml.SEDML_TASK:
@@ -188,6 +219,13 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
             used_tasks.update(task.getSubTask(i).getTask() for i in range(task.getNumSubTasks()))
             for change in task.getListOfTaskChanges():
                 issues += _xpath(source, change.getTarget(), ids.get(change.getModelReference(), set()))
+    return used_tasks, model_of
+
+
+def _sedml_variables(doc, source: str, ids: dict[str, set[str]], model_of: dict[str, str],
+                     issues: list[Issue]) -> set[str]:
+    """Check the data generators' variables (targets, amounts); return the tasks they use."""
+    used_tasks: set[str] = set()
     for dg in doc.getListOfDataGenerators():
         for var in dg.getListOfVariables():
             used_tasks.add(var.getTaskReference())
@@ -199,6 +237,15 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
                 if "listOfSpecies" in var.getTarget() and var.getTerm() != "KISAO:0000836":
                     issues.append(Issue("warning", source, f"{var.getId()}: a cell count "
                                                            "not marked as an amount"))
+    return used_tasks
+
+
+def _sedml_outputs(doc, source: str, issues: list[Issue]) -> set[str]:
+    """Check the outputs (unique labels, what COPASI can draw); return the data generators
+    they use."""
+    import libsedml
+
+    used_dgs: set[str] = set()
     for output in doc.getListOfOutputs():
         labels = []
         for kind in ("DataSet", "Curve"):
@@ -213,28 +260,27 @@ def _check_sedml(source: str, text: str, members: dict[str, bytes]) -> list[Issu
         for label in sorted({x for x in labels if labels.count(x) > 1}):
             issues.append(Issue("error", source, f"data-set label {label!r} is not unique"))
         if output.getTypeCode() == libsedml.SEDML_OUTPUT_PLOT2D:
-            tasks = set()
-            for curve in output.getListOfCurves():
-                dg = doc.getDataGenerator(curve.getYDataReference())
-                if dg is None:
-                    continue
-                tasks.update(v.getTaskReference() for v in dg.getListOfVariables())
-                if dg.getNumVariables() > 1:
-                    issues.append(Issue("warning", source, f"{dg.getId()}: COPASI plots only the "
-                                        "first variable of a data generator"))
-            if len(tasks) > 1:
-                issues.append(Issue("warning", source, f"plot {output.getId()} draws from "
-                                    f"{len(tasks)} tasks; COPASI draws every curve from the one "
-                                    "task it imports"))
+            _sedml_plot(doc, source, output, issues)
     if doc.getNumOutputs() == 0:
         issues.append(Issue("warning", source, "no plots or reports: the SED-ML shows nothing"))
-    for task in doc.getListOfTasks():
-        if task.getId() not in used_tasks:
-            issues.append(Issue("error", source, f"task {task.getId()} is not used"))
-    for dg in doc.getListOfDataGenerators():
-        if dg.getId() not in used_dgs:
-            issues.append(Issue("error", source, f"data generator {dg.getId()} is not used"))
-    return issues
+    return used_dgs
+
+
+def _sedml_plot(doc, source: str, output, issues: list[Issue]) -> None:
+    """What COPASI's import of a 2D plot would draw differently."""
+    tasks = set()
+    for curve in output.getListOfCurves():
+        dg = doc.getDataGenerator(curve.getYDataReference())
+        if dg is None:
+            continue
+        tasks.update(v.getTaskReference() for v in dg.getListOfVariables())
+        if dg.getNumVariables() > 1:
+            issues.append(Issue("warning", source, f"{dg.getId()}: COPASI plots only the "
+                                "first variable of a data generator"))
+    if len(tasks) > 1:
+        issues.append(Issue("warning", source, f"plot {output.getId()} draws from "
+                            f"{len(tasks)} tasks; COPASI draws every curve from the one "
+                            "task it imports"))
 
 
 def _sbml_model(data: bytes):
