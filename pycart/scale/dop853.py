@@ -310,6 +310,34 @@ def _peak_by_steps(t, y, f, h, p, K, work, car, g0, g1):
     return t + b, _sum_at(work, car)
 
 
+def accepted_step(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new):
+    """One step from ``(t, y)`` toward ``t_stop``, starting from a trial size ``h_abs`` and
+    shrinking it until the error estimate is accepted (scipy's control). Returns (status,
+    new day, step taken, next trial size); the stages are in ``K``, the new state in
+    ``y_new``."""
+    min_step = 10.0 * max(abs(t) * EPS, 5e-324)
+    h_abs = max(h_abs, min_step)
+    rejected = False
+    while True:
+        if h_abs < min_step:
+            return STEP_TOO_SMALL, t, 0.0, h_abs
+        t_new = min(t + h_abs, t_stop)
+        h = t_new - t
+        h_abs = h
+        rk_step(t, y, f, h, p, K, y_new)
+        err = error_norm(K, h, y, y_new, rtol, atol)
+        if not math.isfinite(err):
+            h_abs *= MIN_FACTOR
+            rejected = True
+        elif err < 1.0:
+            factor = MAX_FACTOR if err == 0.0 else min(MAX_FACTOR, SAFETY * err ** ERROR_EXPONENT)
+            h_abs *= min(1.0, factor) if rejected else factor
+            return OK, t_new, h, h_abs
+        else:
+            h_abs *= max(MIN_FACTOR, SAFETY * err ** ERROR_EXPONENT)
+            rejected = True
+
+
 def integrate(p, y0, times, car, want_peak, rtol, atol, max_steps, out, peak):
     """Integrate from day 0 through ``times`` (increasing, the last one the horizon),
     writing the state at each of ``times`` into the rows of ``out``. With ``want_peak``,
@@ -342,28 +370,10 @@ def integrate(p, y0, times, car, want_peak, rtol, atol, max_steps, out, peak):
     while k < times.size:
         if steps >= max_steps:
             return TOO_MANY_STEPS, t, steps
-        min_step = 10.0 * max(abs(t) * EPS, 5e-324)
-        h_abs = max(h_abs, min_step)
-        rejected = False
-        while True:
-            if h_abs < min_step:
-                return STEP_TOO_SMALL, t, steps
-            t_new = min(t + h_abs, times[k])
-            h = t_new - t
-            h_abs = h
-            rk_step(t, y, f, h, p, K, y_new)
-            err = error_norm(K, h, y, y_new, rtol, atol)
-            if not math.isfinite(err):
-                h_abs *= MIN_FACTOR
-                rejected = True
-            elif err < 1.0:
-                factor = MAX_FACTOR if err == 0.0 else min(
-                    MAX_FACTOR, SAFETY * err ** ERROR_EXPONENT)
-                h_abs *= min(1.0, factor) if rejected else factor
-                break
-            else:
-                h_abs *= max(MIN_FACTOR, SAFETY * err ** ERROR_EXPONENT)
-                rejected = True
+        status, t_new, h, h_abs = accepted_step(t, y, f, h_abs, times[k], p, rtol, atol, K,
+                                                y_new)
+        if status != OK:
+            return status, t, steps
         steps += 1
         status = _bad(y_new)
         if status != OK:
