@@ -2,8 +2,8 @@
 (created on first use under ~/.cache/pycart-envs, then reused): the BioSimulators runners
 reproduce every report data set of every archive, and the SBML models loaded directly in
 tellurium and PySCeS (COPASI's basico: tests/test_copasi.py) give pycart's numbers with the
-doses off and with a reinfusion on. AMICI (a slow install and a compile per model) runs
-with PYCART_AMICI=1 (README, "Other simulators")."""
+doses off and with a reinfusion on (on day 60, and on relapse). AMICI (a slow install and
+a compile per model, kept after) runs with PYCART_AMICI=1 (README, "Other simulators")."""
 
 from __future__ import annotations
 
@@ -17,18 +17,11 @@ import pytest
 
 import pycart
 from pycart.exchange.simulators import compare_reports, reference_values, run_archive
+from pycart.report.compatibility import CASES, DAYS
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVES = sorted((ROOT / "exports").glob("*.omex")) + sorted(
     (ROOT / "exports" / "copasi").glob("*.omex"))
-DAYS = [0.0, 10.0, 20.0, 30.0, 60.0, 90.0, 120.0, 180.0]
-#: Doses off; a scheduled reinfusion on day 60; a reinfusion on relapse (Figure 8's rule).
-CASES = {
-    "doses off": {},
-    "reinfusion on day 60": {"reinf_day": 60.0, "reinf_dose": 1e8},
-    "reinfusion on relapse": {"alpha": 3e-10, "h": 1e10, "rhoA": 0.55,
-                              "relapse_threshold": 1e8, "relapse_dose": 5e8},
-}
 
 
 def _one(tool: str, archive: Path, work: Path) -> list[str]:
@@ -58,15 +51,7 @@ def test_runner_reproduces_every_archive(tool, tmp_path):
     assert not problems, "\n".join(problems)
 
 
-#: PySCeS places an event by its own stepping, not by root finding: right after the day-60
-#: dose CA is 2.8e-3 below pycart's; measured largest differences 7.3e-3 (dose on day 60)
-#: and 1.9e-2 (dose on relapse); without doses it agrees to 1e-4. Its dosed runs are held
-#: to 5e-2 here and marked "does not reproduce" in docs/compatibility.md (README).
-LOOSER = {("pysces", "reinfusion on day 60"): 5e-2, ("pysces", "reinfusion on relapse"): 5e-2}
-
-
 def _agree(tool: str, model: str, case: str, theirs: dict) -> None:
-    rtol = LOOSER.get((tool, case), 1e-4)
     pycart_model = pycart.Model(model)
     frame = pycart_model.simulate(CASES[case], t_end=180.0, points=1801)
     rows = [int(round(d * 10)) for d in DAYS]
@@ -74,29 +59,36 @@ def _agree(tool: str, model: str, case: str, theirs: dict) -> None:
         mine = frame[species].to_numpy()[rows]
         got = np.asarray(theirs[species])
         mask = mine > 1e-6
-        np.testing.assert_allclose(got[mask], mine[mask], rtol=rtol,
+        np.testing.assert_allclose(got[mask], mine[mask], rtol=1e-4,
                                    err_msg=f"{tool} {model} {case} {species}")
 
 
 def _direct(tool: str, tmp_path: Path) -> None:
+    """Both models, every case; two simulations at a time (each in its own process and
+    folder: PySCeS's dosed runs, held to 1e-4-day steps, take about a minute each)."""
     from pycart.exchange.simulators import simulate_directly
 
-    for model in ("cart_bm", "cart_bm2"):
-        for case, parameters in CASES.items():
-            theirs = simulate_directly(tool, ROOT / "models" / f"{model}.xml", parameters,
-                                       DAYS, tmp_path / model)
-            _agree(tool, model, case, theirs)
-            if case == "reinfusion on day 60" and "reinf_given_day" in theirs:
-                assert theirs["reinf_given_day"][0] == pytest.approx(60.0)
-            if case == "doses off":  # no event fired: no dose recorded
-                assert all(v[0] == 0 for k, v in theirs.items() if k.endswith("given_day"))
+    def one(item):
+        model, case = item
+        work = tmp_path / model / case.replace(" ", "_")
+        theirs = simulate_directly(tool, ROOT / "models" / f"{model}.xml", CASES[case],
+                                   DAYS, work)
+        _agree(tool, model, case, theirs)
+        if case == "reinfusion on day 60" and "reinf_given_day" in theirs:
+            assert theirs["reinf_given_day"][0] == pytest.approx(60.0)
+        if case == "doses off":  # no event fired: no dose recorded
+            assert all(v[0] == 0 for k, v in theirs.items() if k.endswith("given_day"))
+
+    items = [(model, case) for model in ("cart_bm", "cart_bm2") for case in CASES]
+    with ThreadPoolExecutor(max_workers=1 if tool == "amici" else 2) as pool:
+        list(pool.map(one, items))
 
 
 @pytest.mark.heavy
 @pytest.mark.parametrize("tool", ["tellurium", "pysces"])
 def test_models_load_directly_with_pycart_numbers(tool, tmp_path):
-    """1e-4 relative at the paper's days (amounts above 1e-6 cells), doses off and on
-    (PySCeS with doses: 5e-2, see LOOSER)."""
+    """1e-4 relative at the paper's days (amounts above 1e-6 cells), doses off and on;
+    PySCeS with doses held to steps of 1e-4 days (simulators.dose_max_step)."""
     _direct(tool, tmp_path)
 
 

@@ -1,9 +1,11 @@
 """Simulate an SBML model directly in another tool; run by that tool's own Python.
 
 Reads a JSON request on stdin (tool: tellurium, amici or pysces; sbml; parameters; times;
-work folder) and prints one JSON line: time and each species' amounts at the times, plus
-the dose records. Imports nothing of pycart (the tool's environment does not have it).
-Tolerances: relative 1e-10, absolute 1e-14 cells (per species where the tool scales).
+work folder; PySCeS's largest step, max_step, 0 for none) and prints one JSON line: time
+and each species' amounts at the times, plus the dose records. Imports nothing of pycart
+(the tool's environment does not have it). Tolerances: relative 1e-10, absolute 1e-14
+cells (per species where the tool scales). AMICI compiles a model into the work folder
+once (a stamp file marks a complete build) and reuses it.
 """
 
 import json
@@ -33,14 +35,19 @@ def _tellurium(request):
 
 def _amici(request):
     import os
+    import shutil
 
     import amici
     from amici.sbml_import import SbmlImporter
 
     name = "pycart_" + os.path.basename(request["sbml"]).removesuffix(".xml")
     folder = os.path.join(request["work"], name)
-    if not os.path.exists(os.path.join(folder, name)):
+    stamp = os.path.join(folder, ".pycart-complete")
+    if not os.path.exists(stamp):  # none, or a build that was interrupted
+        shutil.rmtree(folder, ignore_errors=True)
         SbmlImporter(request["sbml"]).sbml2amici(name, folder, verbose=False)
+        with open(stamp, "w", encoding="utf-8") as f:
+            f.write(name)
     model = amici.import_model_module(name, folder).getModel()
     ids = list(model.getParameterIds())
     values = dict(zip(ids, model.getParameters()))
@@ -77,7 +84,14 @@ def _pysces(request):
     for key, value in request["parameters"].items():
         setattr(model, key, value)
     model.mode_integrator = "CVODE"
-    model.__settings__.update(cvode_abstol=ATOL, cvode_reltol=RTOL, cvode_mxstep=STEPS)
+    # PySCeS finds an event only at the end of a CVODE step (or at an output time inside
+    # one) and reads the species for its assignments where CVODE last evaluated the rates
+    # (the step's end): with doses, bound the step (max_step days) so both are that close.
+    max_step = float(request.get("max_step") or 0.0)
+    intervals = np.diff(np.concatenate([[0.0], request["times"]]))
+    steps = STEPS if max_step == 0 else max(STEPS, int(intervals.max() / max_step) + STEPS)
+    model.__settings__.update(cvode_abstol=ATOL, cvode_reltol=RTOL, cvode_mxstep=steps,
+                              cvode_hmax=max_step)
     times = np.asarray(request["times"], dtype=float)
     model.sim_time = times
     model.Simulate(userinit=1)
