@@ -82,6 +82,27 @@ def test_markdown_table_says_what_reproduces_and_what_to_set():
            "does not reproduce |" in text
     assert "Relative Tolerance 1e-10" in text  # what to set in COPASI
     assert "| pysces | cart_bm | doses off | yes | 2e-07 | reproduces |" in text
+    assert "cvode_hmax = 1e-4" in text  # what to set in PySCeS
+
+
+def test_pysces_steps_are_bounded_only_with_a_dose_on():
+    from pycart.exchange.simulators import PYSCES_DOSE_MAX_STEP, dose_max_step
+
+    assert PYSCES_DOSE_MAX_STEP == 1e-4
+    assert dose_max_step("pysces", {"reinf_day": 60.0, "reinf_dose": 1e8}) == 1e-4
+    assert dose_max_step("pysces", {"relapse_threshold": 1e8, "relapse_dose2": 5e8}) == 1e-4
+    assert dose_max_step("pysces", {"reinf_day": 60.0, "reinf_dose": 0.0, "alpha": 1.0}) == 0
+    assert dose_max_step("tellurium", {"reinf_dose": 1e8}) == 0
+
+
+def test_a_tool_failure_is_told_by_its_first_compiler_error():
+    from pycart.exchange.simulators import first_error
+
+    log = ("-- Configuring done\n[3/90] Building CXX object deltax.cpp.o\n"
+           "/root/.cache/m/pycart_cart_bm/deltax.cpp:24:41: error: 'clock' was not declared\n"
+           "/root/.cache/m/pycart_cart_bm/deltaqB.cpp:3:1: error: second\nTraceback ...\n")
+    assert first_error(log) == "deltax.cpp:24:41: error: 'clock' was not declared"
+    assert first_error("Traceback\nValueError: bad") == "Traceback\nValueError: bad"
 
 
 def test_unknown_tool_is_refused(tmp_path):

@@ -222,6 +222,17 @@ def simulate_directly(tool: str, sbml: Path, parameters: dict[str, float],
                               text=True, timeout=timeout, cwd=work)
     if done.returncode != 0:
         raise PycartError(f"{tool} could not simulate {sbml.name}: "
-                          f"{(done.stderr or done.stdout).strip()[-600:]}")
+                          f"{first_error(done.stderr + done.stdout)}")
     out = json.loads(done.stdout.strip().splitlines()[-1])
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
+
+
+def first_error(log: str) -> str:
+    """The first compiler error of a tool's output (AMICI compiles each model), without its
+    folders; else the end of the output."""
+    import re
+
+    errors = [line.strip() for line in log.splitlines() if ": error:" in line]
+    if errors:
+        return re.sub(r"\S*/", "", errors[0])[:400]
+    return log.strip()[-600:]

@@ -39,6 +39,22 @@ BY_HAND = {
              "1e-16, 10000 steps: for pycart's precision set relative 1e-10, absolute "
              "1e-14, 200000 steps",
 }
+#: What to set by hand, per tool loading the SBML models directly (measured; README).
+DIRECT_BY_HAND = {
+    "tellurium": "the integrator's tolerances: relative 1e-10, absolute 1e-14 as a vector "
+                 "(one value per species; a single value is multiplied by each species' "
+                 "initial amount), 200000 steps",
+    "amici": "the solver's tolerances: relative 1e-10, absolute 1e-14, 200000 steps "
+             "(AMICI renames the parameters h and k to amici_h and amici_k)",
+    "pysces": "CVODE (mode_integrator = 'CVODE', with Assimulo installed: PySCeS ignores "
+              "every event under LSODA) and __settings__ cvode_reltol 1e-10, cvode_abstol "
+              "1e-14; with any dose on, also cvode_hmax = 1e-4 (days) and cvode_mxstep "
+              "raised to match (the longest output interval / 1e-4 and more): PySCeS finds "
+              "an event only at the end of a CVODE step and reads the species for its "
+              "assignments there, so a dose is up to a step late (on relapse) or added to a "
+              "value up to a step old (on a day); measured at the default unbounded step: "
+              "up to 2.9e-2 off; bounded to 1e-3 days: up to 4.7e-4; to 1e-4 days: 1.1e-5",
+}
 #: Direct loads: the doses compared.
 CASES = {
     "doses off": {},
@@ -153,6 +169,9 @@ def markdown(archives: pd.DataFrame, direct: pd.DataFrame, command: str) -> str:
             ran = "yes" if r.ran else f"no: {r.problems}"
             lines.append(f"| {r.tool} | {r.model} | {r.case} | {ran} | {r.largest:.2g} | "
                          f"{'reproduces' if ok else 'does not reproduce'} |")
+        lines += ["", "What to set by hand:", ""]
+        for tool in sorted(set(direct["tool"])):
+            lines.append(f"- {tool}: {DIRECT_BY_HAND[tool]}.")
         lines.append("")
     return "\n".join(lines)
 
