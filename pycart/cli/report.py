@@ -94,7 +94,7 @@ def _compatibility(args: argparse.Namespace) -> int:
         print(text, file=sys.stderr, flush=True)
 
     archives = archive_rows(folder, runners, int(args.jobs), say)
-    models = direct_rows(direct, say)
+    models = direct_rows(direct, say, int(args.jobs))
     command = "pycart compatibility " + " ".join(
         f"--{k} {v}" for k, v in (("runners", args.runners), ("direct", args.direct)))
     out.parent.mkdir(parents=True, exist_ok=True)
