@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import pycart
+from pycart.core.errors import PycartError
 from pycart.exchange.simulators import compare_reports, reference_values, run_archive
 from pycart.report.compatibility import CASES, DAYS
 
@@ -95,5 +96,8 @@ def test_models_load_directly_with_pycart_numbers(tool, tmp_path):
 @pytest.mark.heavy
 @pytest.mark.skipif(os.environ.get("PYCART_AMICI") != "1",
                     reason="AMICI: a separate command (README), PYCART_AMICI=1")
+@pytest.mark.xfail(strict=True, raises=PycartError,
+                   reason="AMICI 0.34.2 cannot compile event assignments that read the "
+                          "assignment rule clock := time (README, 'Other simulators')")
 def test_models_load_in_amici_with_pycart_numbers(tmp_path):
     _direct("amici", tmp_path)
