@@ -44,8 +44,43 @@ def test_scenarios_are_listed_with_the_papers():
                                      "figS1", "figS2", "figS3", "figS4"]
     for make in BEYOND_SCENARIOS.values():
         scenario = make()
-        assert all(r.model == "cart_bm_ext" for r in scenario.runs)
+        assert all(r.model in ("cart_bm_ext", "cart_bm2_ext") for r in scenario.runs)
         assert all(g.model == "cart_bm_ext" for g in scenario.grids)
+
+
+def test_figure_8_under_the_variants_includes_the_improved_product():
+    """Figure 8's three strategies (A, B, and C, the improved second product in the
+    two-product model with the modules) for each NR patient under each variant."""
+    from pycart.experiments.beyond import FIG8_VARIANTS
+    from pycart.experiments.paper import IMPROVED, NR_PATIENTS
+
+    runs = {r.label: r for r in paper_scenario("ext_fig8").runs}
+    assert len(runs) == 3 * len(NR_PATIENTS) * len(FIG8_VARIANTS)
+    for n in NR_PATIENTS:
+        for v in FIG8_VARIANTS:
+            c = runs[f"{n}-C-{v}"]
+            assert c.model == "cart_bm2_ext" and c.parameters["relapse_dose2"] == 5e8
+            assert IMPROVED[n].items() <= dict(c.parameters).items()
+            assert VARIANTS[v].items() <= dict(c.parameters).items()
+            assert runs[f"{n}-A-{v}"].model == runs[f"{n}-B-{v}"].model == "cart_bm_ext"
+
+
+def test_improved_product_under_the_variants_runs_as_figure_8c(tmp_path):
+    """NR1-C with every switch off is Figure 8C's NR1-C (cart_bm2): same trajectories."""
+    from pycart.experiments.scenario import Scenario
+
+    fig8 = paper_scenario("fig8")
+    ext = paper_scenario("ext_fig8")
+    paper_run = next(r for r in fig8.runs if r.label == "NR1-C")
+    ext_run = next(r for r in ext.runs if r.label == "NR1-C-base")
+    assert dict(ext_run.parameters) == dict(paper_run.parameters)
+    one = run_scenario(Scenario("c", "c", "c", t_end=180, runs=(paper_run,)))
+    two = run_scenario(Scenario("c", "c", "c", t_end=180, runs=(ext_run,)))
+    a = one.runs["NR1-C"].trajectory
+    b = two.runs["NR1-C-base"].trajectory
+    for s in ("L", "CA", "CA2", "CM2"):
+        np.testing.assert_allclose(b[s].to_numpy(), a[s].to_numpy(), rtol=1e-6, err_msg=s)
+    assert one.runs["NR1-C"].doses == two.runs["NR1-C-base"].doses
 
 
 def test_exhaustion_gives_a_response_then_a_relapse_after_day_90(relapse):

@@ -42,15 +42,18 @@ def _python_rhs(model: str):
     return namespace
 
 
-#: The models with a generated right-hand side (cart_bm_ext has a rate rule: none).
+#: The models with a generated right-hand side (cart_bm_ext and cart_bm2_ext have rate rules:
+#: none).
 FAST_MODELS = [m for m in MODELS if fast_path_obstacle(sbml_text(m)) is None]
 
 
 def test_a_model_with_a_rate_rule_gets_no_fast_path():
     assert FAST_MODELS == ["cart_bm", "cart_bm2"]
     assert "rate rules (X)" in fast_path_obstacle(sbml_text("cart_bm_ext"))
-    with pytest.raises(OSError):
-        rhs_text("cart_bm_ext")
+    assert "rate rules (X, X2)" in fast_path_obstacle(sbml_text("cart_bm2_ext"))
+    for model in ("cart_bm_ext", "cart_bm2_ext"):
+        with pytest.raises(OSError):
+            rhs_text(model)
 
 
 @pytest.mark.parametrize("model", FAST_MODELS)

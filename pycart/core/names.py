@@ -18,10 +18,20 @@ SPECIES2: tuple[str, ...] = (*SPECIES, "CA2", "CM2")
 #: cells and the CD19-negative leukemic clone.
 SPECIES_EXT: tuple[str, ...] = (*SPECIES, "CE", "Ln")
 
-#: The compiled models: the paper's, the same marrow with a second CAR T product, and the
-#: paper's model with the exhaustion and CD19-negative clone modules (switches off by default).
+#: State variables of the extended two-product model (Figure 8C beyond the paper): the
+#: two-product model's, then the exhausted cells of the original product, the CD19-negative
+#: clone and the exhausted cells of the second product.
+SPECIES2_EXT: tuple[str, ...] = (*SPECIES2, "CE", "Ln", "CE2")
+
+#: The compiled models: the paper's, the same marrow with a second CAR T product, the
+#: paper's model with the exhaustion and CD19-negative clone modules (switches off by
+#: default), and the two-product model with the same modules.
 MODELS: dict[str, tuple[str, ...]] = {"cart_bm": SPECIES, "cart_bm2": SPECIES2,
-                                      "cart_bm_ext": SPECIES_EXT}
+                                      "cart_bm_ext": SPECIES_EXT, "cart_bm2_ext": SPECIES2_EXT}
+
+#: The models with a second CAR T product, and the models with the modules beyond the paper.
+TWO_PRODUCT_MODELS: tuple[str, ...] = ("cart_bm2", "cart_bm2_ext")
+EXTENDED_MODELS: tuple[str, ...] = ("cart_bm_ext", "cart_bm2_ext")
 DEFAULT_MODEL = "cart_bm"
 
 #: Records the dose events keep: the day each dose was given (0 until it is given).
@@ -35,7 +45,7 @@ DOSE_RECORDS: dict[str, str] = {
 
 #: CAR T compartments, whose sum is "total CAR T" (exhausted cells CE included: qPCR counts
 #: transgene copies whether a cell is exhausted or not).
-CAR_T: tuple[str, ...] = ("CA", "CM", "CA2", "CM2", "CE")
+CAR_T: tuple[str, ...] = ("CA", "CM", "CA2", "CM2", "CE", "CE2")
 
 #: Leukemic compartments: the CD19+ clone of the paper and the CD19-negative clone of cart_bm_ext.
 LEUKEMIA: tuple[str, ...] = ("L", "Ln")
@@ -51,6 +61,10 @@ OBSERVABLES: dict[str, dict[str, tuple[str, ...]]] = {
                  "CA_all": ("CA", "CA2"), "CM_all": ("CM", "CM2"), "Bpos": ("B1", "B2", "B3")},
     "cart_bm_ext": {"CT": ("CA", "CM"), "Bpos": ("B1", "B2", "B3"),
                     "CT_all": ("CA", "CM", "CE"), "L_all": LEUKEMIA},
+    "cart_bm2_ext": {"CT": ("CA", "CM", "CA2", "CM2"), "C1": ("CA", "CM"),
+                     "C2": ("CA2", "CM2"), "CA_all": ("CA", "CA2"), "CM_all": ("CM", "CM2"),
+                     "Bpos": ("B1", "B2", "B3"), "CT_all": ("CA", "CM", "CA2", "CM2", "CE", "CE2"),
+                     "L_all": LEUKEMIA},
 }
 
 #: Observables for calibration that are not sums (assignment rules in both models): what
@@ -129,14 +143,14 @@ PARAMETERS: dict[str, ParameterSpec] = {
     "binf_threshold": ParameterSpec("cell"),
     "binf_dose": ParameterSpec("cell"),
     "binf_fallback_day": ParameterSpec("day"),
-    # the second product (cart_bm2 only)
+    # the second product (cart_bm2 and cart_bm2_ext only)
     "alpha2": ParameterSpec("1/(cell*day)"),
     "rhoA2": ParameterSpec("1/day"),
     "h2": ParameterSpec("cell", positive=True),
     "reinf_day2": ParameterSpec("day"),
     "reinf_dose2": ParameterSpec("cell"),
     "relapse_dose2": ParameterSpec("cell"),
-    # beyond the paper (cart_bm_ext only): exhaustion and the CD19-negative clone
+    # beyond the paper (cart_bm_ext and cart_bm2_ext only): exhaustion, the CD19-negative clone
     "exhaustion": ParameterSpec("dimensionless", switch=True),
     "eA": ParameterSpec("1/day"),
     "gC": ParameterSpec("cell", positive=True),
@@ -163,11 +177,11 @@ MODULE_SWITCHES: tuple[str, ...] = ("exhaustion", "escape")
 
 
 def model_parameters(model: str = DEFAULT_MODEL) -> tuple[str, ...]:
-    """The settable parameters model ``model`` has (the second product's only in cart_bm2,
-    the modules' only in cart_bm_ext)."""
+    """The settable parameters model ``model`` has (the second product's only in the
+    two-product models, the modules' only in the extended models)."""
     return tuple(p for p in PARAMETERS
-                 if (model == "cart_bm2" or p not in SECOND_PRODUCT_PARAMETERS)
-                 and (model == "cart_bm_ext" or p not in EXTENSION_PARAMETERS))
+                 if (model in TWO_PRODUCT_MODELS or p not in SECOND_PRODUCT_PARAMETERS)
+                 and (model in EXTENDED_MODELS or p not in EXTENSION_PARAMETERS))
 
 
 #: The switch parameters that restore the paper's printed forms (default 0 = the reading).

@@ -98,6 +98,11 @@ def _notes(model: libsbml.Model, ode_lines: list[str]) -> str:
                  "F, arising from L at rate muL and/or from an initial amount. Values marked "
                  "calibrated in models/cart_bm.ant were fitted by pycart to clinical targets; "
                  "illustrative values are choices, not data.")
+    if model.getSpecies("CE2") is not None:
+        what += (" The second product has the exhaustion module too: its effectors CA2 become "
+                 "exhausted cells CE2 by the same terms, with its own stimulation history X2 "
+                 "(dX2/dt = F2 - X2/tauX) and the same parameters; the CD19-negative clone "
+                 "escapes both products.")
     doses = ("Doses are events, each off at 0: a scheduled reinfusion (reinf_day, reinf_dose), "
              "a reinfusion when L regrows past relapse_threshold after falling below it or on "
              "relapse_fallback_day without response (relapse_dose), and a B-cell infusion into "

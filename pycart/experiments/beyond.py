@@ -20,6 +20,8 @@ from collections.abc import Callable
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 
 EXT = "cart_bm_ext"
+#: The two-product model with the same modules (Figure 8C's improved second product).
+EXT2 = "cart_bm2_ext"
 
 #: The model variants: the paper's model (both switches off), each module, and both.
 VARIANTS: dict[str, dict[str, float]] = {
@@ -28,6 +30,9 @@ VARIANTS: dict[str, dict[str, float]] = {
     "escape": {"escape": 1.0},
     "both": {"exhaustion": 1.0, "escape": 1.0},
 }
+
+#: The variants Figure 8's reinfusions are run under.
+FIG8_VARIANTS = ("base", "exhaustion", "escape")
 
 #: Horizon of the extended scenarios: twelve months, the landmark of ELIANA's relapse-free
 #: survival (Laetsch et al. 2023).
@@ -134,9 +139,11 @@ def ext_fig7(full: bool = False) -> Scenario:
 
 
 def ext_fig8() -> Scenario:
-    """Figure 8's reinfusions (same product, 5e8 and 5e9 cells) under the variants."""
+    """Figure 8's reinfusions (the same product, 5e8 and 5e9 cells; an improved second
+    product, 5e8 cells) under the variants."""
     from .paper import (
         HIGH_DOSE,
+        IMPROVED,
         NR_PATIENTS,
         PATIENTS,
         RELAPSE_THRESHOLD,
@@ -144,24 +151,30 @@ def ext_fig8() -> Scenario:
     )
 
     rule = {"relapse_threshold": RELAPSE_THRESHOLD}
+    strategies = {"A": ({"relapse_dose": STANDARD_DOSE}, EXT, False),
+                  "B": ({"relapse_dose": HIGH_DOSE}, EXT, False),
+                  "C": ({"relapse_dose2": STANDARD_DOSE}, EXT2, True)}
     runs = []
-    for variant in ("base", "exhaustion", "escape"):
+    for variant in FIG8_VARIANTS:
         for n in NR_PATIENTS:
-            for tag, dose in (("A", STANDARD_DOSE), ("B", HIGH_DOSE)):
-                runs.append(RunSpec(f"{n}-{tag}-{variant}", PATIENTS[n] | rule | VARIANTS[variant]
-                                    | {"relapse_dose": dose}, model=EXT))
+            for tag, (dose, model, improved) in strategies.items():
+                product = IMPROVED[n] if improved else {}
+                runs.append(RunSpec(f"{n}-{tag}-{variant}", PATIENTS[n] | product | rule
+                                    | VARIANTS[variant] | dose, model=model))
     panels = tuple(Panel(f"{n}-{tag}: base / exhaustion / escape",
-                         runs=tuple(f"{n}-{tag}-{v}" for v in ("base", "exhaustion", "escape")),
-                         series=("L", "Ln", "C")) for tag in "AB" for n in NR_PATIENTS)
+                         runs=tuple(f"{n}-{tag}-{v}" for v in FIG8_VARIANTS),
+                         series=("L", "Ln", "C")) for tag in strategies for n in NR_PATIENTS)
     return Scenario(
         "ext_fig8", "Beyond the paper: Figure 8's reinfusions under exhaustion and CD19 escape",
-        "For NR1-NR3, a second dose of the same product when L regrows to 1e8 cells (day 30 "
-        "if it never fell below): 5e8 cells (A) or 5e9 cells (B), in the paper's model "
-        "(switches off), with exhaustion, and with the CD19-negative clone; over twelve "
-        "months.",
-        t_end=HORIZON, runs=tuple(runs), panels=panels, layout=(2, 3),
-        choices=("Figure 8C (an improved second product) needs the two-product model, which "
-                 "has no exhaustion or escape module: not run here.",))
+        "For NR1-NR3, a second dose when L regrows to 1e8 cells (day 30 if it never fell "
+        "below): 5e8 cells of the same product (A), 5e9 cells (B), or 5e8 cells of Figure "
+        "8C's improved product (C, in cart_bm2_ext, the two-product model with the modules); "
+        "in the paper's model (switches off), with exhaustion, and with the CD19-negative "
+        "clone; over twelve months.",
+        t_end=HORIZON, runs=tuple(runs), panels=panels, layout=(3, 3),
+        choices=("Improved products: pycart.experiments.paper.IMPROVED (Figure 8C's); the "
+                 "second product is exhausted by the same terms as the first, with its own "
+                 "stimulation history.",))
 
 
 #: The scenarios beyond the paper, by name.

@@ -27,7 +27,7 @@ LIGHT_BLUE = "#9ecae1"
 #: How each series is drawn: (label, colour, line style, columns summed).
 SERIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "L": ("leukemic cells", GREY, "-", ("L",)),
-    "C": ("total CAR T", ORANGE, "-", ("CA", "CM", "CA2", "CM2", "CE")),
+    "C": ("total CAR T", ORANGE, "-", ("CA", "CM", "CA2", "CM2", "CE", "CE2")),
     "CA": ("activated CAR T", ORANGE, "-", ("CA", "CA2")),
     "CM": ("memory CAR T", ORANGE, ":", ("CM", "CM2")),
     "C1": ("original product", ORANGE, "-", ("CA", "CM")),

@@ -1,5 +1,5 @@
 """The "Beyond the paper" section of the reproduction report: for each limitation the paper
-states, the paper's model, each variant of cart_bm_ext and the clinical target side by side,
+states, the paper's model, each variant of cart_bm_ext (cart_bm2_ext for Figure 8C) and the clinical target side by side,
 with a verdict. Every number is computed from the scenario results handed in (run in the same
 ``pycart reproduce`` run).
 """
@@ -128,7 +128,8 @@ def _fig8_row(fig8: ScenarioResult) -> dict[str, str]:
         cells[v] = (f"controlled at day 365: {', '.join(controlled) or 'none'} "
                     f"(of {len(done)})")
     return {"limitation (paper)": "Figure 8's reinfusions (the paper's remedy for NR)",
-            "measure": "NR1-NR3, 5e8 (A) or 5e9 (B) cells of the same product on regrowth to "
-                       "1e8", **cells,
+            "measure": "NR1-NR3, 5e8 (A) or 5e9 (B) cells of the same product, or 5e8 cells "
+                       "of Figure 8C's improved product (C, cart_bm2_ext), on regrowth to 1e8",
+            **cells,
             "clinical target": "reinfusion of the same product rarely rescues a non-response",
             "verdict": "shown for comparison"}
