@@ -403,3 +403,39 @@ def test_bad_initial_amount_estimates(tmp_path, capsys, args, says):
     assert main(["fit", str(path), *args, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and says in err, err
+
+
+def test_model_option_fits_an_extended_model(tmp_path, capsys):
+    """--model cart_bm_ext: its observables (CT_all, counting exhausted cells) and module
+    parameters (XE) may be named; the model is the one simulated (exhaustion on)."""
+    path = tmp_path / "data.csv"
+    path.write_text("time,observable,value\n5,CT_all,2e9\n10,CT_all,5e10\n20,CT_all,1e10\n",
+                    encoding="utf-8")
+    assert main(["fit", str(path), "--model", "cart_bm_ext", "--set", "exhaustion=1",
+                 "--estimate", "XE", "--starts", "1", "--no-profiles", "--workers", "1",
+                 "--out", str(tmp_path / "out")]) == 0
+    estimates = pd.read_csv(tmp_path / "out" / "estimates.csv")
+    assert list(estimates["parameter"]) == ["XE"] and estimates["estimate"].iloc[0] > 0
+    capsys.readouterr()
+    assert main(["fit", str(path), "--estimate", "h", "--out", str(tmp_path / "o2")]) == 2
+    assert "unknown observable 'CT_all'" in capsys.readouterr().err  # cart_bm has none
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--model", "cart_bm3"], "--model 'cart_bm3' (allowed: cart_bm, cart_bm2, cart_bm_ext"),
+    (["--model", "cart_bm2", "--scenario", "SCENARIO"],
+     "--model cart_bm2 but the scenario's runs use cart_bm_ext"),
+    (["--model", "cart_bm", "--estimate", "XE"], "--estimate 'XE': not a parameter"),
+])
+def test_bad_model_option_one_line_exit_2(tmp_path, capsys, args, says):
+    path = tmp_path / "data.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('name = "s"\nmodel = "cart_bm_ext"\n[[runs]]\nlabel = "patient"\n',
+                        encoding="utf-8")
+    args = [str(scenario) if a == "SCENARIO" else a for a in args]
+    estimate = [] if "--estimate" in args else ["--estimate", "h"]
+    assert main(["fit", str(path), *estimate, *args, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err, err
+

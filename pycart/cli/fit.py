@@ -62,6 +62,9 @@ def _problem_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", metavar="FILE.toml",
                         help="doses and settings from a scenario: its one run, or a run per "
                              "patient labelled with the patient's name")
+    parser.add_argument("--model", metavar="MODEL",
+                        help="the model fitted (default: the scenario's, else cart_bm): "
+                             "cart_bm, cart_bm2, cart_bm_ext or cart_bm2_ext")
 
 
 def _whole(text: str, option: str, low: int) -> int:
@@ -74,17 +77,39 @@ def _whole(text: str, option: str, low: int) -> int:
     return value
 
 
+def _scenario(args: argparse.Namespace):
+    if not args.scenario:
+        return None
+    from ..experiments.userfile import load_scenario
+
+    return load_scenario(args.scenario)
+
+
+def fit_model(args: argparse.Namespace) -> str:
+    """The model a command line fits: ``--model``, else the scenario's runs' one model, else
+    cart_bm; a ``--model`` the scenario's runs do not use is refused."""
+    from ..core.names import DEFAULT_MODEL, MODELS
+
+    chosen = getattr(args, "model", None)
+    if chosen is not None and chosen not in MODELS:
+        raise PycartError(f"--model {chosen!r} (allowed: {', '.join(MODELS)})")
+    scenario = _scenario(args)
+    used = sorted({r.model for r in scenario.runs}) if scenario is not None else []
+    if chosen is not None and used and used != [chosen]:
+        raise PycartError(f"--model {chosen} but the scenario's runs use {', '.join(used)} "
+                          "(allowed: the scenario's model, or no --model)")
+    return chosen or (used[0] if len(used) == 1 else DEFAULT_MODEL)
+
+
 def settings(args: argparse.Namespace, data):
     """The validated :class:`FitSettings` of a command line (before any work)."""
     from ..analysis.calibrate import FitSettings, problems_for, scenario_overrides
     from ..analysis.data import PATIENT
 
     names = tuple(n.strip() for n in args.estimate.split(",") if n.strip())
-    model, per = "cart_bm", {}
+    model, per = fit_model(args), {}
     if args.scenario:
-        from ..experiments.userfile import load_scenario
-
-        model, per = scenario_overrides(load_scenario(args.scenario),
+        model, per = scenario_overrides(_scenario(args),
                                         [str(p) for p in dict.fromkeys(data[PATIENT])])
     out = FitSettings(
         names, assignments(args.bounds, "--bounds"), args.noise,
@@ -100,7 +125,7 @@ def _fit(args: argparse.Namespace) -> int:
     from ..analysis.calibrate import calibrate
     from ..analysis.data import read_measurements
 
-    data = read_measurements(args.data)
+    data = read_measurements(args.data, fit_model(args))
     fit_settings = settings(args, data)
     result = _on_engine(args, lambda engine: calibrate(data, fit_settings, args.out, engine),
                         Path(args.out) / ".fit-parts")
@@ -145,7 +170,7 @@ def _petab(args: argparse.Namespace) -> int:
     from ..analysis.data import read_measurements
     from ..exchange.petab import write_petab
 
-    data = read_measurements(args.data)
+    data = read_measurements(args.data, fit_model(args))
     fit_settings = settings(args, data)
     written = write_petab(data, fit_settings, args.out)
     for path in written:
