@@ -78,8 +78,8 @@ def test_improved_product_under_the_variants_runs_as_figure_8c(tmp_path):
     two = run_scenario(Scenario("c", "c", "c", t_end=180, runs=(ext_run,)))
     a = one.runs["NR1-C"].trajectory
     b = two.runs["NR1-C-base"].trajectory
-    for s in ("L", "CA", "CA2", "CM2"):  # pycart's default tolerances: 1e-6, or 1e-6 cells
-        np.testing.assert_allclose(b[s].to_numpy(), a[s].to_numpy(), rtol=1e-6, atol=1e-6,
+    for s in ("L", "CA", "CA2", "CM2"):  # the wiring (test_ext: the equations, to 1e-10)
+        np.testing.assert_allclose(b[s].to_numpy(), a[s].to_numpy(), rtol=1e-5, atol=1e-6,
                                    err_msg=s)
     assert one.runs["NR1-C"].doses == two.runs["NR1-C-base"].doses
 
