@@ -200,18 +200,19 @@ def _rate_targets(rates: dict, naive_rate: float, say) -> None:
 
 
 def _fast_startup() -> str:
-    """Compiling the fast path's kernel in a fresh process, and loading it from the cache."""
+    """Compiling the fast path's kernel in a fresh process, and loading it from the cache
+    in a later one (a first cached run stores it, when this numba or model is new)."""
+    import subprocess
+
     code = ("from pycart.scale.kernel import load_kernel; k = load_kernel('cart_bm', {}); "
             "print(k.seconds, k.cached)")
     results = []
-    for cache in ("cache=False", "cache=None"):
-        import subprocess
-
+    for cache in ("cache=False", "cache=None", "cache=None"):
         done = subprocess.run([sys.executable, "-c", code.format(cache)], capture_output=True,
                               text=True, check=True)
         seconds, cached = done.stdout.split()
         results.append((float(seconds), cached == "True"))
-    (compile_s, _), (load_s, cached) = results
+    (compile_s, _), _, (load_s, cached) = results
     where = ("from numba's cache" if cached else
              "compiled again: the package folder is not writable, no cache")
     return (f"compiling the kernel {compile_s:.1f} s; in a later process {load_s:.2f} s "
