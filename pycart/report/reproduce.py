@@ -532,7 +532,17 @@ exhaustion and CD19-negative compartments. `cart_bm_ext` adds both as modules be
 both; the module parameters are the model's committed values (calibrated to the cohort targets
 by `pycart.analysis.ext_calibration`, or illustrative; see `models/cart_bm.ant`). Cohort: Figure 7's
 design at reduced resolution (`ext_fig7`), over twelve months. Verdicts name the variants
-whose value falls in the target's accepted range.
+whose value falls in the target's accepted range. Figure 8C's improved product runs in
+`cart_bm2_ext`, the two-product model with the same modules.
+
+Where the module values come from: XE, muL and rhoLn were calibrated to three cohort targets
+(the share of responders relapsing by 12 months, the CD19-negative share of relapses, the
+median time to peak) by grid passes (`pycart.analysis.ext_calibration`: these are shares of a
+virtual cohort, which `pycart fit`, a fit of time courses, does not take); the responder
+share, the Cmax ratio, the fold expansion and the decline rates below are reported, not
+fitted. The exhaustion module was fitted with `pycart fit` to the typical tisagenlecleucel
+curve of Stein et al. 2019 over a year (`docs/calibration.md`, section 3, `pycart
+calibration`); that patient-level fit does not change the values used here.
 """
 
 
