@@ -172,7 +172,7 @@ def _agree(theirs: np.ndarray, mine: np.ndarray, t_end: float, message: str) -> 
 
 
 #: Scenarios beyond the paper whose archives take a minute or more to replay (a year-long
-#: cohort slice per variant, 18 reinfusion runs): their replays are heavy tests.
+#: cohort slice per variant, 27 reinfusion runs): their replays are heavy tests.
 SLOW = {"ext_fig7", "ext_fig8"}
 WITH_PLOTS = [pytest.param(n, marks=pytest.mark.heavy) if n in SLOW else n for n in SCENARIOS]
 

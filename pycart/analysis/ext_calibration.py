@@ -1,8 +1,8 @@
 """Calibration of the extended model's module parameters to the clinical targets.
 
-pycart has no general fitting command yet (``pycart fit`` is being built separately), so this
-module uses scipy's optimisers directly: ``scipy.optimize.brute``, a grid search, because the
-objective is made of shares of a finite cohort (it moves in steps, which derivative-free local
+``pycart fit`` fits time courses of patients (a likelihood of measurements), not shares of a
+virtual cohort, so this module uses scipy's optimisers directly: ``scipy.optimize.brute``, a
+grid search, because the objective is made of shares of a finite cohort (it moves in steps, which derivative-free local
 methods such as Nelder-Mead stall on; a first attempt with Nelder-Mead over five parameters
 did). The fitted quantity is a virtual cohort, not a patient: Figure 7's design (rho_A, alpha,
 h; reduced resolution) under the full extended model (both modules on), summarised by
@@ -14,7 +14,9 @@ the CD19-negative share of relapses and the time to peak. The responder share an
 Cmax ratio are decided by the paper's cohort design (the modules can only lower response and
 widen the R/NR gap); they are reported, not fitted. The values found are written into
 ``models/cart_bm.ant`` by hand (marked [calibrated]); :func:`calibration_report` recomputes
-the fit at the committed values.
+the fit at the committed values. The exhaustion module's fit to a clinical time course (Stein
+et al. 2019's typical tisagenlecleucel curve over a year) is ``pycart fit``'s, in
+``docs/calibration.md`` (section 3, :mod:`pycart.report.calibration`).
 """
 
 from __future__ import annotations
