@@ -56,12 +56,19 @@ STEIN_2019 = {"doubling_days": 0.78, "tmax": 9.3, "fast": 0.16, "slow": 0.0032,
 STEIN_DAYS: tuple[float, ...] = (1, 4, 7, 9.3, 11, 14, 21, 28, 42, 56, 90)
 
 
-def stein_curve(days: Sequence[float] = STEIN_DAYS, dose: float = 5e7) -> pd.DataFrame:
+#: Sampling days of the curve over a year (the paper's model re-expands after day 50; the
+#: study's biexponential keeps declining at the slow rate).
+STEIN_YEAR_DAYS: tuple[float, ...] = (*STEIN_DAYS, 120, 180, 270, 365)
+
+
+def stein_curve(days: Sequence[float] = STEIN_DAYS, dose: float = 5e7, observable: str = "CT",
+                model: str = DEFAULT_MODEL) -> pd.DataFrame:
     """Stein et al.'s typical-patient CAR T curve as measurements of CT (no sigma: the noise
     is estimated). Its height is not in marrow cells (the study measured transgene copies per
     microgram of blood DNA): it starts from the model's default dose ``dose`` (cells) on
     day 0 and expands at the published doubling time until Tmax, so only its shape is the
-    study's."""
+    study's. ``observable`` names what it measures in ``model`` (CT_all in the extended
+    models: every CAR T cell, exhausted ones included, as qPCR counts transgene copies)."""
     k = STEIN_2019
     t = np.asarray(days, dtype=float)
     peak = dose * 2.0 ** (k["tmax"] / k["doubling_days"])
@@ -69,4 +76,5 @@ def stein_curve(days: Sequence[float] = STEIN_DAYS, dose: float = 5e7) -> pd.Dat
     decline = peak * ((1 - k["fraction_slow"]) * np.exp(-k["fast"] * tau)
                       + k["fraction_slow"] * np.exp(-k["slow"] * tau))
     values = np.where(t <= k["tmax"], dose * 2.0 ** (t / k["doubling_days"]), decline)
-    return check_measurements(pd.DataFrame({"time": t, "observable": "CT", "value": values}))
+    return check_measurements(pd.DataFrame({"time": t, "observable": observable,
+                                            "value": values}), model)
