@@ -95,7 +95,8 @@ def run_archive(tool: str, archive: Path, out: Path, timeout: float = 900.0) -> 
     started = time.monotonic()
     try:
         done = subprocess.run([str(exe), "-i", str(archive), "-o", str(out)], env=environ,
-                              capture_output=True, text=True, timeout=timeout)
+                              capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", timeout=timeout)
         ok, text = done.returncode == 0, done.stdout + done.stderr
     except subprocess.TimeoutExpired:
         ok, text = False, f"timed out after {timeout:g} s"
@@ -219,7 +220,8 @@ def simulate_directly(tool: str, sbml: Path, parameters: dict[str, float],
     with FileLock(str(work / ".lock")):  # one AMICI build of a model at a time
         done = subprocess.run([str(env / "bin" / "python"), str(probe_script())],
                               input=json.dumps(request), env=environ, capture_output=True,
-                              text=True, timeout=timeout, cwd=work)
+                              text=True, encoding="utf-8", errors="replace",
+                              timeout=timeout, cwd=work)
     if done.returncode != 0:
         raise PycartError(f"{tool} could not simulate {sbml.name}: "
                           f"{first_error(done.stderr + done.stdout)}")
