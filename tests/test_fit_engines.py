@@ -4,6 +4,8 @@ them; a fit interrupted on worker processes resumes."""
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import pytest
 
@@ -103,7 +105,10 @@ def test_an_interrupted_fit_on_worker_processes_resumes(tmp_path, serial):
 
     with pytest.raises(KeyboardInterrupt):
         _fit(engine, out, interrupt_after_two)
-    assert workers and not any(w.is_alive() for w in workers)
+    deadline = time.monotonic() + 5.0
+    while any(w.is_alive() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers and not any(w.is_alive() for w in workers), workers
     assert len(list((out / PARTS).rglob("start-*.json"))) == 2
     assert not (out / "estimates.csv").exists()
     lines.clear()

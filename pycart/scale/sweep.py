@@ -520,10 +520,15 @@ class ProcessEngine:
             return
         processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
+        processes += [p for p in (getattr(pool, "_processes", None) or {}).values()
+                      if p not in processes]
         for process in processes:
             process.terminate()
         for process in processes:
             process.join(timeout=5)
+            if process.is_alive():  # SIGTERM not acted on in time
+                process.kill()
+                process.join(timeout=5)
 
 
 def _worker_setup(parent: int) -> None:
