@@ -81,7 +81,8 @@ def archive_views(archive: str | Path) -> list[View]:
 def _model_source(sedml: bytes, model: str) -> str:
     import libsedml
 
-    found = libsedml.readSedMLFromString(sedml.decode("utf-8")).getModel(model)
+    document = libsedml.readSedMLFromString(sedml.decode("utf-8"))  # keep it alive: the
+    found = document.getModel(model)  # model is the document's, freed with it
     return found.getSource() if found is not None else ""
 
 
