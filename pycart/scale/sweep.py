@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import os
 import re
@@ -575,8 +576,12 @@ class DaskEngine:
         if address:
             self.client = _connect(Client, check_scheduler(address))
         else:
+            # silence_logs: the workers' own log lines (a heartbeat cut short while the
+            # cluster stops, with its traceback) stay off the terminal; a task's error still
+            # reaches pycart through its future, and pycart says it in one line
             self.cluster = LocalCluster(n_workers=check_workers(workers),
                                         threads_per_worker=1, processes=True,
+                                        silence_logs=logging.CRITICAL,
                                         dashboard_address="127.0.0.1:0")  # any free port
             self.client = Client(self.cluster)
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
@@ -598,8 +603,6 @@ class DaskEngine:
     def abort(self) -> None:
         """Stop at once (an interruption): as :meth:`close`, without the tracebacks dask and
         tornado log about the tasks cut short (the process is ending; pycart says why)."""
-        import logging
-
         for name in ("distributed", "tornado", "asyncio"):
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
         self.close()
