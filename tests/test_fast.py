@@ -77,7 +77,8 @@ def test_generated_rhs_equals_roadrunner_rates(model, switches):
                 rr.setValue(name, float(value))
         for name, value in zip(MODELS[model], y):
             rr.setValue(name, float(value))
-        theirs = np.array(rr.getRatesOfChange())
+        rates = rr.getRatesOfChangeNamedArray()  # the species and the doses' clock
+        theirs = np.array([rates[0][rates.colnames.index(f"{s}'")] for s in MODELS[model]])
         p = np.array([values[n] for n in generated["PARAMETERS"]])
         for rhs in (generated["rhs"], kernel.rhs):
             ours = np.empty(len(y))

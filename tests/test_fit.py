@@ -220,7 +220,7 @@ def test_pypesto_reaches_the_optimum_of_pycart_fit(tmp_path):
         objective = importer.create_objective_creator(simulator_type="roadrunner") \
             .create_objective()
         objective.solver_options = SolverOptions(
-            relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 7,
+            relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 8,
             maximum_num_steps=200_000, stiff=True)
         pp = importer.create_problem(objective)
         result = optimize.minimize(pp, optimizer=optimize.ScipyOptimizer(method="L-BFGS-B"),
@@ -272,7 +272,7 @@ def _pypesto_problem(yaml_file):
         objective = importer.create_objective_creator(simulator_type="roadrunner") \
             .create_objective()
         objective.solver_options = SolverOptions(
-            relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 7,
+            relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 8,
             maximum_num_steps=200_000, stiff=True)
         return importer.create_problem(objective)
 

@@ -176,3 +176,89 @@ def test_homeostasis_fraction_and_parameters():
         pycart.homeostasis({"rho0": 0.01})
     with pytest.raises(pycart.PycartError, match="fraction"):
         pycart.homeostasis(fraction=0)
+
+
+# ---- the doses' clock: a rate rule in the SBML, time itself in pycart ---------------------
+
+def _rules(sbml: str) -> dict[str, str]:
+    import libsbml
+
+    model = libsbml.readSBMLFromString(sbml).getModel()
+    return {r.getVariable(): ("rate" if r.isRate() else "assignment")
+            + " " + libsbml.formulaToL3String(r.getMath()) for r in model.getListOfRules()}
+
+
+@pytest.mark.parametrize("name", ["cart_bm", "cart_bm2", "cart_bm_ext", "cart_bm2_ext"])
+def test_the_sbml_clock_is_a_rate_rule_and_pycart_reads_it_as_time(name):
+    """Every tool reads a rate rule in an event (AMICI cannot read clock := time there);
+    pycart reads it as time, so CVODE's state is the species and pycart's numbers do not
+    move. Only the clock changes: cart_bm_ext's stimulation history stays a rate rule."""
+    from pycart.core.model import clock_as_time, load_roadrunner
+    from pycart.core.resources import sbml_text
+
+    text = sbml_text(name)
+    before, after = _rules(text), _rules(clock_as_time(text))
+    assert before["clock"] == "rate one" and after["clock"] == "assignment time"
+    assert {k: v for k, v in before.items() if k != "clock"} == {
+        k: v for k, v in after.items() if k != "clock"}
+    rr = load_roadrunner(text)
+    states = [rr.model.getStateVectorId(i)
+              for i in range(len(rr.integrator.getAbsoluteToleranceVector()))]
+    assert "clock" not in states and rr.model.getNumRateRules() == len(
+        [v for v in before.values() if v.startswith("rate")]) - 1
+
+
+@pytest.mark.parametrize("edit", [
+    ('id="clock" name="time (days) as a model quantity, which dose records read" value="0"',
+     'id="clock" name="time (days) as a model quantity, which dose records read" value="5"'),
+    ('<rateRule variable="clock">\n        <math xmlns="http://www.w3.org/1998/Math/MathML">\n'
+     '          <ci> one </ci>', '<rateRule variable="clock">\n        <math xmlns="http://www.'
+     'w3.org/1998/Math/MathML">\n          <cn> 2 </cn>'),
+], ids=["starts at 5", "grows at 2"])
+def test_a_rate_rule_that_is_not_a_clock_is_left_alone(edit):
+    from pycart.core.model import clock_as_time
+    from pycart.core.resources import sbml_text
+
+    text = sbml_text("cart_bm")
+    changed = text.replace(*edit, 1)
+    assert changed != text
+    assert clock_as_time(changed) == changed
+
+
+def test_a_clock_with_its_own_event_assignment_is_left_alone():
+    import libsbml
+
+    from pycart.core.model import clock_as_time
+    from pycart.core.resources import sbml_text
+
+    document = libsbml.readSBMLFromString(sbml_text("cart_bm"))
+    event = document.getModel().getEvent(0)
+    assignment = event.createEventAssignment()
+    assignment.setVariable("clock")
+    assignment.setMath(libsbml.parseL3Formula("0"))
+    text = libsbml.writeSBMLToString(document)
+    assert clock_as_time(text) == text
+
+
+def test_the_clock_read_as_time_gives_the_raw_sbmls_numbers_and_dose_days():
+    """pycart (clock as time) and libRoadRunner on the SBML as written (clock integrated)
+    agree to the tolerance, and the day a dose on relapse records is the same."""
+    import roadrunner
+
+    from pycart.core.model import SolverSettings
+    from pycart.core.resources import sbml_text
+
+    dosed = {"alpha": 3e-10, "h": 1e10, "rhoA": 0.55, "relapse_threshold": 1e8,
+             "relapse_dose": 5e8}
+    run = pycart.Model().run(dosed, t_end=180.0)
+    raw = roadrunner.RoadRunner(sbml_text("cart_bm"))
+    SolverSettings().apply(raw)
+    for key, value in dosed.items():
+        raw[key] = value
+    out = raw.simulate(0, 180, 181, ["time", "L", "CA", "relapse_given_day", "clock"])
+    assert out["clock"][-1] == pytest.approx(180.0, rel=1e-12)
+    assert out["relapse_given_day"][-1] == pytest.approx(run.doses["relapse_given_day"], rel=1e-7)
+    assert run.doses["relapse_given_day"] > 30
+    for species in ("L", "CA"):
+        np.testing.assert_allclose(out[species], run.trajectory[species], rtol=1e-6,
+                                   atol=1e-6)

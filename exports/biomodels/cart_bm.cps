@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-30T05:21:28Z -->
+<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-30T12:00:55Z -->
 <?oxygen RNGSchema="http://www.copasi.org/static/schema/CopasiML.rng" type="xml"?>
 <COPASI xmlns="http://www.copasi.org/static/schema" versionMajor="4" versionMinor="48" versionDevel="311" copasiSourcesModified="0">
   <ListOfFunctions>
@@ -295,8 +295,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Model_1">
     <bqbiol:hasProperty>
       <rdf:Bag>
-        <rdf:li rdf:resource="http://identifiers.org/DOID:9952"/>
         <rdf:li rdf:resource="http://identifiers.org/DOID:0080638"/>
+        <rdf:li rdf:resource="http://identifiers.org/DOID:9952"/>
       </rdf:Bag>
     </bqbiol:hasProperty>
     <bqbiol:hasTaxon>
@@ -351,6 +351,7 @@ dB3/dt = B2_maturation - B3_exit - car_kill_B3
 dL/dt = L_proliferation - L_exit - car_kill_L
 dCA/dt = car_proliferation + car_activation - car_death - car_to_memory - car_loss_printed
 dCM/dt = - car_activation + car_to_memory - car_memory_death
+dclock/dt = one
 
 B0_proliferation = sB * rho0 * B0
 B0_maturation = gamma0 * B0
@@ -376,9 +377,9 @@ sB := one / (one + k * (B0 + B1 + B2 + B3 + L))
 sL := one / (one + k * (B0 + B1 + B2 + B3))
 antigen := B1 + B2 + B3 + L + B0_in_F * B0
 F := antigen / (h + antigen)
-clock := one
 CT := CA + CM
-Bpos := B1 + B2 + B3</pre>
+Bpos := B1 + B2 + B3
+Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
     <p>Martinez-Rubio A, Chulian S, Blazquez Goni C, Ramirez Orellana M, Perez Martinez A, Navarro-Zapata A, Ferreras C, Perez-Garcia VM, Rosa M. A Mathematical Description of the Bone Marrow Dynamics during CAR T-Cell Therapy in B-Cell Childhood Acute Lymphoblastic Leukemia. Int J Mol Sci 2021, 22(12):6371. doi:10.3390/ijms22126371</p>
     <p>Encoded with pycart (Antimony source models/cart_bm.ant).</p>
   </body>
@@ -414,12 +415,12 @@ Bpos := B1 + B2 + B3</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_1">
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000956"/>
       </rdf:Bag>
     </CopasiMT:is>
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -1038,20 +1039,22 @@ Bpos := B1 + B2 + B3</pre>
           #
         </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_43" name="pro-B cells (CD19-) (amount)" simulationType="assignment" addNoise="false">
+      <ModelValue key="ModelValue_43" name="leukemic share of B-lineage marrow cells" simulationType="assignment" addNoise="false">
         <MiriamAnnotation>
-<rdf:RDF
-xmlns:dcterms="http://purl.org/dc/terms/"
-xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="#ModelValue_43">
-</rdf:Description>
+<rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="#ModelValue_43">
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000002"/>
+  </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
         <Expression>
-          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pro-B cells (CD19-)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
+          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber>/(&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pro-B cells (CD19-)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pre-BI cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pre-BII cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)],Reference=ParticleNumber>+&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=ParticleNumber>)
         </Expression>
+        <Unit>
+          1
+        </Unit>
       </ModelValue>
-      <ModelValue key="ModelValue_44" name="pre-BI cells (CD19+) (amount)" simulationType="assignment" addNoise="false">
+      <ModelValue key="ModelValue_44" name="pro-B cells (CD19-) (amount)" simulationType="assignment" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF
 xmlns:dcterms="http://purl.org/dc/terms/"
@@ -1061,10 +1064,10 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <Expression>
-          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pre-BI cells (CD19+)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
+          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pro-B cells (CD19-)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
         </Expression>
       </ModelValue>
-      <ModelValue key="ModelValue_45" name="pre-BII cells (CD19+) (amount)" simulationType="assignment" addNoise="false">
+      <ModelValue key="ModelValue_45" name="pre-BI cells (CD19+) (amount)" simulationType="assignment" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF
 xmlns:dcterms="http://purl.org/dc/terms/"
@@ -1074,10 +1077,10 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <Expression>
-          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pre-BII cells (CD19+)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
+          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pre-BI cells (CD19+)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
         </Expression>
       </ModelValue>
-      <ModelValue key="ModelValue_46" name="immature B cells (CD19+) (amount)" simulationType="assignment" addNoise="false">
+      <ModelValue key="ModelValue_46" name="pre-BII cells (CD19+) (amount)" simulationType="assignment" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF
 xmlns:dcterms="http://purl.org/dc/terms/"
@@ -1087,10 +1090,10 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <Expression>
-          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
+          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[pre-BII cells (CD19+)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
         </Expression>
       </ModelValue>
-      <ModelValue key="ModelValue_47" name="leukemic cells (CD19+) (amount)" simulationType="assignment" addNoise="false">
+      <ModelValue key="ModelValue_47" name="immature B cells (CD19+) (amount)" simulationType="assignment" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF
 xmlns:dcterms="http://purl.org/dc/terms/"
@@ -1100,10 +1103,10 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <Expression>
-          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
+          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[immature B cells (CD19+)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
         </Expression>
       </ModelValue>
-      <ModelValue key="ModelValue_48" name="activated (effector) CAR T cells (amount)" simulationType="assignment" addNoise="false">
+      <ModelValue key="ModelValue_48" name="leukemic cells (CD19+) (amount)" simulationType="assignment" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF
 xmlns:dcterms="http://purl.org/dc/terms/"
@@ -1113,15 +1116,28 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 </rdf:RDF>
         </MiriamAnnotation>
         <Expression>
-          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[activated (effector) CAR T cells],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
+          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[leukemic cells (CD19+)],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
         </Expression>
       </ModelValue>
-      <ModelValue key="ModelValue_49" name="memory CAR T cells (amount)" simulationType="assignment" addNoise="false">
+      <ModelValue key="ModelValue_49" name="activated (effector) CAR T cells (amount)" simulationType="assignment" addNoise="false">
         <MiriamAnnotation>
 <rdf:RDF
 xmlns:dcterms="http://purl.org/dc/terms/"
 xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description rdf:about="#ModelValue_49">
+</rdf:Description>
+</rdf:RDF>
+        </MiriamAnnotation>
+        <Expression>
+          &lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Vector=Metabolites[activated (effector) CAR T cells],Reference=Concentration>*&lt;CN=Root,Model=NoName,Vector=Compartments[bone marrow],Reference=Volume>
+        </Expression>
+      </ModelValue>
+      <ModelValue key="ModelValue_50" name="memory CAR T cells (amount)" simulationType="assignment" addNoise="false">
+        <MiriamAnnotation>
+<rdf:RDF
+xmlns:dcterms="http://purl.org/dc/terms/"
+xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="#ModelValue_50">
 </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -2041,6 +2057,7 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[record: day of the B-cell infusion (0: not given)]" value="0" type="ModelValue" simulationType="fixed"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[total CAR T cells]" value="50000000" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[CD19+ B cells (pre-BI\, pre-BII and immature)]" value="320000000" type="ModelValue" simulationType="assignment"/>
+          <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[leukemic share of B-lineage marrow cells]" value="0.9983975718971051" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[pro-B cells (CD19-) (amount)]" value="1000000" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[pre-BI cells (CD19+) (amount)]" value="30000000" type="ModelValue" simulationType="assignment"/>
           <ModelParameter cn="CN=Root,Model=NoName,Vector=Values[pre-BII cells (CD19+) (amount)]" value="200000000" type="ModelValue" simulationType="assignment"/>
@@ -2279,6 +2296,7 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
       <StateTemplateVariable objectReference="ModelValue_47"/>
       <StateTemplateVariable objectReference="ModelValue_48"/>
       <StateTemplateVariable objectReference="ModelValue_49"/>
+      <StateTemplateVariable objectReference="ModelValue_50"/>
       <StateTemplateVariable objectReference="Compartment_0"/>
       <StateTemplateVariable objectReference="ModelValue_0"/>
       <StateTemplateVariable objectReference="ModelValue_1"/>
@@ -2318,7 +2336,7 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
       <StateTemplateVariable objectReference="ModelValue_40"/>
     </StateTemplate>
     <InitialState type="initialState">
-      0 0 50000000 30000000 200000000 200000000000 90000000 0 1000000 0.047546369596949425 0.9688983625617672 200320000000 0.99503278362805481 50000000 320000000 1000000 30000000 200000000 90000000 200000000000 50000000 0 1 0.086643397569993202 0.69314718055994495 0.46209812037329701 0.02 0.16800000000000001 0.14399999999999999 0.28799999999999998 1e-10 0.69314718055994495 1000000000000 0.00028800000000000001 3e-10 0.90000000000000002 6.5 0.001 0.33000000000000002 300 1000000000 0 0 1 0 0 0 0 0 30 0 0 0 0 0 0 0 0 0 
+      0 0 50000000 30000000 200000000 200000000000 90000000 0 1000000 0.047546369596949425 0.9688983625617672 200320000000 0.99503278362805481 50000000 320000000 0.9983975718971051 1000000 30000000 200000000 90000000 200000000000 50000000 0 1 0.086643397569993202 0.69314718055994495 0.46209812037329701 0.02 0.16800000000000001 0.14399999999999999 0.28799999999999998 1e-10 0.69314718055994495 1000000000000 0.00028800000000000001 3e-10 0.90000000000000002 6.5 0.001 0.33000000000000002 300 1000000000 0 0 1 0 0 0 0 0 30 0 0 0 0 0 0 0 0 0 
     </InitialState>
   </Model>
   <ListOfTasks>

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_initial, check_parameters
-from ..core.model import NEGATIVE_ROUNDOFF, SolverSettings
+from ..core.model import NEGATIVE_ROUNDOFF, SolverSettings, load_roadrunner
 from ..core.names import DEFAULT_MODEL, MODELS, PARAMETERS, model_parameters
 from ..core.resources import sbml_text
 from .data import OBSERVABLE, SIGMA, TIME, VALUE, check_noise, observables
@@ -180,7 +180,7 @@ class Objective:
 
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
         self.problem = problem
-        self.rr = roadrunner.RoadRunner(sbml_text(problem.model))
+        self.rr = load_roadrunner(sbml_text(problem.model))
         (solver or SolverSettings()).apply(self.rr)
         self.rr.integrator.variable_step_size = False
         data = problem.data

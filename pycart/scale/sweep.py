@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.model import SolverSettings, clip_roundoff, quiet_solver
+from ..core.model import SolverSettings, clip_roundoff, load_roadrunner, quiet_solver
 from ..core.names import (
     CAR_T,
     MODELS,
@@ -358,7 +358,7 @@ class PointSimulator:
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
         text = sbml_text(sweep.model)
         self.sweep = sweep
-        self.rr = roadrunner.RoadRunner(with_peak_tracker(text) if sweep.peak else text)
+        self.rr = load_roadrunner(with_peak_tracker(text) if sweep.peak else text)
         SWEEP_SOLVER.apply(self.rr)
         self.rr.integrator.variable_step_size = False
         self.species = MODELS[sweep.model]
