@@ -257,7 +257,12 @@ Paper: Int. J. Mol. Sci. 2021, 22(12):6371, doi:10.3390/ijms22126371.
 These numbers are checked in pycart's tests against an independent solver (scipy LSODA,
 rtol 1e-12) and against COPASI.
 
-## Annotations
+{_annotations(PMID)}"""
+
+
+def _annotations(pmid: str) -> str:
+    """The curation notes' section on annotations."""
+    return f"""## Annotations
 Species: Cell Ontology (pro-B CL:0000826, pre-B-I CL:0000956, pre-B-II CL:0000955,
 immature B CL:0000816; the leukemic clone a version of precursor B cells CL:0000817 with
 the property B-ALL DOID:0080638; CAR T cells versions of effector T cells CL:0000911 and
@@ -266,7 +271,7 @@ reactions and events. Reactions are versions of GO processes: B cell proliferati
 GO:0042100, B cell differentiation GO:0030183 (maturation), cell population proliferation
 GO:0008283 (the leukemic clone), leukocyte migration GO:0050900 (exit from the marrow), T
 cell proliferation GO:0042098, T cell activation GO:0042110 (memory to effector) and T cell
-mediated cytotoxicity GO:0001913 (killing). Model: isDescribedBy the DOI and PubMed {PMID}, hasTaxon 9606,
+mediated cytotoxicity GO:0001913 (killing). Model: isDescribedBy the DOI and PubMed {pmid}, hasTaxon 9606,
 hasProperty DOID:9952 and DOID:0080638. The PubMed id comes from a literature table that
 pairs it with the DOI; it was not looked up in PubMed (no network where this was built), so
 a curator should confirm it. Observables: CT (total CAR T), Bpos (CD19+ B cells) and, in

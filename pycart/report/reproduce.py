@@ -119,18 +119,7 @@ def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
         resolution = 200 if full else S3_RESOLUTION
         step(f"figS3: heatmaps of L at day {S3_DAY:g} with and without the reinfusion protocol, "
              f"{resolution} x {resolution}")
-        s3 = run_scenario(paper_scenario("figS3"), resolution=1)
-        without: dict[str, pd.DataFrame] = {}
-        for pair in FIG6_FIXED:
-            base = PRESETS[f"fig6-{pair}"]
-            dims = tuple(replace(d, n=resolution) for d in base.dimensions)
-            common = {"t_end": S3_DAY, "days": (S3_DAY,), "peak": False}
-            protocol = {"relapse_threshold": RELAPSE_THRESHOLD, "relapse_dose": STANDARD_DOSE}
-            s3.grids[f"{pair}-reinfusion"] = _sweep(
-                Sweep(dims, parameters=dict(base.parameters) | protocol, **common),
-                Path(tmp) / f"s3-{pair}.parquet", workers)
-            without[pair] = _sweep(Sweep(dims, parameters=dict(base.parameters), **common),
-                                   Path(tmp) / f"s3-none-{pair}.parquet", workers)
+        s3, without = _figS3(resolution, Path(tmp), workers)
         _figure(s3, figures, report)
 
     step("beyond the paper: exhaustion and a CD19-negative clone (cart_bm_ext)")
@@ -145,6 +134,25 @@ def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
     write_report(report, folder)
     step(f"done: {folder / 'reproduction.md'}, {folder / 'reproduction.html'}")
     return report
+
+
+def _figS3(resolution: int, tmp: Path, workers: int | None
+           ) -> tuple[ScenarioResult, dict[str, pd.DataFrame]]:
+    """Figure S3's heatmaps of L at day S3_DAY with the reinfusion protocol (in the result's
+    grids) and without it (returned beside it), ``resolution`` points a side."""
+    s3 = run_scenario(paper_scenario("figS3"), resolution=1)
+    without: dict[str, pd.DataFrame] = {}
+    for pair in FIG6_FIXED:
+        base = PRESETS[f"fig6-{pair}"]
+        dims = tuple(replace(d, n=resolution) for d in base.dimensions)
+        common = {"t_end": S3_DAY, "days": (S3_DAY,), "peak": False}
+        protocol = {"relapse_threshold": RELAPSE_THRESHOLD, "relapse_dose": STANDARD_DOSE}
+        s3.grids[f"{pair}-reinfusion"] = _sweep(
+            Sweep(dims, parameters=dict(base.parameters) | protocol, **common),
+            tmp / f"s3-{pair}.parquet", workers)
+        without[pair] = _sweep(Sweep(dims, parameters=dict(base.parameters), **common),
+                               tmp / f"s3-none-{pair}.parquet", workers)
+    return s3, without
 
 
 def _beyond(figures: Path, report: Report) -> list[dict[str, str]]:
