@@ -16,9 +16,8 @@ import numpy as np
 import pytest
 
 import pycart
-from pycart.core.errors import PycartError
 from pycart.exchange.simulators import compare_reports, reference_values, run_archive
-from pycart.report.compatibility import CASES, DAYS
+from pycart.report.compatibility import CASES, DAYS, DIRECT_MODELS
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVES = sorted((ROOT / "exports").glob("*.omex")) + sorted(
@@ -65,8 +64,9 @@ def _agree(tool: str, model: str, case: str, theirs: dict) -> None:
 
 
 def _direct(tool: str, tmp_path: Path) -> None:
-    """Both models, every case; two simulations at a time (each in its own process and
-    folder: PySCeS's dosed runs, held to 1e-4-day steps, take about a minute each)."""
+    """Every model (compatibility.DIRECT_MODELS), every case; two simulations at a time
+    (each in its own process and folder: PySCeS's dosed runs, held to 1e-4-day steps, take
+    about a minute each)."""
     from pycart.exchange.simulators import simulate_directly
 
     def one(item):
@@ -80,7 +80,7 @@ def _direct(tool: str, tmp_path: Path) -> None:
         if case == "doses off":  # no event fired: no dose recorded
             assert all(v[0] == 0 for k, v in theirs.items() if k.endswith("given_day"))
 
-    items = [(model, case) for model in ("cart_bm", "cart_bm2") for case in CASES]
+    items = [(model, case) for model in DIRECT_MODELS for case in CASES]
     with ThreadPoolExecutor(max_workers=1 if tool == "amici" else 2) as pool:
         list(pool.map(one, items))
 
@@ -96,8 +96,5 @@ def test_models_load_directly_with_pycart_numbers(tool, tmp_path):
 @pytest.mark.heavy
 @pytest.mark.skipif(os.environ.get("PYCART_AMICI") != "1",
                     reason="AMICI: a separate command (README), PYCART_AMICI=1")
-@pytest.mark.xfail(strict=True, raises=PycartError,
-                   reason="AMICI 0.34.2 cannot compile event assignments that read the "
-                          "assignment rule clock := time (README, 'Other simulators')")
 def test_models_load_in_amici_with_pycart_numbers(tmp_path):
     _direct("amici", tmp_path)

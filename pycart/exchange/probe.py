@@ -68,7 +68,9 @@ def _amici(request):
     states = list(model.getStateIds())
     x = np.asarray(data.x)
     out = {"time": list(request["times"]), **{s: x[:, k].tolist() for k, s in enumerate(states)}}
-    return out
+    # a dose record assigned by an event is a state in AMICI: its value at the end, as the
+    # other tools report it
+    return out | {s: [x[-1, k]] for k, s in enumerate(states) if s.endswith("given_day")}
 
 
 def _pysces(request):

@@ -42,17 +42,13 @@ BY_HAND = {
 #: What to set by hand, per tool loading the SBML models directly (measured; README).
 DIRECT_BY_HAND = {
     "tellurium": "the integrator's tolerances: relative 1e-10, absolute 1e-14 as a vector "
-                 "(one value per species; a single value is multiplied by each species' "
-                 "initial amount), 200000 steps",
+                 "(one value per state, the species and the doses' clock; a single value is "
+                 "multiplied by each species' initial amount), 200000 steps",
     "amici": "the solver's tolerances: relative 1e-10, absolute 1e-14, 200000 steps "
-             "(AMICI renames the parameters h and k to amici_h and amici_k). AMICI 0.34.2 "
-             "cannot compile the models while their dose records read `clock` (an "
-             "assignment rule, clock := time) in event assignments: its generated "
-             "event-update code (deltax, deltaqB) has no access to assignment-rule "
-             "quantities, so the C++ compiler takes `clock` for the C library function "
-             "(another name is undeclared); nothing can be set to avoid it. With `clock` "
-             "a rate rule (clock' = 1) it compiles and agrees with pycart within 1.7e-7 in "
-             "all six cases (measured on a copy of the SBML)",
+             "(AMICI renames the parameters h and k to amici_h and amici_k, and makes each "
+             "parameter an event assigns, such as a dose record, a state). The doses' "
+             "`clock` is a rate rule (clock' = 1): AMICI's event-update code cannot read an "
+             "assignment rule such as clock := time",
     "pysces": "CVODE (mode_integrator = 'CVODE', with Assimulo installed: PySCeS ignores "
               "every event under LSODA) and __settings__ cvode_reltol 1e-10, cvode_abstol "
               "1e-14; with any dose on, also cvode_hmax = 1e-4 (days) and cvode_mxstep "
@@ -70,6 +66,9 @@ CASES = {
                               "relapse_threshold": 1e8, "relapse_dose": 5e8},
 }
 DAYS = (0.0, 10.0, 20.0, 30.0, 60.0, 90.0, 120.0, 180.0)
+#: The models loaded directly: the paper's, the two-product model and both with the
+#: exhaustion and CD19-negative modules (their switches off, as committed).
+DIRECT_MODELS = ("cart_bm", "cart_bm2", "cart_bm_ext", "cart_bm2_ext")
 
 
 def archive_rows(folder: Path, tools: tuple[str, ...] = ("tellurium", "copasi"),
@@ -109,7 +108,7 @@ def direct_rows(tools: tuple[str, ...] = ("tellurium", "pysces"),
     from ..core.resources import sbml_text
     from ..exchange.simulators import simulate_directly
 
-    models = ("cart_bm", "cart_bm2")
+    models = DIRECT_MODELS
     items = [(tool, model, case) for tool in tools for model in models for case in CASES]
     with tempfile.TemporaryDirectory() as tmp:
         for model in models:  # the committed SBML, as a user gets it
