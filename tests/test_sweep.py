@@ -169,8 +169,8 @@ def test_a_different_sweep_does_not_resume_from_foreign_parts(tmp_path):
 
 def _sweep_command(out: Path) -> list[str]:
     return [sys.executable, "-m", "pycart", "sweep", "--param", "rhoA=0.4:1:6:linear",
-            "--param", "h=5e8:5e10:100", "--engine", "serial", "--chunk-size", "10",
-            "--out", str(out)]  # 60 chunks: the fast path must not finish before the kill
+            "--param", "h=5e8:5e10:300", "--engine", "serial", "--chunk-size", "10",
+            "--out", str(out)]  # 180 chunks: the fast path must not finish before the kill
 
 
 def test_a_killed_sweep_resumes_with_exactly_the_rows_of_a_full_run(tmp_path):
@@ -186,7 +186,7 @@ def test_a_killed_sweep_resumes_with_exactly_the_rows_of_a_full_run(tmp_path):
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     kept = len(list(parts_dir(out).glob("chunk-*.parquet")))
-    assert 4 <= kept < 60 and not out.exists()
+    assert 4 <= kept < 180 and not out.exists()
     done = subprocess.run(_sweep_command(out), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"{kept * 10} resumed from an earlier run" in done.stdout

@@ -253,10 +253,11 @@ def test_killing_the_main_process_ends_its_workers_and_a_rerun_completes(tmp_pat
     if engine == "dask":
         pytest.importorskip("distributed")
     reference = tmp_path / "full.parquet"
-    subprocess.run(_command(reference, "--engine", "serial"), check=True, capture_output=True,
-                   timeout=300)
+    # 1200 points (a second or more): the sweep is still running when it is signalled
+    subprocess.run(_command(reference, "--engine", "serial", n=200), check=True,
+                   capture_output=True, timeout=300)
     out = tmp_path / "killed.parquet"
-    with _started(_command(out, "--engine", engine, "--workers", "2"), out, 2) as child:
+    with _started(_command(out, "--engine", engine, "--workers", "2", n=200), out, 2) as child:
         workers = _children(child.pid)
         assert workers, "the sweep has no worker processes"
         child.send_signal(kind)
@@ -269,7 +270,7 @@ def test_killing_the_main_process_ends_its_workers_and_a_rerun_completes(tmp_pat
         time.sleep(0.1)
     assert not _alive(workers), "workers outlived their parent"
     assert not out.exists()
-    done = subprocess.run(_command(out), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(_command(out, n=200), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(reference))
 
@@ -281,8 +282,14 @@ def test_two_identical_sweeps_on_one_output_give_one_table_and_one_refusal(tmp_p
                    capture_output=True, timeout=300)
     out = tmp_path / "twice.parquet"
     with _started(_command(out, "--engine", "serial", n=200), out, 1) as first:
-        second = subprocess.run(_command(out, "--engine", "serial", n=200),
-                                capture_output=True, text=True, timeout=300)
+        # held still while the second starts: 1200 points take a second on a quiet machine,
+        # less than the second run's start (CI once saw the first finish before it)
+        first.send_signal(signal.SIGSTOP)
+        try:
+            second = subprocess.run(_command(out, "--engine", "serial", n=200),
+                                    capture_output=True, text=True, timeout=300)
+        finally:
+            first.send_signal(signal.SIGCONT)
         assert second.returncode == 2 and second.stderr.count("\n") == 1
         assert "another pycart run is writing" in second.stderr
         _, err = first.communicate(timeout=300)
