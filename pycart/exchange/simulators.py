@@ -184,8 +184,8 @@ def probe_script() -> Path:
 #: values, which CVODE can locate only at a step's end (or at an output time inside the
 #: step), and its event assignments read the species where CVODE last evaluated the rates
 #: (the step's end): a dose comes up to a step late, or adds to a value up to a step
-#: later. Measured against pycart at 1e-3 days: 4.1e-5 (day 60), 4.7e-4 (on relapse);
-#: at 1e-4 days: 1.1e-5 and 8.5e-6 (README, docs/compatibility.md).
+#: later. Measured against pycart (cart_bm) at 1e-3 days: 1.2e-4 (day 60), 5.6e-4 (on
+#: relapse); at 1e-4 days: 4.2e-7 and 1.3e-5 (README, docs/compatibility.md).
 PYSCES_DOSE_MAX_STEP = 1e-4
 
 

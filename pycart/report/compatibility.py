@@ -56,7 +56,7 @@ DIRECT_BY_HAND = {
               "an event only at the end of a CVODE step and reads the species for its "
               "assignments there, so a dose is up to a step late (on relapse) or added to a "
               "value up to a step old (on a day); measured at the default unbounded step: "
-              "up to 2.9e-2 off; bounded to 1e-3 days: up to 4.7e-4; to 1e-4 days: 1.1e-5",
+              "up to 1.9e-2 off; bounded to 1e-3 days: up to 5.6e-4; to 1e-4 days: 1.3e-5",
 }
 #: Direct loads: the doses compared.
 CASES = {
