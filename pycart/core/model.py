@@ -66,9 +66,9 @@ def _is_clock(model: libsbml.Model, name: str, rate: libsbml.ASTNode | None) -> 
             return False
     if rate.isNumber():
         return rate.getValue() == 1.0
-    unit = model.getParameter(rate.getName()) if rate.isName() else None
-    return (unit is not None and unit.getConstant() and unit.isSetValue()
-            and unit.getValue() == 1.0 and model.getInitialAssignment(unit.getId()) is None)
+    one = model.getParameter(rate.getName()) if rate.isName() else None
+    return (one is not None and one.getConstant() and one.isSetValue()
+            and one.getValue() == 1.0 and model.getInitialAssignment(one.getId()) is None)
 
 
 def load_roadrunner(sbml: str) -> roadrunner.RoadRunner:

@@ -42,8 +42,9 @@ BY_HAND = {
 #: What to set by hand, per tool loading the SBML models directly (measured; README).
 DIRECT_BY_HAND = {
     "tellurium": "the integrator's tolerances: relative 1e-10, absolute 1e-14 as a vector "
-                 "(one value per state, the species and the doses' clock; a single value is "
-                 "multiplied by each species' initial amount), 200000 steps",
+                 "(one value per state: the species, the doses' clock and the stimulation "
+                 "histories X, X2 of the _ext models; a single value is multiplied by each "
+                 "species' initial amount), 200000 steps",
     "amici": "the solver's tolerances: relative 1e-10, absolute 1e-14, 200000 steps "
              "(AMICI renames the parameters h and k to amici_h and amici_k, and makes each "
              "parameter an event assigns, such as a dose record, a state). The doses' "
