@@ -3,6 +3,7 @@ tests against that copy, so a folder missing from pyproject.toml fails only on a
 
 from __future__ import annotations
 
+import os
 import tomllib
 
 import pytest
@@ -17,7 +18,7 @@ def test_every_subpackage_is_installed(root):
     assert "pycart.models" in listed
 
 
-# --- release hygiene (issue #19): one version, citation, changelog ---
+# --- release hygiene (issue #19): one version, citation, changelog, what the wheel holds ---
 
 PAPER_DOI = "10.3390/ijms22126371"
 
@@ -75,3 +76,109 @@ def test_changelog_has_the_version(root):
     assert "\n## [Unreleased]\n" in text
     assert f"\n## [{__version__}] - " in text
 
+
+def test_every_export_is_package_data(root):
+    """Each committed file under exports/ matches the package data of pycart.exports (or its
+    copasi/, biomodels/), so the wheel carries all of them."""
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    data = config["tool"]["setuptools"]["package-data"]
+    assert config["tool"]["setuptools"]["package-dir"]["pycart.exports"] == "exports"
+    files = [p for p in (root / "exports").rglob("*") if p.is_file()]
+    assert len(files) > 15
+    for path in files:
+        package = ".".join(("pycart", *path.parent.relative_to(root).parts))
+        assert any(fnmatch(path.name, g) for g in data.get(package, ())), path
+
+
+def test_archive_accessor(root):
+    """pycart.core.resources.archive gives the committed archives; other names are refused in
+    one line that says what is allowed."""
+    from pycart.core.errors import PycartError
+    from pycart.core.resources import archive, exports_files
+
+    assert archive("fig3").read_bytes() == (root / "exports" / "fig3.omex").read_bytes()
+    assert archive("copasi/fig8-plot9").read_bytes()[:2] == b"PK"
+    assert (exports_files() / "biomodels" / "cart_bm.cps").is_file()
+    for bad in ("fig99", "../models/cart_bm", "biomodels/cart_bm", "copasi/", ".hidden", ""):
+        with pytest.raises(PycartError) as refused:
+            archive(bad)
+        assert "allowed:" in str(refused.value) and "\n" not in str(refused.value)
+
+
+_BUILD = """
+import sys
+from setuptools import build_meta
+kind, out = sys.argv[1], sys.argv[2]
+print((build_meta.build_sdist if kind == "sdist" else build_meta.build_wheel)(out))
+"""
+
+
+def _build(kind: str, source, out):
+    """Build ``kind`` (sdist or wheel) from the folder ``source`` into ``out`` with the
+    environment's setuptools (no download: the heavy suite may run offline)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", _BUILD, kind, str(out)], cwd=source,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return Path(out) / done.stdout.strip().splitlines()[-1]
+
+
+def _source_copy(root, into):
+    """The checkout without what a build or a run leaves in it."""
+    import shutil
+
+    return shutil.copytree(root, into, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache"))
+
+
+@pytest.mark.heavy
+def test_sdist_and_wheel(root, tmp_path):
+    """The sdist holds the tests, README, docs and exports; the wheel built from it (as
+    ``python -m build`` does) holds every model file and every committed archive, with the
+    version of pycart/_version.py; installed, it finds them."""
+    import subprocess
+    import sys
+    import tarfile
+    import zipfile
+
+    from pycart import __version__
+
+    sdist = _build("sdist", _source_copy(root, tmp_path / "src"), tmp_path / "dist")
+    with tarfile.open(sdist) as archive:
+        names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    expected = {"README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "pyproject.toml",
+                ".ci/run", "tests/conftest.py", "docs/calibration.md", "exports/fig3.omex"}
+    expected |= {str(p.relative_to(root)) for p in (root / "tests").glob("*.py")}
+    assert expected <= names, sorted(expected - names)
+
+    wheel = _build("wheel", tmp_path / "unpacked" / f"pycart-{__version__}", tmp_path / "dist")
+    assert wheel.name == f"pycart-{__version__}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read(f"pycart-{__version__}.dist-info/METADATA").decode()
+        archive.extractall(tmp_path / "installed")
+    committed = {f"pycart/{p.relative_to(root)}" for p in (root / "exports").rglob("*")
+                 if p.is_file()}
+    models = {f"pycart/models/{p.name}" for p in (root / "models").iterdir()
+              if p.suffix in (".ant", ".xml", ".md") or p.name.endswith("_rhs.py")}
+    assert models and committed <= names and models <= names, sorted(
+        (committed | models) - names)
+    assert f"\nVersion: {__version__}\n" in metadata and "\nLicense-Expression: MIT\n" in metadata
+
+    probe = ("from pycart.core.resources import archive, sbml_text; import pycart; "
+             "print(pycart.__file__, len(archive('copasi/fig8-plot9').read_bytes()), "
+             "len(sbml_text('cart_bm2_ext')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path / "installed")})
+    assert done.returncode == 0, done.stderr[-3000:]
+    where, size, sbml = done.stdout.split()
+    assert where.startswith(str(tmp_path / "installed"))
+    assert int(size) == (root / "exports" / "copasi" / "fig8-plot9.omex").stat().st_size
+    assert int(sbml) == len((root / "models" / "cart_bm2_ext.xml").read_text(encoding="utf-8"))
