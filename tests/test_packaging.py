@@ -68,6 +68,23 @@ def test_citation_cff(root):
     assert all(a["given-names"].strip() for a in paper["authors"])
 
 
+@pytest.mark.heavy
+def test_citation_cff_validates(root, tmp_path):
+    """cffconvert validates CITATION.cff against CFF 1.2.0's schema. It pins jsonschema 3,
+    which pycart's environment cannot hold, so it gets a throwaway one (from PyPI)."""
+    import subprocess
+    import sys
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "cffconvert"],
+                   check=True, timeout=600)
+    done = subprocess.run([str(venv / "bin" / "cffconvert"), "--validate", "-i",
+                           str(root / "CITATION.cff")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid according to schema version 1.2.0" in done.stdout
+
 def test_changelog_has_the_version(root):
     """CHANGELOG.md keeps an Unreleased section and one for the package's version."""
     from pycart import __version__
