@@ -39,4 +39,5 @@ __all__ = [
     "MODELS", "PARAMETERS", "SPECIES", "SWITCHES", "homeostasis", "simulate", "summarize",
     "Scenario", "RunSpec", "Grid", "Axis", "Panel", "ScenarioResult", "SCENARIOS",
     "paper_scenario", "load_scenario", "run_scenario", "write_result", "export_scenario",
+    "__version__",
 ]

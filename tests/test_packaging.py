@@ -1,12 +1,28 @@
-"""The installed package holds every subpackage: CI installs pycart (not editable) and runs the
-tests against that copy, so a folder missing from pyproject.toml fails only on a fresh machine."""
+"""What a release holds. The installed package holds every subpackage: CI installs pycart (not
+editable) and runs the tests against that copy, so a folder missing from pyproject.toml fails
+only on a fresh machine. The version is written once; CITATION.cff and CHANGELOG.md agree with
+it; the wheel carries the models and the committed archives, the sdist the tests."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tarfile
 import tomllib
+import zipfile
+from fnmatch import fnmatch
+from pathlib import Path
 
 import pytest
+import yaml
+
+import pycart
+from pycart._version import __version__
+from pycart.cli import main
+from pycart.core.errors import PycartError
+from pycart.core.resources import archive, exports_files
 
 
 def test_every_subpackage_is_installed(root):
@@ -23,19 +39,13 @@ def test_every_subpackage_is_installed(root):
 PAPER_DOI = "10.3390/ijms22126371"
 
 
-def _citation(root) -> dict:
-    import yaml
-
+def _citation(root: Path) -> dict:
     return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
 
 
 def test_version_is_written_once(root, capsys):
     """pyproject reads the version from pycart/_version.py; the package, ``pycart --version``
     and CITATION.cff say the same."""
-    import pycart
-    from pycart._version import __version__
-    from pycart.cli import main
-
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" not in config["project"] and "version" in config["project"]["dynamic"]
     assert config["tool"]["setuptools"]["dynamic"]["version"] == {
@@ -72,9 +82,6 @@ def test_citation_cff(root):
 def test_citation_cff_validates(root, tmp_path):
     """cffconvert validates CITATION.cff against CFF 1.2.0's schema. It pins jsonschema 3,
     which pycart's environment cannot hold, so it gets a throwaway one (from PyPI)."""
-    import subprocess
-    import sys
-
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "cffconvert"],
@@ -85,10 +92,9 @@ def test_citation_cff_validates(root, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "valid according to schema version 1.2.0" in done.stdout
 
+
 def test_changelog_has_the_version(root):
     """CHANGELOG.md keeps an Unreleased section and one for the package's version."""
-    from pycart import __version__
-
     text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "\n## [Unreleased]\n" in text
     assert f"\n## [{__version__}] - " in text
@@ -97,8 +103,6 @@ def test_changelog_has_the_version(root):
 def test_every_export_is_package_data(root):
     """Each committed file under exports/ matches the package data of pycart.exports (or its
     copasi/, biomodels/), so the wheel carries all of them."""
-    from fnmatch import fnmatch
-
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     data = config["tool"]["setuptools"]["package-data"]
     assert config["tool"]["setuptools"]["package-dir"]["pycart.exports"] == "exports"
@@ -112,9 +116,6 @@ def test_every_export_is_package_data(root):
 def test_archive_accessor(root):
     """pycart.core.resources.archive gives the committed archives; other names are refused in
     one line that says what is allowed."""
-    from pycart.core.errors import PycartError
-    from pycart.core.resources import archive, exports_files
-
     assert archive("fig3").read_bytes() == (root / "exports" / "fig3.omex").read_bytes()
     assert archive("copasi/fig8-plot9").read_bytes()[:2] == b"PK"
     assert (exports_files() / "biomodels" / "cart_bm.cps").is_file()
@@ -132,23 +133,17 @@ print((build_meta.build_sdist if kind == "sdist" else build_meta.build_wheel)(ou
 """
 
 
-def _build(kind: str, source, out):
+def _build(kind: str, source: Path, out: Path) -> Path:
     """Build ``kind`` (sdist or wheel) from the folder ``source`` into ``out`` with the
     environment's setuptools (no download: the heavy suite may run offline)."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     done = subprocess.run([sys.executable, "-c", _BUILD, kind, str(out)], cwd=source,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return Path(out) / done.stdout.strip().splitlines()[-1]
 
 
-def _source_copy(root, into):
+def _source_copy(root: Path, into: Path) -> Path:
     """The checkout without what a build or a run leaves in it."""
-    import shutil
-
     return shutil.copytree(root, into, ignore=shutil.ignore_patterns(
         ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache"))
 
@@ -158,17 +153,10 @@ def test_sdist_and_wheel(root, tmp_path):
     """The sdist holds the tests, README, docs and exports; the wheel built from it (as
     ``python -m build`` does) holds every model file and every committed archive, with the
     version of pycart/_version.py; installed, it finds them."""
-    import subprocess
-    import sys
-    import tarfile
-    import zipfile
-
-    from pycart import __version__
-
     sdist = _build("sdist", _source_copy(root, tmp_path / "src"), tmp_path / "dist")
-    with tarfile.open(sdist) as archive:
-        names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
-        archive.extractall(tmp_path / "unpacked", filter="data")
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+        tar.extractall(tmp_path / "unpacked", filter="data")
     expected = {"README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "pyproject.toml",
                 ".ci/run", "tests/conftest.py", "docs/calibration.md", "exports/fig3.omex"}
     expected |= {str(p.relative_to(root)) for p in (root / "tests").glob("*.py")}
@@ -176,10 +164,10 @@ def test_sdist_and_wheel(root, tmp_path):
 
     wheel = _build("wheel", tmp_path / "unpacked" / f"pycart-{__version__}", tmp_path / "dist")
     assert wheel.name == f"pycart-{__version__}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel) as archive:
-        names = set(archive.namelist())
-        metadata = archive.read(f"pycart-{__version__}.dist-info/METADATA").decode()
-        archive.extractall(tmp_path / "installed")
+    with zipfile.ZipFile(wheel) as whl:
+        names = set(whl.namelist())
+        metadata = whl.read(f"pycart-{__version__}.dist-info/METADATA").decode()
+        whl.extractall(tmp_path / "installed")
     committed = {f"pycart/{p.relative_to(root)}" for p in (root / "exports").rglob("*")
                  if p.is_file()}
     models = {f"pycart/models/{p.name}" for p in (root / "models").iterdir()
