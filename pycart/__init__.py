@@ -6,6 +6,7 @@ written once in Antimony, compiled to SBML and simulated with libRoadRunner.
 
 from __future__ import annotations
 
+from ._version import __version__
 from .core.errors import PycartError, SimulationError
 from .core.homeostasis import homeostasis
 from .core.metrics import Summary, summarize
@@ -33,11 +34,10 @@ def export_scenario(scenario: Scenario, out: str = "exports") -> list:
     return export(scenario, out)
 
 
-__version__ = "0.1.0"
-
 __all__ = [
     "Model", "Run", "SolverSettings", "Summary", "PycartError", "SimulationError",
     "MODELS", "PARAMETERS", "SPECIES", "SWITCHES", "homeostasis", "simulate", "summarize",
     "Scenario", "RunSpec", "Grid", "Axis", "Panel", "ScenarioResult", "SCENARIOS",
     "paper_scenario", "load_scenario", "run_scenario", "write_result", "export_scenario",
+    "__version__",
 ]

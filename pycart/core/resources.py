@@ -1,7 +1,8 @@
-"""Where the model files live, in a checkout and in an installed package.
+"""Where the model files and the committed archives live, in a checkout and in an installed
+package.
 
-``models/`` of the repository is installed as the package ``pycart.models`` (see
-``pyproject.toml``), so the same files are found either way.
+``models/`` of the repository is installed as the package ``pycart.models`` and ``exports/``
+as ``pycart.exports`` (see ``pyproject.toml``), so the same files are found either way.
 """
 
 from __future__ import annotations
@@ -10,15 +11,41 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from .errors import PycartError
+
 #: Id of the paper's single-product model (``models/cart_bm.ant``, ``models/cart_bm.xml``).
 MODEL_NAME = "cart_bm"
 
 
-def _model_files() -> Traversable:
+def _package_files(package: str, folder: str) -> Traversable:
     try:
-        return resources.files("pycart.models")
+        return resources.files(package)
     except ModuleNotFoundError:  # the source tree of a checkout imported directly
-        return Path(__file__).resolve().parents[2] / "models"
+        return Path(__file__).resolve().parents[2] / folder
+
+
+def _model_files() -> Traversable:
+    return _package_files("pycart.models", "models")
+
+
+def exports_files() -> Traversable:
+    """The committed exports: ``<scenario>.omex``, ``copasi/<scenario>-<plot>.omex`` and
+    ``biomodels/`` (what ``pycart export`` wrote when the package was built)."""
+    return _package_files("pycart.exports", "exports")
+
+
+def archive(name: str) -> Traversable:
+    """The committed COMBINE archive ``name`` (``fig3`` or ``copasi/fig3-plot1``), readable
+    with ``.read_bytes()`` or ``importlib.resources.as_file``."""
+    folder, _, stem = name.rpartition("/")
+    if folder not in ("", "copasi") or not stem or stem.startswith("."):
+        raise PycartError(f"archive {name!r} (allowed: a scenario name, or copasi/<name>)")
+    files = exports_files() / folder if folder else exports_files()
+    found = files / f"{stem}.omex"
+    if not found.is_file():
+        known = sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".omex"))
+        raise PycartError(f"no committed archive {name!r} (allowed: {', '.join(known)})")
+    return found
 
 
 def sbml_text(name: str = MODEL_NAME) -> str:
