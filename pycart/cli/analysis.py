@@ -26,10 +26,13 @@ def register(sub) -> None:
     summarize = sub.add_parser(
         "summarize", help="summarise a result table: responders, medians, quartiles, tests",
         description="Print the share of responders and, for every output of a sweep or grid "
-                    "table (L30, t_peak, C_peak, fold_expansion, species at days), the "
+                    "table (L30, t_peak, C_peak, fold_expansion, species at days) and then "
+                    "every varied input (parameters, init_ amounts; kind 'input'), the "
                     "median and quartiles; with --by, per group, and the Wilcoxon rank-sum "
-                    "p-value between two groups (Kruskal-Wallis for more). Failed points "
-                    "are left out.")
+                    "p-value between two groups (Kruskal-Wallis for more; a p-value below "
+                    "1e-300 is printed from its logarithm, e.g. 2.5e-412). Failed points "
+                    "are left out. A CSV row with more or fewer fields than the header is "
+                    "refused.")
     summarize.add_argument("table", metavar="TABLE", help="a result table, .csv or .parquet")
     summarize.add_argument("--by", metavar="COLUMN",
                            help="group by this column, e.g. responder (R and NR)")
