@@ -240,7 +240,7 @@ def test_a_ragged_row_is_refused_with_its_line(tmp_path, monkeypatch, capsys, te
     monkeypatch.chdir(tmp_path)
     Path("t.csv").write_text(text, encoding="utf-8")
     _one_line_refusal(capsys, ["summarize", "t.csv", "--out", "s.csv"],
-                      f"{message} (allowed: 3, as in the header)")
+                      f"error: table 't.csv': {message} (allowed: 3, as in the header)\n")
     # (dot files: the sweep locks, which another item of the issue removes)
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["t.csv"]
 

@@ -58,6 +58,8 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         else:
             _check_fields(file)
             table = pd.read_csv(file, encoding="utf-8")
+    except PycartError:  # a ValueError too, but already the one line to show
+        raise
     except (ValueError, OSError, UnicodeDecodeError, csv.Error) as exc:
         raise PycartError(f"table {str(file)!r} cannot be read "
                           f"({' '.join(str(exc).split())[:200]})") from None

@@ -77,8 +77,7 @@ def _register_sensitivity(sub) -> None:
     sens.add_argument("--method", choices=("sobol", "morris"), default="sobol",
                       help="sobol (default) or morris")
     sens.add_argument("--samples", metavar="N",
-                      help="Sobol' base samples or Morris trajectories "
-                           f"({SAMPLE_ADVICE.replace('%', '%%')})")
+                      help=f"the sample size: {SAMPLE_ADVICE.replace('%', '%%')}")
     sens.add_argument("--output", default="log10_L30", metavar="NAME",
                       help="log10_L30 (default), L30, responder, t_peak, C_peak, "
                            "log10_C_peak, fold_expansion, or a species at a day (CA@60, "
