@@ -148,15 +148,15 @@ def test_sensitivity_command_writes_indices_chart_and_runs(tmp_path, monkeypatch
     table = pd.read_csv("m.csv")
     assert list(table.columns) == ["parameter", "mu_star", "mu_star_conf", "sigma", "mu"]
     assert "ranking by mu_star:" in out and "power of two" not in err
-    assert (tmp_path / "m.svg").read_text().startswith("<?xml")
-    runs = pd.read_parquet("m.runs.parquet")
+    assert (tmp_path / "m.csv.svg").read_text().startswith("<?xml")
+    runs = pd.read_parquet("m.csv.runs.parquet")
     assert len(runs) == 30 and {"alpha", "rhoA", "fold_expansion"} <= set(runs.columns)
     assert main(["sensitivity", "--range", "h=5e8:5e10", "--range", "L=1e10:1e12",
                  "--samples", "12", "--engine", "serial", "--out", "s.parquet"]) == 0
     out, err = capsys.readouterr()
     assert "12 Sobol' samples is not a power of two" in err and err.count("warning") == 1
     assert pd.read_parquet("s.parquet")["parameter"].tolist() == ["h", "init_L"]
-    assert (tmp_path / "s.png").stat().st_size > 10_000
+    assert (tmp_path / "s.parquet.png").stat().st_size > 10_000
 
 
 BAD = [

@@ -28,8 +28,9 @@ TABLE = pd.DataFrame({
 
 
 def test_summary_by_responder_by_hand_and_against_scipy():
-    s = summarize(TABLE, "responder").set_index(["output", "group"])
-    assert list(s.index.get_level_values(0).unique()) == ["L30", "t_peak", "CA@60"]
+    s = summarize(TABLE, "responder").set_index(["variable", "group"])
+    assert list(s.index.get_level_values(0).unique()) == ["L30", "t_peak", "CA@60", "alpha"]
+    assert s["kind"].tolist() == ["output"] * 6 + ["input"] * 2  # init_L does not vary
     r = s.loc[("t_peak", "R")]
     assert (r["n"], r["median"], r["q1"], r["q3"]) == (4, 9.5, 8.75, 10.25)
     nr = s.loc[("CA@60", "NR")]  # a missing value is left out, not counted
@@ -42,7 +43,7 @@ def test_summary_by_responder_by_hand_and_against_scipy():
 
 
 def test_summary_without_groups_and_with_more_than_two():
-    s = summarize(TABLE).set_index("output")
+    s = summarize(TABLE).set_index("variable")
     assert s.loc["L30", "group"] == "all" and s.loc["L30", "n"] == 8
     assert s.loc["L30", "median"] == pytest.approx(np.median([0.1, 0.2, 0.3, 0.4, 5, 50, 500,
                                                               5000]))
@@ -69,7 +70,7 @@ def test_summarize_command(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "responders (L30 < 1 cell): 4 of 8 (50.0%)" in out
     assert "Wilcoxon rank-sum" in out and "wrote s.csv" in out
-    assert len(pd.read_csv("s.csv")) == 6
+    assert len(pd.read_csv("s.csv")) == 8  # three outputs and one input, R and NR
 
 
 def _grid_table() -> pd.DataFrame:

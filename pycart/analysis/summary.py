@@ -1,5 +1,6 @@
-"""Cohort summaries: share of responders, medians and quartiles of every output, and
-Wilcoxon rank-sum tests between groups (scipy.stats), of any sweep or grid table.
+"""Cohort summaries: share of responders, medians and quartiles of every output and every
+varied input, and Wilcoxon rank-sum tests between groups (scipy.stats), of any sweep or grid
+table.
 
 The one implementation of the statistics pycart prints: ``pycart summarize`` shows
 :func:`summarize`'s table, ``pycart cohort`` and the reproduction report the
@@ -8,6 +9,7 @@ The one implementation of the statistics pycart prints: ``pycart summarize`` sho
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 import re
@@ -18,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError
-from ..core.names import RESPONSE_THRESHOLD
+from ..core.names import MODELS, PARAMETERS, RESPONSE_THRESHOLD
+from ..scale.sweep import INITIAL_PREFIX
 
 #: Result columns that are outputs of a run (sweeps, and the grids of scenarios), besides
 #: species at days (``L@60``).
@@ -31,7 +34,13 @@ _AT_DAY = re.compile(r"^\w+@\d+(\.\d*)?$")
 #: The most groups ``--by`` may make (beyond it a column is not a grouping).
 MAX_GROUPS = 20
 
-SUMMARY_COLUMNS = ["output", "group", "n", "median", "q1", "q3", "test", "p"]
+SUMMARY_COLUMNS = ["variable", "kind", "group", "n", "median", "q1", "q3", "test", "p",
+                   "log10_p"]
+RANKSUM, KRUSKAL = "Wilcoxon rank-sum", "Kruskal-Wallis"
+
+#: Below this a p-value is printed from its logarithm: doubles lose digits from 2.2e-308
+#: and scipy's p-values underflow to 0 (rank-sum |z| > 38.5) where the logarithm does not.
+P_FLOOR = 1e-300
 
 
 def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -47,8 +56,11 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         if file.suffix.lower() == ".parquet":
             table = pd.read_parquet(file)
         else:
+            _check_fields(file)
             table = pd.read_csv(file, encoding="utf-8")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except PycartError:  # a ValueError too, but already the one line to show
+        raise
+    except (ValueError, OSError, UnicodeDecodeError, csv.Error) as exc:
         raise PycartError(f"table {str(file)!r} cannot be read "
                           f"({' '.join(str(exc).split())[:200]})") from None
     if table.empty:
@@ -56,11 +68,35 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     return table
 
 
+def _check_fields(file: Path) -> None:
+    """Every row of a CSV table has as many fields as its header; pandas would silently read
+    a longer first row's extra field as an index (shifting every value) and fill a short
+    row with missing values."""
+    with open(file, newline="", encoding="utf-8") as handle:
+        rows = csv.reader(handle)
+        header = next(rows, None)
+        for row in rows if header is not None else ():
+            if row and len(row) != len(header):
+                raise PycartError(f"table {str(file)!r}: line {rows.line_num} has {len(row)} "
+                                  f"fields (allowed: {len(header)}, as in the header)")
+
+
 def output_columns(table: pd.DataFrame) -> list[str]:
     """The numeric output columns of a result table, in its order."""
     return [c for c in table.columns
             if (c in OUTPUTS or _AT_DAY.match(str(c)))
             and pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])]
+
+
+def input_columns(table: pd.DataFrame, by: str | None = None) -> list[str]:
+    """The numeric input columns that vary in a result table (parameters by id, initial
+    amounts as ``init_<species>``), in its order; ``by`` is left out."""
+    species = {s for names in MODELS.values() for s in names}
+    return [c for c in table.columns
+            if c != by and (c in PARAMETERS or (str(c).startswith(INITIAL_PREFIX) and
+                                                str(c)[len(INITIAL_PREFIX):] in species))
+            and pd.api.types.is_numeric_dtype(table[c])
+            and not pd.api.types.is_bool_dtype(table[c]) and table[c].nunique() > 1]
 
 
 def finished(table: pd.DataFrame) -> pd.DataFrame:
@@ -87,28 +123,78 @@ def groups(table: pd.DataFrame, by: str | None) -> dict[str, pd.DataFrame]:
 
 
 def summarize(table: pd.DataFrame, by: str | None = None,
-              outputs: list[str] | None = None) -> pd.DataFrame:
-    """One row per output and group: n, median, quartiles; and per output, between the
-    groups, the two-sided Wilcoxon rank-sum p-value (two groups) or Kruskal-Wallis (more).
-    Rows whose simulation failed are left out; so are missing values of an output."""
-    from scipy.stats import kruskal, ranksums
-
+              outputs: list[str] | None = None,
+              inputs: list[str] | None = None) -> pd.DataFrame:
+    """One row per variable and group: n, median, quartiles; and per variable, between the
+    groups, the two-sided Wilcoxon rank-sum p-value (two groups) or Kruskal-Wallis (more),
+    with its log10 (exact where the p-value underflows). The variables are the outputs
+    (default: every output column), then the inputs (default: every varied input column
+    when ``outputs`` is not given). Rows whose simulation failed are left out; so are
+    missing values of a variable."""
     ok = finished(table)
     parts = groups(ok, by)
+    if inputs is None:
+        inputs = input_columns(ok, by) if outputs is None else []
+    chosen = [(c, "output") for c in (output_columns(ok) if outputs is None else outputs)]
     rows = []
-    for column in outputs if outputs is not None else output_columns(ok):
+    for column, kind in chosen + [(c, "input") for c in inputs]:
         samples = {g: part[column].dropna().to_numpy(dtype=float) if column in part.columns
                    else np.array([]) for g, part in parts.items()}
-        filled = [s for s in samples.values() if len(s)]
-        test, p = "", math.nan
-        if len(filled) == 2 and len(parts) == 2:
-            test, p = "Wilcoxon rank-sum", float(ranksums(*filled).pvalue)
-        elif len(filled) > 2 and all(len(np.unique(s)) > 1 for s in filled):
-            test, p = "Kruskal-Wallis", float(kruskal(*filled).pvalue)
+        test, p, log10_p = _test(samples)
         for g, s in samples.items():
             q1, median, q3 = np.percentile(s, [25, 50, 75]) if len(s) else (math.nan,) * 3
-            rows.append([column, g, len(s), median, q1, q3, test, p])
+            rows.append([column, kind, g, len(s), median, q1, q3, test, p, log10_p])
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def _test(samples: dict[str, np.ndarray]) -> tuple[str, float, float]:
+    """The test between the groups' samples, its p-value and the p-value's log10 (no test,
+    NaN: one group, or an empty one; Kruskal-Wallis also needs spread in every group)."""
+    from scipy.stats import chi2, kruskal, norm, ranksums
+
+    filled = [s for s in samples.values() if len(s)]
+    if len(filled) == 2 and len(samples) == 2:
+        found = ranksums(*filled)  # p = 2 sf(|z|): its log is exact far beyond 0's underflow
+        log_p = math.log(2) + float(norm.logsf(abs(found.statistic)))
+        return RANKSUM, float(found.pvalue), log_p / math.log(10)
+    if len(filled) > 2 and all(len(np.unique(s)) > 1 for s in filled):
+        found = kruskal(*filled)
+        log_p = float(chi2.logsf(found.statistic, len(filled) - 1))
+        if not math.isfinite(log_p):  # scipy's logsf underflows with the p-value
+            log_p = chi2_log_tail(float(found.statistic), len(filled) - 1)
+        return KRUSKAL, float(found.pvalue), log_p / math.log(10)
+    return "", math.nan, math.nan
+
+
+def chi2_log_tail(x: float, df: int) -> float:
+    """ln P(chi2(df) > x) far in the upper tail (x/2 much larger than df/2, where scipy's
+    logsf underflows): Q(a, y) = y^(a-1) e^-y / Gamma(a) * sum_k (a-1)...(a-k) / y^k with
+    a = df/2, y = x/2. The sum ends at k = a for whole a (exact); for half-whole a its terms
+    shrink by (a - k)/y, so it is stopped at the first negligible term."""
+    a, y = df / 2, x / 2
+    total = term = 1.0
+    for k in range(1, 60):
+        term *= (a - k) / y
+        total += term
+        if abs(term) < 1e-17 * total:
+            break
+    return -y + (a - 1) * math.log(y) - math.lgamma(a) + math.log(total)
+
+
+def format_p(p: float, log10_p: float) -> str:
+    """A p-value in 3 significant digits; below :data:`P_FLOOR` from its log10 (``1.2e-350``),
+    never ``0``; empty where there is no test."""
+    if math.isnan(p):
+        return ""
+    if p >= P_FLOOR:
+        return f"{p:.3g}"
+    if not math.isfinite(log10_p):
+        return f"< {P_FLOOR:g}"
+    exponent = math.floor(log10_p)
+    mantissa = f"{10 ** (log10_p - exponent):.3g}"
+    if mantissa == "10":
+        mantissa, exponent = "1", exponent + 1
+    return f"{mantissa}e{exponent}"
 
 
 def responder_line(table: pd.DataFrame) -> str:
@@ -124,14 +210,14 @@ def responder_line(table: pd.DataFrame) -> str:
 
 
 def format_summary(summary: pd.DataFrame) -> str:
-    """The summary as an aligned text table (4 significant digits)."""
-    shown = summary.copy()
+    """The summary as an aligned text table (4 significant digits; p-values by
+    :func:`format_p`)."""
+    shown = summary.drop(columns="log10_p")
     for c in ("median", "q1", "q3"):
         shown[c] = shown[c].map(lambda v: "n/a" if math.isnan(v) else f"{v:.4g}")
-    shown["p"] = shown["p"].map(lambda v: "" if math.isnan(v) else f"{v:.3g}")
-    repeated = shown["output"].duplicated()
-    shown.loc[repeated, ["test", "p"]] = ""
-    shown.loc[repeated, "output"] = ""
+    shown["p"] = [format_p(p, lp) for p, lp in zip(summary["p"], summary["log10_p"])]
+    repeated = shown["variable"].duplicated()
+    shown.loc[repeated, ["variable", "kind", "test", "p"]] = ""
     return shown.to_string(index=False)
 
 
@@ -172,7 +258,7 @@ def statistics(table: pd.DataFrame) -> CohortStatistics:
     """Figure 7's statistics of a sweep table, from :func:`summarize` by responder (points
     whose simulation failed left out)."""
     summary = summarize(table, "responder", ["t_peak", "fold_expansion"]).set_index(
-        ["output", "group"])
+        ["variable", "group"])
 
     def value(output: str, group: str, column: str) -> float | None:
         v = summary.loc[(output, group), column]

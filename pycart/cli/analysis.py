@@ -26,10 +26,13 @@ def register(sub) -> None:
     summarize = sub.add_parser(
         "summarize", help="summarise a result table: responders, medians, quartiles, tests",
         description="Print the share of responders and, for every output of a sweep or grid "
-                    "table (L30, t_peak, C_peak, fold_expansion, species at days), the "
+                    "table (L30, t_peak, C_peak, fold_expansion, species at days) and then "
+                    "every varied input (parameters, init_ amounts; kind 'input'), the "
                     "median and quartiles; with --by, per group, and the Wilcoxon rank-sum "
-                    "p-value between two groups (Kruskal-Wallis for more). Failed points "
-                    "are left out.")
+                    "p-value between two groups (Kruskal-Wallis for more; a p-value below "
+                    "1e-300 is printed from its logarithm, e.g. 2.5e-412). Failed points "
+                    "are left out. A CSV row with more or fewer fields than the header is "
+                    "refused.")
     summarize.add_argument("table", metavar="TABLE", help="a result table, .csv or .parquet")
     summarize.add_argument("--by", metavar="COLUMN",
                            help="group by this column, e.g. responder (R and NR)")
@@ -57,22 +60,24 @@ def register(sub) -> None:
 
 
 def _register_sensitivity(sub) -> None:
+    from ..analysis.sensitivity import SAMPLE_ADVICE
+
     sens = sub.add_parser(
         "sensitivity", help="global sensitivity analysis (Sobol' or Morris, from SALib)",
         description="Sample the --range factors with SALib (Saltelli's scheme for Sobol' "
                     "indices, N (k + 2) runs for k factors; Morris trajectories, N (k + 1) "
                     "runs), run the model on the sweep engine (resumable: runs kept in "
-                    "OUT's stem + .runs.parquet), and write the indices with 95% "
-                    "confidence intervals (Sobol': parameter,S1,S1_conf,ST,ST_conf; Morris: "
-                    "parameter,mu_star,mu_star_conf,sigma,mu) and a bar chart beside OUT.")
+                    "OUT.runs.parquet, e.g. s.csv.runs.parquet), and write the indices with "
+                    "95% confidence intervals (Sobol': parameter,S1,S1_conf,ST,ST_conf; "
+                    "Morris: parameter,mu_star,mu_star_conf,sigma,mu) and a bar chart "
+                    "OUT.png (or OUT.svg, OUT.pdf).")
     sens.add_argument("--range", action="append", metavar="NAME=LO:HI[:log|linear]",
                       help="a factor: a parameter or an initial amount (L or init_L); log "
                            "(default) samples uniformly in log10 (repeatable, at least 2)")
     sens.add_argument("--method", choices=("sobol", "morris"), default="sobol",
                       help="sobol (default) or morris")
-    sens.add_argument("--samples", default="1024", metavar="N",
-                      help="Sobol' base samples (a power of two; default 1024) or Morris "
-                           "trajectories")
+    sens.add_argument("--samples", metavar="N",
+                      help=f"the sample size: {SAMPLE_ADVICE.replace('%', '%%')}")
     sens.add_argument("--output", default="log10_L30", metavar="NAME",
                       help="log10_L30 (default), L30, responder, t_peak, C_peak, "
                            "log10_C_peak, fold_expansion, or a species at a day (CA@60, "
@@ -116,7 +121,7 @@ def _figure_path(out: str, args: argparse.Namespace) -> tuple[Path, int]:
 
 def _sensitivity(args: argparse.Namespace) -> int:
     from ..analysis.plots import indices_figure
-    from ..analysis.sensitivity import Design, SweepModel, factor_name, sensitivity
+    from ..analysis.sensitivity import SAMPLES, Design, SweepModel, factor_name, sensitivity
     from ..core.inputs import check_count, check_horizon
     from ..core.names import MODELS
     from ..core.output import check_output_path, write_table
@@ -134,12 +139,15 @@ def _sensitivity(args: argparse.Namespace) -> int:
         d = dimension(item, grid=False)
         name = input_column(factor_name(d.name, args.model), MODELS.get(args.model, ()))
         factors.append(type(d)(name, d.lo, d.hi, 0, d.scale))
-    design = Design(tuple(factors), args.method, check_count(args.samples, "--samples", 2),
+    samples = SAMPLES[args.method] if args.samples is None else args.samples
+    design = Design(tuple(factors), args.method, check_count(samples, "--samples", 2),
                     check_count(args.seed, "--seed", 0, MAX_SEED))
     design.validate()
     out = check_output_path(args.out)
-    chart, dpi = _figure_path(str(out.with_suffix(f".{args.figure_format}")), args)
-    runs = out.with_name(out.stem + ".runs.parquet")
+    # Named after OUT's whole name: X.csv and X.parquet are two analyses, and neither may
+    # replace the other's runs or chart.
+    chart, dpi = _figure_path(f"{out}.{args.figure_format}", args)
+    runs = out.with_name(f"{out.name}.runs.parquet")
     model = SweepModel(design, args.output, runs, None, args.model,
                        numbers(assignments(args.parameters, "--set")),
                        numbers(assignments(args.initial, "--init")),
