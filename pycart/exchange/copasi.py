@@ -230,9 +230,11 @@ def write_copasi_files(archive: str | Path, out: str | Path,
 
 def save_plot(archive: str | Path, view: View, target: str | Path) -> Path:
     """Save ``view`` of ``archive``, as :func:`open_plot` imports it, as COPASI file
-    ``target``."""
+    ``target``. A link at ``target`` is replaced, never written through."""
     given = Path(target)
-    target = given.resolve()  # COPASI reads a relative path against its own folder
+    # absolute, as COPASI reads a relative path against its own folder; the folder is
+    # resolved, the name is not: a link named like the file is replaced, not followed
+    target = given.parent.resolve() / given.name
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     try:
