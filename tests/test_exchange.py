@@ -259,8 +259,7 @@ def test_copasi_command_writes_files_that_run_in_copasi(root, tmp_path, capsys):
         copasi.CRootContainer.removeDatamodel(dm)
     runs, t_end = _view_runs("fig5")[view.task]
     assert [r.parameters["h"] for r in runs] == [5e10, 5e9, 5e8]
-    name_of_L = "leukemic cells (CD19+)"  # a COPASI file keeps names, not SBML ids
-    _agree_runs(runs, t_end, "fig5-plot2.cps", COPASI={"L": data[name_of_L]})
+    _agree_runs(runs, t_end, "fig5-plot2.cps", COPASI={"L": data["L"]})  # the SBML id kept
     assert main(["copasi", str(archive), "--plot", "plot7"]) == 2
     assert "no plot 'plot7' (allowed: plot1, plot2, plot3)" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fig5-plot2.cps"]
@@ -520,7 +519,7 @@ def test_copasi_command_on_a_user_scenario(study, tmp_path, capsys):
     finally:
         copasi.CRootContainer.removeDatamodel(dm)
     mine = _pycart(scenario.runs[1], 60.0, ["L"])["L"]
-    _agree(data["leukemic cells (CD19+)"][0], mine, 60.0, "two-doses-plot1_2.cps L")
+    _agree(data["L"][0], mine, 60.0, "two-doses-plot1_2.cps L")  # the SBML id kept
     assert list(tmp_path.iterdir()) == [tmp_path / "cps"]
 
 

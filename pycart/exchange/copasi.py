@@ -20,7 +20,7 @@ import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -144,8 +144,8 @@ def _import(copasi: Any, dm: Any, path: Path, view: View, solver: SolverSettings
 
 def curves(dm: Any, view: View) -> dict[str, np.ndarray]:
     """Run the view's task in ``dm`` and return what its plot draws: time and each curve's
-    quantity by SBML id (by name in a model loaded from a COPASI file, which keeps no SBML
-    ids), one row per run (scan value), one column per time point."""
+    quantity by SBML id (by name for an element without one, as in a COPASI file saved
+    without its SBML reference), one row per run (scan value), one column per time point."""
     copasi = _copasi()
     if dm.getNumPlotSpecifications() != 1:
         raise PycartError(f"COPASI imported {dm.getNumPlotSpecifications()} plots, not 1")
@@ -169,7 +169,7 @@ def curves(dm: Any, view: View) -> dict[str, np.ndarray]:
         dm.removeInterface(handler)
     rows = np.array([list(handler.getNthRow(i)) for i in range(handler.getNumRowsDuring())])
     model = dm.getModel()
-    # a model loaded from a COPASI file keeps names, not SBML ids
+    # a COPASI file saved without its SBML reference keeps names, not SBML ids
     ids = {v.getObjectName(): v.getSBMLId() or v.getObjectName()
            for v in (model.getModelValue(i) for i in range(model.getNumModelValues()))}
     for i in range(model.getNumMetabs()):  # COPASI's "<species> (amount)" is the species
@@ -230,13 +230,21 @@ def write_copasi_files(archive: str | Path, out: str | Path,
 
 def save_plot(archive: str | Path, view: View, target: str | Path) -> Path:
     """Save ``view`` of ``archive``, as :func:`open_plot` imports it, as COPASI file
-    ``target``."""
+    ``target``, keeping the SBML id of every element (its ``SBMLReference``). A link at
+    ``target`` is replaced, never written through."""
     given = Path(target)
-    target = given.resolve()  # COPASI reads a relative path against its own folder
+    # absolute, as COPASI reads a relative path against its own folder; the folder is
+    # resolved, the name is not: a link named like the file is replaced, not followed
+    target = given.parent.resolve() / given.name
+    source = _sbml_source(Path(archive), view)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     try:
         with open_plot(archive, view) as dm:
+            # COPASI writes the SBML id of each element (its SBMLReference) only for a model
+            # with an SBML file name, which its archive import leaves empty: without it an
+            # edited model would come back from COPASI with ids made from names
+            dm.setSBMLFileName(str(target.parent / source))
             saved = dm.saveModel(tmp, True)
         if not saved or not _complete(Path(tmp)):  # COPASI says yes on a full disk
             raise OSError(f"COPASI could not write {target} completely (is the disk full?)")
@@ -245,6 +253,18 @@ def save_plot(archive: str | Path, view: View, target: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return given
+
+
+def _sbml_source(archive: Path, view: View) -> str:
+    """The file name of the SBML model ``view`` plots, as the archive names it."""
+    members = read_members(archive)
+    names = sorted(n for n in members if n.endswith(".sedml"))
+    source = ""
+    if names and text_of(members[names[0]], names[0]):  # one line if it is not UTF-8
+        source = _model_source(members[names[0]], view.model)
+    if source not in members:
+        raise PycartError(f"{archive.name}: model {view.model} is not a file in the archive")
+    return PurePosixPath(source).name
 
 
 def _complete(path: Path) -> bool:
