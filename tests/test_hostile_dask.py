@@ -128,21 +128,39 @@ def _cases(marker: Path) -> dict[str, tuple[bytes, bytes]]:
     }
 
 
-@pytest.mark.parametrize("case", ["pickle-in-handshake", "pickle-in-identity"])
-def test_a_fake_scheduler_answering_a_pickle_runs_nothing(tmp_path, monkeypatch, capsys, case):
+FIT_DATA = "time,observable,value\n1,CT,6e7\n7,CT,3e9\n14,CT,5e9\n"
+
+#: Every command with --scheduler, with the least it needs to reach its engine.
+COMMANDS = {
+    "sweep": ["sweep", "--param", "alpha=1e-10:1e-9:3"],
+    "cohort": ["cohort"],
+    "sensitivity": ["sensitivity", "--range", "alpha=5e-11:5e-9", "--range", "h=5e8:5e10"],
+    "fit": ["fit", "DATA", "--estimate", "h", "--out", "fit"],
+}
+
+
+@pytest.mark.parametrize("case, command", [
+    ("pickle-in-handshake", "sweep"), ("pickle-in-identity", "sweep"),
+    ("pickle-in-handshake", "cohort"), ("pickle-in-handshake", "sensitivity"),
+    ("pickle-in-handshake", "fit")])
+def test_a_fake_scheduler_answering_a_pickle_runs_nothing(tmp_path, monkeypatch, capsys, case,
+                                                          command):
     marker = tmp_path / "code-ran"
+    data = tmp_path / "data.csv"
+    data.write_text(FIT_DATA, encoding="utf-8")
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
     monkeypatch.setattr(sweep_module, "SCHEDULER_TIMEOUT", 1.5)
     handshake, reply = _cases(marker)[case]
+    args = [str(data) if a == "DATA" else a for a in COMMANDS[command]]
     began = time.monotonic()
     with _fake_scheduler(handshake, reply) as address:
-        status = main(["sweep", "--param", "alpha=1e-10:1e-9:3", "--scheduler", address])
+        status = main([*args, "--scheduler", address])
     err = capsys.readouterr().err
     assert not marker.exists(), "the fake scheduler's pickle ran in pycart"
     assert status == 2 and time.monotonic() - began < PROBE_SECONDS
-    assert err.startswith("pycart sweep: error: cannot reach the dask scheduler") and \
+    assert err.startswith(f"pycart {command}: error: cannot reach the dask scheduler") and \
         err.count("\n") == 1 and "not a dask scheduler" in err, err
     assert list(work.iterdir()) == []
 
