@@ -91,8 +91,19 @@ def engine_options(parser: argparse.ArgumentParser, points: bool = True) -> None
                         help="processes on local cores (default), serial, or dask")
     parser.add_argument("--workers", metavar="N", help="worker processes (default: all cores)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="a dask.distributed scheduler, e.g. tcp://host:8786 (implies "
-                             "--engine dask; without it dask starts a LocalCluster)")
+                        help="a dask.distributed scheduler, tcp://HOST:PORT or "
+                             "tls://HOST:PORT (implies --engine dask; without it pycart starts "
+                             "a local cluster only this run can use). The scheduler is trusted "
+                             "to run code as you: give only clusters you control")
+    parser.add_argument("--tls-ca-file", metavar="FILE",
+                        help="a tls:// scheduler's CA certificate (PEM; default: dask's "
+                             "configuration distributed.comm.tls.ca-file)")
+    parser.add_argument("--tls-cert", metavar="FILE",
+                        help="this client's certificate for a tls:// scheduler (PEM, may "
+                             "hold the key too; default: distributed.comm.tls.client.cert)")
+    parser.add_argument("--tls-key", metavar="FILE",
+                        help="the key of --tls-cert (PEM; default: "
+                             "distributed.comm.tls.client.key)")
     if points:
         parser.add_argument("--chunk-size", default=None, metavar="N",
                             help="points per chunk (default 2000 on roadrunner; on the fast "
@@ -102,6 +113,7 @@ def engine_options(parser: argparse.ArgumentParser, points: bool = True) -> None
 def make_engine(args: argparse.Namespace):
     """The engine the options of ``args`` ask for, checked first."""
     from ..core.inputs import check_count
+    from ..scale.scheduler import scheduler_security
     from ..scale.sweep import (
         DaskEngine,
         ProcessEngine,
@@ -114,14 +126,19 @@ def make_engine(args: argparse.Namespace):
     kind = args.engine or ("dask" if args.scheduler else "processes")
     if args.scheduler and kind != "dask":
         raise PycartError("--scheduler needs --engine dask")
+    tls = (args.tls_ca_file, args.tls_cert, args.tls_key)
+    if not args.scheduler and any(value is not None for value in tls):
+        raise PycartError("--tls-ca-file, --tls-cert and --tls-key need --scheduler "
+                          "tls://HOST:PORT")
+    security = None
     if args.scheduler:
-        check_scheduler(args.scheduler)
+        security = scheduler_security(check_scheduler(args.scheduler), *tls)
     elif kind != "serial":
         check_workers(workers)
     if kind == "serial":
         return SerialEngine()
     if kind == "dask":
-        return DaskEngine(args.scheduler, workers)
+        return DaskEngine(args.scheduler, workers, security)
     return ProcessEngine(workers)
 
 

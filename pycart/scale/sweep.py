@@ -49,6 +49,7 @@ from ..core.names import (
 )
 from ..core.resources import sbml_text
 from . import store
+from .scheduler import identity, local_security, scheduler_security
 from .store import parts_dir
 
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is
@@ -566,7 +567,10 @@ class DaskEngine:
     """Chunks on a dask.distributed cluster: the scheduler at ``address``, or a LocalCluster
     of single-threaded worker processes when no address is given."""
 
-    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+    def __init__(self, address: str | None = None, workers: int | None = None,
+                 security: object | None = None) -> None:
+        """``security``: a remote scheduler's :class:`distributed.Security` (default: from
+        the address and dask's configuration, see :func:`.scheduler.scheduler_security`)."""
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -574,16 +578,23 @@ class DaskEngine:
                               "'pycart[dask]'") from None
         self.cluster = None
         if address:
-            self.client = _connect(Client, check_scheduler(address))
+            address = check_scheduler(address)
+            if security is None:
+                security = scheduler_security(address)
+            self.client = _connect(Client, address, security)
         else:
+            # credentials made for this run, on 127.0.0.1 only: without them no other local
+            # process (another user's) can join the cluster and run code as this user.
             # silence_logs: the workers' own log lines (a heartbeat cut short while the
             # cluster stops, with its traceback) stay off the terminal; a task's error still
             # reaches pycart through its future, and pycart says it in one line
+            local = local_security()
             self.cluster = LocalCluster(n_workers=check_workers(workers),
                                         threads_per_worker=1, processes=True,
+                                        host="127.0.0.1", protocol="tls", security=local,
                                         silence_logs=logging.CRITICAL,
                                         dashboard_address="127.0.0.1:0")  # any free port
-            self.client = Client(self.cluster)
+            self.client = Client(self.cluster, security=local)
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
 
     def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
@@ -611,55 +622,40 @@ class DaskEngine:
 #: Seconds to wait for a dask scheduler to connect and answer.
 SCHEDULER_TIMEOUT = 10.0
 
-_ADDRESS = re.compile(r"(?:(tcp|tls|ws|wss)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})")
+_ADDRESS = re.compile(r"(?:(tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})")
 
 
 def check_scheduler(address: str) -> str:
-    """A scheduler address ``[tcp|tls|ws|wss://]HOST:PORT``; refuse anything else."""
+    """A scheduler address ``[tcp|tls://]HOST:PORT``; refuse anything else (dask's
+    websocket comm is not offered: pycart's probe of a scheduler speaks dask's TCP framing)."""
     match = _ADDRESS.fullmatch(address.strip())
     if not match or not 0 < int(match[3]) < 65536:
         raise PycartError(f"--scheduler {address!r} is not an address (allowed: "
-                          "[tcp://]HOST:PORT, e.g. tcp://10.0.0.5:8786)")
+                          "[tcp://]HOST:PORT or tls://HOST:PORT, e.g. tcp://10.0.0.5:8786)")
     return address.strip()
 
 
-def _connect(client_class, address: str):
+def _connect(client_class, address: str, security: object | None):
     """A dask client of the scheduler at ``address``, or one line saying why not. The
-    scheduler is first asked who it is, the whole exchange bounded by
-    :data:`SCHEDULER_TIMEOUT` (a server that accepts and never answers, or answers in
-    another protocol, is refused); then the client connects with the same bound."""
+    server is first asked who it is without deserialising anything it sends
+    (:func:`.scheduler.identity`), the exchange bounded by :data:`SCHEDULER_TIMEOUT` (a
+    server that accepts and never answers, or answers in another protocol, is refused);
+    then the client connects with the same bound."""
     import asyncio
-    import gc
 
     import dask
 
+    match = _ADDRESS.fullmatch(address)
+    context = None if security is None else security.get_connection_args("client")["ssl_context"]
     try:
-        try:
-            asyncio.run(asyncio.wait_for(_identity(address), SCHEDULER_TIMEOUT))
-        finally:  # a connection abandoned half-way is closed here, not at a random moment
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ResourceWarning)
-                gc.collect()
+        asyncio.run(asyncio.wait_for(identity(match[2], int(match[3]), context),
+                                     SCHEDULER_TIMEOUT))
         with dask.config.set({"distributed.comm.timeouts.connect": f"{SCHEDULER_TIMEOUT:g}s"}):
-            return client_class(address, timeout=SCHEDULER_TIMEOUT)
-    except Exception as exc:  # OSError, TimeoutError, a protocol error, a MemoryError
+            return client_class(address, timeout=SCHEDULER_TIMEOUT, security=security)
+    except Exception as exc:  # OSError, TimeoutError, a TLS or protocol error, a MemoryError
         text = " ".join(str(exc).split())[:200] or "no answer"
         raise PycartError(f"cannot reach the dask scheduler at {address} "
                           f"({type(exc).__name__}: {text})") from None
-
-
-async def _identity(address: str) -> dict:
-    from distributed.comm import connect
-
-    comm = await connect(address, timeout=SCHEDULER_TIMEOUT)
-    try:
-        await comm.write({"op": "identity", "reply": True})
-        answer = await comm.read()
-    finally:
-        comm.abort()
-    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
-        raise ConnectionError(f"not a dask scheduler (it answered {str(answer)[:60]!r})")
-    return answer
 
 
 def _bounded(submit: Callable[[tuple], Future], tasks: Iterable[tuple], in_flight: int,
