@@ -130,10 +130,15 @@ def scenario_figure(result: ScenarioResult) -> Figure:
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     _legends(fig, axes, legends + [None] * (rows * cols - n))
-    # the title alone: the name is the file's, and says nothing the title does not
-    title = scenario.title.strip()
-    fig.suptitle(words(title) if title else scenario.name, fontsize=12)
+    fig.suptitle(figure_title(scenario), fontsize=12)
     return fig
+
+
+def figure_title(scenario) -> str:
+    """A figure's title: the scenario's title alone (the name is its files' name and says
+    nothing the title does not), the name only where there is no title."""
+    title = scenario.title.strip()
+    return words(title) if title else scenario.name
 
 
 def _legends(fig: Figure, axes: np.ndarray, legends: list) -> None:
