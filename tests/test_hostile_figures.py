@@ -20,7 +20,7 @@ import pytest
 
 import pycart
 from pycart.analysis.plots import indices_figure
-from pycart.core.names import MODELS, PARAMETERS
+from pycart.core.names import MODELS, OBSERVABLES, PARAMETERS, SHARES
 from pycart.experiments.figures import (
     drawn_series,
     figure_title,
@@ -38,8 +38,9 @@ ENGLISH = {"exhaustion", "escape"}
 #: Every parameter, dose, switch and species id a subtitle or a legend could show.
 IDS = sorted(i for i in (set(PARAMETERS) | set(MODELS["cart_bm2_ext"])) - ENGLISH
              if len(i) > 1)
-#: ... and the metrics a panel title names.
-METRICS = ("fold_expansion", "car_t_peak_day", "t_peak")
+#: ... and the metrics a panel title names, the observables a fit's data name.
+METRICS = ("fold_expansion", "car_t_peak_day", "t_peak", *OBSERVABLES["cart_bm2_ext"],
+           *SHARES)
 
 
 def raw_ids(text: str) -> list[str]:
@@ -218,3 +219,39 @@ def test_the_sensitivity_legend_hides_no_bar(method):
     assert raw_ids(ax.get_title()) == [] and "L at day 30" in ax.get_title()
     assert [t.get_text() for t in ax.get_xticklabels()][4] == "$L$(0)"
     plt.close(figure)
+
+
+# ---- fit figures: quantities and parameters by name and symbol -------------------------------
+
+def test_fit_figures_name_quantities_and_parameters(monkeypatch, tmp_path):
+    """The data-and-fit panels name the observable in words (CT: total CAR T), the profile
+    panels the parameter by its symbol and unit (rhoA: rho_A, day^-1)."""
+    from pycart.analysis import fitplots
+    from pycart.analysis.calibrate import FitResult
+    from pycart.analysis.data import check_measurements
+    from pycart.analysis.fit import make_problem
+
+    data = check_measurements(pd.DataFrame({
+        "time": [1.0, 5.0, 10.0, 5.0], "observable": ["CT", "CT", "CT", "Lshare"],
+        "value": [6e7, 3e9, 5e9, 0.5], "patient": "P1"}))
+    problem = make_problem(data, ["h", "rhoA"], {}, patient="P1")
+    estimates = pd.DataFrame({"patient": "P1", "parameter": ["h", "rhoA"],
+                              "estimate": [1e9, 0.9]})
+    profiles = pd.DataFrame({"patient": "P1", "parameter": ["h"] * 3 + ["rhoA"] * 3,
+                             "value": [5e8, 1e9, 2e9, 0.5, 0.9, 1.5],
+                             "chi2": [4.0, 0.0, 4.0, 5.0, 0.0, 5.0]})
+    result = FitResult([problem], estimates, pd.DataFrame({"patient": "P1", "nll": [1.0, 2.0]}),
+                       profiles, pd.DataFrame({"patient": ["P1"], "h": [1e9], "rhoA": [0.9]}))
+    drawn = []
+    monkeypatch.setattr(fitplots, "_save", lambda fig, path: drawn.append(fig))
+    fitplots.fit_figure(result, tmp_path / "fit.png")
+    fitplots.profile_figure(result, tmp_path / "profiles.png")
+    fit, profile = drawn
+    titles = [ax.get_title() for ax in fit.axes if ax.get_title()]
+    assert titles == ["P1: total CAR T", "P1: leukaemic share of B-lineage cells"]
+    assert [ax.get_xlabel() for ax in profile.axes[:2]] == [
+        "$h$ (cells)", "$\\rho_{A}$ (day$^{-1}$)"]
+    for figure in drawn:
+        figure.canvas.draw()
+        assert all(raw_ids(t) == [] for t in _texts(figure)), _texts(figure)
+        plt.close(figure)

@@ -51,6 +51,15 @@ METRIC_WORDS: dict[str, str] = {
     "t_peak": "time to CAR T peak", "car_t_peak": "CAR T peak", "relapse_day": "relapse day",
 }
 
+#: Observables a calibration's data may name (sums and shares kept in the models) in words.
+OBSERVABLE_WORDS: dict[str, str] = {
+    "CT": "total CAR T", "CT_all": "total CAR T (exhausted included)",
+    "C1": "CAR T, product 1", "C2": "CAR T, product 2",
+    "CA_all": "activated CAR T, both products", "CM_all": "memory CAR T, both products",
+    "Bpos": "CD19+ B cells", "L_all": "leukaemic cells (CD19+ and CD19-)",
+    "Lshare": "leukaemic share of B-lineage cells",
+}
+
 #: Parameter ids whose first letters are a Greek letter in the paper.
 _GREEK = re.compile(r"(?<![A-Za-z\\$])(alpha|rho|gamma|tau)(?:_?([A-Z0-9][A-Za-z0-9]*))?"
                     r"(?![a-z])")
@@ -82,6 +91,12 @@ def words(text: str) -> str:
 def symbol(name: str) -> str:
     """A parameter or species id as a symbol: Greek letters and subscripts in mathtext."""
     return SYMBOLS.get(name) or greek(name)
+
+
+def quantity_label(name: str) -> str:
+    """A measured quantity (a species or an observable of :data:`OBSERVABLE_WORDS`) as a
+    reader names it: a sum or share in words, a species by its symbol."""
+    return OBSERVABLE_WORDS.get(name) or symbol(name)
 
 
 def fixed_item(name: str, value: float) -> str:
