@@ -213,7 +213,7 @@ def test_cohort_heatmap_in_the_format_asked(tmp_path):
     h, rho = np.meshgrid(np.logspace(8, 11, 4), np.linspace(0.4, 1, 4), indexing="ij")
     table = pd.DataFrame({"h": h.ravel(), "rhoA": rho.ravel(),
                           "L30": np.logspace(-3, 9, 16)})
-    _heatmap(table, sweep, tmp_path / "map.svg", "fig6-h-rhoA", 72)
+    _heatmap(table, sweep, tmp_path / "map.svg", 72)
     text = (tmp_path / "map.svg").read_text(encoding="utf-8")
     assert text.startswith("<?xml") and "<svg" in text
 

@@ -255,3 +255,21 @@ def test_fit_figures_name_quantities_and_parameters(monkeypatch, tmp_path):
         figure.canvas.draw()
         assert all(raw_ids(t) == [] for t in _texts(figure)), _texts(figure)
         plt.close(figure)
+
+
+def test_cohort_heatmap_title_says_what_it_shows_not_the_preset(tmp_path, monkeypatch):
+    from pycart.cli.sweeps import _heatmap
+    from pycart.experiments import figures
+    from pycart.scale.cohort import preset
+
+    sweep = preset("fig6-h-rhoA")
+    h, rho = np.meshgrid(np.logspace(8, 11, 3), np.linspace(0.4, 1, 3), indexing="ij")
+    table = pd.DataFrame({"h": h.ravel(), "rhoA": rho.ravel(), "L30": np.logspace(-3, 9, 9)})
+    drawn = []
+    monkeypatch.setattr(figures, "save_figure", lambda fig, path, dpi: drawn.append(fig))
+    _heatmap(table, sweep, tmp_path / "map.png", 72)
+    title = drawn[0].axes[0].get_title()
+    assert title.startswith("$\\log_{10}$ L30 over $h$ and $\\rho_{A}$"), title
+    assert "fig6" not in title and raw_ids(title) == []
+    drawn[0].canvas.draw()
+    plt.close(drawn[0])
