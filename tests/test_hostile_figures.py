@@ -46,8 +46,9 @@ METRICS = ("fold_expansion", "car_t_peak_day", "t_peak", *OBSERVABLES["cart_bm2_
 def raw_ids(text: str) -> list[str]:
     """The code ids ``text`` shows outside mathtext (where ``$h_2$`` is a symbol)."""
     plain = re.sub(r"\$[^$]*\$", " ", text)
-    return [i for i in (*IDS, *METRICS) if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w+-])", plain)] + \
-        re.findall(r"\w+_\w+", plain)
+    found = [i for i in (*IDS, *METRICS)
+             if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w+-])", plain)]
+    return found + re.findall(r"\w+_\w+", plain)
 
 
 def _texts(figure) -> list[str]:
