@@ -155,7 +155,7 @@ def test_one_shared_legend_where_panels_repeat_it():
     assert len(figure.legends) == 1  # the six patients' panels share one
     assert not any(ax.get_legend() for ax in figure.axes)
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert labels == ["activated CAR T", "memory CAR T", "leukemic cells", "pro-B (CD19-)",
+    assert labels == ["activated CAR T", "memory CAR T", "leukaemic cells", "pro-B (CD19-)",
                       "CD19+ B cells"]
     _no_legend_over_any_axes(figure)
     heatmap = figure.axes[0]
@@ -175,7 +175,7 @@ def test_titles_are_greek_and_carry_the_values_held_fixed(fig5):
     assert titles[1] == "B: activation threshold $h$\n$\\alpha$ = $3\\cdot10^{-10}$"
     assert titles[2].startswith("C: proliferation rate $\\rho_{A}$\n")
     legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
-    assert "$\\alpha$ = $3\\cdot10^{-9}$" in legend and "leukemic cells" in legend
+    assert "$\\alpha$ = $3\\cdot10^{-9}$" in legend and "leukaemic cells" in legend
 
 
 def test_no_doubled_title_when_a_toml_scenario_has_none(tmp_path):
@@ -213,7 +213,7 @@ def test_cohort_heatmap_in_the_format_asked(tmp_path):
     h, rho = np.meshgrid(np.logspace(8, 11, 4), np.linspace(0.4, 1, 4), indexing="ij")
     table = pd.DataFrame({"h": h.ravel(), "rhoA": rho.ravel(),
                           "L30": np.logspace(-3, 9, 16)})
-    _heatmap(table, sweep, tmp_path / "map.svg", "fig6-h-rhoA", 72)
+    _heatmap(table, sweep, tmp_path / "map.svg", 72)
     text = (tmp_path / "map.svg").read_text(encoding="utf-8")
     assert text.startswith("<?xml") and "<svg" in text
 

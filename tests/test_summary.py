@@ -103,8 +103,8 @@ def test_labels_use_greek_symbols_and_name_initial_amounts():
     from pycart.analysis.plots import short_label
 
     assert label("rhoA").startswith(r"$\rho_{A}$ (") and label("alpha").startswith(r"$\alpha$")
-    assert label("init_L") == "L (cells at day 0)" and short_label("init_L") == "L(0)"
-    assert label("CA@60") == "CA at day 60 (cells)"
+    assert label("init_L") == "$L$ (cells at day 0)" and short_label("init_L") == "$L$(0)"
+    assert label("CA@60") == "$C_A$ at day 60 (cells)"
     assert "log_{10}" in label("fold_expansion")
 
 

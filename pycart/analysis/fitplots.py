@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from ..experiments.figures import BLUE, GREY, ORANGE, RED
+from ..experiments.labels import axis_label, quantity_label, symbol
 from .data import OBSERVABLE, TIME, VALUE, horizon
 from .fit import objective_for
 from .profile import THRESHOLD
@@ -64,7 +65,7 @@ def fit_figure(result: FitResult, path: Path) -> None:
                         mfc="none", label="data")
             ax.semilogy(times, np.maximum(curves[:, c], 1e-12), "-", color=colour,
                         label="fit")
-            ax.set_title(f"{problem.patient}: {name}", fontsize=9)
+            ax.set_title(f"{problem.patient}: {quantity_label(name)}", fontsize=9)
             ax.set_xlabel("day")
             ax.legend(fontsize=7)
         for c in range(len(names), cols):
@@ -89,9 +90,9 @@ def profile_figure(result: FitResult, path: Path) -> None:
                                    & (result.estimates["parameter"] == name)].iloc[0]
             ax.axvline(row["estimate"], color=GREY, lw=1)
             ax.set_ylim(-0.2, max(8.0, 2 * THRESHOLD + 1))
-            ax.set_title(f"{problem.patient}: {name}", fontsize=9)
+            ax.set_title(f"{problem.patient}: {symbol(name)}", fontsize=9)
             ax.xaxis.set_minor_formatter(NullFormatter())
-            ax.set_xlabel(name)
+            ax.set_xlabel(axis_label(name))
             ax.set_ylabel("2 (nll - nll best)")
         _waterfall(axes[r][cols], result, problem.patient)
     _save(fig, path)

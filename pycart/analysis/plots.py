@@ -43,6 +43,8 @@ def label(name: str) -> str:
         return METRIC_LABELS.get(name) or _OUTPUT_LABELS[name]
     if name.startswith("init_"):
         return axis_label(name[len("init_"):])
+    if name.startswith("log10_") and "@" not in name:  # log10_L30, log10_C_peak
+        return f"$\\log_{{10}}$ {label(name[len('log10_'):])}"
     day = re.match(r"^(log10_)?(\w+)@(\S+)$", name)
     if day:
         text = f"{symbol(day.group(2))} at day {day.group(3)} (cells)"
@@ -184,6 +186,7 @@ def indices_figure(indices: pd.DataFrame, method: str, output: str) -> Figure:
     """Bars of the indices with their confidence intervals: first-order S1 and total ST
     (Sobol'), or mu* and sigma (Morris)."""
     names = [short_label(str(p)) for p in indices["parameter"]]
+    what = re.sub(r" \((cells|days)\)$", "", label(output))  # the output in words, no unit
     at = np.arange(len(indices))
     fig, ax = plt.subplots(figsize=(1.2 * len(indices) + 2.8, 3.8), layout="constrained")
     if method == "sobol":
@@ -191,14 +194,15 @@ def indices_figure(indices: pd.DataFrame, method: str, output: str) -> Figure:
         ax.set_ylabel("Sobol' index")
     else:
         pairs = (("mu_star", r"$\mu^*$", ORANGE), ("sigma", r"$\sigma$", GREY))
-        ax.set_ylabel(f"elementary effect on {output} per range")
+        ax.set_ylabel(f"elementary effect on {what} per range")
     for k, (column, text, c) in enumerate(pairs):
         conf = indices.get(f"{column}_conf")
         ax.bar(at + (k - 0.5) * 0.38, indices[column], 0.38, color=c, label=text,
                yerr=None if conf is None else conf, capsize=3, ecolor="black")
     ax.axhline(0.0, color="black", lw=0.6)
     ax.set_xticks(at, names)
-    ax.set_title(f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of {output} "
+    ax.set_title(f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of {what}\n"
                  "(bars: 95% confidence)", fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
+    # beside the axes, not in them: wherever it sits inside, some ranking puts a bar there
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig

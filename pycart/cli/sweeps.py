@@ -263,13 +263,14 @@ def _cohort(args: argparse.Namespace) -> int:
     else:
         share = table.loc[table["status"] == "ok", "responder"].mean()
         print(f"responders (L30 < 1 cell): {100 * share:.1f}% of {len(table)} points")
-        _heatmap(table, sweep, report.out.with_suffix(f".{kind}"), args.preset, dpi)
+        _heatmap(table, sweep, report.out.with_suffix(f".{kind}"), dpi)
     return 0
 
 
-def _heatmap(table, sweep, path: Path, title: str, dpi: int) -> None:
+def _heatmap(table, sweep, path: Path, dpi: int) -> None:
     import matplotlib.pyplot as plt
 
+    from ..analysis.plots import short_label
     from ..experiments.figures import draw_heatmap, fixed_text, save_figure
 
     x, y = sweep.dimensions
@@ -277,7 +278,9 @@ def _heatmap(table, sweep, path: Path, title: str, dpi: int) -> None:
     fig, ax = plt.subplots(figsize=(5.5, 4.4), layout="constrained")
     draw_heatmap(ax, table, *columns, "L30", (x.scale, y.scale))
     fixed = fixed_text(dict(sweep.parameters) | dict(sweep.initial))
-    ax.set_title(f"{title}: $\\log_{{10}}$ L30" + (f"\n{fixed}" if fixed else ""), fontsize=10)
+    # what is shown, in symbols; the preset's name is the file's, not a title
+    shown = f"$\\log_{{10}}$ L30 over {short_label(columns[0])} and {short_label(columns[1])}"
+    ax.set_title(shown + (f"\n{fixed}" if fixed else ""), fontsize=10)
     save_figure(fig, path, dpi)
     print(f"wrote {path}")
 

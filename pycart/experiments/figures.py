@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from pathlib import Path
 
 import matplotlib
@@ -19,10 +18,19 @@ from matplotlib.figure import Figure  # noqa: E402
 from ..core.errors import PycartError  # noqa: E402
 from ..core.homeostasis import homeostasis  # noqa: E402
 from ..core.names import B_CELLS, TIME  # noqa: E402
+from .labels import (  # noqa: E402,F401  (re-exported: the figures' label helpers)
+    axis_label,
+    fixed_text,
+    greek,
+    math_number,
+    run_label,
+    symbol,
+    words,
+)
 from .scenario import Panel, ScenarioResult  # noqa: E402
 
 BLUE, GREY, ORANGE, BROWN, RED = "#1f5fa8", "#6e6e6e", "#f28e1c", "#8c3b0c", "#d62728"
-LIGHT_BLUE = "#9ecae1"
+LIGHT_BLUE, LIGHT_GREY = "#9ecae1", "#ababab"
 
 #: How each series is drawn: (label, colour, line style, columns summed).
 SERIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
@@ -46,8 +54,26 @@ METRIC_LABELS = {"car_t_peak_day": "time to CAR T peak (days)",
                  "t_peak": "time to CAR T peak (days)",
                  "fold_expansion": "fold expansion $\\log_{10}(C_{peak}/C_0)$",
                  "L30": "L at day 30 (cells)"}
-#: Lowest amount shown on the log axes (cells); L falls far below it.
+#: Lowest amount the SED-ML plots of the exported archives show (cells); the figures here
+#: choose theirs from the data (:func:`y_bottom`).
 Y_FLOOR = 1e-4
+#: Series that sum both products, drawn per product where a run has a second one (Figure
+#: 8C): the original product orange, the second (improved) product brown, as in Figure S2.
+BY_PRODUCT: dict[str, tuple[tuple[str, str, str, tuple[str, ...]], ...]] = {
+    "CA": (("activated CAR T, product 1", ORANGE, "-", ("CA",)),
+           ("activated CAR T, product 2", BROWN, "-", ("CA2",))),
+    "CM": (("memory CAR T, product 1", ORANGE, ":", ("CM",)),
+           ("memory CAR T, product 2", BROWN, ":", ("CM2",))),
+    "C": (("total CAR T, product 1", ORANGE, "-", ("CA", "CM", "CE")),
+          ("total CAR T, product 2", BROWN, "-", ("CA2", "CM2", "CE2"))),
+}
+#: The leukaemic series' names in the figures: in a model with the CD19-negative clone Ln,
+#: L is named for the antigen it carries (the SED-ML curves keep SERIES' names).
+LEUKAEMIA_LABELS = {"L": "leukaemic cells", "Ln": "leukaemic cells (CD19-)"}
+EXTENDED_LEUKAEMIA_LABELS = {"L": "leukaemic cells (CD19+)", "Ln": "leukaemic cells (CD19-)"}
+#: One cell: below it a population is extinct (a responder has L(30) < 1 cell), so the log
+#: axes make room down to it and no further than needed to see a curve fall through it.
+ONE_CELL = 1.0
 #: File formats a figure is written in, and the default and allowed resolutions (dots/inch).
 FIGURE_FORMATS = ("png", "svg", "pdf")
 DEFAULT_DPI = 150
@@ -96,7 +122,7 @@ def scenario_figure(result: ScenarioResult) -> Figure:
     legends: list[tuple[list, list] | None] = []
     for ax, panel in zip(axes.ravel(), scenario.panels):
         legends.append(DRAW[panel.kind](ax, panel, result))
-        title = "" if panel.title in (scenario.name, scenario.heading) else greek(panel.title)
+        title = "" if panel.title in (scenario.name, scenario.heading) else words(panel.title)
         fixed = held_fixed(panel, scenario)
         if fixed:
             title = f"{title}\n{fixed}" if title else fixed
@@ -104,10 +130,15 @@ def scenario_figure(result: ScenarioResult) -> Figure:
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     _legends(fig, axes, legends + [None] * (rows * cols - n))
-    heading = scenario.heading  # the name as it is; the title with its Greek letters
-    fig.suptitle(heading if heading == scenario.name else
-                 f"{scenario.name}: {greek(heading[len(scenario.name) + 2:])}", fontsize=12)
+    fig.suptitle(figure_title(scenario), fontsize=12)
     return fig
+
+
+def figure_title(scenario) -> str:
+    """A figure's title: the scenario's title alone (the name is its files' name and says
+    nothing the title does not), the name only where there is no title."""
+    title = scenario.title.strip()
+    return words(title) if title else scenario.name
 
 
 def _legends(fig: Figure, axes: np.ndarray, legends: list) -> None:
@@ -154,85 +185,49 @@ def held_fixed(panel: Panel, scenario) -> str:
     return fixed_text(values)
 
 
-def fixed_text(values) -> str:
-    """``id = value`` pairs in mathtext, wrapped to lines of about 45 visible characters."""
-    items = [f"{symbol(k)} = {math_number(v)}" for k, v in values.items()]
-    lines, line = [], ""
-    for item in items:
-        plain = len(re.sub(r"[${}\\^_]|cdot|alpha|rho|gamma|tau", "", line))
-        if line and plain > 45:
-            lines.append(line)
-            line = item
-        else:
-            line = f"{line}, {item}" if line else item
-    return "\n".join([*lines, line]) if line else ""
-
-
-#: Parameter ids whose first letters are a Greek letter in the paper.
-_GREEK = re.compile(r"(?<![A-Za-z\\$])(alpha|rho|gamma|tau)(?:_?([A-Z0-9][A-Za-z0-9]*))?"
-                    r"(?![a-z])")
-
-
-def greek(text: str) -> str:
-    """``text`` with the paper's Greek parameter names in mathtext: ``alpha`` as α,
-    ``rhoA`` and ``rho_A`` as ρ_A, ``gammaAM`` as γ_AM, ``tauM`` as τ_M."""
-    def sub(match: re.Match) -> str:
-        letter, index = match.group(1), match.group(2)
-        return f"$\\{letter}_{{{index}}}$" if index else f"$\\{letter}$"
-
-    text = _GREEK.sub(sub, text)
-    text = re.sub(r"(?<![\w$])log10(?![\w$])", r"$\\log_{10}$", text)
-    return re.sub(r"(?<![\w$\\])h(2?)(?![\w$])",
-                  lambda m: f"$h_{m.group(1)}$" if m.group(1) else "$h$", text)
-
-
-def run_label(label: str) -> str:
-    """A run's label for a legend: Greek names, and numbers after ``=`` in mathtext
-    (``alpha=3e-09`` as α = 3·10⁻⁹)."""
-    def number(match: re.Match) -> str:
-        return f" = {math_number(float(match.group(1)))}"
-
-    return greek(re.sub(r"=([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)(?![\w.])", number, label))
-
-
-def symbol(name: str) -> str:
-    """A parameter or species id as a symbol: Greek letters and ``h`` in mathtext."""
-    if name in ("h", "h2", "k"):
-        return f"${name[0]}_{name[1]}$" if len(name) > 1 else f"${name}$"
-    return greek(name)
-
-
-_UNITS = {"1/day": "day$^{-1}$", "1/(cell*day)": "cell$^{-1}$ day$^{-1}$", "cell": "cells",
-          "1/cell": "cell$^{-1}$", "day": "days", "dimensionless": ""}
-
-
-def axis_label(name: str) -> str:
-    """An axis label for a parameter or initial amount: its symbol and unit."""
-    from ..core.names import MODELS, PARAMETERS
-
-    if name in PARAMETERS:
-        unit = _UNITS.get(PARAMETERS[name].unit, PARAMETERS[name].unit)
-    elif name in MODELS["cart_bm2"]:
-        unit = "cells at day 0"
-    else:
-        return greek(name)
-    return f"{symbol(name)} ({unit})" if unit else symbol(name)
-
-
-def math_number(value: float) -> str:
-    """``value`` in mathtext: ``3e-10`` as 3·10⁻¹⁰, ``1e9`` as 10⁹, ``0.55`` as is."""
-    value = float(value)
-    if value == 0 or 1e-2 <= abs(value) < 1e4:
-        return f"{value:g}"
-    mantissa, exponent = f"{value:.3g}".split("e") if "e" in f"{value:.3g}" else (
-        f"{value:.3g}", "0")
-    power = f"10^{{{int(exponent)}}}"
-    return f"${power}$" if mantissa == "1" else f"${mantissa}\\cdot{power}$"
-
-
 def _values(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray | None:
     present = [c for c in columns if c in frame.columns]
     return frame[present].sum(axis=1).to_numpy() if present else None
+
+
+def drawn_series(key: str, columns) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """What series ``key`` draws for a run whose trajectory has ``columns``: (label, colour,
+    style, columns summed) for each product apart where the run has two, with the leukaemic
+    cells named by CD19 where it has the CD19-negative clone."""
+    if "CA2" in columns and key in BY_PRODUCT:
+        return BY_PRODUCT[key]
+    name, colour, style, summed = SERIES[key]
+    labels = EXTENDED_LEUKAEMIA_LABELS if "Ln" in columns else LEUKAEMIA_LABELS
+    if key == "Ln":  # a lighter grey: where line style tells the runs, L and Ln stay apart
+        colour = LIGHT_GREY
+    return ((labels.get(key, name), colour, style, summed),)
+
+
+#: A population that starts below one cell (memory cells, the second product, the
+#: CD19-negative clone) matters from the time it reaches this share of its largest amount.
+ARRIVED = 0.01
+
+
+def lowest_of_interest(y: np.ndarray) -> float | None:
+    """The least amount of a series that matters, but at least one cell: over all times for
+    a population present at day 0; for one that starts below one cell, from the time it
+    reaches :data:`ARRIVED` of its largest amount (its rise from nothing is no minimum);
+    None for a population absent throughout (0)."""
+    y = np.asarray(y, dtype=float)
+    y = y[np.isfinite(y)]
+    if len(y) == 0 or y.max() <= 0:
+        return None
+    start = 0 if y[0] >= ONE_CELL else int(np.argmax(y >= ARRIVED * y.max()))
+    return max(float(y[start:].min()), ONE_CELL)
+
+
+def y_bottom(lows: list[float | None]) -> float:
+    """The lower end of a log axis of cell counts: one decade below the decade of the lowest
+    population of interest, so it shows with room and no empty decades below it; 0.1 cell
+    where a population dies out, which puts the one-cell response threshold on the axis and
+    shows the curve falling through it (curves leave the axis below)."""
+    low = min((v for v in lows if v is not None), default=ONE_CELL)
+    return 10.0 ** (math.floor(math.log10(low)) - 1)
 
 
 def _timecourse(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
@@ -241,7 +236,7 @@ def _timecourse(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     from matplotlib.lines import Line2D
 
     several = len(panel.runs) > 1
-    top, shown, dosed = 1.0, {}, False
+    curves, shown, dosed = [], {}, False
     for k, label in enumerate(panel.runs):
         run = result.runs[label]
         frame = run.trajectory
@@ -249,19 +244,16 @@ def _timecourse(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
             frame = frame[frame[TIME] <= panel.t_max]
         run_style = RUN_STYLES[k % len(RUN_STYLES)]
         for key in panel.series:
-            name, colour, style, columns = SERIES[key]
-            y = _values(frame, columns)
-            if y is None:
-                continue
-            style = run_style if several else style
-            ax.plot(frame[TIME], np.maximum(y, Y_FLOOR / 10), style, color=colour, lw=1.6)
-            shown[name] = Line2D([], [], color=colour, ls="-" if several else style, lw=1.6)
-            top = max(top, float(np.nanmax(y)))
+            for name, colour, style, columns in drawn_series(key, frame.columns):
+                y = _values(frame, columns)
+                if y is None:
+                    continue
+                style = run_style if several else style
+                curves.append((frame[TIME], y, style, colour))
+                shown[name] = Line2D([], [], color=colour, ls="-" if several else style,
+                                     lw=1.6)
         dosed |= _doses(ax, run, frame[TIME].iloc[-1], run_style if several else "-")
-    ax.set_yscale("log")
-    ax.set_ylim(Y_FLOOR, top * 10)
-    ax.set_xlabel("time (days)")
-    ax.set_ylabel("cells")
+    _plot_counts(ax, curves)
     handles, labels = list(shown.values()), list(shown)
     if dosed:
         handles.append(Line2D([], [], color=RED, lw=1.2))
@@ -275,6 +267,21 @@ def _timecourse(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     blank = Line2D([], [], alpha=0.0)
     return ([*handles, *[blank] * (rows - len(handles)), *runs, *[blank] * (rows - len(runs))],
             [*labels, *[""] * (rows - len(labels)), *names, *[""] * (rows - len(names))])
+
+
+def _plot_counts(ax, curves: list) -> None:
+    """Cell counts ``(time, values, style, colour)`` on a log axis from :func:`y_bottom` to a
+    decade above the largest; values below the axis are drawn just under it, so a curve
+    that dies out leaves through the bottom instead of stopping in mid-air."""
+    bottom = y_bottom([lowest_of_interest(y) for _, y, _, _ in curves])
+    top = max([ONE_CELL, *(float(np.nanmax(y)) for _, y, _, _ in curves
+                           if np.isfinite(y).any())])
+    for t, y, style, colour in curves:
+        ax.plot(t, np.maximum(y, bottom / 10), style, color=colour, lw=1.6)
+    ax.set_yscale("log")
+    ax.set_ylim(bottom, top * 10)
+    ax.set_xlabel("time (days)")
+    ax.set_ylabel("cells")
 
 
 def _expansion(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
