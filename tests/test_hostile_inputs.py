@@ -1,0 +1,167 @@
+"""Hostile input, issue #24, inputs and messages: data tables that are ragged, too large, far
+in time or all at day 0; labels a spreadsheet would run or that are not UTF-8; infinite values
+in a plot; a manifest with a DTD; one missing-value convention; what --resolution does; and a
+clean exit after a fit's worker pool closes.
+
+The promise is that of ``test_hostile.py``: bad input is one line and status 2 before any
+work, nothing is written outside the output folder, and nothing else reaches stderr.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_hostile import FIG2, bounded, refused
+
+from pycart.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _input(tmp_path: Path, name: str, data: str | bytes) -> Path:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir(exist_ok=True)
+    path = inputs / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+# ---- 1. ragged rows in a fit's data ----------------------------------------------------------
+
+HEADER = "time,observable,value\n"
+RAGGED = [
+    # (id, body, the line and fields the message names)
+    ("extra-field", "1,L,5\n2,L,6,7\n", "line 3 has 4 fields but the header has 3"),
+    ("missing-field", "1,L,5\n2,L\n", "line 3 has 2 fields but the header has 3"),
+    # pandas read these as an index column: the fit ran on shifted values, or crashed
+    # building the message
+    ("shifted-into-index", "x,1,L,5\n", "line 2 has 4 fields but the header has 3"),
+    ("two-extra", "x,y,1,L,zz\n", "line 2 has 5 fields but the header has 3"),
+    ("after-blank-and-quoted", '1,L,5\n\n"2",L,"6\n"\n3,L\n', "line 6 has 2 fields"),
+]
+
+
+@pytest.mark.parametrize("command", ["fit", "petab"])
+@pytest.mark.parametrize("body, says", [
+    pytest.param(*c[1:], id=c[0], marks=() if c[0] in ("shifted-into-index", "two-extra")
+                 else (pytest.mark.heavy,)) for c in RAGGED])
+def test_a_ragged_row_is_one_line_naming_it(tmp_path, monkeypatch, capsys, command, body,
+                                            says):
+    data = _input(tmp_path, "data.csv", HEADER + body)
+    refused(tmp_path, monkeypatch, capsys, [command, str(data), "--estimate", "h", "--out",
+                                            "out"], contains=says)
+
+
+def test_quoted_fields_and_a_byte_order_mark_still_read(tmp_path):
+    from pycart.analysis.data import read_measurements
+
+    data = _input(tmp_path, "data.csv", '\ufefftime, observable ,value,patient\n'
+                                        '1,L,5,"a,b"\n\n2,L,6,"a,b"\n')
+    table = read_measurements(data)
+    assert table["patient"].tolist() == ["a,b", "a,b"]
+    assert table["value"].tolist() == [5.0, 6.0]
+
+
+# ---- 2. the size of a data table -------------------------------------------------------------
+
+def test_a_data_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch,
+                                                                     capsys):
+    from pycart.analysis.data import MAX_DATA_BYTES
+
+    data = _input(tmp_path, "big.csv", HEADER)
+    with open(data, "r+b") as handle:  # sparse: nothing to read, nothing to write
+        handle.truncate(MAX_DATA_BYTES + 1)
+    refused(tmp_path, monkeypatch, capsys, ["fit", str(data), "--estimate", "h"],
+            contains="(allowed: up to 64 MiB")
+
+
+def test_a_data_file_over_the_row_limit_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
+    from pycart.analysis.data import MAX_DATA_BYTES, MAX_MEASUREMENTS
+
+    text = HEADER + "1,L,5\n" * (MAX_MEASUREMENTS + 1)
+    assert len(text) < MAX_DATA_BYTES  # the row count, not the size, refuses it
+    data = _input(tmp_path, "long.csv", text)
+    refused(tmp_path, monkeypatch, capsys, ["petab", str(data), "--estimate", "h"],
+            contains=f"more than {MAX_MEASUREMENTS:,} measurements")
+
+
+def test_a_parquet_file_over_the_row_limit_is_refused_from_its_metadata(tmp_path, monkeypatch,
+                                                                       capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pycart.analysis.data import MAX_MEASUREMENTS
+
+    n = MAX_MEASUREMENTS + 1
+    path = tmp_path / "inputs" / "long.parquet"
+    path.parent.mkdir()
+    pq.write_table(pa.table({"time": np.ones(n), "observable": pa.array(["L"] * n),
+                             "value": np.ones(n)}), path)
+    refused(tmp_path, monkeypatch, capsys, ["fit", str(path), "--estimate", "h"],
+            contains=f"more than {MAX_MEASUREMENTS:,} measurements")
+
+
+# ---- 5. data times pycart cannot run -------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["fit", "petab"])
+@pytest.mark.parametrize("body, says", [
+    pytest.param("1,L,5\n1e300,L,6\n", "line 3: time '1e300' is not allowed (allowed: a "
+                 "number of days >= 0 and <= 36525", id="time-1e300"),
+    pytest.param("1,L,5\n36526,L,6\n", "time '36526' is not allowed", id="time-past-century"),
+    pytest.param("0,L,5\n0,CT,6\n", "every measurement is at day 0 (allowed: at least one "
+                 "after day 0", id="all-day-0"),
+])
+def test_times_outside_a_run_are_refused_up_front(tmp_path, monkeypatch, capsys, command, body,
+                                                 says):
+    data = _input(tmp_path, "data.csv", HEADER + body)
+    refused(tmp_path, monkeypatch, capsys, [command, str(data), "--estimate", "h", "--out",
+                                            "out"], contains=says)
+
+
+def test_a_patient_with_only_day_0_is_named(tmp_path, monkeypatch, capsys):
+    data = _input(tmp_path, "data.csv", "time,observable,value,patient\n1,L,5,A\n0,L,5,B\n")
+    refused(tmp_path, monkeypatch, capsys, ["fit", str(data), "--estimate", "h"],
+            contains="every measurement of patient 'B' is at day 0")
+
+
+# ---- 6. labels: spreadsheet formulas and UTF-8 -----------------------------------------------
+
+def test_a_label_that_is_not_utf8_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
+    data = _input(tmp_path, "data.csv", b"time,observable,value,patient\n1,L,5,\xff\xfe\n")
+    refused(tmp_path, monkeypatch, capsys, ["fit", str(data), "--estimate", "h"],
+            contains="is not UTF-8 text")
+
+
+def test_a_binary_parquet_label_is_read_as_utf8_or_refused(tmp_path, monkeypatch, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pycart.analysis.data import read_measurements
+
+    def table(label: bytes) -> Path:
+        path = tmp_path / "inputs" / f"p{len(label)}.parquet"
+        path.parent.mkdir(exist_ok=True)
+        pq.write_table(pa.table({"time": [1.0, 2.0], "observable": ["L", "L"],
+                                 "value": [5.0, 6.0],
+                                 "patient": pa.array([label, label], pa.binary())}), path)
+        return path
+
+    good = read_measurements(table("Ünal".encode()))
+    assert good["patient"].tolist() == ["Ünal", "Ünal"]  # never "b'\\xc3\\x9cnal'"
+    refused(tmp_path, monkeypatch, capsys, ["fit", str(table(b"\xff\xfeab")), "--estimate",
+                                            "h"], contains="patient is not UTF-8 text")
+
+
+def test_a_scenario_label_that_is_not_utf8_is_refused(tmp_path, monkeypatch, capsys):
+    scenario = _input(tmp_path, "s.toml", b'name = "s"\n[[runs]]\nlabel = "\xff"\n')
+    refused(tmp_path, monkeypatch, capsys, ["run", str(scenario), "--out", "o"],
+            contains="not UTF-8 text")
