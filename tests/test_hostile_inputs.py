@@ -110,6 +110,28 @@ def test_a_parquet_file_over_the_row_limit_is_refused_from_its_metadata(tmp_path
             contains=f"more than {MAX_MEASUREMENTS:,} measurements")
 
 
+# ---- 3. infinite values in a plot ------------------------------------------------------------
+
+def test_plot_leaves_out_infinite_points_and_says_how_many(tmp_path, monkeypatch, capsys):
+    table = _input(tmp_path, "grid.csv", "alpha,beta,L30,status\n1,1,2,ok\ninf,1,3,ok\n"
+                                         "1,2,4,ok\ninf,2,5,ok\n2,1,1,ok\n2,2,1,ok\n")
+    monkeypatch.chdir(tmp_path / "inputs")
+    with bounded():
+        code = main(["plot", str(table), "--x", "alpha", "--y", "beta", "--color", "L30",
+                     "--out", "p.png"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == "pycart plot: left out 2 of 6 points whose alpha is infinite\n"
+    assert (tmp_path / "inputs" / "p.png").stat().st_size > 0
+
+
+def test_plot_with_nothing_finite_is_one_line(tmp_path, monkeypatch, capsys):
+    table = _input(tmp_path, "t.csv", "alpha,L30,status\ninf,2,ok\n-inf,3,ok\n")
+    refused(tmp_path, monkeypatch, capsys, ["plot", str(table), "--x", "alpha", "--y", "L30",
+                                            "--out", "p.png"],
+            contains="every finished point has an infinite alpha or L30")
+
+
 # ---- 5. data times pycart cannot run -------------------------------------------------------
 
 @pytest.mark.parametrize("command", ["fit", "petab"])
