@@ -132,6 +132,70 @@ def test_plot_with_nothing_finite_is_one_line(tmp_path, monkeypatch, capsys):
             contains="every finished point has an infinite alpha or L30")
 
 
+# ---- 4. a clean exit after the worker pool closes --------------------------------------------
+
+#: A process that uses a ProcessEngine as a fit does, with the race that printed "Exception
+#: ignored in: <module 'threading'> ... Bad file descriptor" made certain: the pool's manager
+#: thread closes its wake-up pipe 0.3 s late, and the wake-up Python's exit sends
+#: (concurrent.futures' _python_exit, without the pool's lock) writes 0.6 s after its check.
+#: A pool left winding down at exit loses the race every time; one closed before exit never
+#: takes part in it.
+RACE = """
+import time
+import concurrent.futures.process as cfp
+
+close = cfp._ThreadWakeup.close
+
+def late_close(self):
+    time.sleep(0.3)
+    close(self)
+
+def slow_wakeup(self):
+    if not self._closed:
+        if cfp._global_shutdown:  # only the wake-up of Python's exit
+            time.sleep(0.6)
+        self._writer.send_bytes(b"")
+
+cfp._ThreadWakeup.close = late_close
+cfp._ThreadWakeup.wakeup = slow_wakeup
+
+from pycart.scale.sweep import ProcessEngine
+
+if __name__ == "__main__":
+    engine = ProcessEngine(1)
+    print(sorted(engine.run(abs, [(-1,), (-2,)])))
+    engine.close()
+"""
+
+
+def test_nothing_is_printed_after_the_worker_pool_closes(tmp_path):
+    import concurrent.futures.process as cfp
+
+    if not hasattr(cfp, "_ThreadWakeup") or not hasattr(cfp._ThreadWakeup, "close"):
+        pytest.skip("this Python's concurrent.futures has no _ThreadWakeup to slow down")
+    script = tmp_path / "race.py"
+    script.write_text(textwrap.dedent(RACE), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[1, 2]\n"
+    assert done.stderr == "", done.stderr
+
+
+@pytest.mark.heavy
+def test_closing_a_process_engine_leaves_no_pool_thread_running():
+    import threading
+
+    from pycart.scale.sweep import ProcessEngine
+
+    engine = ProcessEngine(1)
+    assert sorted(engine.run(abs, [(-3,)])) == [3]
+    manager = engine._pool._executor_manager_thread
+    engine.close()
+    assert not manager.is_alive()
+    assert manager not in threading.enumerate()
+
+
 # ---- 5. data times pycart cannot run -------------------------------------------------------
 
 @pytest.mark.parametrize("command", ["fit", "petab"])
