@@ -221,6 +221,64 @@ def test_a_patient_with_only_day_0_is_named(tmp_path, monkeypatch, capsys):
 
 # ---- 6. labels: spreadsheet formulas and UTF-8 -----------------------------------------------
 
+FORMULAS = ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx"]
+
+
+def test_every_cell_that_starts_like_a_formula_is_escaped_in_csv(tmp_path):
+    from pycart.core.output import spreadsheet_safe, write_table
+
+    # (a carriage return is escaped too, but Python's csv writer leaves it unquoted, so it
+    # is checked here rather than read back)
+    assert spreadsheet_safe(pd.DataFrame({"a": ["\rx"]}))["a"].tolist() == ["'\rx"]
+
+    frame = pd.DataFrame({"patient": [*FORMULAS, "plain", "a=b"],
+                          "value": [-1.0, 2, 3, 4, 5, 6, 7]})
+    write_table(frame, tmp_path / "t.csv")
+    with open(tmp_path / "t.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert [r[0] for r in rows] == ["'" + f for f in FORMULAS] + ["plain", "a=b"]
+    assert [float(r[1]) for r in rows] == [-1.0, 2, 3, 4, 5, 6, 7]  # numbers left alone
+    write_table(frame, tmp_path / "t.parquet")  # Parquet keeps labels as given
+    assert pd.read_parquet(tmp_path / "t.parquet")["patient"].tolist() == frame[
+        "patient"].tolist()
+
+
+def test_a_run_label_like_a_formula_is_escaped_in_metrics_csv(tmp_path, monkeypatch, capsys):
+    scenario = _input(tmp_path, "s.toml", 'name = "s"\nt_end = 31\n[[runs]]\n'
+                                          'label = "=HYPERLINK(1)"\n')
+    monkeypatch.chdir(tmp_path / "inputs")
+    with bounded():
+        assert main(["run", str(scenario), "--out", "o"]) == 0
+    capsys.readouterr()
+    metrics = (tmp_path / "inputs" / "o" / "metrics.csv").read_text(encoding="utf-8")
+    assert "\n'=HYPERLINK(1),cart_bm," in metrics
+
+
+@pytest.mark.heavy
+def test_petab_tables_escape_a_patient_name_like_a_formula(tmp_path, monkeypatch, capsys):
+    data = _input(tmp_path, "data.csv", "time,observable,value,patient\n1,CT,6e7,=cmd\n"
+                                        "7,CT,3e9,=cmd\n")
+    monkeypatch.chdir(tmp_path / "inputs")
+    with bounded():
+        assert main(["petab", str(data), "--estimate", "h", "--out", "pe"]) == 0
+    capsys.readouterr()
+    conditions = (tmp_path / "inputs" / "pe" / "conditions.tsv").read_text(encoding="utf-8")
+    assert "\t'=cmd" in conditions and "\t=cmd" not in conditions
+
+
+def test_a_sweep_table_exported_to_csv_escapes_its_text(tmp_path):
+    from pycart.scale.store import assemble, write_chunk
+
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    table = pd.DataFrame({"point": [0, 1], "alpha": [1e-10, 2e-10], "status": ["ok", "failed"],
+                          "message": ["", "-negative value @ day 3"]})
+    write_chunk(parts, "k", (0, 2), table)
+    assert assemble(parts, [(0, 2)], tmp_path / "out.csv", 2) == 1
+    back = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert back["message"].tolist() == ["", "'-negative value @ day 3"]
+
+
 def test_a_label_that_is_not_utf8_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
     data = _input(tmp_path, "data.csv", b"time,observable,value,patient\n1,L,5,\xff\xfe\n")
     refused(tmp_path, monkeypatch, capsys, ["fit", str(data), "--estimate", "h"],
@@ -251,3 +309,49 @@ def test_a_scenario_label_that_is_not_utf8_is_refused(tmp_path, monkeypatch, cap
     scenario = _input(tmp_path, "s.toml", b'name = "s"\n[[runs]]\nlabel = "\xff"\n')
     refused(tmp_path, monkeypatch, capsys, ["run", str(scenario), "--out", "o"],
             contains="not UTF-8 text")
+
+
+# ---- 7. one missing-value convention ---------------------------------------------------------
+
+SCENARIO = ('name = "s"\nt_end = 31\n[[runs]]\nlabel = "one"\n[[grids]]\nname = "g"\n'
+            'metrics = true\nt_end = 31\naxes = [{parameter = "h", lo = 1e8, hi = 1e9, n = 2}]\n')
+
+
+def test_relapse_day_is_missing_the_same_way_everywhere(tmp_path, monkeypatch, capsys):
+    """No relapse in 31 days: an empty cell in every CSV, NaN (a float column) in the
+    DataFrames and Parquet, NaN in the printed table; never "None"."""
+    from pycart.core.output import write_table
+    from pycart.experiments.scenario import run_scenario
+    from pycart.experiments.userfile import load_scenario
+
+    scenario = _input(tmp_path, "s.toml", SCENARIO)
+    monkeypatch.chdir(tmp_path / "inputs")
+    with bounded():
+        assert main(["run", str(scenario), "--out", "o"]) == 0
+    printed = capsys.readouterr().out
+    header = next(line for line in printed.splitlines() if "relapse_day" in line)
+    row = printed.splitlines()[printed.splitlines().index(header) + 1]
+    assert row.split()[header.split().index("relapse_day")] == "NaN"
+    assert "None" not in printed
+    for name in ("metrics.csv", "grid_g.csv"):
+        table = pd.read_csv(tmp_path / "inputs" / "o" / name, dtype=str, keep_default_na=False)
+        assert set(table["relapse_day"]) == {""}, name
+    result = run_scenario(load_scenario(scenario))
+    frames = {"metrics": result.metrics(), "grid": result.grids["g"]}
+    for name, frame in frames.items():
+        assert frame["relapse_day"].dtype == float and frame["relapse_day"].isna().all(), name
+        write_table(frame, tmp_path / f"{name}.parquet")
+        back = pd.read_parquet(tmp_path / f"{name}.parquet")
+        assert back["relapse_day"].dtype == float and back["relapse_day"].isna().all(), name
+
+
+def test_write_table_writes_none_as_nan_and_keeps_text_and_flags():
+    from pycart.core.output import missing_as_nan
+
+    frame = pd.DataFrame({"relapse_day": [None, 12.5], "never": [None, None],
+                          "responder": [True, None], "run": ["a", None]}, dtype=object)
+    out = missing_as_nan(frame)
+    assert out["relapse_day"].dtype == float and np.isnan(out["relapse_day"][0])
+    assert out["never"].dtype == float
+    assert out["responder"].equals(frame["responder"]) and out["run"].equals(frame["run"])
+    assert frame["relapse_day"].dtype == object  # the caller's frame is not changed
