@@ -355,3 +355,28 @@ def test_write_table_writes_none_as_nan_and_keeps_text_and_flags():
     assert out["never"].dtype == float
     assert out["responder"].equals(frame["responder"]) and out["run"].equals(frame["run"])
     assert frame["relapse_day"].dtype == object  # the caller's frame is not changed
+
+
+# ---- 8. --resolution caps a grid, never refines it ------------------------------------------
+
+def test_resolution_help_says_it_caps_and_never_refines(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "at most N values per grid axis" in text and "never refines a grid" in text
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "`--resolution N` caps every grid axis at N values" in readme
+    assert "It never refines a grid" in readme
+
+
+def test_resolution_caps_each_axis_and_never_refines_one():
+    from pycart.experiments.scenario import Axis, Grid
+
+    grid = Grid("g", (Axis("alpha", 1e-10, 1e-9, 200), Axis("h", 1e8, 1e9, 3)))
+    capped = grid.points(50)
+    assert capped["alpha"].nunique() == 50 and capped["h"].nunique() == 3
+    assert len(capped) == 150
+    coarse, fine = grid.points(), grid.points(1000)
+    assert fine.equals(coarse)  # more than an axis has: the axis as it is
+    assert (capped["alpha"].min(), capped["alpha"].max()) == (coarse["alpha"].min(),
+                                                              coarse["alpha"].max())

@@ -350,8 +350,8 @@ def progress_printer(label: str, stream=None) -> Progress:
 def run_scenario(scenario: Scenario, resolution: int | None = None,
                  solver: SolverSettings | None = None,
                  progress: Progress | None = None) -> ScenarioResult:
-    """Simulate every run and grid of ``scenario`` (grids at ``resolution`` values per axis,
-    or the scenario's own)."""
+    """Simulate every run and grid of ``scenario`` (each grid axis capped at ``resolution``
+    values, never refined; default the scenario's own grids)."""
     scenario.validate()
     models: dict[str, Model] = {}
 
