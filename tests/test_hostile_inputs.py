@@ -380,3 +380,36 @@ def test_resolution_caps_each_axis_and_never_refines_one():
     assert fine.equals(coarse)  # more than an axis has: the axis as it is
     assert (capped["alpha"].min(), capped["alpha"].max()) == (coarse["alpha"].min(),
                                                               coarse["alpha"].max())
+
+
+# ---- 9. a manifest with a DTD ----------------------------------------------------------------
+
+def _dtd_archive(tmp_path: Path) -> Path:
+    with zipfile.ZipFile(FIG2) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    manifest = members["manifest.xml"].decode()
+    at = manifest.index("<omexManifest")
+    members["manifest.xml"] = (manifest[:at] + '<!DOCTYPE omexManifest [<!ENTITY x "y">]>\n'
+                               + manifest[at:]).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+    return _input(tmp_path, "dtd.omex", buffer.getvalue())
+
+
+def test_validate_says_a_manifest_has_a_dtd(tmp_path, monkeypatch, capsys):
+    archive = _dtd_archive(tmp_path)
+    monkeypatch.chdir(tmp_path / "inputs")
+    with bounded():
+        code = main(["validate", str(archive)])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == ""
+    assert "manifest.xml has a DTD; pycart does not read DTDs" in out
+
+
+def test_copasi_refuses_a_manifest_with_a_dtd_in_one_line(tmp_path, monkeypatch, capsys):
+    archive = _dtd_archive(tmp_path)
+    refused(tmp_path, monkeypatch, capsys, ["copasi", str(archive), "--out", "out"],
+            contains="manifest.xml has a DTD; pycart does not read DTDs (allowed: a manifest "
+                     "without <!DOCTYPE ...>)")
