@@ -349,11 +349,13 @@ def test_write_table_writes_none_as_nan_and_keeps_text_and_flags():
     from pycart.core.output import missing_as_nan
 
     frame = pd.DataFrame({"relapse_day": [None, 12.5], "never": [None, None],
-                          "responder": [True, None], "run": ["a", None]}, dtype=object)
+                          "responder": [True, None], "run": ["a", None], "n": [3, 4]},
+                         dtype=object)
     out = missing_as_nan(frame)
     assert out["relapse_day"].dtype == float and np.isnan(out["relapse_day"][0])
     assert out["never"].dtype == float
     assert out["responder"].equals(frame["responder"]) and out["run"].equals(frame["run"])
+    assert out["n"].tolist() == [3, 4] and out["n"].equals(frame["n"])  # full: as it was
     assert frame["relapse_day"].dtype == object  # the caller's frame is not changed
 
 

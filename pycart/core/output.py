@@ -70,8 +70,8 @@ def missing_as_nan(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame
     for k in range(frame.shape[1]):
         values = frame.iloc[:, k]
-        if values.dtype != object:
-            continue
+        if values.dtype != object or not values.isna().any():
+            continue  # a full column keeps its type (whole numbers stay whole)
         present = values.dropna()
         if all(isinstance(v, (int, float, np.integer, np.floating))
                and not isinstance(v, (bool, np.bool_)) for v in present):
