@@ -280,9 +280,11 @@ def test_a_sweep_table_exported_to_csv_escapes_its_text(tmp_path):
 
 
 def test_a_label_that_is_not_utf8_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
-    data = _input(tmp_path, "data.csv", b"time,observable,value,patient\n1,L,5,\xff\xfe\n")
+    rows = b"".join(b"%d,L,5,A\n" % day for day in range(1, 3000))  # past the first chunk
+    data = _input(tmp_path, "data.csv", b"time,observable,value,patient\n" + rows
+                  + b"3000,L,5,\xff\xfe\n")
     refused(tmp_path, monkeypatch, capsys, ["fit", str(data), "--estimate", "h"],
-            contains="is not UTF-8 text")
+            contains="line 3001 is not UTF-8 text (allowed: a table in UTF-8")
 
 
 def test_a_binary_parquet_label_is_read_as_utf8_or_refused(tmp_path, monkeypatch, capsys):

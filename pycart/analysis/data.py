@@ -53,9 +53,10 @@ def read_measurements(path: str | os.PathLike[str], model: str = DEFAULT_MODEL
         raw = _read_parquet(source) if suffix == ".parquet" else _read_csv(source)
     except PycartError:
         raise
-    except UnicodeDecodeError as exc:
-        raise PycartError(f"data file {name!r} is not UTF-8 text (byte {exc.start}; allowed: "
-                          "a table in UTF-8, labels such as patient names included)") from None
+    except UnicodeDecodeError:
+        raise PycartError(f"data file {name!r}: line {_first_non_utf8(source)} is not UTF-8 "
+                          "text (allowed: a table in UTF-8, labels such as patient names "
+                          "included)") from None
     except (ValueError, OSError, csv.Error) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PycartError(f"data file {name!r} cannot be read as a table ({first})") from None
@@ -72,9 +73,21 @@ def _check_file(source: Path) -> None:
         raise PycartError(f"data file {str(source)!r} does not exist (allowed: a CSV or "
                           "Parquet file)")
     if info.st_size > MAX_DATA_BYTES:
-        raise PycartError(f"data file {str(source)!r} is {info.st_size / 2**20:,.0f} MiB "
-                          f"(allowed: up to {MAX_DATA_BYTES // 2**20} MiB and "
-                          f"{MAX_MEASUREMENTS:,} measurements; split it)")
+        raise PycartError(f"data file {str(source)!r} has {info.st_size:,} bytes (allowed: "
+                          f"up to {MAX_DATA_BYTES // 2**20} MiB and {MAX_MEASUREMENTS:,} "
+                          "measurements; split it)")
+
+
+def _first_non_utf8(source: Path) -> int:
+    """The first line of a file that is not UTF-8 (the decoder's own offset counts from
+    the chunk it was reading, not from the start of the file)."""
+    with open(source, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
 
 
 def _too_many(source: Path) -> PycartError:
