@@ -94,6 +94,17 @@ def test_a_data_file_over_the_row_limit_is_refused_in_one_line(tmp_path, monkeyp
             contains=f"more than {MAX_MEASUREMENTS:,} measurements")
 
 
+@pytest.mark.parametrize("command", ["fit", "petab"])
+def test_the_limits_are_stated_in_help(capsys, command):
+    from pycart.analysis.data import MAX_DATA_BYTES, MAX_MEASUREMENTS
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert (f"at most {MAX_MEASUREMENTS:,} rows and {MAX_DATA_BYTES // 2**20} MiB"
+            in text)
+
+
 def test_a_parquet_file_over_the_row_limit_is_refused_from_its_metadata(tmp_path, monkeypatch,
                                                                        capsys):
     import pyarrow as pa
