@@ -7,14 +7,17 @@ Every problem found is one line (what was wrong, where, what is allowed), raised
 
 from __future__ import annotations
 
+import csv
 import math
 import os
+import stat
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError
+from ..core.inputs import MAX_HORIZON
 from ..core.names import DEFAULT_MODEL, MODELS, OBSERVABLES, SHARES
 
 TIME, OBSERVABLE, VALUE, SIGMA, PATIENT = "time", "observable", "value", "sigma", "patient"
@@ -22,6 +25,11 @@ REQUIRED = (TIME, OBSERVABLE, VALUE)
 OPTIONAL = (SIGMA, PATIENT)
 #: The patient name given to a table without a ``patient`` column.
 SINGLE = "patient"
+#: The most measurements one data file may hold, and its largest size on disk: a fit's data
+#: are a few hundred rows per patient, and beyond these a table is refused before it is read
+#: in full (a 10-million-row file once took 2.8 GB before failing).
+MAX_MEASUREMENTS = 1_000_000
+MAX_DATA_BYTES = 64 * 2**20
 
 
 def observables(model: str = DEFAULT_MODEL) -> tuple[str, ...]:
@@ -35,25 +43,101 @@ def read_measurements(path: str | os.PathLike[str], model: str = DEFAULT_MODEL
     """Read and check a measurement table; return it with columns time, observable, value,
     sigma (NaN where not given) and patient, sorted by patient, observable and time."""
     source = Path(path)
-    if not source.is_file():
-        raise PycartError(f"data file {str(source)!r} does not exist (allowed: a CSV or "
-                          "Parquet file)")
+    name = str(source)
     suffix = source.suffix.lower()
+    if suffix not in (".parquet", ".csv", ".txt"):
+        raise PycartError(f"data file {name!r}: unsupported extension (allowed: .csv, "
+                          ".parquet)")
+    _check_file(source)
     try:
-        if suffix == ".parquet":
-            raw = pd.read_parquet(source)
-        elif suffix in (".csv", ".txt"):
-            raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True)
-        else:
-            raise PycartError(f"data file {str(source)!r}: unsupported extension (allowed: "
-                              ".csv, .parquet)")
+        raw = _read_parquet(source) if suffix == ".parquet" else _read_csv(source)
     except PycartError:
         raise
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except UnicodeDecodeError:
+        raise PycartError(f"data file {name!r}: line {_first_non_utf8(source)} is not UTF-8 "
+                          "text (allowed: a table in UTF-8, labels such as patient names "
+                          "included)") from None
+    except (ValueError, OSError, csv.Error) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise PycartError(f"data file {str(source)!r} cannot be read as a table ({first})"
-                          ) from None
-    return check_measurements(raw, model, str(source))
+        raise PycartError(f"data file {name!r} cannot be read as a table ({first})") from None
+    return check_measurements(raw, model, name)
+
+
+def _check_file(source: Path) -> None:
+    """An existing regular file within :data:`MAX_DATA_BYTES` (a FIFO is never opened)."""
+    try:
+        info = source.stat()
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
+        raise PycartError(f"data file {str(source)!r} does not exist (allowed: a CSV or "
+                          "Parquet file)")
+    if info.st_size > MAX_DATA_BYTES:
+        raise PycartError(f"data file {str(source)!r} has {info.st_size:,} bytes (allowed: "
+                          f"up to {MAX_DATA_BYTES // 2**20} MiB and {MAX_MEASUREMENTS:,} "
+                          "measurements; split it)")
+
+
+def _first_non_utf8(source: Path) -> int:
+    """The first line of a file that is not UTF-8 (the decoder's own offset counts from
+    the chunk it was reading, not from the start of the file)."""
+    with open(source, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
+
+
+def _too_many(source: Path) -> PycartError:
+    return PycartError(f"data file {str(source)!r} has more than {MAX_MEASUREMENTS:,} "
+                       f"measurements (allowed: up to {MAX_MEASUREMENTS:,}; split it)")
+
+
+def _read_csv(source: Path) -> pd.DataFrame:
+    """The table as text, read row by row: a row with more or fewer fields than the header
+    is refused with its line (pandas would shift it into an index or other columns), and
+    reading stops past :data:`MAX_MEASUREMENTS`. The index is each row's line minus 2, so
+    messages name the line of the file even past blank or multi-line rows."""
+    with open(source, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, skipinitialspace=True)
+        header = next(reader, None)
+        if not header:
+            raise PycartError(f"data file {str(source)!r} is empty (allowed: a header line "
+                              f"{','.join(REQUIRED)}[,{','.join(OPTIONAL)}], then one line "
+                              "per measurement)")
+        columns: list[list[str]] = [[] for _ in header]
+        lines: list[int] = []
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # a blank line
+            if len(row) != len(header):
+                raise PycartError(
+                    f"data file {str(source)!r}: line {reader.line_num} has {len(row)} "
+                    f"fields but the header has {len(header)} (allowed: one field per "
+                    f"column: {','.join(h.strip() for h in header)})")
+            if len(lines) == MAX_MEASUREMENTS:
+                raise _too_many(source)
+            for column, field in zip(columns, row):
+                column.append(field)
+            lines.append(reader.line_num)
+    frame = pd.DataFrame(dict(enumerate(columns)), index=np.array(lines, dtype=np.int64) - 2,
+                         columns=range(len(header)), dtype=object)
+    frame.columns = header
+    return frame
+
+
+def _read_parquet(source: Path) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        if pq.ParquetFile(source).metadata.num_rows > MAX_MEASUREMENTS:
+            raise _too_many(source)
+        return pq.read_table(source).to_pandas()
+    except pa.ArrowException as exc:
+        raise ValueError(" ".join(str(exc).split())[:200]) from None
 
 
 def check_measurements(raw: pd.DataFrame, model: str = DEFAULT_MODEL,
@@ -63,7 +147,7 @@ def check_measurements(raw: pd.DataFrame, model: str = DEFAULT_MODEL,
     _check_columns(frame, where)
     if frame.empty:
         raise PycartError(f"{where}: no measurements (allowed: one row per measurement)")
-    text = frame.astype(str).apply(lambda col: col.str.strip())
+    text = _as_text(frame, where)
     patient = text[PATIENT] if PATIENT in frame else pd.Series(SINGLE, index=frame.index)
     nameless = (patient == "") | patient.str.lower().isin(["nan", "none"])
     if nameless.any():
@@ -78,7 +162,37 @@ def check_measurements(raw: pd.DataFrame, model: str = DEFAULT_MODEL,
                         VALUE: values, SIGMA: (_numbers(text, SIGMA, where) if SIGMA in frame
                                                else np.nan), PATIENT: patient})
     _check_values(out, frame, model, where)
+    _check_after_day_0(out, PATIENT in frame, where)
     return out.sort_values([PATIENT, OBSERVABLE, TIME], kind="stable").reset_index(drop=True)
+
+
+def _as_text(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Every cell as stripped text; bytes (a Parquet binary column) are read as UTF-8, never
+    shown as their ``b'\\xff'`` repr."""
+    out = {}
+    for k, (name, column) in enumerate(frame.items()):
+        raw = column.astype(object)
+        binary = raw.map(lambda v: isinstance(v, (bytes, bytearray)))
+        if binary.any():
+            try:
+                raw = raw.map(lambda v: v.decode("utf-8") if isinstance(v, (bytes, bytearray))
+                              else v)
+            except UnicodeDecodeError:
+                bad = raw.map(lambda v: isinstance(v, (bytes, bytearray)) and not _utf8(v))
+                raise PycartError(f"{where}: line {_row(bad.idxmax())}: {name} is not UTF-8 "
+                                  "text (allowed: labels and values in UTF-8)") from None
+        out[k] = raw.astype(str).str.strip()
+    text = pd.DataFrame(out, index=frame.index)
+    text.columns = frame.columns
+    return text
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _check_columns(frame: pd.DataFrame, where: str) -> None:
@@ -115,7 +229,8 @@ def _numbers(text: pd.DataFrame, column: str, where: str) -> pd.Series:
 def _check_values(out: pd.DataFrame, raw: pd.DataFrame, model: str, where: str) -> None:
     allowed = observables(model)
     for column, rule, allowed_text in (
-            (TIME, lambda v: np.isfinite(v) & (v >= 0), "a finite number of days >= 0"),
+            (TIME, lambda v: np.isfinite(v) & (v >= 0) & (v <= MAX_HORIZON),
+             f"a number of days >= 0 and <= {MAX_HORIZON:g}, the longest run"),
             (VALUE, lambda v: np.isfinite(v) & (v >= 0), "a finite number >= 0"),
             (SIGMA, lambda v: np.isnan(v) | (np.isfinite(v) & (v > 0)),
              "a finite number > 0, or empty: estimated")):
@@ -137,6 +252,17 @@ def _check_values(out: pd.DataFrame, raw: pd.DataFrame, model: str, where: str) 
         i = int(np.argmax(duplicated.to_numpy()))
         raise PycartError(f"{where}: line {_row(out.index[i])} repeats an earlier row "
                           "exactly (allowed: each measurement once; replicates differ in value)")
+
+
+def _check_after_day_0(out: pd.DataFrame, named: bool, where: str) -> None:
+    """Each patient needs a measurement after day 0: a run starts from its initial amounts
+    on day 0, so day-0 data alone leave nothing to simulate (the solver has no interval)."""
+    for patient, rows in out.groupby(PATIENT, sort=False):
+        if (rows[TIME] == 0).all():
+            who = f"of patient {patient!r} " if named else ""
+            raise PycartError(f"{where}: every measurement {who}is at day 0 (allowed: at "
+                              "least one after day 0; a run starts on day 0 from its initial "
+                              "amounts)")
 
 
 def check_noise(data: pd.DataFrame, noise: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import matplotlib
 
@@ -99,9 +100,11 @@ def is_grid(table: pd.DataFrame, x: str, y: str) -> bool:
 
 
 def plot_table(table: pd.DataFrame, x: str, y: str, colour: str | None = None,
-               scales: tuple[str | None, str | None] = (None, None)) -> Figure:
+               scales: tuple[str | None, str | None] = (None, None),
+               note: Callable[[str], None] | None = None) -> Figure:
     """A heatmap of ``colour`` over (x, y) where they form a grid (the median where several
-    points share a cell), a scatter coloured by ``colour`` otherwise."""
+    points share a cell), a scatter coloured by ``colour`` otherwise. Points with an
+    infinite value in these columns are left out, and ``note`` is told how many."""
     for name in (x, y, colour):
         if name is not None and name not in table.columns:
             raise PycartError(f"{name!r} is not a column of the table (allowed: "
@@ -116,6 +119,7 @@ def plot_table(table: pd.DataFrame, x: str, y: str, colour: str | None = None,
         if name is not None and not (pd.api.types.is_numeric_dtype(ok[name])
                                      or pd.api.types.is_bool_dtype(ok[name])):
             raise PycartError(f"column {name!r} is not numeric (allowed: a numeric column)")
+    ok = _finite(ok, [c for c in dict.fromkeys((x, y, colour)) if c], note)
     grid = is_grid(ok, x, y)
     sx, sy = (s or axis_scale(ok[c], grid) for s, c in zip(scales, (x, y)))
     fig, ax = plt.subplots(figsize=(5.6, 4.4), layout="constrained")
@@ -128,6 +132,25 @@ def plot_table(table: pd.DataFrame, x: str, y: str, colour: str | None = None,
     ax.set_xlabel(label(x))
     ax.set_ylabel(label(y))
     return fig
+
+
+def _finite(table: pd.DataFrame, columns: list[str],
+            note: Callable[[str], None] | None) -> pd.DataFrame:
+    """The rows whose values in ``columns`` are finite: a point at infinity has no place on
+    an axis or a colour scale (matplotlib refuses it in a heatmap's axes)."""
+    numeric = [c for c in columns if not pd.api.types.is_bool_dtype(table[c])]
+    infinite = ~np.isfinite(table[numeric].to_numpy(dtype=float)).all(axis=1) if numeric \
+        else np.zeros(len(table), dtype=bool)
+    if not infinite.any():
+        return table
+    if infinite.all():
+        raise PycartError(f"every finished point has an infinite {' or '.join(columns)} "
+                          "(allowed: finite values to plot)")
+    which = [c for c in numeric if not np.isfinite(table[c].to_numpy(dtype=float)).all()]
+    if note is not None:
+        note(f"left out {int(infinite.sum())} of {len(table)} points whose "
+             f"{' or '.join(which)} is infinite")
+    return table[~infinite]
 
 
 def _heatmap(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str,

@@ -47,7 +47,9 @@ def register(sub) -> None:
 
 
 def _problem_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", metavar="DATA", help="measurements, .csv or .parquet")
+    parser.add_argument("data", metavar="DATA",
+                        help="measurements, .csv or .parquet (at most 1,000,000 rows and "
+                             "64 MiB)")
     parser.add_argument("--estimate", required=True, metavar="NAME[,NAME...]",
                         help="parameters to estimate, e.g. h,rhoA")
     parser.add_argument("--bounds", action="append", metavar="NAME=LO:HI",

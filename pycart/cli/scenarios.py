@@ -29,7 +29,10 @@ def register(sub) -> None:
     run.add_argument("scenario", metavar="NAME|FILE", help="a scenario name or a .toml file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: ./NAME)")
     run.add_argument("--resolution", metavar="N",
-                     help="values per grid axis (default: the scenario's, e.g. 200 for fig6)")
+                     help="at most N values per grid axis: caps each axis of the scenario's "
+                          "grids (fig6 has 200) at N, for a quicker, coarser run; never "
+                          "refines a grid (an axis with fewer values keeps them); runs are "
+                          "not affected (default: the scenario's own grids)")
     add_figure_options(run)
     run.set_defaults(func=_run)
     show = sub.add_parser(

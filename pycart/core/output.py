@@ -6,12 +6,16 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import PycartError
 
 #: Output formats by file extension.
 FORMATS = {".csv": "CSV", ".parquet": "Parquet"}
+
+#: What a spreadsheet reads as the start of a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def check_output_path(path: str | os.PathLike[str]) -> Path:
@@ -42,18 +46,54 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write ``frame`` to ``path`` (CSV or Parquet by extension) through a temporary file in
     the same folder, so a failed or interrupted write leaves no partial file behind."""
     out = check_output_path(path)
+    frame = missing_as_nan(frame)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     os.close(fd)
     try:
         if out.suffix.lower() == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
-            frame.to_csv(tmp, index=False)
+            spreadsheet_safe(frame).to_csv(tmp, index=False)
         os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return out
+
+
+def missing_as_nan(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with one missing-value convention: a column of numbers with gaps (None
+    where a metric has no value, as ``relapse_day`` without a relapse) becomes float with
+    NaN, which CSV writes as an empty cell and Parquet as a float column, never as ``None``
+    text or an object column. Columns of text or of true/false are left as they are."""
+    out = frame
+    for k in range(frame.shape[1]):
+        values = frame.iloc[:, k]
+        if values.dtype != object or not values.isna().any():
+            continue  # a full column keeps its type (whole numbers stay whole)
+        present = values.dropna()
+        if all(isinstance(v, (int, float, np.integer, np.floating))
+               and not isinstance(v, (bool, np.bool_)) for v in present):
+            out = out.copy() if out is frame else out
+            out.isetitem(k, pd.to_numeric(values, errors="coerce").astype(float))
+    return out
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` for a CSV or TSV file: a text cell that starts like a formula (``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return: a patient or run label, say) gets a
+    leading ``'``, so a spreadsheet shows it as text instead of evaluating it. Numbers are
+    left alone; Parquet keeps the labels as they are."""
+    out = frame
+    for k, column in enumerate(frame.columns):
+        values = frame.iloc[:, k]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+        if risky.any():
+            out = out.copy() if out is frame else out
+            out.iloc[:, k] = values.where(~risky, "'" + values.astype(str))
     return out
 
 

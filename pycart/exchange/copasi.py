@@ -27,7 +27,7 @@ import numpy as np
 
 from ..core.errors import PycartError
 from ..core.model import SolverSettings
-from .omex import open_archive, read_members, text_of
+from .omex import check_manifest_dtd, open_archive, read_members, text_of
 from .sedml import View, plot_views
 
 
@@ -63,6 +63,7 @@ def archive_views(archive: str | Path) -> list[View]:
     :mod:`pycart.exchange.omex`'s limits); :class:`PycartError` if it has none."""
     path = Path(archive)
     members = read_members(path)
+    check_manifest_dtd(members, path.name)
     names = sorted(n for n in members if n.endswith(".sedml"))
     if not names:
         raise PycartError(f"{path.name}: no SED-ML file in the archive")

@@ -183,6 +183,21 @@ def read_members(path: str | os.PathLike[str]) -> dict[str, bytes]:
                 if not n.endswith("/")}
 
 
+#: The manifest's name in an archive.
+MANIFEST = "manifest.xml"
+
+
+def check_manifest_dtd(members: Mapping[str, bytes], path: object = "archive") -> None:
+    """Refuse an archive whose manifest has a DTD (``<!DOCTYPE ...>``), in one line: a DTD
+    can define entities that expand without bound or fetch other files, the OMEX schema
+    has none, and a parser that skips it would read a manifest other than the one written."""
+    data = members.get(MANIFEST)
+    if data is not None and any("<!DOCTYPE".encode(codec) in data
+                                for codec in ("utf-8", "utf-16-le", "utf-16-be")):
+        raise PycartError(f"{path}: {MANIFEST} has a DTD; pycart does not read DTDs "
+                          "(allowed: a manifest without <!DOCTYPE ...>)")
+
+
 def text_of(data: bytes, name: str) -> str:
     """A member's text (UTF-8); :class:`PycartError` for anything else."""
     try:

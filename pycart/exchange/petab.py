@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..core.errors import PycartError
 from ..core.names import DOSE_RECORDS, MODELS
+from ..core.output import spreadsheet_safe
 from ..core.resources import sbml_text
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def write_petab(data: pd.DataFrame, settings: FitSettings, out: str | Path) -> l
              "observables": folder / "observables.tsv", "parameters": folder / "parameters.tsv"}
     _atomic(files["model"], sbml_text(settings.model))
     for name, frame in parts.items():
-        _atomic(files[name], frame.to_csv(sep="\t", index=False))
+        _atomic(files[name], spreadsheet_safe(frame).to_csv(sep="\t", index=False))
     yaml_file = folder / "problem.yaml"
     tmp_yaml = folder / ".problem.yaml.part"
     petab.yaml.create_problem_yaml(files["model"], files["conditions"],

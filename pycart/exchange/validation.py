@@ -61,12 +61,13 @@ def check_archive(path: str | Path) -> list[Issue]:
     archive), every SBML (libsbml) and every SED-ML (libsedml; KiSAO ids, model sources,
     XPath targets, unique data-set labels, no unused tasks or data generators)."""
     from ..core.errors import PycartError
-    from .omex import METADATA, read_members, text_of
+    from .omex import METADATA, check_manifest_dtd, read_members, text_of
 
     source = str(path)
     issues: list[Issue] = []
     try:
         members = read_members(path)
+        check_manifest_dtd(members, path)
     except PycartError as exc:  # damaged, hostile or too large: one finding, nothing read
         return [Issue("error", source, str(exc).removeprefix(f"{path}: "))]
     texts: dict[str, str] = {}

@@ -30,6 +30,7 @@ from ..core.names import (
     RESPONSE_THRESHOLD,
     model_parameters,
 )
+from ..core.output import missing_as_nan
 
 #: Output spacing (days) of the trajectories a scenario writes.
 OUTPUT_STEP = 0.1
@@ -302,7 +303,7 @@ class ScenarioResult:
             elif spec.label in self.failed:
                 rows.append({"run": spec.label, "model": spec.model, "status": "failed",
                              "message": self.failed[spec.label]})
-        return pd.DataFrame(rows)
+        return missing_as_nan(pd.DataFrame(rows))
 
     @property
     def failures(self) -> list[str]:
@@ -349,8 +350,8 @@ def progress_printer(label: str, stream=None) -> Progress:
 def run_scenario(scenario: Scenario, resolution: int | None = None,
                  solver: SolverSettings | None = None,
                  progress: Progress | None = None) -> ScenarioResult:
-    """Simulate every run and grid of ``scenario`` (grids at ``resolution`` values per axis,
-    or the scenario's own)."""
+    """Simulate every run and grid of ``scenario`` (each grid axis capped at ``resolution``
+    values, never refined; default the scenario's own grids)."""
     scenario.validate()
     models: dict[str, Model] = {}
 
@@ -390,8 +391,8 @@ def run_scenario(scenario: Scenario, resolution: int | None = None,
 
 
 def _grid_table(points: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
-    return pd.concat([points.iloc[: len(rows)].reset_index(drop=True), pd.DataFrame(rows)],
-                     axis=1)
+    return missing_as_nan(pd.concat([points.iloc[: len(rows)].reset_index(drop=True),
+                                     pd.DataFrame(rows)], axis=1))
 
 
 def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError
+from ..core.output import spreadsheet_safe
 
 #: The metadata entry of a chunk that names the sweep it belongs to.
 KEY_FIELD = b"pycart.sweep"
@@ -213,7 +214,8 @@ def assemble(parts: Path, spans: Sequence[Span], out: Path, total: int) -> int:
                         writer = pq.ParquetWriter(handle, table.schema)
                     writer.write_table(table.cast(writer.schema))
                 else:
-                    handle.write(table.to_pandas().to_csv(header=k == 0, index=False).encode())
+                    handle.write(spreadsheet_safe(table.to_pandas()).to_csv(
+                        header=k == 0, index=False).encode())
         finally:
             if writer is not None:
                 writer.close()

@@ -508,11 +508,14 @@ class ProcessEngine:
                             2 * self.workers, _wait_local)
 
     def close(self) -> None:
-        """Release the workers once their work is done. Their results are all in; the
-        processes exit in the background (a third of a second with numba loaded) rather
-        than holding up the caller, and Python's exit still waits for them."""
+        """Release the workers once their work is done, and wait for the pool to wind down
+        (a third of a second with numba loaded). Not waiting left the pool's manager thread
+        closing its wake-up pipe while Python's exit wrote to it (concurrent.futures'
+        ``_python_exit`` does so without the pool's lock), which now and then printed
+        "Exception ignored in: <module 'threading'> ... Bad file descriptor" after a
+        successful run; Python's exit waited for the workers anyway."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def abort(self) -> None:
@@ -521,6 +524,7 @@ class ProcessEngine:
         if pool is None:
             return
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         processes += [p for p in (getattr(pool, "_processes", None) or {}).values()
                       if p not in processes]
@@ -531,6 +535,8 @@ class ProcessEngine:
             if process.is_alive():  # SIGTERM not acted on in time
                 process.kill()
                 process.join(timeout=5)
+        if manager is not None:  # as in close: wound down before Python's exit wakes it
+            manager.join(timeout=5)
 
 
 def _worker_setup(parent: int) -> None:
