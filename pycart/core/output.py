@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import PycartError
+from .files import current_umask
 
 #: Output formats by file extension.
 FORMATS = {".csv": "CSV", ".parquet": "Parquet"}
@@ -55,17 +56,3 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return out
-
-
-def current_umask() -> int:
-    """The process's umask (read without changing it where Linux tells it)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except OSError:
-        pass
-    mask = os.umask(0o022)  # elsewhere: set and restore at once
-    os.umask(mask)
-    return mask

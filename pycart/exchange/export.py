@@ -179,7 +179,7 @@ BIOMODELS_TEXT = ("cart_bm.xml", "cart_bm2.xml", "cart_bm.sedml", "CURATION.md")
 
 def export_biomodels(folder: Path, fig3_archive: Path) -> list[Path]:
     """The BioModels submission folder: SBML, SED-ML, COPASI file, notes and figure."""
-    from ..scale.store import write_atomically
+    from ..core.files import write_atomically
 
     folder.mkdir(parents=True, exist_ok=True)
     files = {"cart_bm.xml": sbml_text("cart_bm"), "cart_bm2.xml": sbml_text("cart_bm2"),

@@ -20,9 +20,7 @@ into place: a kill or a full disk leaves the previous state, never a partial fil
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError
+from ..core.files import write_atomically
 
 #: The metadata entry of a chunk that names the sweep it belongs to.
 KEY_FIELD = b"pycart.sweep"
@@ -97,25 +96,6 @@ def claim(parts: Path, key: str, description: object) -> None:
     parts.mkdir(exist_ok=True)
     text = json.dumps({"key": key, "sweep": description}, indent=1)
     write_atomically(stamp, lambda f: f.write(text.encode("utf-8")))
-
-
-def write_atomically(path: Path, write: Callable[[object], object]) -> None:
-    """Write ``path`` through a temporary file in its folder: ``write(binary_file)``, flush,
-    fsync, rename. On any failure (a full disk, a kill signal) the temporary file is removed
-    and ``path`` is as it was."""
-    from ..core.output import current_umask
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_chunk(parts: Path, key: str, span: Span, table: pd.DataFrame) -> None:
