@@ -151,11 +151,11 @@ def test_a_full_disk_leaves_no_partial_file_and_a_rerun_completes(tmp_path, full
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(fd)
 
-    monkeypatch.setattr(store.os, "fsync", full_disk)
+    monkeypatch.setattr(os, "fsync", full_disk)
     with pytest.raises(OSError, match="No space left"):
         run_sweep(SMALL, out, SerialEngine(), chunk_size=8)
     assert not out.exists() and not list(tmp_path.rglob("*.part"))
-    monkeypatch.setattr(store.os, "fsync", real)
+    monkeypatch.setattr(os, "fsync", real)
     again = run_sweep(SMALL, out, SerialEngine(), chunk_size=8)
     assert again.resumed == (8 if where == "chunk" else 60)  # every chunk was saved
     table = pd.read_parquet(out) if out.suffix == ".parquet" else pd.read_csv(
