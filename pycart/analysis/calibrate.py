@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError, SimulationError
+from ..core.files import write_text_atomically
 from ..core.names import DEFAULT_MODEL
 from ..core.output import write_table
 from .data import PATIENT
@@ -130,9 +131,7 @@ class _Store:
         return out
 
     def save(self, name: str, value: dict) -> None:
-        tmp = self.path / f".{name}.part"
-        tmp.write_text(json.dumps(value, default=float), encoding="utf-8")
-        tmp.replace(self.path / f"{name}.json")
+        write_text_atomically(self.path / f"{name}.json", json.dumps(value, default=float))
 
 
 def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, engine: object,

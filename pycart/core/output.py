@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import PycartError
-from .files import current_umask
+from .files import atomic_path
 
 #: Output formats by file extension.
 FORMATS = {".csv": "CSV", ".parquet": "Parquet"}
@@ -43,16 +43,9 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write ``frame`` to ``path`` (CSV or Parquet by extension) through a temporary file in
     the same folder, so a failed or interrupted write leaves no partial file behind."""
     out = check_output_path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         if out.suffix.lower() == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_csv(tmp, index=False)
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return out

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import PycartError
+from ..core.files import atomic_path
 from ..core.model import SolverSettings
 from .omex import open_archive, read_members, text_of
 from .sedml import View, plot_views
@@ -233,17 +234,11 @@ def save_plot(archive: str | Path, view: View, target: str | Path) -> Path:
     ``target``."""
     given = Path(target)
     target = given.resolve()  # COPASI reads a relative path against its own folder
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
+    with atomic_path(target) as tmp:
         with open_plot(archive, view) as dm:
-            saved = dm.saveModel(tmp, True)
-        if not saved or not _complete(Path(tmp)):  # COPASI says yes on a full disk
+            saved = dm.saveModel(str(tmp), True)
+        if not saved or not _complete(tmp):  # COPASI says yes on a full disk
             raise OSError(f"COPASI could not write {target} completely (is the disk full?)")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return given
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError
-from ..core.files import write_atomically
+from ..core.files import write_atomically, write_text_atomically
 
 #: The metadata entry of a chunk that names the sweep it belongs to.
 KEY_FIELD = b"pycart.sweep"
@@ -95,7 +95,7 @@ def claim(parts: Path, key: str, description: object) -> None:
             return
     parts.mkdir(exist_ok=True)
     text = json.dumps({"key": key, "sweep": description}, indent=1)
-    write_atomically(stamp, lambda f: f.write(text.encode("utf-8")))
+    write_text_atomically(stamp, text)
 
 
 def write_chunk(parts: Path, key: str, span: Span, table: pd.DataFrame) -> None:
