@@ -127,7 +127,7 @@ def test_a_store_without_its_stamp_and_stale_temporary_files_are_recovered(tmp_p
     again = run_sweep(SMALL, out, SerialEngine(), chunk_size=8)
     assert again.resumed == 16
     pd.testing.assert_frame_equal(pd.read_parquet(out), full)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".s.parquet.lock", "s.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.parquet"]
 
 
 def test_a_second_run_on_a_locked_output_is_refused_at_once(tmp_path):
