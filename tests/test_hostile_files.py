@@ -176,7 +176,7 @@ def test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing(tmp_p
     import time
 
     (tmp_path / "data.csv").write_text(DATA, encoding="utf-8")
-    command = [sys.executable, "-m", "pycart", *FIT[:5], "4", "--no-profiles", *FIT[6:]]
+    command = [sys.executable, "-m", "pycart", *FIT[:5], "6", "--no-profiles", *FIT[6:]]
     first = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
@@ -200,7 +200,7 @@ def test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing(tmp_p
             first.communicate()
     assert first.returncode == 0, err
     starts = (tmp_path / "out" / "starts.csv").read_text(encoding="utf-8").splitlines()
-    assert len(starts) == 1 + 4 and "of 4 starts reached it" in out
+    assert len(starts) == 1 + 6 and "of 6 starts reached it" in out
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "estimates.csv", "fit.png", "patients.csv", "profiles.csv", "profiles.png",
         "starts.csv"]
