@@ -10,7 +10,8 @@ import pytest
 
 from pycart.cli import main
 from pycart.core.model import output_times
-from pycart.core.output import current_umask, write_table
+from pycart.core.files import current_umask
+from pycart.core.output import write_table
 
 
 @pytest.fixture

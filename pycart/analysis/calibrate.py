@@ -3,7 +3,8 @@
 Each finished start and profile side is saved at once under ``OUT/.fit-parts/`` (keyed by
 the problem's fingerprint), so a run that is interrupted or killed and started again
 computes only what is missing; the tables and figures are written last, each atomically, and
-the saved parts are removed.
+the saved parts are removed. A run holds ``OUT/.fit.lock`` (removed as it ends), so a second
+run on the same folder is refused instead of deleting the first one's saved parts.
 """
 
 from __future__ import annotations
@@ -11,22 +12,29 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError, SimulationError
+from ..core.files import write_text_atomically
 from ..core.names import DEFAULT_MODEL
 from ..core.output import write_table
 from .data import PATIENT
-from .fit import FitProblem, make_problem, start_task, start_tasks, starts_table
+from .fit import FitProblem, design, make_problem, start_task, start_tasks, starts_table
+from .fitparts import MAX_BYTES, Damaged, check_side, check_start, side_name, start_index
 from .profile import THRESHOLD, interval, profile_table, profile_task
 
 PARTS = ".fit-parts"
+#: The lock a run holds on its output folder (removed when it ends).
+LOCK = ".fit.lock"
 
 
 @dataclass(frozen=True)
@@ -82,23 +90,26 @@ def calibrate(data: pd.DataFrame, settings: FitSettings, out: str | Path,
     fails or is interrupted: then it is aborted (its queued work dropped, its workers
     ended). Raises :class:`SimulationError` (and writes no estimates) when every start of a
     patient fails."""
+    from ..scale.store import locked
     from ..scale.sweep import ProcessEngine
 
     owned = engine is None
     engine = engine or ProcessEngine()
-    try:
-        problems = problems_for(data, settings)
-        folder = _folder(out)
-        fits = _fit_all(problems, settings, folder, engine,
-                        log or (lambda text: sys.stderr.write(text + "\n")))
-    except BaseException:
-        getattr(engine, "abort", engine.close)()
-        raise
-    if owned:
-        engine.close()
-    result = _tables(problems, fits)
-    _write(result, folder)
-    shutil.rmtree(folder / PARTS, ignore_errors=True)
+    with ExitStack() as hold:  # the lock: a second run would delete this one's saved parts
+        try:
+            problems = problems_for(data, settings)
+            folder = _folder(out)
+            hold.enter_context(locked(folder, folder / LOCK))
+            fits = _fit_all(problems, settings, folder, engine,
+                            log or (lambda text: sys.stderr.write(text + "\n")))
+        except BaseException:
+            getattr(engine, "abort", engine.close)()
+            raise
+        if owned:
+            engine.close()
+        result = _tables(problems, fits)
+        _write(result, folder)
+        shutil.rmtree(folder / PARTS, ignore_errors=True)
     return result
 
 
@@ -107,7 +118,7 @@ def _folder(out: str | Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise PycartError(f"--out {str(folder)!r} is a file (allowed: a folder)")
     try:
-        (folder / PARTS).mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PycartError(f"--out {str(folder)!r} cannot be created ({exc.strerror})") from None
     return folder
@@ -120,19 +131,65 @@ class _Store:
         self.path = folder / PARTS / key
         self.path.mkdir(parents=True, exist_ok=True)
 
-    def load(self, prefix: str) -> dict[str, dict]:
+    def load(self, prefix: str, check: Callable[[str, object], dict | None],
+             say: Callable[[str], None]) -> dict[str, dict]:
+        """The saved pieces ``prefix-*.json`` that ``check(stem, value)`` accepts (it returns
+        None for a valid piece this run does not use, which is left alone). A damaged piece
+        (``check`` raises :class:`Damaged`, or the file is not JSON) is reported in one line
+        and removed, to be computed again; so are temporary files a killed run left."""
+        for stale in self.path.glob(".*.part"):
+            stale.unlink(missing_ok=True)
         out = {}
-        for item in self.path.glob(f"{prefix}-*.json"):
+        for item in sorted(self.path.glob(f"{prefix}-*.json")):
             try:
-                out[item.stem] = json.loads(item.read_text(encoding="utf-8"))
-            except ValueError:
-                item.unlink()  # a write cut short: computed again
+                value = check(item.stem, _read(item))
+            except Damaged as exc:
+                say(f"fit: saved {item} is damaged ({exc}); it is computed again")
+                _remove(item)
+                continue
+            if value is not None:
+                out[item.stem] = value
         return out
 
     def save(self, name: str, value: dict) -> None:
-        tmp = self.path / f".{name}.part"
-        tmp.write_text(json.dumps(value, default=float), encoding="utf-8")
-        tmp.replace(self.path / f"{name}.json")
+        write_text_atomically(self.path / f"{name}.json", json.dumps(value, default=float))
+
+
+def _read(item: Path) -> object:
+    try:
+        found = item.lstat()  # a link, a pipe or a device could be endless: not read
+        if not stat.S_ISREG(found.st_mode):
+            raise Damaged("not a regular file")
+        if found.st_size > MAX_BYTES:
+            raise Damaged(f"larger than {MAX_BYTES} bytes")
+        text = item.read_bytes()
+    except OSError as exc:
+        raise Damaged(exc.strerror or "unreadable") from None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # cut short, not UTF-8, nested without end
+        raise Damaged("not JSON") from None
+
+
+def _remove(item: Path) -> None:
+    with suppress(OSError):  # what cannot be removed is reported again by the next run
+        if item.is_dir() and not item.is_symlink():
+            shutil.rmtree(item)  # inside this fit's own store
+        else:
+            item.unlink()
+
+
+def _saved_starts(problem: FitProblem, store: _Store, settings: FitSettings,
+                  say: Callable[[str], None]) -> dict[int, dict]:
+    """The valid saved starts of ``problem``'s design, by index."""
+    points = design(problem, settings.starts, settings.seed, settings.sampling)
+
+    def check(stem: str, row: object) -> dict | None:
+        index = start_index(stem)
+        return check_start(problem, index, points[index], row) if index < len(points) \
+            else None  # a start of a larger run: not this one's
+
+    return {row["start"]: row for row in store.load("start", check, say).values()}
 
 
 def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, engine: object,
@@ -141,8 +198,7 @@ def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, en
     patient has fewer starts than there are workers), then every profile side in another;
     each finished piece is saved at once and not computed again by a later run."""
     stores = {p.patient: _Store(folder, p.key()) for p in problems}
-    done = {p.patient: {int(k.split("-")[1]): v for k, v in stores[p.patient].load(
-        "start").items()} for p in problems}
+    done = {p.patient: _saved_starts(p, stores[p.patient], settings, say) for p in problems}
     tasks = []
     for problem in problems:
         if done[problem.patient]:
@@ -177,25 +233,23 @@ def _profiles(problems: list[FitProblem], stores: dict[str, _Store], fits: dict[
     sides go into ``fits[patient]["sides"]``."""
     tasks, by_patient = [], {p.patient: p for p in problems}
     for problem in problems:
-        fit, kept = fits[problem.patient], stores[problem.patient].load("profile")
+        fit = fits[problem.patient]
+        kept = stores[problem.patient].load("profile", partial(
+            check_side, problem, x_hat=fit["x_hat"], nll=fit["nll"]), say)
         fit["sides"] = list(kept.values())
         if kept:
             say(f"fit {problem.patient}: {len(kept)} profile sides kept from an earlier run")
         tasks += [(problem, problem.key(), i, d, fit["x_hat"], fit["nll"])
                   for i in range(len(problem.estimate)) for d in (-1, 1)
-                  if _side_name(i, d) not in kept]
+                  if side_name(i, d) not in kept]
     for side in engine.run(profile_task, tasks):
         patient = side["patient"]
         problem = by_patient[patient]
-        stores[patient].save(_side_name(problem.estimate.index(side["parameter"]),
+        stores[patient].save(side_name(problem.estimate.index(side["parameter"]),
                                         side["direction"]), side)
         fits[patient]["sides"].append(side)
         say(f"fit {patient}: profile of {side['parameter']} "
             f"({'down' if side['direction'] < 0 else 'up'}) done, {len(side['points'])} points")
-
-
-def _side_name(index: int, direction: int) -> str:
-    return f"profile-{index}-{'lo' if direction < 0 else 'hi'}"
 
 
 def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:

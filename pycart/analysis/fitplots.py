@@ -3,14 +3,13 @@ waterfall of the starts. Log axes; B cells blue, leukaemia grey, CAR T orange.""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
+from ..core.files import atomic_path
 from ..experiments.figures import BLUE, GREY, ORANGE, RED
 from ..experiments.labels import axis_label, quantity_label, symbol
 from .data import OBSERVABLE, TIME, VALUE, horizon
@@ -29,14 +28,11 @@ COLOURS = {"CA": ORANGE, "CM": ORANGE, "CT": ORANGE, "CA2": ORANGE, "CM2": ORANG
 def _save(fig, path: Path) -> None:
     import matplotlib.pyplot as plt
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=110, format="png")
     finally:
         plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _grid(rows: int, cols: int):

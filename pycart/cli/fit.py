@@ -24,7 +24,8 @@ def register(sub) -> None:
                     "separately. Writes estimates.csv, starts.csv, profiles.csv, "
                     "patients.csv, fit.png and profiles.png to --out; finished starts and "
                     "profiles are kept in OUT/.fit-parts/, and the same command run again "
-                    "resumes.")
+                    "resumes (a damaged saved piece is reported and computed again); a "
+                    "second fit on the same --out meanwhile is refused.")
     _problem_options(fit)
     fit.add_argument("--starts", default="20", metavar="N", help="number of starts (default 20)")
     fit.add_argument("--sampling", choices=("sobol", "lhs"), default="sobol",

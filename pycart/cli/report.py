@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..core.errors import PycartError
+from ..core.files import write_text_atomically
 from .common import add_figure_options, figure_options
 
 
@@ -98,6 +99,6 @@ def _compatibility(args: argparse.Namespace) -> int:
     command = "pycart compatibility " + " ".join(
         f"--{k} {v}" for k, v in (("runners", args.runners), ("direct", args.direct)))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(markdown(archives, models, command), encoding="utf-8")
+    write_text_atomically(out, markdown(archives, models, command))
     print(f"wrote {out}")
     return 0

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import PycartError
+from .files import atomic_path
 
 #: Output formats by file extension.
 FORMATS = {".csv": "CSV", ".parquet": "Parquet"}
@@ -47,18 +48,11 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     the same folder, so a failed or interrupted write leaves no partial file behind."""
     out = check_output_path(path)
     frame = missing_as_nan(frame)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         if out.suffix.lower() == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
             spreadsheet_safe(frame).to_csv(tmp, index=False)
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return out
 
 
@@ -96,16 +90,3 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
             out.iloc[:, k] = values.where(~risky, "'" + values.astype(str))
     return out
 
-
-def current_umask() -> int:
-    """The process's umask (read without changing it where Linux tells it)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except OSError:
-        pass
-    mask = os.umask(0o022)  # elsewhere: set and restore at once
-    os.umask(mask)
-    return mask

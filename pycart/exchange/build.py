@@ -13,6 +13,7 @@ import antimony
 import libsbml
 
 from ..core.errors import PycartError
+from ..core.files import write_text_atomically
 from ..core.resources import models_dir
 from .codegen import fast_path_obstacle, rhs_source
 from .curation import curate
@@ -209,6 +210,6 @@ def build(root: Path) -> list[Path]:
     """Write every derived file under ``root``; return the paths written."""
     written = []
     for path, text in derived_files(root).items():
-        path.write_text(text, encoding="utf-8")
+        write_text_atomically(path, text)
         written.append(path)
     return written

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import PycartError
+from ..core.files import atomic_path
 from ..core.model import SolverSettings
 from .omex import check_manifest_dtd, open_archive, read_members, text_of
 from .sedml import View, plot_views
@@ -238,21 +239,15 @@ def save_plot(archive: str | Path, view: View, target: str | Path) -> Path:
     # resolved, the name is not: a link named like the file is replaced, not followed
     target = given.parent.resolve() / given.name
     source = _sbml_source(Path(archive), view)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
+    with atomic_path(target) as tmp:
         with open_plot(archive, view) as dm:
             # COPASI writes the SBML id of each element (its SBMLReference) only for a model
             # with an SBML file name, which its archive import leaves empty: without it an
             # edited model would come back from COPASI with ids made from names
             dm.setSBMLFileName(str(target.parent / source))
-            saved = dm.saveModel(tmp, True)
-        if not saved or not _complete(Path(tmp)):  # COPASI says yes on a full disk
+            saved = dm.saveModel(str(tmp), True)
+        if not saved or not _complete(tmp):  # COPASI says yes on a full disk
             raise OSError(f"COPASI could not write {target} completely (is the disk full?)")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return given
 
 

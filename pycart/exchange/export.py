@@ -179,7 +179,7 @@ BIOMODELS_TEXT = ("cart_bm.xml", "cart_bm2.xml", "cart_bm.sedml", "CURATION.md")
 
 def export_biomodels(folder: Path, fig3_archive: Path) -> list[Path]:
     """The BioModels submission folder: SBML, SED-ML, COPASI file, notes and figure."""
-    from ..scale.store import write_atomically
+    from ..core.files import write_text_atomically
 
     folder.mkdir(parents=True, exist_ok=True)
     files = {"cart_bm.xml": sbml_text("cart_bm"), "cart_bm2.xml": sbml_text("cart_bm2"),
@@ -187,7 +187,7 @@ def export_biomodels(folder: Path, fig3_archive: Path) -> list[Path]:
              "CURATION.md": curation_notes()}
     written = []
     for name, text in files.items():  # whole files or none (a full disk leaves no .part)
-        write_atomically(folder / name, lambda f, text=text: f.write(text.encode("utf-8")))
+        write_text_atomically(folder / name, text)
         written.append(folder / name)
     written.append(_copasi_file(fig3_archive, folder / "cart_bm.cps"))
     written.append(_figure(folder / "fig3.png"))

@@ -17,8 +17,10 @@ import os
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from ..core.errors import PycartError
+from ..core.files import write_atomically
 from .curation import CITATION, CREATED, CREATORS, DOI
 
 SPEC = "http://identifiers.org/combine.specifications"
@@ -87,21 +89,17 @@ def write_archive(path: str | os.PathLike[str], files: Mapping[str, bytes], mast
     members = dict(files)
     members[METADATA] = metadata(name, title, description).encode()
     members["manifest.xml"] = manifest({k: v for k, v in members.items()}, master).encode()
-    tmp = path.with_name(f".{path.name}.part")
-    try:  # a full disk or an interruption leaves the previous archive, never a .part file
-        with open(tmp, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-                for member in sorted(members):
-                    info = zipfile.ZipInfo(member, _DATE)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    info.external_attr = 0o644 << 16
-                    archive.writestr(info, members[member])
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    def write(handle: BinaryIO) -> None:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member in sorted(members):
+                info = zipfile.ZipInfo(member, _DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, members[member])
+
+    # a full disk or an interruption leaves the previous archive, never a .part file
+    write_atomically(path, write)
     return path
 
 

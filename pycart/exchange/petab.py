@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..core.errors import PycartError
+from ..core.files import atomic_path, write_text_atomically
 from ..core.names import DOSE_RECORDS, MODELS
 from ..core.output import spreadsheet_safe
 from ..core.resources import sbml_text
@@ -135,15 +134,14 @@ def write_petab(data: pd.DataFrame, settings: FitSettings, out: str | Path) -> l
     files = {"model": folder / "model.xml", "conditions": folder / "conditions.tsv",
              "measurements": folder / "measurements.tsv",
              "observables": folder / "observables.tsv", "parameters": folder / "parameters.tsv"}
-    _atomic(files["model"], sbml_text(settings.model))
+    write_text_atomically(files["model"], sbml_text(settings.model))
     for name, frame in parts.items():
-        _atomic(files[name], spreadsheet_safe(frame).to_csv(sep="\t", index=False))
+        write_text_atomically(files[name], spreadsheet_safe(frame).to_csv(sep="\t", index=False))
     yaml_file = folder / "problem.yaml"
-    tmp_yaml = folder / ".problem.yaml.part"
-    petab.yaml.create_problem_yaml(files["model"], files["conditions"],
-                                   files["measurements"], files["parameters"],
-                                   files["observables"], tmp_yaml)
-    os.replace(tmp_yaml, yaml_file)
+    with atomic_path(yaml_file) as tmp_yaml:
+        petab.yaml.create_problem_yaml(files["model"], files["conditions"],
+                                       files["measurements"], files["parameters"],
+                                       files["observables"], tmp_yaml)
     problems = lint(yaml_file)
     if problems:
         raise PycartError(f"the PEtab problem written to {folder} does not pass petablint: "
@@ -170,9 +168,3 @@ def lint(yaml_file: Path) -> list[str]:
     messages = [m for m in stream.getvalue().splitlines() if m.strip()]
     return messages or (["petab.lint_problem reported an error"] if failed else [])
 
-
-def _atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)

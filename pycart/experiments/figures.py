@@ -16,6 +16,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from ..core.errors import PycartError  # noqa: E402
+from ..core.files import atomic_path  # noqa: E402
 from ..core.homeostasis import homeostasis  # noqa: E402
 from ..core.names import B_CELLS, TIME  # noqa: E402
 from .labels import (  # noqa: E402,F401  (re-exported: the figures' label helpers)
@@ -94,17 +95,13 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = DEFAULT
                           f"(allowed: {', '.join(FIGURE_FORMATS)})")
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}[kind]
-    tmp = out.with_name(f".{out.name}.part")
     try:
-        if kind == "svg":
-            with matplotlib.rc_context({"svg.hashsalt": "pycart"}):
+        with atomic_path(out) as tmp:
+            if kind == "svg":
+                with matplotlib.rc_context({"svg.hashsalt": "pycart"}):
+                    figure.savefig(tmp, dpi=dpi, format=kind, metadata=metadata)
+            else:
                 figure.savefig(tmp, dpi=dpi, format=kind, metadata=metadata)
-        else:
-            figure.savefig(tmp, dpi=dpi, format=kind, metadata=metadata)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     finally:
         plt.close(figure)
     return out

@@ -21,6 +21,7 @@ from ..analysis.synthetic import (
     stein_curve,
     synthetic,
 )
+from ..core.files import write_text_atomically
 from ..core.model import Model
 from ..core.output import write_table
 
@@ -70,9 +71,7 @@ def write_calibration(out: str | Path = "docs", engine: object | None = None,
         for name in ("starts.csv", "profiles.csv"):
             (assets / sub / name).unlink(missing_ok=True)  # kept small: tables in the report
     report = folder / "calibration.md"
-    tmp = report.with_name(".calibration.md.part")
-    tmp.write_text(_markdown(synth, typical) + year_markdown(typical, year), encoding="utf-8")
-    tmp.replace(report)
+    write_text_atomically(report, _markdown(synth, typical) + year_markdown(typical, year))
     return report
 
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.summary import statistics
+from ..core.files import write_text_atomically
 from ..core.homeostasis import homeostasis
 from ..core.model import Model, SolverSettings
 from ..experiments.paper import (
@@ -519,8 +520,8 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
 def write_report(report: Report, folder: Path) -> None:
     """Write reproduction.md and reproduction.html (figures inline)."""
     md = _markdown(report)
-    (folder / "reproduction.md").write_text(md, encoding="utf-8")
-    (folder / "reproduction.html").write_text(_html(report, folder), encoding="utf-8")
+    write_text_atomically(folder / "reproduction.md", md)
+    write_text_atomically(folder / "reproduction.html", _html(report, folder))
 
 
 _INTRO = """# Reproduction report: Martinez-Rubio et al. 2021

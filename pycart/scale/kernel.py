@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import PycartError
+from ..core.files import write_text_atomically
 from ..core.resources import rhs_text, sbml_text
 
 #: numba's options for every function of a kernel (part of the kernel's digest): division by
@@ -72,9 +73,7 @@ def _module(model: str, text: str, cache: bool) -> types.ModuleType:
         path = CACHE_DIR / f"{name}.py"
         if not path.exists():
             CACHE_DIR.mkdir(exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
+            write_text_atomically(path, text)
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module

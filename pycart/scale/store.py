@@ -4,8 +4,9 @@ written at once or not at all.
 
 The layout next to the output ``OUT``:
 
-- ``.OUT.lock``: an OS file lock (``filelock``) held while a run writes ``OUT``; a second
-  run on the same output is refused at once, with one line.
+- ``.OUT.lock``: an OS file lock (``flock``) held while a run writes ``OUT``; a second
+  run on the same output is refused at once, with one line. The run removes it as it ends
+  (only a killed run leaves it; the next run takes it over).
 - ``OUT.parts/sweep.json``: the fingerprint of the sweep (everything that decides its rows).
 - ``OUT.parts/chunk-<first>-<end>.parquet``: the rows of points ``first .. end-1``, with the
   sweep's fingerprint in the file's metadata. A chunk is named by its points, not by its
@@ -22,15 +23,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError
+from ..core.files import write_atomically, write_text_atomically
 from ..core.output import spreadsheet_safe
 
 #: The metadata entry of a chunk that names the sweep it belongs to.
@@ -47,25 +48,56 @@ def parts_dir(out: Path) -> Path:
 
 
 def lock_path(out: Path) -> Path:
-    """The lock file guarding ``out`` (hidden, next to it; it stays, empty, after a run)."""
+    """The lock file guarding ``out`` (hidden, next to it; removed when the run ends)."""
     return out.with_name(f".{out.name}.lock")
 
 
 @contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """Hold the OS lock of ``out`` for the duration; refuse at once if another run holds it."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(lock_path(out), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise PycartError(f"another pycart run is writing {out} (it holds {lock_path(out)}); "
-                          "wait for it to finish, or write elsewhere with --out") from None
+def locked(out: Path, lock: Path | None = None) -> Iterator[None]:
+    """Hold the OS lock of ``out`` (in file ``lock``, by default :func:`lock_path`) for the
+    duration; refuse at once if another run holds it. The lock file is removed at the end,
+    while still held: a run that opened it meanwhile finds, once it holds it, that it is no
+    longer the file on disk, and takes the new one (so two runs never hold two files)."""
+    lock = lock or lock_path(out)
+    held = _acquire(out, lock)
     try:
         yield
     finally:
-        lock.release()
+        with suppress(OSError):  # a folder made read-only meanwhile: the file stays, harmless
+            lock.unlink()
+        os.close(held)  # closing releases the lock
+
+
+def _acquire(out: Path, lock: Path) -> int:
+    import fcntl
+
+    while True:
+        try:  # created with the umask's permissions; a symbolic link there is not followed
+            held = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+        except OSError as exc:
+            raise PycartError(f"cannot create the lock file {lock} ({exc.strerror}); write "
+                              "elsewhere with --out") from None
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(held)
+            raise PycartError(f"another pycart run is writing {out} (it holds {lock}); "
+                              "wait for it to finish, or write elsewhere with --out") from None
+        except BaseException:
+            os.close(held)
+            raise
+        if _same_file(held, lock):
+            return held
+        os.close(held)  # removed by the run that held it as it ended: lock the new one
+
+
+def _same_file(held: int, path: Path) -> bool:
+    try:
+        disk = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(held)
+    return (mine.st_dev, mine.st_ino) == (disk.st_dev, disk.st_ino)
 
 
 def chunk_name(span: Span) -> str:
@@ -97,26 +129,7 @@ def claim(parts: Path, key: str, description: object) -> None:
             return
     parts.mkdir(exist_ok=True)
     text = json.dumps({"key": key, "sweep": description}, indent=1)
-    write_atomically(stamp, lambda f: f.write(text.encode("utf-8")))
-
-
-def write_atomically(path: Path, write: Callable[[object], object]) -> None:
-    """Write ``path`` through a temporary file in its folder: ``write(binary_file)``, flush,
-    fsync, rename. On any failure (a full disk, a kill signal) the temporary file is removed
-    and ``path`` is as it was."""
-    from ..core.output import current_umask
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(stamp, text)
 
 
 def write_chunk(parts: Path, key: str, span: Span, table: pd.DataFrame) -> None:
