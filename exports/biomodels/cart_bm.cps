@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-11-30T12:00:55Z -->
+<!-- generated with COPASI 4.48.311 (Source) (http://www.copasi.org) at 2026-12-05T08:00:36Z -->
 <?oxygen RNGSchema="http://www.copasi.org/static/schema/CopasiML.rng" type="xml"?>
 <COPASI xmlns="http://www.copasi.org/static/schema" versionMajor="4" versionMinor="48" versionDevel="311" copasiSourcesModified="0">
   <ListOfFunctions>
@@ -295,8 +295,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Model_1">
     <bqbiol:hasProperty>
       <rdf:Bag>
-        <rdf:li rdf:resource="http://identifiers.org/DOID:0080638"/>
         <rdf:li rdf:resource="http://identifiers.org/DOID:9952"/>
+        <rdf:li rdf:resource="http://identifiers.org/DOID:0080638"/>
       </rdf:Bag>
     </bqbiol:hasProperty>
     <bqbiol:hasTaxon>
@@ -325,8 +325,8 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
     </dcterms:modified>
     <CopasiMT:isDescribedBy>
       <rdf:Bag>
-        <rdf:li rdf:resource="http://identifiers.org/pubmed/34198713"/>
         <rdf:li rdf:resource="http://identifiers.org/doi/10.3390/ijms22126371"/>
+        <rdf:li rdf:resource="http://identifiers.org/pubmed/34198713"/>
       </rdf:Bag>
     </CopasiMT:isDescribedBy>
   </rdf:Description>
@@ -415,12 +415,12 @@ Lshare := L / (B0 + B1 + B2 + B3 + L)</pre>
         <MiriamAnnotation>
 <rdf:RDF xmlns:CopasiMT="http://www.copasi.org/RDF/MiriamTerms#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="#Metabolite_1">
+    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
     <CopasiMT:is>
       <rdf:Bag>
         <rdf:li rdf:resource="http://identifiers.org/CL:0000956"/>
       </rdf:Bag>
     </CopasiMT:is>
-    <CopasiMT:is rdf:resource="urn:miriam:unknown:SBO:0000240"/>
   </rdf:Description>
 </rdf:RDF>
         </MiriamAnnotation>
@@ -2839,6 +2839,86 @@ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   </ListOfPlots>
   <GUI>
   </GUI>
+  <SBMLReference file="cart_bm.xml">
+    <SBMLMap SBMLid="B0" COPASIkey="Metabolite_0"/>
+    <SBMLMap SBMLid="B0_in_F" COPASIkey="ModelValue_18"/>
+    <SBMLMap SBMLid="B0_maturation" COPASIkey="Reaction_1"/>
+    <SBMLMap SBMLid="B0_proliferation" COPASIkey="Reaction_0"/>
+    <SBMLMap SBMLid="B1" COPASIkey="Metabolite_1"/>
+    <SBMLMap SBMLid="B1_maturation" COPASIkey="Reaction_3"/>
+    <SBMLMap SBMLid="B1_proliferation" COPASIkey="Reaction_2"/>
+    <SBMLMap SBMLid="B2" COPASIkey="Metabolite_2"/>
+    <SBMLMap SBMLid="B2_maturation" COPASIkey="Reaction_5"/>
+    <SBMLMap SBMLid="B2_proliferation" COPASIkey="Reaction_4"/>
+    <SBMLMap SBMLid="B3" COPASIkey="Metabolite_3"/>
+    <SBMLMap SBMLid="B3_exit" COPASIkey="Reaction_6"/>
+    <SBMLMap SBMLid="BM" COPASIkey="Compartment_0"/>
+    <SBMLMap SBMLid="Bpos" COPASIkey="ModelValue_42"/>
+    <SBMLMap SBMLid="CA" COPASIkey="Metabolite_5"/>
+    <SBMLMap SBMLid="CA_loss_gammaMA" COPASIkey="ModelValue_19"/>
+    <SBMLMap SBMLid="CM" COPASIkey="Metabolite_6"/>
+    <SBMLMap SBMLid="CT" COPASIkey="ModelValue_41"/>
+    <SBMLMap SBMLid="F" COPASIkey="ModelValue_24"/>
+    <SBMLMap SBMLid="L" COPASIkey="Metabolite_4"/>
+    <SBMLMap SBMLid="L_exit" COPASIkey="Reaction_8"/>
+    <SBMLMap SBMLid="L_proliferation" COPASIkey="Reaction_7"/>
+    <SBMLMap SBMLid="Lmax" COPASIkey="ModelValue_9"/>
+    <SBMLMap SBMLid="Lshare" COPASIkey="ModelValue_43"/>
+    <SBMLMap SBMLid="alpha" COPASIkey="ModelValue_11"/>
+    <SBMLMap SBMLid="antigen" COPASIkey="ModelValue_23"/>
+    <SBMLMap SBMLid="b_infusion_fall" COPASIkey="Event_4"/>
+    <SBMLMap SBMLid="b_infusion_no_response" COPASIkey="Event_6"/>
+    <SBMLMap SBMLid="b_infusion_regrowth" COPASIkey="Event_5"/>
+    <SBMLMap SBMLid="binf_dose" COPASIkey="ModelValue_36"/>
+    <SBMLMap SBMLid="binf_fallback_day" COPASIkey="ModelValue_37"/>
+    <SBMLMap SBMLid="binf_fell_below" COPASIkey="ModelValue_38"/>
+    <SBMLMap SBMLid="binf_given" COPASIkey="ModelValue_39"/>
+    <SBMLMap SBMLid="binf_given_day" COPASIkey="ModelValue_40"/>
+    <SBMLMap SBMLid="binf_threshold" COPASIkey="ModelValue_35"/>
+    <SBMLMap SBMLid="car_activation" COPASIkey="Reaction_10"/>
+    <SBMLMap SBMLid="car_death" COPASIkey="Reaction_11"/>
+    <SBMLMap SBMLid="car_kill_B1" COPASIkey="Reaction_15"/>
+    <SBMLMap SBMLid="car_kill_B2" COPASIkey="Reaction_16"/>
+    <SBMLMap SBMLid="car_kill_B3" COPASIkey="Reaction_17"/>
+    <SBMLMap SBMLid="car_kill_L" COPASIkey="Reaction_18"/>
+    <SBMLMap SBMLid="car_loss_printed" COPASIkey="Reaction_13"/>
+    <SBMLMap SBMLid="car_memory_death" COPASIkey="Reaction_14"/>
+    <SBMLMap SBMLid="car_proliferation" COPASIkey="Reaction_9"/>
+    <SBMLMap SBMLid="car_to_memory" COPASIkey="Reaction_12"/>
+    <SBMLMap SBMLid="clock" COPASIkey="ModelValue_25"/>
+    <SBMLMap SBMLid="gamma0" COPASIkey="ModelValue_3"/>
+    <SBMLMap SBMLid="gamma1" COPASIkey="ModelValue_4"/>
+    <SBMLMap SBMLid="gamma2" COPASIkey="ModelValue_5"/>
+    <SBMLMap SBMLid="gamma3" COPASIkey="ModelValue_6"/>
+    <SBMLMap SBMLid="gammaAM" COPASIkey="ModelValue_14"/>
+    <SBMLMap SBMLid="gammaL" COPASIkey="ModelValue_10"/>
+    <SBMLMap SBMLid="gammaMA" COPASIkey="ModelValue_15"/>
+    <SBMLMap SBMLid="h" COPASIkey="ModelValue_17"/>
+    <SBMLMap SBMLid="k" COPASIkey="ModelValue_7"/>
+    <SBMLMap SBMLid="one" COPASIkey="ModelValue_20"/>
+    <SBMLMap SBMLid="reinf_day" COPASIkey="ModelValue_26"/>
+    <SBMLMap SBMLid="reinf_dose" COPASIkey="ModelValue_27"/>
+    <SBMLMap SBMLid="reinf_given_day" COPASIkey="ModelValue_28"/>
+    <SBMLMap SBMLid="reinfusion_scheduled" COPASIkey="Event_0"/>
+    <SBMLMap SBMLid="relapse_dose" COPASIkey="ModelValue_30"/>
+    <SBMLMap SBMLid="relapse_fall" COPASIkey="Event_1"/>
+    <SBMLMap SBMLid="relapse_fallback_day" COPASIkey="ModelValue_31"/>
+    <SBMLMap SBMLid="relapse_fell_below" COPASIkey="ModelValue_32"/>
+    <SBMLMap SBMLid="relapse_given" COPASIkey="ModelValue_33"/>
+    <SBMLMap SBMLid="relapse_given_day" COPASIkey="ModelValue_34"/>
+    <SBMLMap SBMLid="relapse_no_response" COPASIkey="Event_3"/>
+    <SBMLMap SBMLid="relapse_regrowth" COPASIkey="Event_2"/>
+    <SBMLMap SBMLid="relapse_threshold" COPASIkey="ModelValue_29"/>
+    <SBMLMap SBMLid="rho0" COPASIkey="ModelValue_0"/>
+    <SBMLMap SBMLid="rho1" COPASIkey="ModelValue_1"/>
+    <SBMLMap SBMLid="rho2" COPASIkey="ModelValue_2"/>
+    <SBMLMap SBMLid="rhoA" COPASIkey="ModelValue_12"/>
+    <SBMLMap SBMLid="rhoL" COPASIkey="ModelValue_8"/>
+    <SBMLMap SBMLid="sB" COPASIkey="ModelValue_21"/>
+    <SBMLMap SBMLid="sL" COPASIkey="ModelValue_22"/>
+    <SBMLMap SBMLid="tauA" COPASIkey="ModelValue_13"/>
+    <SBMLMap SBMLid="tauM" COPASIkey="ModelValue_16"/>
+  </SBMLReference>
   <ListOfUnitDefinitions>
     <UnitDefinition key="Unit_1" name="meter" symbol="m">
       <MiriamAnnotation>
