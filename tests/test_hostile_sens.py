@@ -176,6 +176,18 @@ def test_p_values_far_below_the_double_range_print_their_exponent(tmp_path, monk
     assert not re.search(r"\s0(\.0+)?$", out, flags=re.M)
 
 
+def test_cohort_statistics_print_no_p_value_as_0():
+    """The cohort's summary lines (pycart cohort) print p-values as summarize does."""
+    table = _cohort()
+    table["t_peak"] = table["L30"]
+    table["fold_expansion"] = table["L30"]
+    from pycart.analysis.summary import statistics
+
+    lines = statistics(table).lines()
+    shown = [line.rsplit("p = ", 1)[1] for line in lines[1:]]
+    assert all(s != "0" and "e-" in s and int(s.split("e")[1]) < -308 for s in shown), lines
+
+
 def test_kruskal_wallis_far_tail_is_exact():
     mpmath = pytest.importorskip("mpmath")
     for x, df in ((2000.0, 2), (2665.8, 2), (3000.0, 5), (1500.0, 19)):

@@ -234,6 +234,8 @@ class CohortStatistics:
     median_fold_R: float | None
     median_fold_NR: float | None
     p_fold: float | None
+    log10_p_t_peak: float = math.nan  # exact where p underflows (see format_p)
+    log10_p_fold: float = math.nan
 
     @property
     def responder_share(self) -> float:
@@ -244,13 +246,16 @@ class CohortStatistics:
         """The statistics as printable lines."""
         def fmt(v: float | None, spec: str = ".3g") -> str:
             return "n/a" if v is None else format(v, spec)
+
+        def p(v: float | None, log10_p: float) -> str:
+            return "n/a" if v is None else format_p(v, log10_p)
         return [
             f"responders (L30 < 1 cell): {self.responders} of {self.patients} "
             f"({100 * self.responder_share:.1f}%)",
             f"time to peak (days), median R {fmt(self.median_t_peak_R)} vs NR "
-            f"{fmt(self.median_t_peak_NR)}; Wilcoxon rank-sum p = {fmt(self.p_t_peak, '.2g')}",
+            f"{fmt(self.median_t_peak_NR)}; Wilcoxon rank-sum p = {p(self.p_t_peak, self.log10_p_t_peak)}",
             f"fold expansion log10(C_peak/C_0), median R {fmt(self.median_fold_R)} vs NR "
-            f"{fmt(self.median_fold_NR)}; Wilcoxon rank-sum p = {fmt(self.p_fold, '.2g')}",
+            f"{fmt(self.median_fold_NR)}; Wilcoxon rank-sum p = {p(self.p_fold, self.log10_p_fold)}",
         ]
 
 
@@ -269,4 +274,6 @@ def statistics(table: pd.DataFrame) -> CohortStatistics:
                             value("t_peak", "R", "median"), value("t_peak", "NR", "median"),
                             value("t_peak", "R", "p"), value("fold_expansion", "R", "median"),
                             value("fold_expansion", "NR", "median"),
-                            value("fold_expansion", "R", "p"))
+                            value("fold_expansion", "R", "p"),
+                            float(summary.loc[("t_peak", "R"), "log10_p"]),
+                            float(summary.loc[("fold_expansion", "R"), "log10_p"]))
