@@ -138,8 +138,9 @@ def _shown_commands(block: str) -> list[str]:
     lines = [line.strip() for line in block.replace("\\\n", " ").splitlines()]
     if any(line.startswith("$ ") for line in lines):
         lines = [line[2:] for line in lines if line.startswith("$ ")]
-    return [line for line in lines if line.startswith("pycart ")
-            and not any(mark in line for mark in ("[", "...", "|"))]
+    commands = [" ".join(line.split(" #")[0].split()) for line in lines]
+    return [c for c in commands if c.startswith("pycart ")
+            and not any(mark in c for mark in ("[", "...", "|"))]
 
 
 def _arguments(command: str) -> list[str]:
@@ -147,6 +148,13 @@ def _arguments(command: str) -> list[str]:
     words = shlex.split(command, comments=True)[1:]
     ends = [k for k, word in enumerate(words) if word in (">", ">>", "&&", ";")]
     return words[:ends[0]] if ends else words
+
+
+def _tour(root) -> list[str]:
+    """The commands of the README's tour table."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    tour = readme.split("## A short tour")[1].split("\n## ")[0]
+    return re.findall(r"`(pycart [^`]*)`", tour)
 
 
 def test_every_shown_command_parses(root, capsys):
@@ -157,8 +165,7 @@ def test_every_shown_command_parses(root, capsys):
     parser = _parser()
     shown = [(page, c) for page in _pages(root) for b in blocks(root, page)
              for c in _shown_commands(b)]
-    tour = (root / "README.md").read_text(encoding="utf-8").split("## A short tour")[1]
-    shown += [("README.md", c) for c in re.findall(r"`(pycart [^`]*)`", tour.split("\n## ")[0])]
+    shown += [("README.md", c) for c in _tour(root)]
     assert len(shown) > 40
     for page, command in shown:
         try:
@@ -239,3 +246,100 @@ def test_a_failing_docs_example_fails_the_build(root, tmp_path):
                                      encoding="utf-8")
     done = _sphinx(source, tmp_path / "html")
     assert done.returncode != 0 and "example failed" in done.stderr and "arithmetic" in done.stderr
+
+
+# Every pycart command the README or a docs page shows is run by a test: by the heavy test below,
+# by the test named (which also checks what the page says it prints), or, for the few too long or
+# needing what a test cannot have, not at all, with the reason and the test that checks the same.
+ELSEWHERE = {
+    "pycart simulate --t-end 60 --points 61 --out fig3.csv":
+        "test_shown_output_is_what_pycart_prints",
+    "pycart simulate --set rhoA=0.4 --set h=1e11 --init L=1e10 --out nr.parquet":
+        "test_shown_commands_run",
+    "pycart simulate --set B0_in_F=1 --set CA_loss_gammaMA=1 --out printed.csv":
+        "test_shown_commands_run",
+    "pycart show fig6": "test_show_prints_what_is_shown",
+    "pycart show fig5 --toml > my-fig5.toml": "test_show_toml_example_runs",
+    "pycart run my-fig5.toml --out my-fig5": "test_show_toml_example_runs",
+    "pycart export dose-study.toml": "test_export_of_a_user_scenario_prints_what_is_shown",
+    "pycart validate exports/dose-study.omex":
+        "test_export_of_a_user_scenario_prints_what_is_shown",
+    "pycart copasi dose-study.toml": "test_export_of_a_user_scenario_prints_what_is_shown",
+    "pycart run ext_relapse": "test_readme_shows_what_pycart_run_prints",
+    "pycart run ext_fig7": "test_readme_shows_what_pycart_run_prints",
+    "pycart fit docs/calibration/synthetic.csv --estimate h,rhoA --starts 12 --out fit-synthetic":
+        "test_readme_shows_what_pycart_fit_prints",
+    "pycart petab docs/calibration/synthetic.csv --estimate h,rhoA --out petab-synthetic":
+        "test_readme_shows_what_pycart_fit_prints",
+    "pycart sensitivity --range alpha=5e-11:5e-9 --range h=5e8:5e10 --range rhoA=0.4:1:linear "
+    "--range L=1e10:1e12 --samples 4096 --seed 1 --out fig7-sobol.csv":
+        "test_the_readme_answer_on_figure_6s_claim_is_what_pycart_prints",
+    "pycart sweep --points patients.csv --t-end 90 --days 90 --species L,CA --no-peak "
+    "--out patients-out.csv": "test_the_readme_point_list_example_prints_what_is_shown",
+    "pycart export": "test_committed_exports_are_what_pycart_export_writes",
+    "pycart reproduce": "test_committed_report_is_what_pycart_reproduce_writes",
+}
+NOT_RUN = {
+    "pycart compatibility --direct tellurium,pysces,amici":
+        "29 minutes with the tools' environments made; test_simulators (heavy) compares the same",
+    "pycart compatibility --runners none --direct amici --out amici.md":
+        "AMICI builds from source (about 20 minutes); test_simulators -k amici (PYCART_AMICI=1)",
+    "pycart cohort --scheduler tcp://HOST:8786":
+        "the address of your cluster; test_hostile_dask runs sweeps on local and TLS clusters",
+}
+COHORT = ("pycart cohort", "pycart summarize fig7.parquet --by responder",
+          "pycart plot fig7.parquet --x h --y rhoA --color responder --out fig7-h-rhoA.png",
+          "pycart plot fig7.parquet --x t_peak --y fold_expansion --color responder "
+          "--out fig7-peak.png")
+RUN_HERE = (
+    *COHORT,
+    "pycart run fig5",
+    "pycart show fig5 --toml",
+    "pycart cohort --preset fig6-h-rhoA",
+    "pycart sweep --param alpha=5e-11:5e-9:20:log --param h=5e8:5e10:20 --out grid.parquet",
+    "pycart sweep --param alpha=5e-11:5e-9:20:log --param h=5e8:5e10:20 --set rhoA=0.7 "
+    "--out grid.parquet",
+    "pycart sweep --range alpha=5e-11:5e-9:log --range rhoA=0.4:1:linear --range L=1e10:1e12:log "
+    "--sample sobol --samples 100000 --seed 1 --t-end 90 --days 30,90 --species L,CA "
+    "--out cohort.parquet",
+    "pycart sweep --param h=1e9:1e10:3 --set reinf_day=20 --param reinf_dose=0:1e9:2:linear "
+    "--t-end 60 --days 60 --species L,CA --out doses.csv --engine serial",
+    "pycart sensitivity --range alpha=5e-11:5e-9 --range h=5e8:5e10",
+    "pycart fit docs/calibration/synthetic.csv --estimate h,rhoA",
+    "pycart copasi exports/fig5.omex",
+    "pycart copasi exports/fig5.omex --out copasi",
+)
+
+
+def test_every_shown_command_is_run_by_a_test(root):
+    """A command added to a page must be run here, by a named test, or be said not to run."""
+    shown = {c for page in _pages(root) for b in blocks(root, page) for c in _shown_commands(b)}
+    shown |= set(_tour(root))
+    covered = set(ELSEWHERE) | set(NOT_RUN) | set(RUN_HERE)
+    assert shown - covered == set(), "add each to RUN_HERE, ELSEWHERE or NOT_RUN"
+    assert covered - shown == set(), "no longer shown: remove from the lists"
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (root / "tests").rglob("test_*.py"))
+    for test in set(ELSEWHERE.values()):
+        assert f"def {test}(" in sources, test
+
+
+@pytest.mark.heavy
+def test_the_shown_commands_run(root, tmp_path, monkeypatch, capsys):
+    """The shown commands no other test runs, in a fresh folder, each with status 0; the
+    sweep with doses prints what docs/sweeps.md shows (its time aside)."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(root / "docs" / "calibration", tmp_path / "docs" / "calibration")
+    (tmp_path / "exports").mkdir()
+    shutil.copy(root / "exports" / "fig5.omex", tmp_path / "exports")
+    printed = {}
+    for command in RUN_HERE:
+        capsys.readouterr()
+        assert main(_arguments(command)) == 0, command
+        printed[command] = capsys.readouterr().out.strip()
+    doses = next(b for b in blocks(root, "docs/sweeps.md") if "--out doses.csv" in b)
+    command, shown = (" ".join(part.split()) for part in
+                      doses.replace("\\\n", " ").removeprefix("$ ").strip().split("\n"))
+    untimed = re.compile(r"in [\d.]+ s")
+    assert untimed.sub("in T s", printed[command]) == untimed.sub("in T s", shown)
