@@ -27,7 +27,9 @@ autodoc_typehints = "description"
 html_theme = "alabaster"
 html_static_path: list[str] = []
 
-# Shown, not run while the site builds (each is run by a test, as said on its page).
+# Shown, not run while the site builds; each with the test that runs the same.
 pycart_examples_not_run = {
-    ("fitting", "import numpy as np"),  # pyPESTO on the PEtab problem the command above writes
+    # pyPESTO (the fit extra) on the PEtab problem the command above writes: 2.5 minutes of random
+    # starts; tests/test_fit.py::test_pypesto_reaches_the_optimum_of_pycart_fit (heavy) runs it.
+    ("fitting", "import numpy as np"),
 }
