@@ -195,10 +195,10 @@ def test_report_writes_the_section(tmp_path):
 
 
 def _readme_runs(root) -> dict[str, list[str]]:
-    """The README's block of `pycart run` examples beyond the paper: command -> printed lines."""
+    """docs/beyond.md's block of `pycart run` examples beyond the paper: command -> output."""
     import re
 
-    text = (root / "README.md").read_text(encoding="utf-8")
+    text = (root / "docs" / "beyond.md").read_text(encoding="utf-8")
     block = next(b for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.S | re.M)
                  if b.startswith("$ pycart run ext_relapse"))
     out: dict[str, list[str]] = {}

@@ -329,7 +329,7 @@ def test_readme_shows_what_pycart_fit_prints(root, tmp_path, monkeypatch, capsys
     import shlex
     import shutil
 
-    text = (root / "README.md").read_text(encoding="utf-8")
+    text = (root / "docs" / "fitting.md").read_text(encoding="utf-8")
     block = next(b for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.S | re.M)
                  if b.startswith(marker))
     command, *expected = block.strip().splitlines()

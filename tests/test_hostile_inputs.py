@@ -379,7 +379,7 @@ def test_resolution_help_says_it_caps_and_never_refines(capsys):
         main(["run", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "at most N values per grid axis" in text and "never refines a grid" in text
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8").split())
     assert "`--resolution N` caps every grid axis at N values" in readme
     assert "It never refines a grid" in readme
 

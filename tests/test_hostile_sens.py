@@ -1,6 +1,6 @@
 """Hostile suite, issue #24: sensitivity analyses and summaries. Two analyses never share a
 file, identical runs give identical tables (intervals included), a switch is refused as a
-factor before any sampling, the README's ranges and sample-size advice are the code's, and
+factor before any sampling, docs/sensitivity.md's ranges and sample-size advice are the code's, and
 ``pycart summarize`` prints no p-value as 0, compares the inputs too and refuses a ragged
 CSV row in one line."""
 
@@ -107,7 +107,7 @@ def test_every_parameter_has_a_plausible_range_or_a_reason():
 
 
 def test_the_readme_table_is_generated_from_the_ranges():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "sensitivity.md").read_text(encoding="utf-8")
     assert ranges.markdown() in readme
     assert readme.count("| parameter | plausible range (`--range`) | source |") == 1
 
@@ -116,10 +116,10 @@ def test_readme_and_help_give_one_sample_size_advice(capsys):
     with pytest.raises(SystemExit):
         main(["sensitivity", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((ROOT / "docs" / "sensitivity.md").read_text(encoding="utf-8").split())
     assert SAMPLE_ADVICE in shown and SAMPLE_ADVICE in readme
     assert Design((), "sobol").samples == SAMPLES["sobol"]
-    section = readme[readme.index("## Sensitivity analysis"):readme.index("`pycart summarize`")]
+    section = readme[readme.index("# Sensitivity analysis"):readme.index("`pycart summarize`")]
     assert not re.search(r"default (of )?\d+ (Sobol|samples)", section.replace(SAMPLE_ADVICE, ""))
 
 

@@ -158,7 +158,8 @@ def test_sdist_and_wheel(root, tmp_path):
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
         tar.extractall(tmp_path / "unpacked", filter="data")
     expected = {"README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "pyproject.toml",
-                ".ci/run", "tests/conftest.py", "docs/calibration.md", "exports/fig3.omex"}
+                ".ci/run", "tests/conftest.py", "docs/calibration.md", "exports/fig3.omex",
+                "docs/conf.py", "docs/index.md", "docs/_ext/pycart_examples.py"}
     expected |= {str(p.relative_to(root)) for p in (root / "tests").glob("*.py")}
     assert expected <= names, sorted(expected - names)
 

@@ -165,7 +165,7 @@ def test_the_readme_point_list_example_prints_what_is_shown(root, tmp_path, monk
                                                             capsys):
     import shlex
 
-    text = (root / "README.md").read_text(encoding="utf-8")
+    text = (root / "docs" / "sweeps.md").read_text(encoding="utf-8")
     block = re.search(r"```\n(\$ cat patients\.csv\n.*?)```", text, re.S).group(1)
     parts = re.split(r"^\$ (.*)\n", block, flags=re.M)[1:]
     shown = dict(zip(parts[::2], parts[1::2]))

@@ -202,7 +202,7 @@ def test_bad_analyses_are_one_line_and_status_2(tmp_path, monkeypatch, capsys, a
 
 
 def _readme_block(root, first: str) -> list[str]:
-    text = (root / "README.md").read_text(encoding="utf-8")
+    text = (root / "docs" / "sensitivity.md").read_text(encoding="utf-8")
     blocks = re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.S | re.M)
     return next(b for b in blocks if b.startswith(first)).rstrip("\n").splitlines()
 
@@ -210,7 +210,7 @@ def _readme_block(root, first: str) -> list[str]:
 @pytest.mark.heavy
 def test_the_readme_answer_on_figure_6s_claim_is_what_pycart_prints(root, tmp_path,
                                                                     monkeypatch, capsys):
-    """The README's Sobol' indices over Figure 7's ranges (24,576 runs), and the summary of
+    """docs/sensitivity.md's Sobol' indices over Figure 7's ranges (24,576 runs), and the summary of
     Figure 7's cohort, are what these commands print."""
     monkeypatch.chdir(tmp_path)
     for first in ("$ pycart sensitivity", "$ pycart summarize"):

@@ -1,5 +1,5 @@
 """Plausible ranges of every parameter for analyses (sensitivity, sweeps), each with its
-source or marked as pycart's choice: the one definition the README's table is generated
+source or marked as pycart's choice: the one definition docs/sensitivity.md's table is generated
 from (:func:`markdown`) and checked against.
 
 The paper (Martinez-Rubio et al. 2021) gives ranges only for the product's attributes
@@ -115,7 +115,7 @@ NOT_FACTORS: dict[str, str] = {
 
 
 def markdown() -> str:
-    """The README's table: every parameter, its ``--range`` and its source (or why it is not
+    """docs/sensitivity.md's table: every parameter, its ``--range``, its source (or why it is not
     a factor), in :data:`PARAMETERS` order, then the initial amounts."""
     lines = ["| parameter | plausible range (`--range`) | source |", "|---|---|---|"]
     for name in [*PARAMETERS, *(n for n in RANGES if n not in PARAMETERS)]:

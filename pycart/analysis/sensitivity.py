@@ -43,13 +43,13 @@ RESAMPLES = 1000
 #: threshold, at the solver's noise level).
 LOG_FLOOR = 1e-12
 
-#: Default sample sizes. Sobol': N = 4096 base samples, as the README's analysis of Figure
+#: Default sample sizes. Sobol': N = 4096 base samples, as docs/sensitivity.md's analysis of Figure
 #: 7's four factors: its 95% half-widths are at most 0.033 and tell init_L's S1 (0.02) from
 #: zero; N = 1024 doubles them (up to 0.063; init_L's S1 0.015 +- 0.019). Morris: 1024
 #: trajectories.
 SAMPLES = {"sobol": 4096, "morris": 1024}
 
-#: What ``--help`` and the README say of the sample size (tests check both).
+#: What ``--help`` and docs/sensitivity.md say of the sample size (tests check both).
 SAMPLE_ADVICE = (f"default {SAMPLES['sobol']} Sobol' base samples (a power of two: 95% "
                  "intervals within about 0.03 over four factors, half those of 1024) or "
                  f"{SAMPLES['morris']} Morris trajectories")

@@ -39,7 +39,7 @@ SUMMARY_COLUMNS = ["variable", "kind", "group", "n", "median", "q1", "q3", "test
 RANKSUM, KRUSKAL = "Wilcoxon rank-sum", "Kruskal-Wallis"
 
 #: Below this a p-value is printed from its logarithm: doubles lose digits from 2.2e-308
-#: and scipy's p-values underflow to 0 (rank-sum |z| > 38.5) where the logarithm does not.
+#: and scipy's p-values underflow to 0 (rank-sum ``|z| > 38.5``) where the logarithm does not.
 P_FLOOR = 1e-300
 
 

@@ -185,7 +185,7 @@ def probe_script() -> Path:
 #: step), and its event assignments read the species where CVODE last evaluated the rates
 #: (the step's end): a dose comes up to a step late, or adds to a value up to a step
 #: later. Measured against pycart (cart_bm) at 1e-3 days: 1.2e-4 (day 60), 5.6e-4 (on
-#: relapse); at 1e-4 days: 4.2e-7 and 1.3e-5 (README, docs/compatibility.md).
+#: relapse); at 1e-4 days: 4.2e-7 and 1.3e-5 (docs/exchange.md, docs/compatibility.md).
 PYSCES_DOSE_MAX_STEP = 1e-4
 
 

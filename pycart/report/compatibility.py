@@ -26,7 +26,7 @@ from ..exchange.simulators import (
 )
 
 #: What to set by hand, per runner, where the archive cannot carry it (measured; see
-#: docs/compatibility.md and README "Other simulators").
+#: docs/compatibility.md and docs/exchange.md, "Other simulators").
 BY_HAND = {
     "tellurium": "nothing: the absolute tolerance is written so that libRoadRunner's "
                  "scaling by initial amounts leaves every species at most 1e-14 cells",
@@ -39,7 +39,7 @@ BY_HAND = {
              "1e-16, 10000 steps: for pycart's precision set relative 1e-10, absolute "
              "1e-14, 200000 steps",
 }
-#: What to set by hand, per tool loading the SBML models directly (measured; README).
+#: What to set by hand, per tool loading the SBML models directly (measured; docs/exchange.md).
 DIRECT_BY_HAND = {
     "tellurium": "the integrator's tolerances: relative 1e-10, absolute 1e-14 as a vector "
                  "(one value per state: the species, the doses' clock and the stimulation "
