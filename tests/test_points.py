@@ -72,9 +72,9 @@ def test_points_run_identically_on_every_engine_and_resume(tmp_path):
     out = tmp_path / "resumed.parquet"
 
     class StopAfter(SerialEngine):
-        def map(self, sweep, key, tasks):
-            assert sweep.point_list is None  # workers get their chunk's points only
-            for k, result in enumerate(super().map(sweep, key, tasks)):
+        def run(self, function, tasks):
+            assert function.args[0].point_list is None  # workers get their chunk's points only
+            for k, result in enumerate(super().run(function, tasks)):
                 if k == 2:
                     raise KeyboardInterrupt
                 yield result

@@ -113,8 +113,8 @@ def test_an_interrupted_analysis_resumes_with_the_same_indices(tmp_path):
     full = _fig7(tmp_path, 1, 64)
 
     class StopAfter(SerialEngine):
-        def map(self, sweep, key, tasks):
-            for k, result in enumerate(super().map(sweep, key, tasks)):
+        def run(self, function, tasks):
+            for k, result in enumerate(super().run(function, tasks)):
                 if k == 2:
                     raise KeyboardInterrupt
                 yield result

@@ -21,6 +21,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ import pandas as pd
 from ..core.model import SolverSettings
 from ..core.resources import sbml_text
 from .cohort import PRESETS
-from .sweep import CHUNK_SIZE, ProcessEngine, SerialEngine, Sweep, run_sweep
+from .sweep import CHUNK_SIZE, ProcessEngine, SerialEngine, Sweep, compute_chunk, run_sweep
 
 TARGET_RATE = 3000.0
 TARGET_RATIO = 3.0
@@ -222,10 +223,11 @@ def _fast_startup() -> str:
 def _engine_rates(cohort: Sweep, tmp: Path, workers: int, naive_rate: float, say) -> dict:
     """Serial and parallel rates of one solver on ``cohort``, end to end (``run_sweep``:
     saving, checking and assembling the chunks included) and of the engine alone (the same
-    chunks through ``engine.map``); the parallel table."""
+    chunks through ``engine.run``); the parallel table."""
     label = "pycart {}, " + f"{cohort.solver}:"
+    one = partial(compute_chunk, cohort, cohort.key())  # the first point, to warm up
     serial_engine = SerialEngine()
-    list(serial_engine.map(cohort, cohort.key(), [(0, cohort.points()[:1])]))  # warm up
+    list(serial_engine.run(one, [(0, cohort.points()[:1])]))
     serial = run_sweep(cohort, tmp / f"serial-{cohort.solver}.parquet", serial_engine)
     rates = {"serial": cohort.size / serial.seconds,
              "serial engine": _engine_alone(cohort, serial_engine)}
@@ -234,11 +236,11 @@ def _engine_rates(cohort: Sweep, tmp: Path, workers: int, naive_rate: float, say
         f"{rates['serial engine']:,.0f}/s")
     engine = ProcessEngine(workers)
     began = time.perf_counter()
-    warm = list(engine.map(cohort, cohort.key(), [(0, cohort.points()[:1])] * (2 * workers)))
+    warm = list(engine.run(one, [(0, cohort.points()[:1])] * (2 * workers)))
     startup = time.perf_counter() - began
     parallel = run_sweep(cohort, tmp / f"parallel-{cohort.solver}.parquet", engine)
     rates["parallel"] = cohort.size / parallel.seconds
-    list(engine.map(cohort, cohort.key(), [(0, cohort.points()[:1])] * (2 * workers)))
+    list(engine.run(one, [(0, cohort.points()[:1])] * (2 * workers)))
     rates["parallel engine"] = _engine_alone(cohort, engine)
     engine.close()
     rates["table"] = pd.read_parquet(parallel.out)
@@ -259,8 +261,8 @@ def _engine_alone(cohort: Sweep, engine: object) -> float:
     best = math.inf
     for _ in range(3):
         began = time.perf_counter()
-        rows = sum(len(table) for _, table in engine.map(cohort.for_workers(), cohort.key(),
-                                                          tasks))
+        chunks = engine.run(partial(compute_chunk, cohort.for_workers(), cohort.key()), tasks)
+        rows = sum(len(table) for _, table in chunks)
         best = min(best, time.perf_counter() - began)
     assert rows == len(points)
     return len(points) / best

@@ -451,17 +451,10 @@ def compute_chunk(sweep: Sweep, key: str, start: int, points: np.ndarray) -> tup
 
 # ---- engines ------------------------------------------------------------------------------
 
-Task = tuple[int, np.ndarray]
-
-
 class SerialEngine:
     """Every chunk in this process, one after another."""
 
     workers = 1
-
-    def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
-        for start, points in tasks:
-            yield compute_chunk(sweep, key, start, points)
 
     def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
         """``function(*task)`` for each task, in order (see :meth:`ProcessEngine.run`)."""
@@ -491,9 +484,6 @@ class ProcessEngine:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = check_workers(workers)
         self._pool: ProcessPoolExecutor | None = None
-
-    def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
-        yield from self.run(partial(compute_chunk, sweep, key), tasks)
 
     def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
         """``function(*task)`` for each task on the workers, in the order they finish, a few
@@ -602,9 +592,6 @@ class DaskEngine:
                                         dashboard_address="127.0.0.1:0")  # any free port
             self.client = Client(self.cluster, security=local)
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
-
-    def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
-        yield from self.run(partial(compute_chunk, sweep, key), tasks)
 
     def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
         """As :meth:`ProcessEngine.run`, on the cluster's workers."""
@@ -747,7 +734,7 @@ def _run_locked(sweep: Sweep, key: str, out: Path, engine: object | None, chunk_
     engine = engine or ProcessEngine()
     stops = dict(todo)
     try:
-        for start, table in engine.map(sweep.for_workers(), key,
+        for start, table in engine.run(partial(compute_chunk, sweep.for_workers(), key),
                                        ((a, take(a, b)) for a, b in todo)) \
                 if todo else ():
             store.write_chunk(parts, key, (start, stops[start]), table)
