@@ -21,14 +21,8 @@ from pycart.exchange.codegen import expression, fast_path_obstacle, rhs_source
 from pycart.scale import fast
 from pycart.scale.cohort import PRESETS
 from pycart.scale.kernel import kernel_source, load_kernel
-from pycart.scale.sweep import (
-    Dimension,
-    PointSimulator,
-    ProcessEngine,
-    SerialEngine,
-    Sweep,
-    run_sweep,
-)
+from pycart.scale.engines import ProcessEngine, SerialEngine
+from pycart.scale.sweep import Dimension, PointSimulator, Sweep, run_sweep
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
                Dimension("h", 5e8, 5e10, 5)), t_end=60, days=(10.0, 45.0, 60.0),
@@ -285,7 +279,7 @@ def test_identical_results_on_serial_processes_and_dask_with_routed_and_failed_p
     """A sweep whose points take every road (fast, a dose on roadrunner, the stiff printed F
     recomputed with BDF) gives the same table on every engine."""
     pytest.importorskip("distributed")
-    from pycart.scale.sweep import DaskEngine
+    from pycart.scale.engines import DaskEngine
 
     sweep = Sweep((Dimension("B0_in_F", 0, 1, 2, "linear"),
                    Dimension("reinf_dose", 0, 1e9, 2, "linear"), Dimension("h", 1e9, 1e10, 3)),

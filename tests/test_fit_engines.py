@@ -12,7 +12,7 @@ import pytest
 from pycart.analysis.calibrate import PARTS, FitSettings, calibrate
 from pycart.analysis.synthetic import TRUTHS, synthetic
 from pycart.cli import main
-from pycart.scale.sweep import DaskEngine, ProcessEngine, SerialEngine
+from pycart.scale.engines import DaskEngine, ProcessEngine, SerialEngine
 
 
 def _problem(starts: int = 3):

@@ -197,7 +197,7 @@ def test_nothing_is_printed_after_the_worker_pool_closes(tmp_path):
 def test_closing_a_process_engine_leaves_no_pool_thread_running():
     import threading
 
-    from pycart.scale.sweep import ProcessEngine
+    from pycart.scale.engines import ProcessEngine
 
     engine = ProcessEngine(1)
     assert sorted(engine.run(abs, [(-3,)])) == [3]

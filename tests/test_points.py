@@ -15,7 +15,8 @@ import pytest
 import pycart
 from pycart.cli import main
 from pycart.scale.points import points_sweep, read_points
-from pycart.scale.sweep import Dimension, ProcessEngine, SerialEngine, Sweep, run_sweep
+from pycart.scale.engines import ProcessEngine, SerialEngine
+from pycart.scale.sweep import Dimension, Sweep, run_sweep
 
 #: Responders and non-responders, with initial amounts among the inputs.
 POINTS = pd.DataFrame({

@@ -15,7 +15,8 @@ import pycart
 from pycart.analysis.sensitivity import Design, SweepModel, output, sensitivity
 from pycart.cli import main
 from pycart.experiments.paper import FIG7_ALPHA, FIG7_H_TEXT, L0_RANGE, RHOA_RANGE
-from pycart.scale.sweep import Dimension, SerialEngine
+from pycart.scale.engines import SerialEngine
+from pycart.scale.sweep import Dimension
 
 #: Ishigami's function (A = 7, B = 0.1) on [-pi, pi]^3: Sobol' indices in closed form
 #: (Saltelli et al. 2008, Global Sensitivity Analysis: The Primer).
@@ -227,7 +228,7 @@ def test_the_readme_answer_on_figure_6s_claim_is_what_pycart_prints(root, tmp_pa
 @pytest.mark.heavy
 def test_the_same_indices_on_a_dask_local_cluster(tmp_path):
     pytest.importorskip("distributed")
-    from pycart.scale.sweep import DaskEngine
+    from pycart.scale.engines import DaskEngine
 
     design = Design(FIG7, "morris", 20, 4)
     serial = sensitivity(design, SweepModel(design, "t_peak", tmp_path / "s.parquet",

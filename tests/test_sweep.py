@@ -19,15 +19,8 @@ import pycart
 from pycart.analysis.summary import statistics
 from pycart.cli import main
 from pycart.scale.cohort import PRESETS
-from pycart.scale.sweep import (
-    Dimension,
-    PointSimulator,
-    ProcessEngine,
-    SerialEngine,
-    Sweep,
-    parts_dir,
-    run_sweep,
-)
+from pycart.scale.engines import ProcessEngine, SerialEngine
+from pycart.scale.sweep import Dimension, PointSimulator, Sweep, parts_dir, run_sweep
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
                Dimension("h", 5e8, 5e10, 5)))
@@ -91,7 +84,7 @@ def test_identical_results_on_serial_and_process_engines(tmp_path):
 
 def test_identical_results_on_a_dask_local_cluster(tmp_path):
     pytest.importorskip("distributed")
-    from pycart.scale.sweep import DaskEngine
+    from pycart.scale.engines import DaskEngine
 
     a = run_sweep(SMALL, tmp_path / "serial.parquet", SerialEngine(), chunk_size=9)
     b = run_sweep(SMALL, tmp_path / "dask.parquet", DaskEngine(workers=2), chunk_size=9)

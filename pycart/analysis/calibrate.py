@@ -91,7 +91,7 @@ def calibrate(data: pd.DataFrame, settings: FitSettings, out: str | Path,
     ended). Raises :class:`SimulationError` (and writes no estimates) when every start of a
     patient fails."""
     from ..scale.store import locked
-    from ..scale.sweep import ProcessEngine
+    from ..scale.engines import ProcessEngine
 
     owned = engine is None
     engine = engine or ProcessEngine()

@@ -381,7 +381,7 @@ def multistart(problem: FitProblem, starts: int, seed: int = 0, sampling: str = 
     :mod:`pycart.scale.sweep`; default this process); return one row per start, best first
     (failed starts last). ``done`` holds rows already computed (by start index), which are
     not redone; ``on_result`` sees each new row as it finishes."""
-    from ..scale.sweep import SerialEngine
+    from ..scale.engines import SerialEngine
 
     done = dict(done or {})
     rows = list(done.values())

@@ -113,13 +113,13 @@ def engine_options(parser: argparse.ArgumentParser, points: bool = True) -> None
 def make_engine(args: argparse.Namespace):
     """The engine the options of ``args`` ask for, checked first."""
     from ..core.inputs import check_count
-    from ..scale.scheduler import scheduler_security
-    from ..scale.sweep import (
+    from ..scale.engines import (
         DaskEngine,
         ProcessEngine,
         SerialEngine,
         check_scheduler,
         check_workers,
+        scheduler_security,
     )
 
     workers = None if args.workers is None else check_count(args.workers, "--workers", 1)
@@ -288,7 +288,7 @@ def _heatmap(table, sweep, path: Path, dpi: int) -> None:
 def _bench(args: argparse.Namespace) -> int:
     from ..core.inputs import check_count
     from ..scale.bench import run_benchmark
-    from ..scale.sweep import check_workers
+    from ..scale.engines import check_workers
 
     workers = None if args.workers is None else check_workers(
         check_count(args.workers, "--workers", 1))

@@ -45,7 +45,7 @@ def write_calibration(out: str | Path = "docs", engine: object | None = None,
     ``OUT/calibration.md`` with its data and figures in ``OUT/calibration/``; return the
     report's path. A given engine is left open (aborted if the run fails or is
     interrupted), as :func:`pycart.analysis.calibrate.calibrate` does."""
-    from ..scale.sweep import ProcessEngine
+    from ..scale.engines import ProcessEngine
 
     folder = Path(out)
     assets = folder / "calibration"

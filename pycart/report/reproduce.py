@@ -36,7 +36,8 @@ from ..experiments.paper import (
 )
 from ..experiments.scenario import ScenarioResult, run_scenario
 from ..scale.cohort import PRESETS
-from ..scale.sweep import ProcessEngine, Sweep, run_sweep
+from ..scale.engines import ProcessEngine
+from ..scale.sweep import Sweep, run_sweep
 
 #: Resolution of Figure S3's heatmaps in the default run (the paper's 200 takes longer than
 #: the report's five-minute budget allows on two cores; --full runs 200).

@@ -30,7 +30,8 @@ import pandas as pd
 from ..core.model import SolverSettings
 from ..core.resources import sbml_text
 from .cohort import PRESETS
-from .sweep import CHUNK_SIZE, ProcessEngine, SerialEngine, Sweep, compute_chunk, run_sweep
+from .engines import ProcessEngine, SerialEngine
+from .sweep import CHUNK_SIZE, Sweep, compute_chunk, run_sweep
 
 TARGET_RATE = 3000.0
 TARGET_RATIO = 3.0
