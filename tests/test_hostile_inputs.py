@@ -170,7 +170,7 @@ def slow_wakeup(self):
 cfp._ThreadWakeup.close = late_close
 cfp._ThreadWakeup.wakeup = slow_wakeup
 
-from pycart.scale.sweep import ProcessEngine
+from pycart.scale.engines import ProcessEngine
 
 if __name__ == "__main__":
     engine = ProcessEngine(1)

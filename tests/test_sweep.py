@@ -93,7 +93,7 @@ def test_identical_results_on_a_dask_local_cluster(tmp_path):
 
 _WORKER_LOGS = """
 import logging
-from pycart.scale.sweep import DaskEngine
+from pycart.scale.engines import DaskEngine
 
 def log_on_worker():
     logging.getLogger("distributed.worker").exception("heartbeat-like failure on a worker")
