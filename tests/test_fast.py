@@ -287,7 +287,8 @@ def test_identical_results_on_serial_processes_and_dask_with_routed_and_failed_p
     tables = []
     for name, engine in (("serial", SerialEngine()), ("processes", ProcessEngine(2)),
                          ("dask", DaskEngine(workers=2))):
-        report = run_sweep(sweep, tmp_path / f"{name}.parquet", engine, chunk_size=5)
+        with engine:
+            report = run_sweep(sweep, tmp_path / f"{name}.parquet", engine, chunk_size=5)
         assert report.failed == 0
         tables.append(pd.read_parquet(report.out))
     for other in tables[1:]:

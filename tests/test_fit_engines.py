@@ -23,10 +23,8 @@ def _problem(starts: int = 3):
 
 def _fit(engine, out, log=lambda _: None):
     data, settings = _problem()
-    try:
+    with engine:  # closed, or aborted when the fit fails or is interrupted
         return calibrate(data, settings, out, engine, log)
-    finally:
-        engine.close()
 
 
 @pytest.fixture(scope="module")

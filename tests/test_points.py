@@ -85,7 +85,8 @@ def test_points_run_identically_on_every_engine_and_resume(tmp_path):
     other = points_sweep(POINTS.iloc[::-1].reset_index(drop=True), days=(20.0,))
     with pytest.raises(pycart.PycartError, match="different sweep"):
         run_sweep(other, out, SerialEngine(), chunk_size=3)
-    again = run_sweep(sweep, out, ProcessEngine(2), chunk_size=3)
+    with ProcessEngine(2) as engine:
+        again = run_sweep(sweep, out, engine, chunk_size=3)
     assert (again.resumed, again.computed) == (6, 14)
     pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(serial.out))
 

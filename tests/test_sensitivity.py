@@ -233,7 +233,8 @@ def test_the_same_indices_on_a_dask_local_cluster(tmp_path):
     design = Design(FIG7, "morris", 20, 4)
     serial = sensitivity(design, SweepModel(design, "t_peak", tmp_path / "s.parquet",
                                             SerialEngine(), chunk_size=25))
-    dask = sensitivity(design, SweepModel(design, "t_peak", tmp_path / "d.parquet",
-                                          DaskEngine(workers=2), chunk_size=25))
+    with DaskEngine(workers=2) as engine:
+        dask = sensitivity(design, SweepModel(design, "t_peak", tmp_path / "d.parquet",
+                                              engine, chunk_size=25))
     pd.testing.assert_frame_equal(serial.indices, dask.indices)
     assert serial.ranking()[0] == "alpha"  # alpha sets the time to peak over these ranges

@@ -76,7 +76,8 @@ def test_species_at_days_and_initial_amounts_as_dimensions(model):
 
 def test_identical_results_on_serial_and_process_engines(tmp_path):
     a = run_sweep(SMALL, tmp_path / "serial.parquet", SerialEngine(), chunk_size=7)
-    b = run_sweep(SMALL, tmp_path / "processes.parquet", ProcessEngine(2), chunk_size=13)
+    with ProcessEngine(2) as engine:
+        b = run_sweep(SMALL, tmp_path / "processes.parquet", engine, chunk_size=13)
     assert a.points == b.points == 60 and a.failed == 0
     pd.testing.assert_frame_equal(pd.read_parquet(a.out), pd.read_parquet(b.out))
     assert not parts_dir(a.out).exists()
@@ -87,7 +88,8 @@ def test_identical_results_on_a_dask_local_cluster(tmp_path):
     from pycart.scale.engines import DaskEngine
 
     a = run_sweep(SMALL, tmp_path / "serial.parquet", SerialEngine(), chunk_size=9)
-    b = run_sweep(SMALL, tmp_path / "dask.parquet", DaskEngine(workers=2), chunk_size=9)
+    with DaskEngine(workers=2) as engine:
+        b = run_sweep(SMALL, tmp_path / "dask.parquet", engine, chunk_size=9)
     pd.testing.assert_frame_equal(pd.read_parquet(a.out), pd.read_parquet(b.out))
 
 

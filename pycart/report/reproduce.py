@@ -173,7 +173,8 @@ def _beyond(figures: Path, report: Report) -> list[dict[str, str]]:
 def _sweep(sweep: Sweep, path: Path, workers: int | None) -> pd.DataFrame:
     from ..scale.sweep import progress_bar
 
-    run_sweep(sweep, path, ProcessEngine(workers), progress=progress_bar(path.stem))
+    with ProcessEngine(workers) as engine:
+        run_sweep(sweep, path, engine, progress=progress_bar(path.stem))
     return pd.read_parquet(path)
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 from ..core.model import SolverSettings
 from ..core.resources import sbml_text
 from .cohort import PRESETS
-from .engines import ProcessEngine, SerialEngine
+from .engines import Engine, ProcessEngine, SerialEngine
 from .sweep import CHUNK_SIZE, Sweep, compute_chunk, run_sweep
 
 TARGET_RATE = 3000.0
@@ -235,15 +235,13 @@ def _engine_rates(cohort: Sweep, tmp: Path, workers: int, naive_rate: float, say
     say(f"  {label.format('serial'):32s}{rates['serial']:8,.0f} simulations/s end to end "
         f"({rates['serial'] / naive_rate:.1f}x naive); the engine alone "
         f"{rates['serial engine']:,.0f}/s")
-    engine = ProcessEngine(workers)
-    began = time.perf_counter()
-    warm = list(engine.run(one, [(0, cohort.points()[:1])] * (2 * workers)))
-    startup = time.perf_counter() - began
-    parallel = run_sweep(cohort, tmp / f"parallel-{cohort.solver}.parquet", engine)
-    rates["parallel"] = cohort.size / parallel.seconds
-    list(engine.run(one, [(0, cohort.points()[:1])] * (2 * workers)))
-    rates["parallel engine"] = _engine_alone(cohort, engine)
-    engine.close()
+    with ProcessEngine(workers) as engine:
+        began = time.perf_counter()
+        warm = list(engine.run(one, [(0, cohort.points()[:1])] * (2 * workers)))
+        startup = time.perf_counter() - began
+        parallel = run_sweep(cohort, tmp / f"parallel-{cohort.solver}.parquet", engine)
+        rates["parallel"] = cohort.size / parallel.seconds
+        rates["parallel engine"] = _engine_alone(cohort, engine)
     rates["table"] = pd.read_parquet(parallel.out)
     same = pd.read_parquet(serial.out).equals(rates["table"])
     say(f"  {label.format('parallel'):32s}{rates['parallel']:8,.0f} simulations/s end to end "
@@ -254,7 +252,7 @@ def _engine_rates(cohort: Sweep, tmp: Path, workers: int, naive_rate: float, say
     return rates
 
 
-def _engine_alone(cohort: Sweep, engine: object) -> float:
+def _engine_alone(cohort: Sweep, engine: Engine) -> float:
     """Simulations per second of ``engine`` computing ``cohort`` in ``run_sweep``'s chunks,
     the results collected but not saved (the best of three runs)."""
     points = cohort.points()
@@ -303,7 +301,8 @@ def _figure6(tmp: Path, workers: int, quick: bool, say) -> None:
     with TreeMemory() as memory:
         began = time.perf_counter()
         for k, sweep in enumerate(fig6):
-            run_sweep(sweep, tmp / f"fig6-{k}.parquet", ProcessEngine(workers))
+            with ProcessEngine(workers) as engine:
+                run_sweep(sweep, tmp / f"fig6-{k}.parquet", engine)
         seconds = time.perf_counter() - began
     n = sum(s.size for s in fig6)
     say(f"  {n:,} simulations in {seconds:.1f} s ({n / seconds:,.0f}/s), workers started "

@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self, runtime_checkable
 
 from ..core.errors import PycartError
 
@@ -157,7 +159,55 @@ async def _read(reader: asyncio.StreamReader) -> object:
 
 # ---- engines ------------------------------------------------------------------------------
 
-class SerialEngine:
+#: The kinds of engine :func:`make_engine` builds.
+ENGINES = ("processes", "serial", "dask")
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """Where a stream of independent tasks runs: ``run(function, tasks)`` yields
+    ``function(*task)`` for every task (in the order they finish), on ``workers`` workers.
+    Used as a context manager it is closed on leaving the block: :meth:`close` after
+    success, :meth:`abort` (queued work dropped, workers ended at once) after any
+    exception, a KeyboardInterrupt included."""
+
+    workers: int
+
+    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
+        """``function(*task)`` for each task."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers once their work is done."""
+        ...
+
+    def abort(self) -> None:
+        """Stop at once: drop queued work and end running workers."""
+        ...
+
+    def __enter__(self) -> Engine:
+        ...
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        ...
+
+
+class _Closing:
+    """The context manager of every engine: closed on success, aborted on any exception."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if kind is None:
+            self.close()  # type: ignore[attr-defined]
+        else:
+            self.abort()  # type: ignore[attr-defined]
+
+
+class SerialEngine(_Closing):
     """Every chunk in this process, one after another."""
 
     workers = 1
@@ -170,6 +220,9 @@ class SerialEngine:
     def close(self) -> None:
         """Nothing to release."""
 
+    def abort(self) -> None:
+        """Nothing to stop: a task runs in this process, and an exception already ended it."""
+
 
 def check_workers(workers: int | None) -> int:
     """Local worker processes: default every core; at most the cores (more only slows the
@@ -177,13 +230,43 @@ def check_workers(workers: int | None) -> int:
     cores = os.cpu_count() or 1
     if workers is None:
         return cores
-    if isinstance(workers, bool) or not 1 <= workers <= cores:
-        raise PycartError(f"{workers} workers (allowed: 1 to {cores}, the cores of this "
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= cores:
+        raise PycartError(f"{workers!r} workers (allowed: 1 to {cores}, the cores of this "
                           "machine; for more, use a dask cluster with --scheduler)")
     return workers
 
 
-class ProcessEngine:
+def make_engine(kind: str | None = None, workers: int | None = None,
+                scheduler: str | None = None, tls_ca_file: str | None = None,
+                tls_cert: str | None = None, tls_key: str | None = None) -> Engine:
+    """An engine of ``kind`` (:data:`ENGINES`; default ``dask`` when a ``scheduler`` is
+    given, else ``processes``), every argument checked before any worker starts (one line,
+    :class:`PycartError`). ``workers``: local worker processes (default every core; the
+    serial engine has one); ``scheduler``: a dask scheduler's ``[tcp|tls://]HOST:PORT``,
+    with the PEM files of a ``tls://`` one (default: dask's configuration). Use it in a
+    ``with`` block, which closes it on every path."""
+    kind = kind or ("dask" if scheduler else "processes")
+    if kind not in ENGINES:
+        raise PycartError(f"engine {kind!r} (allowed: {', '.join(ENGINES)})")
+    if scheduler and kind != "dask":
+        raise PycartError("--scheduler needs --engine dask")
+    tls = (tls_ca_file, tls_cert, tls_key)
+    if not scheduler and any(value is not None for value in tls):
+        raise PycartError("--tls-ca-file, --tls-cert and --tls-key need --scheduler "
+                          "tls://HOST:PORT")
+    security = None
+    if scheduler:
+        security = scheduler_security(check_scheduler(scheduler), *tls)
+    elif kind != "serial":
+        check_workers(workers)
+    if kind == "serial":
+        return SerialEngine()
+    if kind == "dask":
+        return DaskEngine(scheduler, workers, security)
+    return ProcessEngine(workers)
+
+
+class ProcessEngine(_Closing):
     """Chunks on local worker processes (default: every core), a few in flight at a time.
     The workers exit when this process dies, however it dies."""
 
@@ -265,7 +348,7 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="pycart-parent-watch", daemon=True).start()
 
 
-class DaskEngine:
+class DaskEngine(_Closing):
     """Chunks on a dask.distributed cluster: the scheduler at ``address``, or a LocalCluster
     of single-threaded worker processes when no address is given."""
 

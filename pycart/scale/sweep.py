@@ -44,7 +44,7 @@ from ..core.names import (
 )
 from ..core.resources import sbml_text
 from . import store
-from .engines import ProcessEngine
+from .engines import Engine, ProcessEngine
 from .store import parts_dir
 
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is
@@ -460,13 +460,15 @@ class SweepReport:
     discarded: int = 0
 
 
-def run_sweep(sweep: Sweep, out: str | os.PathLike[str], engine: object | None = None,
+def run_sweep(sweep: Sweep, out: str | os.PathLike[str], engine: Engine | None = None,
               chunk_size: int = CHUNK_SIZE, progress: Callable[[int, int], None] | None = None
               ) -> SweepReport:
-    """Compute every point of ``sweep`` with ``engine`` (default: every local core) and
-    write the table to ``out`` (.parquet or .csv), resuming from the valid chunks an
-    earlier run of the same sweep saved (whatever its chunk size). A second run on the same
-    ``out`` while this one works is refused (:class:`PycartError`)."""
+    """Compute every point of ``sweep`` with ``engine`` and write the table to ``out``
+    (.parquet or .csv), resuming from the valid chunks an earlier run of the same sweep saved
+    (whatever its chunk size). A second run on the same ``out`` while this one works is
+    refused (:class:`PycartError`). A given engine is its owner's to close (``with
+    make_engine(...) as engine:``); without one, the sweep runs on every local core, the
+    workers closed on every path."""
     from ..core.output import check_output_path
 
     sweep.validate()
@@ -475,10 +477,13 @@ def run_sweep(sweep: Sweep, out: str | os.PathLike[str], engine: object | None =
         raise PycartError(f"chunk size {chunk_size!r} (allowed: 1 to {MAX_CHUNK_SIZE:,} points)")
     key = sweep.key()
     with store.locked(out):
-        return _run_locked(sweep, key, out, engine, chunk_size, progress)
+        if engine is not None:
+            return _run_locked(sweep, key, out, engine, chunk_size, progress)
+        with ProcessEngine() as own:
+            return _run_locked(sweep, key, out, own, chunk_size, progress)
 
 
-def _run_locked(sweep: Sweep, key: str, out: Path, engine: object | None, chunk_size: int,
+def _run_locked(sweep: Sweep, key: str, out: Path, engine: Engine, chunk_size: int,
                 progress: Callable[[int, int], None] | None) -> SweepReport:
     parts = parts_dir(out)
     store.claim(parts, key, _jsonable(asdict(sweep)))
@@ -490,21 +495,14 @@ def _run_locked(sweep: Sweep, key: str, out: Path, engine: object | None, chunk_
     began = time.monotonic()
     if progress:
         progress(finished, total)
-    engine = engine or ProcessEngine()
     stops = dict(todo)
-    try:
-        for start, table in engine.run(partial(compute_chunk, sweep.for_workers(), key),
-                                       ((a, take(a, b)) for a, b in todo)) \
-                if todo else ():
-            store.write_chunk(parts, key, (start, stops[start]), table)
-            spans.append((start, stops[start]))
-            finished += len(table)
-            if progress:
-                progress(finished, total)
-    except BaseException:
-        getattr(engine, "abort", engine.close)()
-        raise
-    engine.close()
+    for start, table in engine.run(partial(compute_chunk, sweep.for_workers(), key),
+                                   ((a, take(a, b)) for a, b in todo)) if todo else ():
+        store.write_chunk(parts, key, (start, stops[start]), table)
+        spans.append((start, stops[start]))
+        finished += len(table)
+        if progress:
+            progress(finished, total)
     failed = store.assemble(parts, sorted(spans), out, total)
     shutil.rmtree(parts)
     return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began, failed,
