@@ -349,7 +349,7 @@ class PointSimulator:
     def __init__(self, sweep: Sweep) -> None:
         import roadrunner
 
-        from ..exchange.sbml import PEAK_RECORDS, with_peak_tracker
+        from .peak import PEAK_RECORDS, with_peak_tracker
 
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
         text = sbml_text(sweep.model)
