@@ -19,7 +19,7 @@ from pycart.core.names import MODELS, SWITCHES, model_parameters
 from pycart.core.resources import rhs_text, sbml_text
 from pycart.exchange.codegen import expression, fast_path_obstacle, rhs_source
 from pycart.scale import fast
-from pycart.scale.cohort import PRESETS
+from pycart.experiments.cohort import PRESETS
 from pycart.scale.kernel import kernel_source, load_kernel
 from pycart.scale.engines import ProcessEngine, SerialEngine
 from pycart.scale.sweep import Dimension, PointSimulator, Sweep, run_sweep
@@ -341,8 +341,8 @@ def test_figure7_on_the_fast_path_against_the_independent_solver():
     rtol 1e-12) where it exceeds 1e-6 cells, identical responder calls, nothing handed on."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from pycart.scale.bench import _reference_L30
-    from pycart.scale.cohort import PRESETS
+    from pycart.report.bench import _reference_L30
+    from pycart.experiments.cohort import PRESETS
 
     cohort = dataclasses.replace(PRESETS["fig7"], solver="fast")
     points = cohort.points()

@@ -18,7 +18,7 @@ import pytest
 import pycart
 from pycart.analysis.summary import statistics
 from pycart.cli import main
-from pycart.scale.cohort import PRESETS
+from pycart.experiments.cohort import PRESETS
 from pycart.scale.engines import ProcessEngine, SerialEngine
 from pycart.scale.sweep import Dimension, PointSimulator, Sweep, parts_dir, run_sweep
 
@@ -310,7 +310,7 @@ def test_fig6_preset_writes_the_heatmap(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.heavy
 def test_bench_quick_prints_its_figures(capsys):
-    from pycart.scale.bench import run_benchmark
+    from pycart.report.bench import run_benchmark
 
     assert run_benchmark(workers=2, quick=True) == 0
     out = capsys.readouterr().out

@@ -232,7 +232,7 @@ def _cohort(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..analysis.summary import statistics
-    from ..scale.cohort import preset
+    from ..experiments.cohort import preset
 
     sweep = dataclasses.replace(preset(args.preset), solver=args.solver)
     kind, dpi = figure_options(args)
@@ -269,7 +269,7 @@ def _heatmap(table, sweep, path: Path, dpi: int) -> None:
 
 def _bench(args: argparse.Namespace) -> int:
     from ..core.inputs import check_count
-    from ..scale.bench import run_benchmark
+    from ..report.bench import run_benchmark
     from ..scale.engines import check_workers
 
     workers = None if args.workers is None else check_workers(

@@ -26,6 +26,7 @@ from ..analysis.summary import statistics
 from ..core.files import write_text_atomically
 from ..core.homeostasis import homeostasis
 from ..core.model import Model, SolverSettings
+from ..experiments.cohort import PRESETS
 from ..experiments.paper import (
     FIG6_FIXED,
     PATIENTS,
@@ -35,7 +36,6 @@ from ..experiments.paper import (
     paper_scenario,
 )
 from ..experiments.scenario import ScenarioResult, run_scenario
-from ..scale.cohort import PRESETS
 from ..scale.engines import ProcessEngine
 from ..scale.sweep import Sweep, run_sweep
 

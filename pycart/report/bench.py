@@ -29,9 +29,9 @@ import pandas as pd
 
 from ..core.model import SolverSettings
 from ..core.resources import sbml_text
-from .cohort import PRESETS
-from .engines import Engine, ProcessEngine, SerialEngine
-from .sweep import CHUNK_SIZE, Sweep, compute_chunk, run_sweep
+from ..experiments.cohort import PRESETS
+from ..scale.engines import Engine, ProcessEngine, SerialEngine
+from ..scale.sweep import CHUNK_SIZE, Sweep, compute_chunk, run_sweep
 
 TARGET_RATE = 3000.0
 TARGET_RATIO = 3.0
