@@ -41,8 +41,8 @@ class StopAfter(SerialEngine):
     def __init__(self, n: int) -> None:
         self.n = n
 
-    def map(self, sweep, key, tasks):
-        for k, result in enumerate(super().map(sweep, key, tasks)):
+    def run(self, function, tasks):
+        for k, result in enumerate(super().run(function, tasks)):
             if k == self.n:
                 raise KeyboardInterrupt
             yield result
