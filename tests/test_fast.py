@@ -22,7 +22,8 @@ from pycart.scale import fast
 from pycart.experiments.cohort import PRESETS
 from pycart.scale.kernel import kernel_source, load_kernel
 from pycart.scale.engines import ProcessEngine, SerialEngine
-from pycart.scale.sweep import Dimension, PointSimulator, Sweep, run_sweep
+from pycart.scale.runner import run_sweep
+from pycart.scale.sweep import Dimension, PointSimulator, Sweep
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
                Dimension("h", 5e8, 5e10, 5)), t_end=60, days=(10.0, 45.0, 60.0),

@@ -209,7 +209,8 @@ def test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing(tmp_p
 def test_no_lock_file_is_left_after_a_sweep_that_ends_or_fails(tmp_path):
     from pycart.scale import store
     from pycart.scale.engines import SerialEngine
-    from pycart.scale.sweep import Dimension, Sweep, run_sweep
+    from pycart.scale.runner import run_sweep
+    from pycart.scale.sweep import Dimension, Sweep
 
     out = tmp_path / "s.parquet"
     run_sweep(Sweep((Dimension("h", 5e8, 5e10, 2),), t_end=5, days=(5.0,)), out,

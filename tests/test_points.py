@@ -16,7 +16,8 @@ import pycart
 from pycart.cli import main
 from pycart.scale.points import points_sweep, read_points
 from pycart.scale.engines import ProcessEngine, SerialEngine
-from pycart.scale.sweep import Dimension, Sweep, run_sweep
+from pycart.scale.runner import run_sweep
+from pycart.scale.sweep import Dimension, Sweep
 
 #: Responders and non-responders, with initial amounts among the inputs.
 POINTS = pd.DataFrame({

@@ -20,7 +20,9 @@ from pycart.analysis.summary import statistics
 from pycart.cli import main
 from pycart.experiments.cohort import PRESETS
 from pycart.scale.engines import ProcessEngine, SerialEngine
-from pycart.scale.sweep import Dimension, PointSimulator, Sweep, parts_dir, run_sweep
+from pycart.scale.runner import run_sweep
+from pycart.scale.store import parts_dir
+from pycart.scale.sweep import Dimension, PointSimulator, Sweep
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
                Dimension("h", 5e8, 5e10, 5)))

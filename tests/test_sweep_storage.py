@@ -22,7 +22,9 @@ import pytest
 import pycart
 from pycart.scale import store
 from pycart.scale.engines import SerialEngine
-from pycart.scale.sweep import Dimension, PointSimulator, Sweep, parts_dir, run_sweep
+from pycart.scale.runner import run_sweep
+from pycart.scale.store import parts_dir
+from pycart.scale.sweep import Dimension, PointSimulator, Sweep
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
                Dimension("h", 5e8, 5e10, 5)))

@@ -25,7 +25,8 @@ import pandas as pd
 from ..core.errors import PycartError, SimulationError
 from ..core.names import MODELS, PARAMETERS, RESPONSE_DAY, model_parameters
 from ..scale.engines import Engine
-from ..scale.sweep import INITIAL_PREFIX, Dimension, PointList, Sweep, run_sweep
+from ..scale.runner import run_sweep
+from ..scale.sweep import INITIAL_PREFIX, Dimension, PointList, Sweep
 
 METHODS = ("sobol", "morris")
 

@@ -126,13 +126,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from ..core.names import MODELS
     from ..core.output import check_output_path, write_table
     from ..experiments.figures import save_figure
-    from ..scale.sweep import (
-        CHUNK_SIZE,
-        MAX_CHUNK_SIZE,
-        MAX_SEED,
-        input_column,
-        progress_bar,
-    )
+    from ..scale.runner import progress_bar
+    from ..scale.sweep import CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_SEED, input_column
 
     factors = []
     for item in args.range or []:

@@ -201,7 +201,9 @@ FAST_CHUNK_SIZE = 20_000
 def _execute(sweep, out: str, args: argparse.Namespace):
     from ..core.inputs import check_count
     from ..core.output import check_output_path
-    from ..scale.sweep import MAX_CHUNK_SIZE, parts_dir, progress_bar, run_sweep
+    from ..scale.runner import progress_bar, run_sweep
+    from ..scale.store import parts_dir
+    from ..scale.sweep import MAX_CHUNK_SIZE
 
     sweep.validate()
     path = check_output_path(out)

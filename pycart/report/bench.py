@@ -31,7 +31,8 @@ from ..core.model import SolverSettings
 from ..core.resources import sbml_text
 from ..experiments.cohort import PRESETS
 from ..scale.engines import Engine, ProcessEngine, SerialEngine
-from ..scale.sweep import CHUNK_SIZE, Sweep, compute_chunk, run_sweep
+from ..scale.runner import compute_chunk, run_sweep
+from ..scale.sweep import CHUNK_SIZE, Sweep
 
 TARGET_RATE = 3000.0
 TARGET_RATIO = 3.0

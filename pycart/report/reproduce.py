@@ -37,7 +37,8 @@ from ..experiments.paper import (
 )
 from ..experiments.scenario import ScenarioResult, run_scenario
 from ..scale.engines import ProcessEngine
-from ..scale.sweep import Sweep, run_sweep
+from ..scale.runner import run_sweep
+from ..scale.sweep import Sweep
 
 #: Resolution of Figure S3's heatmaps in the default run (the paper's 200 takes longer than
 #: the report's five-minute budget allows on two cores; --full runs 200).
@@ -171,7 +172,7 @@ def _beyond(figures: Path, report: Report) -> list[dict[str, str]]:
 
 
 def _sweep(sweep: Sweep, path: Path, workers: int | None) -> pd.DataFrame:
-    from ..scale.sweep import progress_bar
+    from ..scale.runner import progress_bar
 
     with ProcessEngine(workers) as engine:
         run_sweep(sweep, path, engine, progress=progress_bar(path.stem))
