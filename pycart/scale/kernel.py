@@ -21,12 +21,16 @@ import time
 import types
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..core.errors import PycartError
 from ..core.files import write_text_atomically
 from ..core.resources import rhs_text, sbml_text
+
+if TYPE_CHECKING:
+    from .sweep import Sweep
 
 #: numba's options for every function of a kernel (part of the kernel's digest): division by
 #: zero gives inf or nan, as in numpy, and the integrator reports it; strict IEEE arithmetic
@@ -143,3 +147,38 @@ def _warm_up(module: types.ModuleType) -> bool:
     module.rhs(0.0, Y0[0], P[0], np.empty(n))
     stats = module.solve_batch.stats
     return bool(sum(stats.cache_hits.values())) and not sum(stats.cache_misses.values())
+
+
+def fast_obstacle(sweep: Sweep) -> str | None:
+    """Why the fast path cannot run ``sweep`` at all (None: it can, point by point)."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return "numba is not installed"
+    from ..core.resources import rhs_text
+
+    try:
+        rhs_text(sweep.model)
+    except OSError:
+        from ..core.resources import sbml_text
+
+        if "<rateRule" in sbml_text(sweep.model):  # see pycart.exchange.codegen
+            return f"{sweep.model} has a rate rule, which the fast path does not support"
+        return f"models/{sweep.model}_rhs.py is missing (run 'pycart build')"
+    return None
+
+
+def check_fast(sweep: Sweep) -> None:
+    """Refuse (with :class:`PycartError`) a sweep that ``--solver fast`` cannot run: no numba,
+    or a dose in it (doses are events, which only libRoadRunner runs)."""
+    reason = fast_obstacle(sweep)
+    if reason is None:
+        kernel = load_kernel(sweep.model)
+        doses = [d for d in kernel.dose_parameters
+                 if sweep.parameters.get(d, 0.0) != 0.0
+                 or any(x.name == d and (x.lo != 0.0 or x.hi != 0.0) for x in sweep.dimensions)]
+        if doses or not kernel.events_are_doses:
+            reason = f"it gives doses ({', '.join(doses) or 'events'}), which are SBML events"
+    if reason:
+        raise PycartError(f"--solver fast cannot run this sweep: {reason} (use --solver auto "
+                          "or roadrunner)")

@@ -204,7 +204,7 @@ class Sweep:
         if self.solver not in SOLVERS:
             raise PycartError(f"solver {self.solver!r} (allowed: {', '.join(SOLVERS)})")
         if self.solver == "fast":
-            from .fast import check_fast
+            from .kernel import check_fast
 
             check_fast(self)
 
