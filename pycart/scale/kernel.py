@@ -155,13 +155,9 @@ def fast_obstacle(sweep: Sweep) -> str | None:
         import numba  # noqa: F401
     except ImportError:
         return "numba is not installed"
-    from ..core.resources import rhs_text
-
     try:
         rhs_text(sweep.model)
     except OSError:
-        from ..core.resources import sbml_text
-
         if "<rateRule" in sbml_text(sweep.model):  # see pycart.exchange.codegen
             return f"{sweep.model} has a rate rule, which the fast path does not support"
         return f"models/{sweep.model}_rhs.py is missing (run 'pycart build')"

@@ -22,21 +22,12 @@ import pandas as pd
 from ..core.errors import PycartError
 from . import store
 from .engines import Engine, ProcessEngine
+from .fast import FastSimulator, simulator_for
 from .store import parts_dir
 from .sweep import CHUNK_SIZE, MAX_CHUNK_SIZE, PointSimulator, Sweep, _jsonable
 
-
-def _simulator(sweep: Sweep):
-    """The simulator of ``sweep``'s points: libRoadRunner, or the fast path."""
-    if sweep.solver == "roadrunner":
-        return PointSimulator(sweep)
-    from .fast import simulator_for
-
-    return simulator_for(sweep)
-
-
 #: The simulators of this process, one per sweep (a worker process builds its own once).
-_SIMULATORS: dict[str, PointSimulator] = {}
+_SIMULATORS: dict[str, FastSimulator | PointSimulator] = {}
 
 
 def compute_chunk(sweep: Sweep, key: str, start: int, points: np.ndarray) -> tuple[int, pd.DataFrame]:
@@ -44,7 +35,7 @@ def compute_chunk(sweep: Sweep, key: str, start: int, points: np.ndarray) -> tup
     simulator = _SIMULATORS.get(key)
     if simulator is None:
         _SIMULATORS.clear()
-        simulator = _SIMULATORS[key] = _simulator(sweep)
+        simulator = _SIMULATORS[key] = simulator_for(sweep)
     return start, simulator.evaluate(start, points)
 
 
