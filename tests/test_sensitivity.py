@@ -14,7 +14,7 @@ import pytest
 import pycart
 from pycart.analysis.sensitivity import Design, SweepModel, output, sensitivity
 from pycart.cli import main
-from pycart.experiments.paper import FIG7_ALPHA, FIG7_H_TEXT, L0_RANGE, RHOA_RANGE
+from pycart.experiments.values import FIG7_ALPHA, FIG7_H_TEXT, L0_RANGE, RHOA_RANGE
 from pycart.scale.engines import SerialEngine
 from pycart.scale.sweep import Dimension
 

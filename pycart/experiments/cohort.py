@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core.errors import PycartError
 from ..scale.sweep import Dimension, Sweep
-from .paper import (
+from .values import (
     ALPHA_RANGE,
     FIG6_FIXED,
     FIG7_ALPHA,

@@ -27,15 +27,9 @@ from ..core.files import write_text_atomically
 from ..core.homeostasis import homeostasis
 from ..core.model import Model, SolverSettings
 from ..experiments.cohort import PRESETS
-from ..experiments.paper import (
-    FIG6_FIXED,
-    PATIENTS,
-    RELAPSE_THRESHOLD,
-    S3_DAY,
-    STANDARD_DOSE,
-    paper_scenario,
-)
+from ..experiments.paper import paper_scenario
 from ..experiments.scenario import ScenarioResult, run_scenario
+from ..experiments.values import FIG6_FIXED, PATIENTS, RELAPSE_THRESHOLD, S3_DAY, STANDARD_DOSE
 from ..scale.engines import ProcessEngine
 from ..scale.runner import run_sweep
 from ..scale.sweep import Sweep
