@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -28,7 +29,9 @@ from .labels import (  # noqa: E402,F401  (re-exported: the figures' label helpe
     symbol,
     words,
 )
-from .scenario import Panel, ScenarioResult  # noqa: E402
+
+if TYPE_CHECKING:  # types only: scenario imports this module to check and draw its panels
+    from .scenario import Panel, ScenarioResult
 
 BLUE, GREY, ORANGE, BROWN, RED = "#1f5fa8", "#6e6e6e", "#f28e1c", "#8c3b0c", "#d62728"
 LIGHT_BLUE, LIGHT_GREY = "#9ecae1", "#ababab"
