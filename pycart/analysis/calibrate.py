@@ -29,7 +29,15 @@ from ..core.names import DEFAULT_MODEL
 from ..core.output import write_table
 from ..scale.engines import Engine, ProcessEngine
 from .data import PATIENT
-from .fit import FitProblem, design, make_problem, start_task, start_tasks, starts_table
+from .fit import (
+    FitProblem,
+    FitResult,
+    design,
+    make_problem,
+    start_task,
+    start_tasks,
+    starts_table,
+)
 from .fitparts import MAX_BYTES, Damaged, check_side, check_start, side_name, start_index
 from .profile import THRESHOLD, interval, profile_table, profile_task
 
@@ -54,17 +62,6 @@ class FitSettings:
     model: str = DEFAULT_MODEL
     profiles: bool = True
     per_patient: Mapping[str, tuple[dict, dict]] = field(default_factory=dict)
-
-
-@dataclass
-class FitResult:
-    """The tables of a calibration (one row per patient and parameter in ``estimates``)."""
-
-    problems: list[FitProblem]
-    estimates: pd.DataFrame
-    starts: pd.DataFrame
-    profiles: pd.DataFrame
-    patients: pd.DataFrame
 
 
 def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:

@@ -173,6 +173,17 @@ def _model_values(model: str) -> dict[str, float]:
 
 # ---- the likelihood ------------------------------------------------------------------------
 
+@dataclass
+class FitResult:
+    """The tables of a calibration (one row per patient and parameter in ``estimates``)."""
+
+    problems: list[FitProblem]
+    estimates: pd.DataFrame
+    starts: pd.DataFrame
+    profiles: pd.DataFrame
+    patients: pd.DataFrame
+
+
 class Objective:
     """The negative log-likelihood of one problem, with its own RoadRunner."""
 

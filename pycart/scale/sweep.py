@@ -304,7 +304,7 @@ class Sweep:
 
     def key(self) -> str:
         """A fingerprint of everything that decides the results (for resuming)."""
-        from .. import __version__
+        from .._version import __version__
 
         text = json.dumps({"sweep": _jsonable(asdict(self)), "solver": asdict(SWEEP_SOLVER),
                            "pycart": __version__, "sbml": hashlib.sha256(
