@@ -44,7 +44,7 @@ STATUS_TEXT = ("ok", "too many steps", "step size collapse", "a non-finite value
 def simulator_for(sweep: Sweep) -> FastSimulator | PointSimulator:
     """The simulator of ``sweep``'s points: the fast path unless the sweep asks for
     libRoadRunner, or (``auto``) the fast path cannot run it at all."""
-    if sweep.solver == "roadrunner" or (sweep.solver == "auto" and fast_obstacle(sweep)):
+    if sweep.solver == "roadrunner" or (sweep.solver == "auto" and fast_obstacle(sweep.model)):
         return PointSimulator(sweep)
     return FastSimulator(sweep)
 

@@ -19,18 +19,15 @@ import os
 import sys
 import time
 import types
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..core.errors import PycartError
 from ..core.files import write_text_atomically
 from ..core.resources import rhs_text, sbml_text
-
-if TYPE_CHECKING:
-    from .sweep import Sweep
 
 #: numba's options for every function of a kernel (part of the kernel's digest): division by
 #: zero gives inf or nan, as in numpy, and the integrator reports it; strict IEEE arithmetic
@@ -149,30 +146,33 @@ def _warm_up(module: types.ModuleType) -> bool:
     return bool(sum(stats.cache_hits.values())) and not sum(stats.cache_misses.values())
 
 
-def fast_obstacle(sweep: Sweep) -> str | None:
-    """Why the fast path cannot run ``sweep`` at all (None: it can, point by point)."""
+def fast_obstacle(model: str) -> str | None:
+    """Why the fast path cannot run ``model`` at all (None: it can, point by point)."""
     try:
         import numba  # noqa: F401
     except ImportError:
         return "numba is not installed"
     try:
-        rhs_text(sweep.model)
+        rhs_text(model)
     except OSError:
-        if "<rateRule" in sbml_text(sweep.model):  # see pycart.exchange.codegen
-            return f"{sweep.model} has a rate rule, which the fast path does not support"
-        return f"models/{sweep.model}_rhs.py is missing (run 'pycart build')"
+        if "<rateRule" in sbml_text(model):  # see pycart.exchange.codegen
+            return f"{model} has a rate rule, which the fast path does not support"
+        return f"models/{model}_rhs.py is missing (run 'pycart build')"
     return None
 
 
-def check_fast(sweep: Sweep) -> None:
-    """Refuse (with :class:`PycartError`) a sweep that ``--solver fast`` cannot run: no numba,
-    or a dose in it (doses are events, which only libRoadRunner runs)."""
-    reason = fast_obstacle(sweep)
+def check_fast(model: str, parameters: Mapping[str, float],
+               varying: Sequence[tuple[str, float, float]]) -> None:
+    """Refuse (with :class:`PycartError`) a sweep of ``model`` (``parameters`` fixed,
+    ``varying`` as name, low and high) that ``--solver fast`` cannot run: no numba, or a dose
+    in it (doses are events, which only libRoadRunner runs). Plain values, not the
+    :class:`~pycart.scale.sweep.Sweep`: a sweep checks itself with this module."""
+    reason = fast_obstacle(model)
     if reason is None:
-        kernel = load_kernel(sweep.model)
+        kernel = load_kernel(model)
         doses = [d for d in kernel.dose_parameters
-                 if sweep.parameters.get(d, 0.0) != 0.0
-                 or any(x.name == d and (x.lo != 0.0 or x.hi != 0.0) for x in sweep.dimensions)]
+                 if parameters.get(d, 0.0) != 0.0
+                 or any(name == d and (lo != 0.0 or hi != 0.0) for name, lo, hi in varying)]
         if doses or not kernel.events_are_doses:
             reason = f"it gives doses ({', '.join(doses) or 'events'}), which are SBML events"
     if reason:

@@ -206,7 +206,8 @@ class Sweep:
         if self.solver == "fast":
             from .kernel import check_fast
 
-            check_fast(self)
+            check_fast(self.model, self.parameters,
+                       [(d.name, d.lo, d.hi) for d in self.dimensions])
 
     def _check_design(self) -> None:
         if self.sampling not in ("grid", "lhs", "sobol", "points"):
