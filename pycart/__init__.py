@@ -21,8 +21,8 @@ from .experiments.scenario import (
                        Scenario,
                        ScenarioResult,
                        run_scenario,
-                       write_result,
 )
+from .experiments.results import write_result
 from .experiments.userfile import load_scenario
 
 
