@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -27,6 +26,7 @@ from .labels import (  # noqa: E402,F401  (re-exported: the figures' label helpe
     LIGHT_BLUE,
     LIGHT_GREY,
     ORANGE,
+    PANEL_KINDS,
     RED,
     SERIES,
     axis_label,
@@ -37,9 +37,7 @@ from .labels import (  # noqa: E402,F401  (re-exported: the figures' label helpe
     symbol,
     words,
 )
-
-if TYPE_CHECKING:  # types only: scenario imports this module to check and draw its panels
-    from .scenario import Panel, ScenarioResult
+from .scenario import Panel, ScenarioResult  # noqa: E402
 
 RUN_STYLES = ("-", "--", ":", "-.")
 #: Axis labels of the metrics a figure plots.
@@ -396,6 +394,5 @@ def _doses(ax, run, end: float, style: str) -> bool:
     return bool(days)
 
 
-DRAW = {"timecourse": _timecourse, "expansion": _expansion, "proportions": _proportions,
-        "heatmap": _heatmap,
-        "boxplot": _boxplot, "share": _share}
+DRAW = dict(zip(PANEL_KINDS, (_timecourse, _expansion, _proportions, _heatmap, _boxplot,
+                              _share), strict=True))

@@ -179,6 +179,10 @@ def math_number(value: float) -> str:
 
 # ---- how the figures draw each series ------------------------------------------------------
 
+#: The kinds of panel a figure draws (:data:`pycart.experiments.figures.DRAW` holds the
+#: drawing function of each, in this order).
+PANEL_KINDS = ("timecourse", "expansion", "proportions", "heatmap", "boxplot", "share")
+
 BLUE, GREY, ORANGE, BROWN, RED = "#1f5fa8", "#6e6e6e", "#f28e1c", "#8c3b0c", "#d62728"
 LIGHT_BLUE, LIGHT_GREY = "#9ecae1", "#ababab"
 

@@ -30,6 +30,7 @@ from ..core.names import (
     model_parameters,
 )
 from ..core.output import missing_as_nan
+from .labels import PANEL_KINDS, SERIES
 
 #: Output spacing (days) of the trajectories a scenario writes.
 OUTPUT_STEP = 0.1
@@ -217,12 +218,10 @@ class Scenario:
 
     def _check_panel(self, panel: Panel) -> None:
         """Everything a panel needs to be drawn, checked before any simulation."""
-        from .figures import DRAW, SERIES
-
         labels = [r.label for r in self.runs]
         grids = {g.name: g for g in self.grids}
-        if panel.kind not in DRAW:
-            raise PycartError(f"unknown kind {panel.kind!r} (allowed: {', '.join(DRAW)})")
+        if panel.kind not in PANEL_KINDS:
+            raise PycartError(f"unknown kind {panel.kind!r} (allowed: {', '.join(PANEL_KINDS)})")
         if panel.kind == "timecourse" and any(s not in SERIES for s in panel.series):
             raise PycartError(f"unknown series in {list(panel.series)} (allowed: "
                               f"{', '.join(SERIES)})")
