@@ -4,8 +4,8 @@ layer, and no modules import each other in a circle.
 Layers, lowest first: core <- scale <- experiments <- analysis <- exchange <- report <- cli.
 Every import counts: module level and inside functions, absolute (``import pycart.x``,
 ``from pycart import x``) and relative (``from . import y``, ``from ..scale.sweep import
-Sweep``); only imports under ``if TYPE_CHECKING:`` are left out (they never run, and name a
-type for the type checker). ``pycart/__init__.py`` (the public API), ``pycart/__main__.py``
+Sweep``), those under ``if TYPE_CHECKING:`` too (a type named across layers is a dependency
+all the same). ``pycart/__init__.py`` (the public API), ``pycart/__main__.py``
 and ``pycart/_version.py`` stand above the layers: they may import any layer, and no layer
 may import the package's ``__init__`` (``pycart.__version__`` comes from ``_version``).
 """
@@ -49,31 +49,13 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def _type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
-
-
-def _nodes(tree: ast.AST):
-    """Every node, skipping the bodies of ``if TYPE_CHECKING:`` (their ``else`` runs)."""
-    for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and _type_checking(node):
-            for other in node.orelse:
-                yield other
-                yield from _nodes(other)
-            continue
-        yield node
-        yield from _nodes(node)
-
-
 def imports(name: str, path: Path, known: dict[str, Path]) -> list[Import]:
     """The package modules ``name`` imports: ``from a.b import c`` imports ``a.b.c`` when
     that is a module, else ``a.b`` (the parent packages' ``__init__`` files, which Python
     runs first, are not counted: each is a module of the graph with its own imports)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = []
-    for node in _nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -201,14 +183,12 @@ def test_the_checker_sees_every_form_of_import(tmp_path, text, target):
     assert f":{found[0].line}:" in str(found[0])
 
 
-def test_the_checker_leaves_type_checking_imports_out(tmp_path):
-    text = ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..cli import main\n"
-            "else:\n    from . import y\n")
+def test_the_checker_counts_type_checking_imports(tmp_path):
+    text = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..cli import main\n"
     known = _write(tmp_path, {"pycart": "#pkg\n", "pycart.cli": "#pkg\n", "pycart.cli.main": "",
-                              "pycart.core": "#pkg\n", "pycart.core.x": text,
-                              "pycart.core.y": ""})
-    assert [i.target for i in imports("pycart.core.x", known["pycart.core.x"], known)] == [
-        "pycart.core.y"]
+                              "pycart.core": "#pkg\n", "pycart.core.x": text})
+    found = imports("pycart.core.x", known["pycart.core.x"], known)
+    assert [i.target for i in found] == ["pycart.cli.main"] and upward(found)
 
 
 def test_the_checker_finds_a_cycle_through_a_function_level_import(tmp_path):
