@@ -200,3 +200,62 @@ def test_the_checker_finds_a_cycle_through_a_function_level_import(tmp_path):
     (group,) = cycles(found)
     assert sorted(str(i).split(": ", 1)[1] for i in group) == [
         "pycart.core.a imports pycart.core.b", "pycart.core.b imports pycart.core.a"]
+
+
+# ---- the public API: what import pycart gives -----------------------------------------------
+
+def _commented(name: str) -> bool:
+    """Whether the constant ``name`` is documented where it is set (a ``#:`` comment on the
+    line before ``NAME = ...``, the form Sphinx reads)."""
+    for path in PACKAGE.rglob("*.py"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for k, line in enumerate(lines):
+            if k and line.startswith((f"{name} =", f"{name}: ")) and \
+                    lines[k - 1].startswith("#:"):
+                return True
+    return False
+
+
+def test_every_public_name_is_importable_and_documented():
+    import pycart
+
+    undocumented = []
+    for name in pycart.__all__:
+        value = getattr(pycart, name)  # importable (lazily loaded names included)
+        if name == "__version__":
+            assert isinstance(value, str)
+        elif callable(value):
+            doc = (value.__doc__ or "").strip()
+            if not doc or doc.startswith(f"{value.__name__}("):  # a dataclass's own signature
+                undocumented.append(name)
+        elif not _commented(name):
+            undocumented.append(name)
+    assert not undocumented, f"no docstring: {undocumented}"
+    assert len(set(pycart.__all__)) == len(pycart.__all__)
+    assert set(pycart.__all__) <= set(dir(pycart))
+
+
+def test_import_pycart_loads_no_heavy_optional_library():
+    """Sweeps, sensitivity and fits are loaded on first use: ``import pycart`` stays as quick
+    as it was (dask, numba, scipy's optimisers and matplotlib load when a task needs them)."""
+    import subprocess
+    import sys
+
+    heavy = ("dask", "distributed", "numba", "scipy", "SALib", "matplotlib", "asyncio")
+    code = f"import sys, pycart; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_the_lazy_names_are_the_modules_own():
+    import pycart
+    from pycart.analysis.calibrate import calibrate
+    from pycart.experiments.cohort import preset
+    from pycart.scale.engines import make_engine
+    from pycart.scale.sweep import Sweep
+
+    assert (pycart.calibrate, pycart.cohort_preset, pycart.make_engine, pycart.Sweep) == (
+        calibrate, preset, make_engine, Sweep)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        pycart.nothing  # noqa: B018

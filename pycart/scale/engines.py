@@ -14,12 +14,10 @@ secured with credentials made for the run, so no other local process can join it
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import re
 import signal
-import ssl
 import struct
 import sys
 import threading
@@ -28,9 +26,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 from ..core.errors import PycartError
+
+if TYPE_CHECKING:  # imported where used: import pycart need not load asyncio and ssl
+    import asyncio
+    import ssl
 
 #: The largest reply read from a server being probed: a scheduler's identity holds a few
 #: hundred bytes per worker, so this is thousands of workers; a hostile server cannot make
@@ -54,6 +56,8 @@ def scheduler_security(address: str, ca: str | None = None, cert: str | None = N
     ``tcp://`` one, for ``tls://`` one with the CA file, client certificate and key given
     (or, when not given, dask's configuration ``distributed.comm.tls.*``), every file
     checked and loaded now."""
+    import ssl
+
     given = {name: value for name, value in (("ca", ca), ("cert", cert), ("key", key))
              if value is not None}
     if not address.startswith("tls://"):
@@ -108,6 +112,8 @@ def local_security():
 async def identity(host: str, port: int, context: ssl.SSLContext | None) -> dict:
     """The identity a dask scheduler at ``host:port`` gives (over TLS with ``context``),
     read without deserialising any object; :class:`NotAScheduler` if it is not one."""
+    import asyncio
+
     reader, writer = await asyncio.open_connection(host.strip("[]"), port, ssl=context,
                                                    limit=2**16)
     try:
