@@ -45,30 +45,21 @@ def test_process_workers_run_every_task_and_end_with_the_block():
 
 def test_an_exception_in_the_block_aborts_the_workers():
     with pytest.raises(ZeroDivisionError), ProcessEngine(2) as engine:
-        results = engine.run(operator.truediv, [(1, 1), (1, 0), (2, 1)])
-        workers = []
-        for _ in results:
-            workers = workers or _processes(engine)
+        assert sorted(engine.run(abs, [(-1,), (-2,)])) == [1, 2]  # the workers start
+        workers = _processes(engine)
+        list(engine.run(operator.truediv, [(1, 1), (1, 0), (2, 1)]))
     assert workers and not any(w.is_alive() for w in workers)
     assert engine._pool is None
 
 
 def test_a_keyboard_interrupt_aborts_and_success_closes():
     """``__exit__`` calls abort() on any exception (Ctrl-C included), close() otherwise."""
-    calls = []
-
-    class Spy(SerialEngine):
-        def close(self) -> None:
-            calls.append("close")
-
-        def abort(self) -> None:
-            calls.append("abort")
-
-    with pytest.raises(KeyboardInterrupt), Spy():
+    interrupted, finished = Spy(), Spy()
+    with pytest.raises(KeyboardInterrupt), interrupted:
         raise KeyboardInterrupt
-    with Spy() as spy:
-        assert list(spy.run(abs, [(-1,)])) == [1]
-    assert calls == ["abort", "close"]
+    with finished as engine:
+        assert engine is finished and list(engine.run(abs, [(-1,)])) == [1]
+    assert (interrupted.calls, finished.calls) == (["abort"], ["close"])
 
 
 def test_an_object_without_the_protocol_is_not_an_engine():
@@ -130,3 +121,57 @@ def test_a_tls_scheduler_needs_readable_files(tmp_path):
         make_engine(scheduler="tls://127.0.0.1:8786", tls_ca_file=str(missing),
                     tls_cert=str(missing))
     assert "\n" not in str(caught.value)
+
+
+# ---- who closes an engine: its owner ------------------------------------------------------
+
+class Spy(SerialEngine):
+    """A serial engine that records how it was left."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def close(self) -> None:
+        self.calls.append("close")
+
+    def abort(self) -> None:
+        self.calls.append("abort")
+
+
+def _stand_in_chunk(sweep, key, start, points):
+    """A chunk's rows without the ODE: the point, its values, and 0 for every result."""
+    import pandas as pd
+
+    table = pd.DataFrame(0.0, index=range(len(points)), columns=sweep.columns())
+    table["point"] = range(start, start + len(points))
+    for j, d in enumerate(sweep.dimensions):
+        table[d.name] = points[:, j]
+    table["status"], table["message"] = "ok", ""
+    return start, table
+
+
+def test_run_sweep_leaves_a_given_engine_to_its_owner_and_closes_its_own(tmp_path,
+                                                                          monkeypatch):
+    from pycart.scale import runner
+    from pycart.scale.sweep import Dimension, Sweep
+
+    monkeypatch.setattr(runner, "compute_chunk", _stand_in_chunk)
+    sweep = Sweep((Dimension("h", 1e8, 1e9, 5),), peak=False)
+    given = Spy()
+    with given:
+        report = runner.run_sweep(sweep, tmp_path / "given.csv", given, chunk_size=2)
+        assert report.points == 5 and given.calls == []  # still open: a second run may use it
+        runner.run_sweep(sweep, tmp_path / "again.csv", given, chunk_size=2)
+    assert given.calls == ["close"]
+
+    owned: list[Spy] = []
+    monkeypatch.setattr(runner, "ProcessEngine", lambda: owned.append(Spy()) or owned[-1])
+    runner.run_sweep(sweep, tmp_path / "own.csv", chunk_size=2)
+
+    def interrupt(done: int, total: int) -> None:
+        if done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_sweep(sweep, tmp_path / "cut.csv", chunk_size=2, progress=interrupt)
+    assert [spy.calls for spy in owned] == [["close"], ["abort"]]
