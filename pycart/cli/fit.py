@@ -143,8 +143,8 @@ def _fit(args: argparse.Namespace) -> int:
 
 def _on_engine(args: argparse.Namespace, work, parts: Path):
     """``work(engine)`` on the engine the options ask for (checked first), closed on every
-    path (aborted on an error); None, with one line saying where the finished work is kept, when interrupted
-    (Ctrl-C, SIGTERM, SIGHUP: the engine's workers are ended at once)."""
+    path (aborted on an error); None, with one line saying where the finished work is kept,
+    when interrupted (Ctrl-C, SIGTERM, SIGHUP: the engine's workers are ended at once)."""
     try:
         with terminate_as_interrupt(), engine_for(args) as engine:
             return work(engine)
