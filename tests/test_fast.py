@@ -19,16 +19,11 @@ from pycart.core.names import MODELS, SWITCHES, model_parameters
 from pycart.core.resources import rhs_text, sbml_text
 from pycart.exchange.codegen import expression, fast_path_obstacle, rhs_source
 from pycart.scale import fast
-from pycart.scale.cohort import PRESETS
+from pycart.experiments.cohort import PRESETS
 from pycart.scale.kernel import kernel_source, load_kernel
-from pycart.scale.sweep import (
-    Dimension,
-    PointSimulator,
-    ProcessEngine,
-    SerialEngine,
-    Sweep,
-    run_sweep,
-)
+from pycart.scale.engines import ProcessEngine, SerialEngine
+from pycart.scale.runner import run_sweep
+from pycart.scale.sweep import Dimension, PointSimulator, Sweep
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
                Dimension("h", 5e8, 5e10, 5)), t_end=60, days=(10.0, 45.0, 60.0),
@@ -285,7 +280,7 @@ def test_identical_results_on_serial_processes_and_dask_with_routed_and_failed_p
     """A sweep whose points take every road (fast, a dose on roadrunner, the stiff printed F
     recomputed with BDF) gives the same table on every engine."""
     pytest.importorskip("distributed")
-    from pycart.scale.sweep import DaskEngine
+    from pycart.scale.engines import DaskEngine
 
     sweep = Sweep((Dimension("B0_in_F", 0, 1, 2, "linear"),
                    Dimension("reinf_dose", 0, 1e9, 2, "linear"), Dimension("h", 1e9, 1e10, 3)),
@@ -293,7 +288,8 @@ def test_identical_results_on_serial_processes_and_dask_with_routed_and_failed_p
     tables = []
     for name, engine in (("serial", SerialEngine()), ("processes", ProcessEngine(2)),
                          ("dask", DaskEngine(workers=2))):
-        report = run_sweep(sweep, tmp_path / f"{name}.parquet", engine, chunk_size=5)
+        with engine:
+            report = run_sweep(sweep, tmp_path / f"{name}.parquet", engine, chunk_size=5)
         assert report.failed == 0
         tables.append(pd.read_parquet(report.out))
     for other in tables[1:]:
@@ -346,8 +342,8 @@ def test_figure7_on_the_fast_path_against_the_independent_solver():
     rtol 1e-12) where it exceeds 1e-6 cells, identical responder calls, nothing handed on."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from pycart.scale.bench import _reference_L30
-    from pycart.scale.cohort import PRESETS
+    from pycart.report.bench import _reference_L30
+    from pycart.experiments.cohort import PRESETS
 
     cohort = dataclasses.replace(PRESETS["fig7"], solver="fast")
     points = cohort.points()

@@ -207,7 +207,7 @@ def test_cohort_heatmap_in_the_format_asked(tmp_path):
     import pandas as pd
 
     from pycart.cli.sweeps import _heatmap
-    from pycart.scale.cohort import preset
+    from pycart.experiments.cohort import preset
 
     sweep = preset("fig6-h-rhoA")
     h, rho = np.meshgrid(np.logspace(8, 11, 4), np.linspace(0.4, 1, 4), indexing="ij")

@@ -16,7 +16,7 @@ from pycart.analysis.fit import Objective, local_fit, make_problem
 from pycart.analysis.synthetic import TRUTHS, synthetic
 from pycart.cli import main
 from pycart.core.errors import SimulationError
-from pycart.scale.sweep import SerialEngine
+from pycart.scale.engines import SerialEngine
 
 GOOD = "time,observable,value\n1,CT,6e7\n7,CT,3e9\n14,CT,5e9\n"
 

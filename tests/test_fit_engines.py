@@ -12,7 +12,7 @@ import pytest
 from pycart.analysis.calibrate import PARTS, FitSettings, calibrate
 from pycart.analysis.synthetic import TRUTHS, synthetic
 from pycart.cli import main
-from pycart.scale.sweep import DaskEngine, ProcessEngine, SerialEngine
+from pycart.scale.engines import DaskEngine, ProcessEngine, SerialEngine
 
 
 def _problem(starts: int = 3):
@@ -23,10 +23,8 @@ def _problem(starts: int = 3):
 
 def _fit(engine, out, log=lambda _: None):
     data, settings = _problem()
-    try:
+    with engine:  # closed, or aborted when the fit fails or is interrupted
         return calibrate(data, settings, out, engine, log)
-    finally:
-        engine.close()
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ pytest.importorskip("distributed")
 msgpack = pytest.importorskip("msgpack")
 
 from pycart.cli import main  # noqa: E402
-from pycart.scale import sweep as sweep_module  # noqa: E402
+from pycart.scale import engines as sweep_module  # noqa: E402
 
 #: A probe of a fake scheduler must end well within this (pycart's own bound is lowered
 #: to 1.5 s in these tests; the rest is the start of the command).
@@ -182,7 +182,7 @@ def _refused(address: str, **options) -> bool:
 def test_the_local_cluster_refuses_a_client_without_its_credentials():
     from distributed import Security
 
-    from pycart.scale.sweep import DaskEngine
+    from pycart.scale.engines import DaskEngine
 
     engine = DaskEngine(workers=1)
     try:

@@ -261,7 +261,7 @@ def test_fit_figures_name_quantities_and_parameters(monkeypatch, tmp_path):
 def test_cohort_heatmap_title_says_what_it_shows_not_the_preset(tmp_path, monkeypatch):
     from pycart.cli.sweeps import _heatmap
     from pycart.experiments import figures
-    from pycart.scale.cohort import preset
+    from pycart.experiments.cohort import preset
 
     sweep = preset("fig6-h-rhoA")
     h, rho = np.meshgrid(np.logspace(8, 11, 3), np.linspace(0.4, 1, 3), indexing="ij")

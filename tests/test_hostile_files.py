@@ -94,7 +94,7 @@ def _fit_data():
 def fitted(tmp_path_factory):
     """A complete three-start fit whose saved parts are kept (as a killed run leaves them)."""
     import pycart.analysis.calibrate as calibration
-    from pycart.scale.sweep import SerialEngine
+    from pycart.scale.engines import SerialEngine
 
     out = tmp_path_factory.mktemp("fitted")
     with pytest.MonkeyPatch.context() as patch:
@@ -146,7 +146,7 @@ def test_a_damaged_saved_start_is_reported_and_computed_again(tmp_path, fitted, 
     import pandas as pd
 
     import pycart.analysis.calibrate as calibration
-    from pycart.scale.sweep import SerialEngine
+    from pycart.scale.engines import SerialEngine
 
     source, result = fitted
     shutil.copytree(source / ".fit-parts", tmp_path / ".fit-parts")
@@ -208,7 +208,9 @@ def test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing(tmp_p
 
 def test_no_lock_file_is_left_after_a_sweep_that_ends_or_fails(tmp_path):
     from pycart.scale import store
-    from pycart.scale.sweep import Dimension, SerialEngine, Sweep, run_sweep
+    from pycart.scale.engines import SerialEngine
+    from pycart.scale.runner import run_sweep
+    from pycart.scale.sweep import Dimension, Sweep
 
     out = tmp_path / "s.parquet"
     run_sweep(Sweep((Dimension("h", 5e8, 5e10, 2),), t_end=5, days=(5.0,)), out,

@@ -170,7 +170,7 @@ def slow_wakeup(self):
 cfp._ThreadWakeup.close = late_close
 cfp._ThreadWakeup.wakeup = slow_wakeup
 
-from pycart.scale.sweep import ProcessEngine
+from pycart.scale.engines import ProcessEngine
 
 if __name__ == "__main__":
     engine = ProcessEngine(1)
@@ -197,7 +197,7 @@ def test_nothing_is_printed_after_the_worker_pool_closes(tmp_path):
 def test_closing_a_process_engine_leaves_no_pool_thread_running():
     import threading
 
-    from pycart.scale.sweep import ProcessEngine
+    from pycart.scale.engines import ProcessEngine
 
     engine = ProcessEngine(1)
     assert sorted(engine.run(abs, [(-3,)])) == [3]

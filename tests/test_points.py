@@ -15,7 +15,9 @@ import pytest
 import pycart
 from pycart.cli import main
 from pycart.scale.points import points_sweep, read_points
-from pycart.scale.sweep import Dimension, ProcessEngine, SerialEngine, Sweep, run_sweep
+from pycart.scale.engines import ProcessEngine, SerialEngine
+from pycart.scale.runner import run_sweep
+from pycart.scale.sweep import Dimension, Sweep
 
 #: Responders and non-responders, with initial amounts among the inputs.
 POINTS = pd.DataFrame({
@@ -72,9 +74,9 @@ def test_points_run_identically_on_every_engine_and_resume(tmp_path):
     out = tmp_path / "resumed.parquet"
 
     class StopAfter(SerialEngine):
-        def map(self, sweep, key, tasks):
-            assert sweep.point_list is None  # workers get their chunk's points only
-            for k, result in enumerate(super().map(sweep, key, tasks)):
+        def run(self, function, tasks):
+            assert function.args[0].point_list is None  # workers get their chunk's points only
+            for k, result in enumerate(super().run(function, tasks)):
                 if k == 2:
                     raise KeyboardInterrupt
                 yield result
@@ -84,7 +86,8 @@ def test_points_run_identically_on_every_engine_and_resume(tmp_path):
     other = points_sweep(POINTS.iloc[::-1].reset_index(drop=True), days=(20.0,))
     with pytest.raises(pycart.PycartError, match="different sweep"):
         run_sweep(other, out, SerialEngine(), chunk_size=3)
-    again = run_sweep(sweep, out, ProcessEngine(2), chunk_size=3)
+    with ProcessEngine(2) as engine:
+        again = run_sweep(sweep, out, engine, chunk_size=3)
     assert (again.resumed, again.computed) == (6, 14)
     pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(serial.out))
 

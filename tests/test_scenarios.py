@@ -13,7 +13,8 @@ import pycart
 from pycart.cli import main
 from pycart.core.metrics import relapse_day, steady_state_day
 from pycart.experiments.paper import PATIENTS, SCENARIOS, paper_scenario
-from pycart.experiments.scenario import Interrupted, run_scenario, write_result
+from pycart.experiments.results import write_result
+from pycart.experiments.scenario import Interrupted, run_scenario
 
 RESOLUTION = 3
 

@@ -14,8 +14,9 @@ import pytest
 import pycart
 from pycart.analysis.sensitivity import Design, SweepModel, output, sensitivity
 from pycart.cli import main
-from pycart.experiments.paper import FIG7_ALPHA, FIG7_H_TEXT, L0_RANGE, RHOA_RANGE
-from pycart.scale.sweep import Dimension, SerialEngine
+from pycart.experiments.values import FIG7_ALPHA, FIG7_H_TEXT, L0_RANGE, RHOA_RANGE
+from pycart.scale.engines import SerialEngine
+from pycart.scale.sweep import Dimension
 
 #: Ishigami's function (A = 7, B = 0.1) on [-pi, pi]^3: Sobol' indices in closed form
 #: (Saltelli et al. 2008, Global Sensitivity Analysis: The Primer).
@@ -113,8 +114,8 @@ def test_an_interrupted_analysis_resumes_with_the_same_indices(tmp_path):
     full = _fig7(tmp_path, 1, 64)
 
     class StopAfter(SerialEngine):
-        def map(self, sweep, key, tasks):
-            for k, result in enumerate(super().map(sweep, key, tasks)):
+        def run(self, function, tasks):
+            for k, result in enumerate(super().run(function, tasks)):
                 if k == 2:
                     raise KeyboardInterrupt
                 yield result
@@ -227,12 +228,13 @@ def test_the_readme_answer_on_figure_6s_claim_is_what_pycart_prints(root, tmp_pa
 @pytest.mark.heavy
 def test_the_same_indices_on_a_dask_local_cluster(tmp_path):
     pytest.importorskip("distributed")
-    from pycart.scale.sweep import DaskEngine
+    from pycart.scale.engines import DaskEngine
 
     design = Design(FIG7, "morris", 20, 4)
     serial = sensitivity(design, SweepModel(design, "t_peak", tmp_path / "s.parquet",
                                             SerialEngine(), chunk_size=25))
-    dask = sensitivity(design, SweepModel(design, "t_peak", tmp_path / "d.parquet",
-                                          DaskEngine(workers=2), chunk_size=25))
+    with DaskEngine(workers=2) as engine:
+        dask = sensitivity(design, SweepModel(design, "t_peak", tmp_path / "d.parquet",
+                                              engine, chunk_size=25))
     pd.testing.assert_frame_equal(serial.indices, dask.indices)
     assert serial.ranking()[0] == "alpha"  # alpha sets the time to peak over these ranges

@@ -18,16 +18,11 @@ import pytest
 import pycart
 from pycart.analysis.summary import statistics
 from pycart.cli import main
-from pycart.scale.cohort import PRESETS
-from pycart.scale.sweep import (
-    Dimension,
-    PointSimulator,
-    ProcessEngine,
-    SerialEngine,
-    Sweep,
-    parts_dir,
-    run_sweep,
-)
+from pycart.experiments.cohort import PRESETS
+from pycart.scale.engines import ProcessEngine, SerialEngine
+from pycart.scale.runner import run_sweep
+from pycart.scale.store import parts_dir
+from pycart.scale.sweep import Dimension, PointSimulator, Sweep
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
                Dimension("h", 5e8, 5e10, 5)))
@@ -83,7 +78,8 @@ def test_species_at_days_and_initial_amounts_as_dimensions(model):
 
 def test_identical_results_on_serial_and_process_engines(tmp_path):
     a = run_sweep(SMALL, tmp_path / "serial.parquet", SerialEngine(), chunk_size=7)
-    b = run_sweep(SMALL, tmp_path / "processes.parquet", ProcessEngine(2), chunk_size=13)
+    with ProcessEngine(2) as engine:
+        b = run_sweep(SMALL, tmp_path / "processes.parquet", engine, chunk_size=13)
     assert a.points == b.points == 60 and a.failed == 0
     pd.testing.assert_frame_equal(pd.read_parquet(a.out), pd.read_parquet(b.out))
     assert not parts_dir(a.out).exists()
@@ -91,16 +87,17 @@ def test_identical_results_on_serial_and_process_engines(tmp_path):
 
 def test_identical_results_on_a_dask_local_cluster(tmp_path):
     pytest.importorskip("distributed")
-    from pycart.scale.sweep import DaskEngine
+    from pycart.scale.engines import DaskEngine
 
     a = run_sweep(SMALL, tmp_path / "serial.parquet", SerialEngine(), chunk_size=9)
-    b = run_sweep(SMALL, tmp_path / "dask.parquet", DaskEngine(workers=2), chunk_size=9)
+    with DaskEngine(workers=2) as engine:
+        b = run_sweep(SMALL, tmp_path / "dask.parquet", engine, chunk_size=9)
     pd.testing.assert_frame_equal(pd.read_parquet(a.out), pd.read_parquet(b.out))
 
 
 _WORKER_LOGS = """
 import logging
-from pycart.scale.sweep import DaskEngine
+from pycart.scale.engines import DaskEngine
 
 def log_on_worker():
     logging.getLogger("distributed.worker").exception("heartbeat-like failure on a worker")
@@ -140,8 +137,8 @@ class StopAfter(SerialEngine):
     def __init__(self, n: int) -> None:
         self.n = n
 
-    def map(self, sweep, key, tasks):
-        for k, result in enumerate(super().map(sweep, key, tasks)):
+    def run(self, function, tasks):
+        for k, result in enumerate(super().run(function, tasks)):
             if k == self.n:
                 raise KeyboardInterrupt
             yield result
@@ -315,7 +312,7 @@ def test_fig6_preset_writes_the_heatmap(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.heavy
 def test_bench_quick_prints_its_figures(capsys):
-    from pycart.scale.bench import run_benchmark
+    from pycart.report.bench import run_benchmark
 
     assert run_benchmark(workers=2, quick=True) == 0
     out = capsys.readouterr().out

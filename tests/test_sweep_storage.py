@@ -21,14 +21,10 @@ import pytest
 
 import pycart
 from pycart.scale import store
-from pycart.scale.sweep import (
-    Dimension,
-    PointSimulator,
-    SerialEngine,
-    Sweep,
-    parts_dir,
-    run_sweep,
-)
+from pycart.scale.engines import SerialEngine
+from pycart.scale.runner import run_sweep
+from pycart.scale.store import parts_dir
+from pycart.scale.sweep import Dimension, PointSimulator, Sweep
 
 SMALL = Sweep((Dimension("rhoA", 0.4, 1.0, 3, "linear"), Dimension("alpha", 5e-11, 5e-9, 4),
                Dimension("h", 5e8, 5e10, 5)))
@@ -47,8 +43,8 @@ class StopAfter(SerialEngine):
     def __init__(self, n: int) -> None:
         self.n = n
 
-    def map(self, sweep, key, tasks):
-        for k, result in enumerate(super().map(sweep, key, tasks)):
+    def run(self, function, tasks):
+        for k, result in enumerate(super().run(function, tasks)):
             if k == self.n:
                 raise KeyboardInterrupt
             yield result
@@ -340,7 +336,7 @@ def test_a_scheduler_that_is_not_one_is_refused_in_bounded_time(tmp_path, monkey
                                                                 answer):
     pytest.importorskip("distributed")
     from pycart.cli import main
-    from pycart.scale import sweep as module
+    from pycart.scale import engines as module
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(module, "SCHEDULER_TIMEOUT", 1.5)

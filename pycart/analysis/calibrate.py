@@ -27,8 +27,17 @@ from ..core.errors import PycartError, SimulationError
 from ..core.files import write_text_atomically
 from ..core.names import DEFAULT_MODEL
 from ..core.output import write_table
+from ..scale.engines import Engine, ProcessEngine
 from .data import PATIENT
-from .fit import FitProblem, design, make_problem, start_task, start_tasks, starts_table
+from .fit import (
+    FitProblem,
+    FitResult,
+    design,
+    make_problem,
+    start_task,
+    start_tasks,
+    starts_table,
+)
 from .fitparts import MAX_BYTES, Damaged, check_side, check_start, side_name, start_index
 from .profile import THRESHOLD, interval, profile_table, profile_task
 
@@ -55,17 +64,6 @@ class FitSettings:
     per_patient: Mapping[str, tuple[dict, dict]] = field(default_factory=dict)
 
 
-@dataclass
-class FitResult:
-    """The tables of a calibration (one row per patient and parameter in ``estimates``)."""
-
-    problems: list[FitProblem]
-    estimates: pd.DataFrame
-    starts: pd.DataFrame
-    profiles: pd.DataFrame
-    patients: pd.DataFrame
-
-
 def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:
     """One validated problem per patient (checked before any work)."""
     if not 1 <= settings.starts <= 100_000:
@@ -80,33 +78,26 @@ def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:
 
 
 def calibrate(data: pd.DataFrame, settings: FitSettings, out: str | Path,
-              engine: object | None = None, log: Callable[[str], None] | None = None
+              engine: Engine | None = None, log: Callable[[str], None] | None = None
               ) -> FitResult:
     """Fit every patient of ``data``, profile the estimates, and write ``estimates.csv``,
     ``starts.csv``, ``profiles.csv``, ``patients.csv``, ``fit.png`` and ``profiles.png`` to
     ``out``. The starts of every patient, then the profiles, run on ``engine`` (a sweep
-    engine of :mod:`pycart.scale.sweep`; default a :class:`ProcessEngine` on every core,
-    closed at the end); a given engine is left open for the caller to close, unless the run
-    fails or is interrupted: then it is aborted (its queued work dropped, its workers
-    ended). Raises :class:`SimulationError` (and writes no estimates) when every start of a
+    engine of :mod:`pycart.scale.engines`); a given engine is its owner's to close (``with
+    make_engine(...) as engine:`` aborts it if the run fails or is interrupted); without
+    one, the work runs on every local core, the workers closed (or aborted) on every path.
+    Raises :class:`SimulationError` (and writes no estimates) when every start of a
     patient fails."""
     from ..scale.store import locked
-    from ..scale.sweep import ProcessEngine
 
-    owned = engine is None
-    engine = engine or ProcessEngine()
     with ExitStack() as hold:  # the lock: a second run would delete this one's saved parts
-        try:
-            problems = problems_for(data, settings)
-            folder = _folder(out)
-            hold.enter_context(locked(folder, folder / LOCK))
-            fits = _fit_all(problems, settings, folder, engine,
-                            log or (lambda text: sys.stderr.write(text + "\n")))
-        except BaseException:
-            getattr(engine, "abort", engine.close)()
-            raise
-        if owned:
-            engine.close()
+        if engine is None:
+            engine = hold.enter_context(ProcessEngine())
+        problems = problems_for(data, settings)
+        folder = _folder(out)
+        hold.enter_context(locked(folder, folder / LOCK))
+        fits = _fit_all(problems, settings, folder, engine,
+                        log or (lambda text: sys.stderr.write(text + "\n")))
         result = _tables(problems, fits)
         _write(result, folder)
         shutil.rmtree(folder / PARTS, ignore_errors=True)
@@ -192,7 +183,7 @@ def _saved_starts(problem: FitProblem, store: _Store, settings: FitSettings,
     return {row["start"]: row for row in store.load("start", check, say).values()}
 
 
-def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, engine: object,
+def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, engine: Engine,
              say: Callable[[str], None]) -> list[dict]:
     """Every patient's starts in one stream of tasks on ``engine`` (workers stay busy when a
     patient has fewer starts than there are workers), then every profile side in another;
@@ -228,7 +219,7 @@ def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, en
 
 
 def _profiles(problems: list[FitProblem], stores: dict[str, _Store], fits: dict[str, dict],
-              engine: object, say: Callable[[str], None]) -> None:
+              engine: Engine, say: Callable[[str], None]) -> None:
     """Both sides of every estimate's profile, every patient's in one stream of tasks; the
     sides go into ``fits[patient]["sides"]``."""
     tasks, by_patient = [], {p.patient: p for p in problems}

@@ -31,6 +31,7 @@ from ..core.inputs import check_initial, check_parameters
 from ..core.model import NEGATIVE_ROUNDOFF, SolverSettings, load_roadrunner
 from ..core.names import DEFAULT_MODEL, MODELS, PARAMETERS, model_parameters
 from ..core.resources import sbml_text
+from ..scale.engines import Engine, SerialEngine
 from .data import OBSERVABLE, SIGMA, TIME, VALUE, check_noise, observables
 
 #: Search bounds (linear scale) for the parameters one is likely to estimate; any other
@@ -171,6 +172,17 @@ def _model_values(model: str) -> dict[str, float]:
 
 
 # ---- the likelihood ------------------------------------------------------------------------
+
+@dataclass
+class FitResult:
+    """The tables of a calibration (one row per patient and parameter in ``estimates``)."""
+
+    problems: list[FitProblem]
+    estimates: pd.DataFrame
+    starts: pd.DataFrame
+    profiles: pd.DataFrame
+    patients: pd.DataFrame
+
 
 class Objective:
     """The negative log-likelihood of one problem, with its own RoadRunner."""
@@ -375,14 +387,12 @@ def starts_table(rows: Iterable[dict]) -> pd.DataFrame:
 
 
 def multistart(problem: FitProblem, starts: int, seed: int = 0, sampling: str = "sobol",
-               engine: object | None = None, done: Mapping[int, dict] | None = None,
+               engine: Engine | None = None, done: Mapping[int, dict] | None = None,
                on_result: Callable[[dict], None] | None = None) -> pd.DataFrame:
-    """Fit from ``starts`` design points on ``engine`` (a sweep engine of
-    :mod:`pycart.scale.sweep`; default this process); return one row per start, best first
+    """Fit from ``starts`` design points on ``engine`` (an engine of
+    :mod:`pycart.scale.engines`; default this process); return one row per start, best first
     (failed starts last). ``done`` holds rows already computed (by start index), which are
     not redone; ``on_result`` sees each new row as it finishes."""
-    from ..scale.sweep import SerialEngine
-
     done = dict(done or {})
     rows = list(done.values())
     for row in (engine or SerialEngine()).run(

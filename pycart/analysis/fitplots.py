@@ -4,7 +4,6 @@ waterfall of the starts. Log axes; B cells blue, leukaemia grey, CAR T orange.""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.ticker import NullFormatter
@@ -13,11 +12,8 @@ from ..core.files import atomic_path
 from ..experiments.figures import BLUE, GREY, ORANGE, RED
 from ..experiments.labels import axis_label, quantity_label, symbol
 from .data import OBSERVABLE, TIME, VALUE, horizon
-from .fit import objective_for
+from .fit import FitResult, objective_for
 from .profile import THRESHOLD
-
-if TYPE_CHECKING:
-    from .calibrate import FitResult
 
 #: Colour of each observable (CAR T orange, leukaemia grey, B cells blue).
 COLOURS = {"CA": ORANGE, "CM": ORANGE, "CT": ORANGE, "CA2": ORANGE, "CM2": ORANGE,

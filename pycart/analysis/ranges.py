@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.names import PARAMETERS
-from ..experiments.paper import (
+from ..experiments.values import (
     ALPHA_RANGE,
     FIG4_DOSE,
     H_RANGE,

@@ -24,7 +24,9 @@ import pandas as pd
 
 from ..core.errors import PycartError, SimulationError
 from ..core.names import MODELS, PARAMETERS, RESPONSE_DAY, model_parameters
-from ..scale.sweep import INITIAL_PREFIX, Dimension, PointList, Sweep, run_sweep
+from ..scale.engines import Engine
+from ..scale.runner import run_sweep
+from ..scale.sweep import INITIAL_PREFIX, Dimension, PointList, Sweep
 
 METHODS = ("sobol", "morris")
 
@@ -259,7 +261,7 @@ class SweepModel:
     (any engine and ``solver``, streamed to ``runs``, resumable), one output per run."""
 
     def __init__(self, design: Design, output_name: str, runs: str | os.PathLike[str],
-                 engine: object | None = None, model: str = "cart_bm",
+                 engine: Engine | None = None, model: str = "cart_bm",
                  parameters: dict[str, float] | None = None,
                  initial: dict[str, float] | None = None, t_end: float | None = None,
                  chunk_size: int = 2000, progress: Callable[[int, int], None] | None = None,

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
+from .._version import __version__
 from ..core.errors import PycartError, SimulationError
 from . import analysis, exchange, fit, report, scenarios, simulate, sweeps
 from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, Parser

@@ -17,7 +17,7 @@ from .common import (
     numbers,
     terminate_as_interrupt,
 )
-from .sweeps import dimension, engine_options, make_engine
+from .sweeps import dimension, engine_for, engine_options
 
 
 def register(sub) -> None:
@@ -126,13 +126,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from ..core.names import MODELS
     from ..core.output import check_output_path, write_table
     from ..experiments.figures import save_figure
-    from ..scale.sweep import (
-        CHUNK_SIZE,
-        MAX_CHUNK_SIZE,
-        MAX_SEED,
-        input_column,
-        progress_bar,
-    )
+    from ..scale.runner import progress_bar
+    from ..scale.sweep import CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_SEED, input_column
 
     factors = []
     for item in args.range or []:
@@ -155,17 +150,18 @@ def _sensitivity(args: argparse.Namespace) -> int:
                        check_count(CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
                                    "--chunk-size", 1, MAX_CHUNK_SIZE),
                        progress_bar(runs.name), args.solver)
-    model.engine = make_engine(args)
-    for note in design.notes():
-        sys.stderr.write(f"pycart sensitivity: warning: {note}\n")
-    try:
-        with terminate_as_interrupt(), warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # the notes above
-            result = sensitivity(design, model)
-    except KeyboardInterrupt:
-        sys.stderr.write(f"\npycart sensitivity: interrupted; finished runs are kept in "
-                         f"{runs}.parts; run the same command to resume\n")
-        raise SystemExit(EXIT_INTERRUPTED) from None
+    with engine_for(args) as engine:  # closed on every path (aborted when interrupted)
+        model.engine = engine
+        for note in design.notes():
+            sys.stderr.write(f"pycart sensitivity: warning: {note}\n")
+        try:
+            with terminate_as_interrupt(), warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # the notes above
+                result = sensitivity(design, model)
+        except KeyboardInterrupt:
+            sys.stderr.write(f"\npycart sensitivity: interrupted; finished runs are kept in "
+                             f"{runs}.parts; run the same command to resume\n")
+            raise SystemExit(EXIT_INTERRUPTED) from None
     write_table(result.indices, out)
     save_figure(indices_figure(result.indices, design.method, args.output), chart, dpi)
     key = "ST" if design.method == "sobol" else "mu_star"

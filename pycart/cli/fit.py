@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.errors import PycartError
 from .common import EXIT_INTERRUPTED, assignments, terminate_as_interrupt
-from .sweeps import engine_options, make_engine
+from .sweeps import engine_for, engine_options
 
 
 def register(sub) -> None:
@@ -142,19 +142,16 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _on_engine(args: argparse.Namespace, work, parts: Path):
-    """``work(engine)`` on the engine the options ask for (checked first), closed at the
-    end; None, with one line saying where the finished work is kept, when interrupted
-    (Ctrl-C, SIGTERM, SIGHUP: the engine's workers are ended at once)."""
-    engine = make_engine(args)
+    """``work(engine)`` on the engine the options ask for (checked first), closed on every
+    path (aborted on an error); None, with one line saying where the finished work is kept,
+    when interrupted (Ctrl-C, SIGTERM, SIGHUP: the engine's workers are ended at once)."""
     try:
-        with terminate_as_interrupt():
-            result = work(engine)
+        with terminate_as_interrupt(), engine_for(args) as engine:
+            return work(engine)
     except KeyboardInterrupt:
         sys.stderr.write(f"pycart {args.command}: interrupted; finished starts and profiles "
                          f"are kept in {parts}; run the same command to resume\n")
         return None
-    engine.close()
-    return result
 
 
 def summary(estimates, patients) -> str:

@@ -31,7 +31,7 @@ def register(sub) -> None:
 def _reproduce(args: argparse.Namespace) -> int:
     from ..core.inputs import check_count
     from ..report.reproduce import reproduce
-    from ..scale.sweep import check_workers
+    from ..scale.engines import check_workers
 
     workers = None if args.workers is None else check_workers(
         check_count(args.workers, "--workers", 1))

@@ -75,13 +75,8 @@ def _show(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from ..core.inputs import check_resolution
     from ..experiments.paper import paper_scenario
-    from ..experiments.scenario import (
-        Interrupted,
-        file_name,
-        progress_printer,
-        run_scenario,
-        write_result,
-    )
+    from ..experiments.results import write_result
+    from ..experiments.scenario import Interrupted, file_name, progress_printer, run_scenario
     from ..experiments.userfile import load_scenario
 
     source = args.scenario

@@ -7,6 +7,7 @@ import dataclasses
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import PycartError
 from .common import (
@@ -17,6 +18,9 @@ from .common import (
     numbers,
     terminate_as_interrupt,
 )
+
+if TYPE_CHECKING:
+    from ..scale.engines import Engine
 
 
 def register(sub) -> None:
@@ -110,36 +114,15 @@ def engine_options(parser: argparse.ArgumentParser, points: bool = True) -> None
                                  "path up to 20000, a quarter of each worker's share)")
 
 
-def make_engine(args: argparse.Namespace):
-    """The engine the options of ``args`` ask for, checked first."""
+def engine_for(args: argparse.Namespace) -> Engine:
+    """The engine the options of ``args`` ask for, checked first (see
+    :func:`pycart.scale.engines.make_engine`)."""
     from ..core.inputs import check_count
-    from ..scale.scheduler import scheduler_security
-    from ..scale.sweep import (
-        DaskEngine,
-        ProcessEngine,
-        SerialEngine,
-        check_scheduler,
-        check_workers,
-    )
+    from ..scale.engines import make_engine
 
     workers = None if args.workers is None else check_count(args.workers, "--workers", 1)
-    kind = args.engine or ("dask" if args.scheduler else "processes")
-    if args.scheduler and kind != "dask":
-        raise PycartError("--scheduler needs --engine dask")
-    tls = (args.tls_ca_file, args.tls_cert, args.tls_key)
-    if not args.scheduler and any(value is not None for value in tls):
-        raise PycartError("--tls-ca-file, --tls-cert and --tls-key need --scheduler "
-                          "tls://HOST:PORT")
-    security = None
-    if args.scheduler:
-        security = scheduler_security(check_scheduler(args.scheduler), *tls)
-    elif kind != "serial":
-        check_workers(workers)
-    if kind == "serial":
-        return SerialEngine()
-    if kind == "dask":
-        return DaskEngine(args.scheduler, workers, security)
-    return ProcessEngine(workers)
+    return make_engine(args.engine, workers, args.scheduler, args.tls_ca_file, args.tls_cert,
+                       args.tls_key)
 
 
 def dimension(item: str, grid: bool):
@@ -218,16 +201,17 @@ FAST_CHUNK_SIZE = 20_000
 def _execute(sweep, out: str, args: argparse.Namespace):
     from ..core.inputs import check_count
     from ..core.output import check_output_path
-    from ..scale.sweep import MAX_CHUNK_SIZE, parts_dir, progress_bar, run_sweep
+    from ..scale.runner import progress_bar, run_sweep
+    from ..scale.store import parts_dir
+    from ..scale.sweep import MAX_CHUNK_SIZE
 
     sweep.validate()
     path = check_output_path(out)
     chunk = (check_count(args.chunk_size, "--chunk-size", 1, MAX_CHUNK_SIZE)
              if args.chunk_size is not None else None)
-    engine = make_engine(args)
-    chunk = chunk or _chunk_size(sweep, engine.workers)
     try:
-        with terminate_as_interrupt():
+        with terminate_as_interrupt(), engine_for(args) as engine:
+            chunk = chunk or _chunk_size(sweep, engine.workers)
             report = run_sweep(sweep, path, engine, chunk, progress_bar(path.name))
     except KeyboardInterrupt:
         sys.stderr.write(f"\npycart {args.command}: interrupted; finished chunks are kept in "
@@ -250,7 +234,7 @@ def _cohort(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..analysis.summary import statistics
-    from ..scale.cohort import preset
+    from ..experiments.cohort import preset
 
     sweep = dataclasses.replace(preset(args.preset), solver=args.solver)
     kind, dpi = figure_options(args)
@@ -287,8 +271,8 @@ def _heatmap(table, sweep, path: Path, dpi: int) -> None:
 
 def _bench(args: argparse.Namespace) -> int:
     from ..core.inputs import check_count
-    from ..scale.bench import run_benchmark
-    from ..scale.sweep import check_workers
+    from ..report.bench import run_benchmark
+    from ..scale.engines import check_workers
 
     workers = None if args.workers is None else check_workers(
         check_count(args.workers, "--workers", 1))

@@ -9,8 +9,8 @@ are the model's own (calibrated in ``pycart.analysis.ext_calibration``, or illus
 scenario here only turns switches on; the clinical targets they are measured against are in
 ``pycart.analysis.outcomes``.
 
-The scenarios' builders import the paper's names when they are called (not at import time),
-so :mod:`pycart.experiments.paper` can list these scenarios beside its own.
+The paper's numbers come from :mod:`pycart.experiments.values`, so
+:mod:`pycart.experiments.paper` can list these scenarios beside its own.
 """
 
 from __future__ import annotations
@@ -18,6 +18,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
+from .values import (
+    FIG7_ALPHA,
+    FIG7_H_TEXT,
+    HIGH_DOSE,
+    IMPROVED,
+    NR_PATIENTS,
+    PATIENTS,
+    RELAPSE_THRESHOLD,
+    RHOA_RANGE,
+    STANDARD_DOSE,
+)
 
 EXT = "cart_bm_ext"
 #: The two-product model with the same modules (Figure 8C's improved second product).
@@ -63,8 +74,6 @@ SERIES = ("L", "Ln", "C", "CE", "B+")
 
 
 def _patient(name: str) -> dict[str, float]:
-    from .paper import PATIENTS
-
     return dict(EXTRA_PATIENTS.get(name) or PATIENTS[name])
 
 
@@ -110,8 +119,6 @@ def ext_escape() -> Scenario:
 
 def cohort_axes(full: bool = False) -> tuple[Axis, ...]:
     """Figure 7's three axes (rho_A linear, alpha and h log; h over the text's range)."""
-    from .paper import FIG7_ALPHA, FIG7_H_TEXT, RHOA_RANGE
-
     n_rho, n_alpha, n_h = COHORT_SIZE_FULL if full else COHORT_SIZE
     return (Axis("rhoA", *RHOA_RANGE, n_rho, "linear"), Axis("alpha", *FIG7_ALPHA, n_alpha),
             Axis("h", *FIG7_H_TEXT, n_h))
@@ -141,15 +148,6 @@ def ext_fig7(full: bool = False) -> Scenario:
 def ext_fig8() -> Scenario:
     """Figure 8's reinfusions (the same product, 5e8 and 5e9 cells; an improved second
     product, 5e8 cells) under the variants."""
-    from .paper import (
-        HIGH_DOSE,
-        IMPROVED,
-        NR_PATIENTS,
-        PATIENTS,
-        RELAPSE_THRESHOLD,
-        STANDARD_DOSE,
-    )
-
     rule = {"relapse_threshold": RELAPSE_THRESHOLD}
     strategies = {"A": ({"relapse_dose": STANDARD_DOSE}, EXT, False),
                   "B": ({"relapse_dose": HIGH_DOSE}, EXT, False),

@@ -20,6 +20,15 @@ from ..core.files import atomic_path  # noqa: E402
 from ..core.homeostasis import homeostasis  # noqa: E402
 from ..core.names import B_CELLS, TIME  # noqa: E402
 from .labels import (  # noqa: E402,F401  (re-exported: the figures' label helpers)
+    BLUE,
+    BROWN,
+    GREY,
+    LIGHT_BLUE,
+    LIGHT_GREY,
+    ORANGE,
+    PANEL_KINDS,
+    RED,
+    SERIES,
     axis_label,
     fixed_text,
     greek,
@@ -30,25 +39,6 @@ from .labels import (  # noqa: E402,F401  (re-exported: the figures' label helpe
 )
 from .scenario import Panel, ScenarioResult  # noqa: E402
 
-BLUE, GREY, ORANGE, BROWN, RED = "#1f5fa8", "#6e6e6e", "#f28e1c", "#8c3b0c", "#d62728"
-LIGHT_BLUE, LIGHT_GREY = "#9ecae1", "#ababab"
-
-#: How each series is drawn: (label, colour, line style, columns summed).
-SERIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
-    "L": ("leukemic cells", GREY, "-", ("L",)),
-    "C": ("total CAR T", ORANGE, "-", ("CA", "CM", "CA2", "CM2", "CE", "CE2")),
-    "CA": ("activated CAR T", ORANGE, "-", ("CA", "CA2")),
-    "CM": ("memory CAR T", ORANGE, ":", ("CM", "CM2")),
-    "C1": ("original product", ORANGE, "-", ("CA", "CM")),
-    "C2": ("new product", BROWN, "-", ("CA2", "CM2")),
-    "B0": ("pro-B (CD19-)", BLUE, "-", ("B0",)),
-    "B1": ("pre-BI", BLUE, "--", ("B1",)),
-    "B2": ("pre-BII", BLUE, "-.", ("B2",)),
-    "B3": ("immature B", BLUE, ":", ("B3",)),
-    "B+": ("CD19+ B cells", BLUE, ":", ("B1", "B2", "B3")),
-    "CE": ("exhausted CAR T", BROWN, "--", ("CE",)),
-    "Ln": ("CD19- leukemic cells", GREY, "--", ("Ln",)),
-}
 RUN_STYLES = ("-", "--", ":", "-.")
 #: Axis labels of the metrics a figure plots.
 METRIC_LABELS = {"car_t_peak_day": "time to CAR T peak (days)",
@@ -404,6 +394,5 @@ def _doses(ax, run, end: float, style: str) -> bool:
     return bool(days)
 
 
-DRAW = {"timecourse": _timecourse, "expansion": _expansion, "proportions": _proportions,
-        "heatmap": _heatmap,
-        "boxplot": _boxplot, "share": _share}
+DRAW = dict(zip(PANEL_KINDS, (_timecourse, _expansion, _proportions, _heatmap, _boxplot,
+                              _share), strict=True))

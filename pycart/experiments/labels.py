@@ -1,6 +1,7 @@
 """What figures print for an id: parameters by the paper's symbols (Greek letters in
 mathtext), doses and switches in words with their units, initial amounts as ``X(0)``, and
-numbers as powers of ten; no code id reaches a title, a subtitle or a legend."""
+numbers as powers of ten; no code id reaches a title, a subtitle or a legend. And the series
+a figure can draw, with their colours (what a scenario's panels are checked against)."""
 
 from __future__ import annotations
 
@@ -174,3 +175,30 @@ def math_number(value: float) -> str:
         f"{value:.3g}", "0")
     power = f"10^{{{int(exponent)}}}"
     return f"${power}$" if mantissa == "1" else f"${mantissa}\\cdot{power}$"
+
+
+# ---- how the figures draw each series ------------------------------------------------------
+
+#: The kinds of panel a figure draws (:data:`pycart.experiments.figures.DRAW` holds the
+#: drawing function of each, in this order).
+PANEL_KINDS = ("timecourse", "expansion", "proportions", "heatmap", "boxplot", "share")
+
+BLUE, GREY, ORANGE, BROWN, RED = "#1f5fa8", "#6e6e6e", "#f28e1c", "#8c3b0c", "#d62728"
+LIGHT_BLUE, LIGHT_GREY = "#9ecae1", "#ababab"
+
+#: How each series is drawn: (label, colour, line style, columns summed).
+SERIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "L": ("leukemic cells", GREY, "-", ("L",)),
+    "C": ("total CAR T", ORANGE, "-", ("CA", "CM", "CA2", "CM2", "CE", "CE2")),
+    "CA": ("activated CAR T", ORANGE, "-", ("CA", "CA2")),
+    "CM": ("memory CAR T", ORANGE, ":", ("CM", "CM2")),
+    "C1": ("original product", ORANGE, "-", ("CA", "CM")),
+    "C2": ("new product", BROWN, "-", ("CA2", "CM2")),
+    "B0": ("pro-B (CD19-)", BLUE, "-", ("B0",)),
+    "B1": ("pre-BI", BLUE, "--", ("B1",)),
+    "B2": ("pre-BII", BLUE, "-.", ("B2",)),
+    "B3": ("immature B", BLUE, ":", ("B3",)),
+    "B+": ("CD19+ B cells", BLUE, ":", ("B1", "B2", "B3")),
+    "CE": ("exhausted CAR T", BROWN, "--", ("CE",)),
+    "Ln": ("CD19- leukemic cells", GREY, "--", ("Ln",)),
+}

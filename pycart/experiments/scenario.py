@@ -2,17 +2,16 @@
 
 A :class:`Scenario` is data: the runs to simulate, the grids to sweep, the panels to draw.
 :func:`run_scenario` simulates it into a :class:`ScenarioResult` (trajectories, one metrics
-row per run, one row per grid point); :func:`write_result` writes CSV tables and the figure.
+row per run, one row per grid point); :func:`pycart.experiments.results.write_result`
+writes CSV tables and the figure.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -31,6 +30,7 @@ from ..core.names import (
     model_parameters,
 )
 from ..core.output import missing_as_nan
+from .labels import PANEL_KINDS, SERIES
 
 #: Output spacing (days) of the trajectories a scenario writes.
 OUTPUT_STEP = 0.1
@@ -218,12 +218,10 @@ class Scenario:
 
     def _check_panel(self, panel: Panel) -> None:
         """Everything a panel needs to be drawn, checked before any simulation."""
-        from .figures import DRAW, SERIES
-
         labels = [r.label for r in self.runs]
         grids = {g.name: g for g in self.grids}
-        if panel.kind not in DRAW:
-            raise PycartError(f"unknown kind {panel.kind!r} (allowed: {', '.join(DRAW)})")
+        if panel.kind not in PANEL_KINDS:
+            raise PycartError(f"unknown kind {panel.kind!r} (allowed: {', '.join(PANEL_KINDS)})")
         if panel.kind == "timecourse" and any(s not in SERIES for s in panel.series):
             raise PycartError(f"unknown series in {list(panel.series)} (allowed: "
                               f"{', '.join(SERIES)})")
@@ -451,26 +449,3 @@ def _relapse(times: np.ndarray, leukemia: np.ndarray, two_clones: bool) -> dict[
             share = float(leukemia[i, 1] / total[i]) if total[i] > 0 else None
         row["cd19neg_share_at_relapse"] = share
     return row
-
-
-def write_result(result: ScenarioResult, out: str | os.PathLike[str],
-                 figure_format: str = "png", dpi: int | None = None) -> list[Path]:
-    """Write every trajectory (``<run>.csv``), the run metrics (``metrics.csv``), every grid
-    (``grid_<name>.csv``) and the figure (``<scenario>.<figure_format>``: png, svg or pdf, at
-    ``dpi`` dots per inch) into folder ``out``."""
-    from ..core.output import write_table
-    from .figures import DEFAULT_DPI, save_figure, scenario_figure
-
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for label, run in result.runs.items():
-        written.append(write_table(run.trajectory, folder / f"{file_name(label)}.csv"))
-    if result.runs or result.failed:
-        written.append(write_table(result.metrics(), folder / "metrics.csv"))
-    for name, table in result.grids.items():
-        written.append(write_table(table, folder / f"grid_{file_name(name)}.csv"))
-    if result.scenario.panels and result.complete and not result.failures:
-        path = folder / f"{file_name(result.scenario.name)}.{figure_format}"
-        written.append(save_figure(scenario_figure(result), path, dpi or DEFAULT_DPI))
-    return written

@@ -8,6 +8,7 @@ tisagenlecleucel curve of Stein et al. 2019.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ from ..analysis.synthetic import (
 from ..core.files import write_text_atomically
 from ..core.model import Model
 from ..core.output import write_table
+from ..scale.engines import Engine, ProcessEngine
 
 STEIN_ESTIMATE = ("h", "rhoA", "alpha", "tauA", "gammaAM")
 
@@ -39,20 +41,18 @@ JOINT = (*PRODUCT, "XE", "kE")
 SHOWN_DAYS = (28.0, 56.0, 90.0, 180.0, 270.0, 365.0)
 
 
-def write_calibration(out: str | Path = "docs", engine: object | None = None,
+def write_calibration(out: str | Path = "docs", engine: Engine | None = None,
                       log: Callable[[str], None] | None = None) -> Path:
-    """Run both examples on ``engine`` (a sweep engine; default every local core) and write
-    ``OUT/calibration.md`` with its data and figures in ``OUT/calibration/``; return the
-    report's path. A given engine is left open (aborted if the run fails or is
-    interrupted), as :func:`pycart.analysis.calibrate.calibrate` does."""
-    from ..scale.sweep import ProcessEngine
-
+    """Run both examples on ``engine`` and write ``OUT/calibration.md`` with its data and
+    figures in ``OUT/calibration/``; return the report's path. A given engine is its
+    owner's to close, as in :func:`pycart.analysis.calibrate.calibrate`; without one, every
+    local core, closed (or aborted) on every path."""
     folder = Path(out)
     assets = folder / "calibration"
     assets.mkdir(parents=True, exist_ok=True)
-    owned = engine is None
-    engine = engine or ProcessEngine()
-    try:
+    with ExitStack() as hold:
+        if engine is None:
+            engine = hold.enter_context(ProcessEngine())
         data = synthetic(TRUTHS, seed=1)
         write_table(data, assets / "synthetic.csv")
         synth = calibrate(data, FitSettings(("h", "rhoA"), starts=12),
@@ -62,11 +62,6 @@ def write_calibration(out: str | Path = "docs", engine: object | None = None,
         typical = calibrate(stein, FitSettings(STEIN_ESTIMATE, starts=24), assets / "stein-fit",
                             engine, log)
         year = year_fits(typical, assets, engine, log)
-    except BaseException:
-        getattr(engine, "abort", engine.close)()
-        raise
-    if owned:
-        engine.close()
     for sub in ("synthetic-fit", "stein-fit", *YEAR_FITS):
         for name in ("starts.csv", "profiles.csv"):
             (assets / sub / name).unlink(missing_ok=True)  # kept small: tables in the report
@@ -176,7 +171,7 @@ YEAR_FITS = {"stein-year-base": (PRODUCT, False), "stein-year-exhaustion": (EXHA
              "stein-year-joint": (JOINT, True)}
 
 
-def year_fits(typical: FitResult, assets: Path, engine: object,
+def year_fits(typical: FitResult, assets: Path, engine: Engine,
               log: Callable[[str], None] | None, starts: int = 12,
               profiles: bool = True) -> dict[str, FitResult]:
     """Section 3's three fits of cart_bm_ext to the curve over a year, the product's other

@@ -26,17 +26,13 @@ from ..analysis.summary import statistics
 from ..core.files import write_text_atomically
 from ..core.homeostasis import homeostasis
 from ..core.model import Model, SolverSettings
-from ..experiments.paper import (
-    FIG6_FIXED,
-    PATIENTS,
-    RELAPSE_THRESHOLD,
-    S3_DAY,
-    STANDARD_DOSE,
-    paper_scenario,
-)
+from ..experiments.cohort import PRESETS
+from ..experiments.paper import paper_scenario
 from ..experiments.scenario import ScenarioResult, run_scenario
-from ..scale.cohort import PRESETS
-from ..scale.sweep import ProcessEngine, Sweep, run_sweep
+from ..experiments.values import FIG6_FIXED, PATIENTS, RELAPSE_THRESHOLD, S3_DAY, STANDARD_DOSE
+from ..scale.engines import ProcessEngine
+from ..scale.runner import run_sweep
+from ..scale.sweep import Sweep
 
 #: Resolution of Figure S3's heatmaps in the default run (the paper's 200 takes longer than
 #: the report's five-minute budget allows on two cores; --full runs 200).
@@ -170,9 +166,10 @@ def _beyond(figures: Path, report: Report) -> list[dict[str, str]]:
 
 
 def _sweep(sweep: Sweep, path: Path, workers: int | None) -> pd.DataFrame:
-    from ..scale.sweep import progress_bar
+    from ..scale.runner import progress_bar
 
-    run_sweep(sweep, path, ProcessEngine(workers), progress=progress_bar(path.stem))
+    with ProcessEngine(workers) as engine:
+        run_sweep(sweep, path, engine, progress=progress_bar(path.stem))
     return pd.read_parquet(path)
 
 

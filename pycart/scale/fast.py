@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..core.errors import PycartError
 from ..core.names import CAR_T, MODELS, PARAMETERS, RESPONSE_DAY, RESPONSE_THRESHOLD
-from .kernel import Kernel, load_kernel
+from .kernel import Kernel, fast_obstacle, load_kernel
 from .sweep import Dimension, PointSimulator, Sweep
 
 #: The integrator's tolerances: relative, and absolute in cells per species. Checked by
@@ -41,45 +41,10 @@ STATUS_TEXT = ("ok", "too many steps", "step size collapse", "a non-finite value
                "a negative amount")
 
 
-def fast_obstacle(sweep: Sweep) -> str | None:
-    """Why the fast path cannot run ``sweep`` at all (None: it can, point by point)."""
-    try:
-        import numba  # noqa: F401
-    except ImportError:
-        return "numba is not installed"
-    from ..core.resources import rhs_text
-
-    try:
-        rhs_text(sweep.model)
-    except OSError:
-        from ..core.resources import sbml_text
-
-        if "<rateRule" in sbml_text(sweep.model):  # see pycart.exchange.codegen
-            return f"{sweep.model} has a rate rule, which the fast path does not support"
-        return f"models/{sweep.model}_rhs.py is missing (run 'pycart build')"
-    return None
-
-
-def check_fast(sweep: Sweep) -> None:
-    """Refuse (with :class:`PycartError`) a sweep that ``--solver fast`` cannot run: no numba,
-    or a dose in it (doses are events, which only libRoadRunner runs)."""
-    reason = fast_obstacle(sweep)
-    if reason is None:
-        kernel = load_kernel(sweep.model)
-        doses = [d for d in kernel.dose_parameters
-                 if sweep.parameters.get(d, 0.0) != 0.0
-                 or any(x.name == d and (x.lo != 0.0 or x.hi != 0.0) for x in sweep.dimensions)]
-        if doses or not kernel.events_are_doses:
-            reason = f"it gives doses ({', '.join(doses) or 'events'}), which are SBML events"
-    if reason:
-        raise PycartError(f"--solver fast cannot run this sweep: {reason} (use --solver auto "
-                          "or roadrunner)")
-
-
 def simulator_for(sweep: Sweep) -> FastSimulator | PointSimulator:
     """The simulator of ``sweep``'s points: the fast path unless the sweep asks for
     libRoadRunner, or (``auto``) the fast path cannot run it at all."""
-    if sweep.solver == "roadrunner" or (sweep.solver == "auto" and fast_obstacle(sweep)):
+    if sweep.solver == "roadrunner" or (sweep.solver == "auto" and fast_obstacle(sweep.model)):
         return PointSimulator(sweep)
     return FastSimulator(sweep)
 

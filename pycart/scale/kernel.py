@@ -19,6 +19,7 @@ import os
 import sys
 import time
 import types
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,3 +144,37 @@ def _warm_up(module: types.ModuleType) -> bool:
     module.rhs(0.0, Y0[0], P[0], np.empty(n))
     stats = module.solve_batch.stats
     return bool(sum(stats.cache_hits.values())) and not sum(stats.cache_misses.values())
+
+
+def fast_obstacle(model: str) -> str | None:
+    """Why the fast path cannot run ``model`` at all (None: it can, point by point)."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return "numba is not installed"
+    try:
+        rhs_text(model)
+    except OSError:
+        if "<rateRule" in sbml_text(model):  # see pycart.exchange.codegen
+            return f"{model} has a rate rule, which the fast path does not support"
+        return f"models/{model}_rhs.py is missing (run 'pycart build')"
+    return None
+
+
+def check_fast(model: str, parameters: Mapping[str, float],
+               varying: Sequence[tuple[str, float, float]]) -> None:
+    """Refuse (with :class:`PycartError`) a sweep of ``model`` (``parameters`` fixed,
+    ``varying`` as name, low and high) that ``--solver fast`` cannot run: no numba, or a dose
+    in it (doses are events, which only libRoadRunner runs). Plain values, not the
+    :class:`~pycart.scale.sweep.Sweep`: a sweep checks itself with this module."""
+    reason = fast_obstacle(model)
+    if reason is None:
+        kernel = load_kernel(model)
+        doses = [d for d in kernel.dose_parameters
+                 if parameters.get(d, 0.0) != 0.0
+                 or any(name == d and (lo != 0.0 or hi != 0.0) for name, lo, hi in varying)]
+        if doses or not kernel.events_are_doses:
+            reason = f"it gives doses ({', '.join(doses) or 'events'}), which are SBML events"
+    if reason:
+        raise PycartError(f"--solver fast cannot run this sweep: {reason} (use --solver auto "
+                          "or roadrunner)")

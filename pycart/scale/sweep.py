@@ -1,13 +1,9 @@
 """Sweeps and virtual cohorts: many simulations, fast, streamed to disk, resumable.
 
 A :class:`Sweep` says what varies (grid axes or sampled ranges over parameters and initial
-amounts) and what to report. :func:`run_sweep` cuts its points into chunks, has an engine
-compute them (:class:`SerialEngine`, :class:`ProcessEngine` on local cores, or
-:class:`DaskEngine` on a dask.distributed cluster), and writes each finished chunk to
-``<out>.parts/`` at once; the final table is assembled chunk by chunk, so memory stays flat.
-Run again after an interruption, the same sweep computes only the points no saved chunk
-holds (see :mod:`pycart.scale.store`: the output is locked, chunks are keyed by their points
-and verified, the final table is written atomically).
+amounts) and what to report; :class:`PointSimulator` computes its points on libRoadRunner
+(:mod:`pycart.scale.fast` is the compiled fast path). :func:`pycart.scale.runner.run_sweep`
+runs a sweep on an engine (:mod:`pycart.scale.engines`), chunk by chunk, resumably.
 
 Every point starts from the model's defaults (``resetAll``), so a point's numbers do not
 depend on the engine, the chunking or the order: results are identical whichever ran them.
@@ -17,21 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import math
-import os
-import re
-import shutil
-import signal
-import sys
-import threading
-import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -48,9 +33,6 @@ from ..core.names import (
     model_parameters,
 )
 from ..core.resources import sbml_text
-from . import store
-from .scheduler import identity, local_security, scheduler_security
-from .store import parts_dir
 
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is
 #: faster at the same accuracy. A point where Adams fails is integrated again with BDF.
@@ -222,9 +204,10 @@ class Sweep:
         if self.solver not in SOLVERS:
             raise PycartError(f"solver {self.solver!r} (allowed: {', '.join(SOLVERS)})")
         if self.solver == "fast":
-            from .fast import check_fast
+            from .kernel import check_fast
 
-            check_fast(self)
+            check_fast(self.model, self.parameters,
+                       [(d.name, d.lo, d.hi) for d in self.dimensions])
 
     def _check_design(self) -> None:
         if self.sampling not in ("grid", "lhs", "sobol", "points"):
@@ -322,7 +305,7 @@ class Sweep:
 
     def key(self) -> str:
         """A fingerprint of everything that decides the results (for resuming)."""
-        from .. import __version__
+        from .._version import __version__
 
         text = json.dumps({"sweep": _jsonable(asdict(self)), "solver": asdict(SWEEP_SOLVER),
                            "pycart": __version__, "sbml": hashlib.sha256(
@@ -354,7 +337,7 @@ class PointSimulator:
     def __init__(self, sweep: Sweep) -> None:
         import roadrunner
 
-        from ..exchange.sbml import PEAK_RECORDS, with_peak_tracker
+        from .peak import PEAK_RECORDS, with_peak_tracker
 
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
         text = sbml_text(sweep.model)
@@ -425,375 +408,3 @@ class PointSimulator:
             clip_roundoff(result[:, 1: 1 + len(self.species)], self.times, self.species)
             return result
         raise AssertionError("unreachable")
-
-
-def _simulator(sweep: Sweep):
-    """The simulator of ``sweep``'s points: libRoadRunner, or the fast path."""
-    if sweep.solver == "roadrunner":
-        return PointSimulator(sweep)
-    from .fast import simulator_for
-
-    return simulator_for(sweep)
-
-
-#: The simulators of this process, one per sweep (a worker process builds its own once).
-_SIMULATORS: dict[str, PointSimulator] = {}
-
-
-def compute_chunk(sweep: Sweep, key: str, start: int, points: np.ndarray) -> tuple[int, pd.DataFrame]:
-    """Compute one chunk (worker side): the chunk's first point and its result rows."""
-    simulator = _SIMULATORS.get(key)
-    if simulator is None:
-        _SIMULATORS.clear()
-        simulator = _SIMULATORS[key] = _simulator(sweep)
-    return start, simulator.evaluate(start, points)
-
-
-# ---- engines ------------------------------------------------------------------------------
-
-Task = tuple[int, np.ndarray]
-
-
-class SerialEngine:
-    """Every chunk in this process, one after another."""
-
-    workers = 1
-
-    def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
-        for start, points in tasks:
-            yield compute_chunk(sweep, key, start, points)
-
-    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
-        """``function(*task)`` for each task, in order (see :meth:`ProcessEngine.run`)."""
-        for task in tasks:
-            yield function(*task)
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
-def check_workers(workers: int | None) -> int:
-    """Local worker processes: default every core; at most the cores (more only slows the
-    machine and multiplies memory; use a dask cluster for more)."""
-    cores = os.cpu_count() or 1
-    if workers is None:
-        return cores
-    if isinstance(workers, bool) or not 1 <= workers <= cores:
-        raise PycartError(f"{workers} workers (allowed: 1 to {cores}, the cores of this "
-                          "machine; for more, use a dask cluster with --scheduler)")
-    return workers
-
-
-class ProcessEngine:
-    """Chunks on local worker processes (default: every core), a few in flight at a time.
-    The workers exit when this process dies, however it dies."""
-
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = check_workers(workers)
-        self._pool: ProcessPoolExecutor | None = None
-
-    def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
-        yield from self.run(partial(compute_chunk, sweep, key), tasks)
-
-    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
-        """``function(*task)`` for each task on the workers, in the order they finish, a few
-        in flight at a time (any picklable, importable function: a fit's starts, say)."""
-        import multiprocessing
-
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, initializer=_worker_setup,
-                                             initargs=(os.getpid(),),
-                                             mp_context=multiprocessing.get_context("spawn"))
-        yield from _bounded(lambda t: self._pool.submit(function, *t), tasks,
-                            2 * self.workers, _wait_local)
-
-    def close(self) -> None:
-        """Release the workers once their work is done, and wait for the pool to wind down
-        (a third of a second with numba loaded). Not waiting left the pool's manager thread
-        closing its wake-up pipe while Python's exit wrote to it (concurrent.futures'
-        ``_python_exit`` does so without the pool's lock), which now and then printed
-        "Exception ignored in: <module 'threading'> ... Bad file descriptor" after a
-        successful run; Python's exit waited for the workers anyway."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-    def abort(self) -> None:
-        """Stop at once (an interruption): drop queued chunks and end running workers."""
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        manager = getattr(pool, "_executor_manager_thread", None)
-        pool.shutdown(wait=False, cancel_futures=True)
-        processes += [p for p in (getattr(pool, "_processes", None) or {}).values()
-                      if p not in processes]
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(timeout=5)
-            if process.is_alive():  # SIGTERM not acted on in time
-                process.kill()
-                process.join(timeout=5)
-        if manager is not None:  # as in close: wound down before Python's exit wakes it
-            manager.join(timeout=5)
-
-
-def _worker_setup(parent: int) -> None:
-    """Prepare a worker process: exit when ``parent`` dies (the kernel's parent-death signal
-    on Linux, and a watcher thread everywhere), and silence C-level output (CVODE prints
-    each failure that Adams hands on to BDF; a point that still fails is in the table)."""
-    _die_with_parent(parent)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-
-
-def _die_with_parent(parent: int) -> None:
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="pycart-parent-watch", daemon=True).start()
-
-
-class DaskEngine:
-    """Chunks on a dask.distributed cluster: the scheduler at ``address``, or a LocalCluster
-    of single-threaded worker processes when no address is given."""
-
-    def __init__(self, address: str | None = None, workers: int | None = None,
-                 security: object | None = None) -> None:
-        """``security``: a remote scheduler's :class:`distributed.Security` (default: from
-        the address and dask's configuration, see :func:`.scheduler.scheduler_security`)."""
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise PycartError("the dask engine needs dask.distributed: pip install "
-                              "'pycart[dask]'") from None
-        self.cluster = None
-        if address:
-            address = check_scheduler(address)
-            if security is None:
-                security = scheduler_security(address)
-            self.client = _connect(Client, address, security)
-        else:
-            # credentials made for this run, on 127.0.0.1 only: without them no other local
-            # process (another user's) can join the cluster and run code as this user.
-            # silence_logs: the workers' own log lines (a heartbeat cut short while the
-            # cluster stops, with its traceback) stay off the terminal; a task's error still
-            # reaches pycart through its future, and pycart says it in one line
-            local = local_security()
-            self.cluster = LocalCluster(n_workers=check_workers(workers),
-                                        threads_per_worker=1, processes=True,
-                                        host="127.0.0.1", protocol="tls", security=local,
-                                        silence_logs=logging.CRITICAL,
-                                        dashboard_address="127.0.0.1:0")  # any free port
-            self.client = Client(self.cluster, security=local)
-        self.workers = max(1, len(self.client.scheduler_info()["workers"]))
-
-    def map(self, sweep: Sweep, key: str, tasks: Iterable[Task]) -> Iterator[tuple[int, pd.DataFrame]]:
-        yield from self.run(partial(compute_chunk, sweep, key), tasks)
-
-    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
-        """As :meth:`ProcessEngine.run`, on the cluster's workers."""
-        yield from _bounded(lambda t: self.client.submit(function, *t, pure=False), tasks,
-                            2 * self.workers, _wait_dask)
-
-    def close(self) -> None:
-        """Disconnect; stop the local cluster if this engine started one."""
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-    def abort(self) -> None:
-        """Stop at once (an interruption): as :meth:`close`, without the tracebacks dask and
-        tornado log about the tasks cut short (the process is ending; pycart says why)."""
-        for name in ("distributed", "tornado", "asyncio"):
-            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-        self.close()
-
-
-#: Seconds to wait for a dask scheduler to connect and answer.
-SCHEDULER_TIMEOUT = 10.0
-
-_ADDRESS = re.compile(r"(?:(tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})")
-
-
-def check_scheduler(address: str) -> str:
-    """A scheduler address ``[tcp|tls://]HOST:PORT``; refuse anything else (dask's
-    websocket comm is not offered: pycart's probe of a scheduler speaks dask's TCP framing)."""
-    match = _ADDRESS.fullmatch(address.strip())
-    if not match or not 0 < int(match[3]) < 65536:
-        raise PycartError(f"--scheduler {address!r} is not an address (allowed: "
-                          "[tcp://]HOST:PORT or tls://HOST:PORT, e.g. tcp://10.0.0.5:8786)")
-    return address.strip()
-
-
-def _connect(client_class, address: str, security: object | None):
-    """A dask client of the scheduler at ``address``, or one line saying why not. The
-    server is first asked who it is without deserialising anything it sends
-    (:func:`.scheduler.identity`), the exchange bounded by :data:`SCHEDULER_TIMEOUT` (a
-    server that accepts and never answers, or answers in another protocol, is refused);
-    then the client connects with the same bound."""
-    import asyncio
-
-    import dask
-
-    match = _ADDRESS.fullmatch(address)
-    context = None if security is None else security.get_connection_args("client")["ssl_context"]
-    try:
-        asyncio.run(asyncio.wait_for(identity(match[2], int(match[3]), context),
-                                     SCHEDULER_TIMEOUT))
-        with dask.config.set({"distributed.comm.timeouts.connect": f"{SCHEDULER_TIMEOUT:g}s"}):
-            return client_class(address, timeout=SCHEDULER_TIMEOUT, security=security)
-    except Exception as exc:  # OSError, TimeoutError, a TLS or protocol error, a MemoryError
-        text = " ".join(str(exc).split())[:200] or "no answer"
-        raise PycartError(f"cannot reach the dask scheduler at {address} "
-                          f"({type(exc).__name__}: {text})") from None
-
-
-def _bounded(submit: Callable[[tuple], Future], tasks: Iterable[tuple], in_flight: int,
-             wait_first: Callable[[set], tuple[set, set]]) -> Iterator[object]:
-    """Submit tasks keeping at most ``in_flight`` pending; yield results as they finish."""
-    pending: set = set()
-    tasks = iter(tasks)
-    try:
-        while True:
-            while len(pending) < in_flight:
-                task = next(tasks, None)
-                if task is None:
-                    break
-                pending.add(submit(task))
-            if not pending:
-                return
-            done, pending = wait_first(pending)
-            for future in done:
-                yield future.result()
-    finally:
-        for future in pending:
-            future.cancel()
-
-
-def _wait_local(pending: set) -> tuple[set, set]:
-    done, not_done = wait(pending, return_when=FIRST_COMPLETED)
-    return set(done), set(not_done)
-
-
-def _wait_dask(pending: set) -> tuple[set, set]:
-    from distributed import wait as dask_wait
-
-    finished = dask_wait(list(pending), return_when="FIRST_COMPLETED")
-    return set(finished.done), set(finished.not_done)
-
-
-# ---- running a sweep: chunks on disk, resumable -------------------------------------------
-
-@dataclass
-class SweepReport:
-    """What a run of a sweep did: the output, points computed now and before, time taken,
-    failed points, and damaged or foreign chunks found and computed again."""
-
-    out: Path
-    points: int
-    computed: int
-    resumed: int
-    seconds: float
-    failed: int
-    discarded: int = 0
-
-
-def run_sweep(sweep: Sweep, out: str | os.PathLike[str], engine: object | None = None,
-              chunk_size: int = CHUNK_SIZE, progress: Callable[[int, int], None] | None = None
-              ) -> SweepReport:
-    """Compute every point of ``sweep`` with ``engine`` (default: every local core) and
-    write the table to ``out`` (.parquet or .csv), resuming from the valid chunks an
-    earlier run of the same sweep saved (whatever its chunk size). A second run on the same
-    ``out`` while this one works is refused (:class:`PycartError`)."""
-    from ..core.output import check_output_path
-
-    sweep.validate()
-    out = check_output_path(out)
-    if isinstance(chunk_size, bool) or not 1 <= chunk_size <= MAX_CHUNK_SIZE:
-        raise PycartError(f"chunk size {chunk_size!r} (allowed: 1 to {MAX_CHUNK_SIZE:,} points)")
-    key = sweep.key()
-    with store.locked(out):
-        return _run_locked(sweep, key, out, engine, chunk_size, progress)
-
-
-def _run_locked(sweep: Sweep, key: str, out: Path, engine: object | None, chunk_size: int,
-                progress: Callable[[int, int], None] | None) -> SweepReport:
-    parts = parts_dir(out)
-    store.claim(parts, key, _jsonable(asdict(sweep)))
-    total = sweep.size
-    take = _point_source(sweep)
-    spans, discarded = store.saved_spans(parts, key, sweep.columns(), take)
-    todo = store.gaps(spans, total, chunk_size)
-    resumed = finished = sum(stop - first for first, stop in spans)
-    began = time.monotonic()
-    if progress:
-        progress(finished, total)
-    engine = engine or ProcessEngine()
-    stops = dict(todo)
-    try:
-        for start, table in engine.map(sweep.for_workers(), key,
-                                       ((a, take(a, b)) for a, b in todo)) \
-                if todo else ():
-            store.write_chunk(parts, key, (start, stops[start]), table)
-            spans.append((start, stops[start]))
-            finished += len(table)
-            if progress:
-                progress(finished, total)
-    except BaseException:
-        getattr(engine, "abort", engine.close)()
-        raise
-    engine.close()
-    failed = store.assemble(parts, sorted(spans), out, total)
-    shutil.rmtree(parts)
-    return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began, failed,
-                       discarded)
-
-
-def _point_source(sweep: Sweep) -> Callable[[int, int], np.ndarray]:
-    """Points by span: a grid's computed span by span, other designs' generated once."""
-    if sweep.sampling == "grid":
-        return sweep.chunk_points
-    points = sweep.points()
-    return lambda first, stop: points[first:stop]
-
-
-def progress_bar(label: str, stream=None) -> Callable[[int, int], None]:
-    """A progress line: points done, rate and time left, rewritten at most 4 times a second."""
-    out = stream or sys.stderr
-    state = {"start": time.monotonic(), "first": None, "shown": 0.0}
-
-    def show(done: int, total: int) -> None:
-        now = time.monotonic()
-        if state["first"] is None:
-            state["first"] = done
-        if now - state["shown"] < 0.25 and done < total:
-            return
-        state["shown"] = now
-        rate = (done - state["first"]) / max(now - state["start"], 1e-9)
-        left = (total - done) / rate if rate > 0 else float("nan")
-        width = 30
-        filled = int(width * done / total) if total else width
-        bar = "#" * filled + "." * (width - filled)
-        out.write(f"\r{label} [{bar}] {done}/{total} points, {rate:,.0f}/s, "
-                  f"{left:,.0f} s left ")
-        if done >= total:
-            out.write("\n")
-        out.flush()
-
-    return show

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..core.errors import PycartError
-from ..experiments.paper import (
+from ..scale.sweep import Dimension, Sweep
+from .values import (
     ALPHA_RANGE,
     FIG6_FIXED,
     FIG7_ALPHA,
@@ -12,7 +13,6 @@ from ..experiments.paper import (
     H_RANGE,
     RHOA_RANGE,
 )
-from .sweep import Dimension, Sweep
 
 #: Figure 7's design (10 rho_A linear x 20 alpha log x 20 h log) and Figure 6's heatmaps
 #: (200 x 200, the third attribute fixed). fig7 takes h over the text's 5e8-5e10,

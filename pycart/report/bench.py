@@ -21,6 +21,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +29,10 @@ import pandas as pd
 
 from ..core.model import SolverSettings
 from ..core.resources import sbml_text
-from .cohort import PRESETS
-from .sweep import CHUNK_SIZE, ProcessEngine, SerialEngine, Sweep, run_sweep
+from ..experiments.cohort import PRESETS
+from ..scale.engines import Engine, ProcessEngine, SerialEngine
+from ..scale.runner import compute_chunk, run_sweep
+from ..scale.sweep import CHUNK_SIZE, Sweep
 
 TARGET_RATE = 3000.0
 TARGET_RATIO = 3.0
@@ -222,25 +225,24 @@ def _fast_startup() -> str:
 def _engine_rates(cohort: Sweep, tmp: Path, workers: int, naive_rate: float, say) -> dict:
     """Serial and parallel rates of one solver on ``cohort``, end to end (``run_sweep``:
     saving, checking and assembling the chunks included) and of the engine alone (the same
-    chunks through ``engine.map``); the parallel table."""
+    chunks through ``engine.run``); the parallel table."""
     label = "pycart {}, " + f"{cohort.solver}:"
+    one = partial(compute_chunk, cohort, cohort.key())  # the first point, to warm up
     serial_engine = SerialEngine()
-    list(serial_engine.map(cohort, cohort.key(), [(0, cohort.points()[:1])]))  # warm up
+    list(serial_engine.run(one, [(0, cohort.points()[:1])]))
     serial = run_sweep(cohort, tmp / f"serial-{cohort.solver}.parquet", serial_engine)
     rates = {"serial": cohort.size / serial.seconds,
              "serial engine": _engine_alone(cohort, serial_engine)}
     say(f"  {label.format('serial'):32s}{rates['serial']:8,.0f} simulations/s end to end "
         f"({rates['serial'] / naive_rate:.1f}x naive); the engine alone "
         f"{rates['serial engine']:,.0f}/s")
-    engine = ProcessEngine(workers)
-    began = time.perf_counter()
-    warm = list(engine.map(cohort, cohort.key(), [(0, cohort.points()[:1])] * (2 * workers)))
-    startup = time.perf_counter() - began
-    parallel = run_sweep(cohort, tmp / f"parallel-{cohort.solver}.parquet", engine)
-    rates["parallel"] = cohort.size / parallel.seconds
-    list(engine.map(cohort, cohort.key(), [(0, cohort.points()[:1])] * (2 * workers)))
-    rates["parallel engine"] = _engine_alone(cohort, engine)
-    engine.close()
+    with ProcessEngine(workers) as engine:
+        began = time.perf_counter()
+        warm = list(engine.run(one, [(0, cohort.points()[:1])] * (2 * workers)))
+        startup = time.perf_counter() - began
+        parallel = run_sweep(cohort, tmp / f"parallel-{cohort.solver}.parquet", engine)
+        rates["parallel"] = cohort.size / parallel.seconds
+        rates["parallel engine"] = _engine_alone(cohort, engine)
     rates["table"] = pd.read_parquet(parallel.out)
     same = pd.read_parquet(serial.out).equals(rates["table"])
     say(f"  {label.format('parallel'):32s}{rates['parallel']:8,.0f} simulations/s end to end "
@@ -251,7 +253,7 @@ def _engine_rates(cohort: Sweep, tmp: Path, workers: int, naive_rate: float, say
     return rates
 
 
-def _engine_alone(cohort: Sweep, engine: object) -> float:
+def _engine_alone(cohort: Sweep, engine: Engine) -> float:
     """Simulations per second of ``engine`` computing ``cohort`` in ``run_sweep``'s chunks,
     the results collected but not saved (the best of three runs)."""
     points = cohort.points()
@@ -259,8 +261,8 @@ def _engine_alone(cohort: Sweep, engine: object) -> float:
     best = math.inf
     for _ in range(3):
         began = time.perf_counter()
-        rows = sum(len(table) for _, table in engine.map(cohort.for_workers(), cohort.key(),
-                                                          tasks))
+        chunks = engine.run(partial(compute_chunk, cohort.for_workers(), cohort.key()), tasks)
+        rows = sum(len(table) for _, table in chunks)
         best = min(best, time.perf_counter() - began)
     assert rows == len(points)
     return len(points) / best
@@ -300,7 +302,8 @@ def _figure6(tmp: Path, workers: int, quick: bool, say) -> None:
     with TreeMemory() as memory:
         began = time.perf_counter()
         for k, sweep in enumerate(fig6):
-            run_sweep(sweep, tmp / f"fig6-{k}.parquet", ProcessEngine(workers))
+            with ProcessEngine(workers) as engine:
+                run_sweep(sweep, tmp / f"fig6-{k}.parquet", engine)
         seconds = time.perf_counter() - began
     n = sum(s.size for s in fig6)
     say(f"  {n:,} simulations in {seconds:.1f} s ({n / seconds:,.0f}/s), workers started "

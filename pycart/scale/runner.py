@@ -1,0 +1,138 @@
+"""Running a sweep: its points cut into chunks, computed on an engine, each finished chunk
+written to ``<out>.parts/`` at once; the final table is assembled chunk by chunk, so memory
+stays flat. Run again after an interruption, the same sweep computes only the points no
+saved chunk holds (see :mod:`pycart.scale.store`: the output is locked, chunks are keyed by
+their points and verified, the final table is written atomically).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import PycartError
+from . import store
+from .engines import Engine, ProcessEngine
+from .fast import FastSimulator, simulator_for
+from .store import parts_dir
+from .sweep import CHUNK_SIZE, MAX_CHUNK_SIZE, PointSimulator, Sweep, _jsonable
+
+#: The simulators of this process, one per sweep (a worker process builds its own once).
+_SIMULATORS: dict[str, FastSimulator | PointSimulator] = {}
+
+
+def compute_chunk(sweep: Sweep, key: str, start: int, points: np.ndarray) -> tuple[int, pd.DataFrame]:
+    """Compute one chunk (worker side): the chunk's first point and its result rows."""
+    simulator = _SIMULATORS.get(key)
+    if simulator is None:
+        _SIMULATORS.clear()
+        simulator = _SIMULATORS[key] = simulator_for(sweep)
+    return start, simulator.evaluate(start, points)
+
+
+# ---- running a sweep: chunks on disk, resumable -------------------------------------------
+
+@dataclass
+class SweepReport:
+    """What a run of a sweep did: the output, points computed now and before, time taken,
+    failed points, and damaged or foreign chunks found and computed again."""
+
+    out: Path
+    points: int
+    computed: int
+    resumed: int
+    seconds: float
+    failed: int
+    discarded: int = 0
+
+
+def run_sweep(sweep: Sweep, out: str | os.PathLike[str], engine: Engine | None = None,
+              chunk_size: int = CHUNK_SIZE, progress: Callable[[int, int], None] | None = None
+              ) -> SweepReport:
+    """Compute every point of ``sweep`` with ``engine`` and write the table to ``out``
+    (.parquet or .csv), resuming from the valid chunks an earlier run of the same sweep saved
+    (whatever its chunk size). A second run on the same ``out`` while this one works is
+    refused (:class:`PycartError`). A given engine is its owner's to close (``with
+    make_engine(...) as engine:``); without one, the sweep runs on every local core, the
+    workers closed on every path."""
+    from ..core.output import check_output_path
+
+    sweep.validate()
+    out = check_output_path(out)
+    if isinstance(chunk_size, bool) or not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+        raise PycartError(f"chunk size {chunk_size!r} (allowed: 1 to {MAX_CHUNK_SIZE:,} points)")
+    key = sweep.key()
+    with store.locked(out):
+        if engine is not None:
+            return _run_locked(sweep, key, out, engine, chunk_size, progress)
+        with ProcessEngine() as own:
+            return _run_locked(sweep, key, out, own, chunk_size, progress)
+
+
+def _run_locked(sweep: Sweep, key: str, out: Path, engine: Engine, chunk_size: int,
+                progress: Callable[[int, int], None] | None) -> SweepReport:
+    parts = parts_dir(out)
+    store.claim(parts, key, _jsonable(asdict(sweep)))
+    total = sweep.size
+    take = _point_source(sweep)
+    spans, discarded = store.saved_spans(parts, key, sweep.columns(), take)
+    todo = store.gaps(spans, total, chunk_size)
+    resumed = finished = sum(stop - first for first, stop in spans)
+    began = time.monotonic()
+    if progress:
+        progress(finished, total)
+    stops = dict(todo)
+    for start, table in engine.run(partial(compute_chunk, sweep.for_workers(), key),
+                                   ((a, take(a, b)) for a, b in todo)) if todo else ():
+        store.write_chunk(parts, key, (start, stops[start]), table)
+        spans.append((start, stops[start]))
+        finished += len(table)
+        if progress:
+            progress(finished, total)
+    failed = store.assemble(parts, sorted(spans), out, total)
+    shutil.rmtree(parts)
+    return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began, failed,
+                       discarded)
+
+
+def _point_source(sweep: Sweep) -> Callable[[int, int], np.ndarray]:
+    """Points by span: a grid's computed span by span, other designs' generated once."""
+    if sweep.sampling == "grid":
+        return sweep.chunk_points
+    points = sweep.points()
+    return lambda first, stop: points[first:stop]
+
+
+def progress_bar(label: str, stream=None) -> Callable[[int, int], None]:
+    """A progress line: points done, rate and time left, rewritten at most 4 times a second."""
+    out = stream or sys.stderr
+    state = {"start": time.monotonic(), "first": None, "shown": 0.0}
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if state["first"] is None:
+            state["first"] = done
+        if now - state["shown"] < 0.25 and done < total:
+            return
+        state["shown"] = now
+        rate = (done - state["first"]) / max(now - state["start"], 1e-9)
+        left = (total - done) / rate if rate > 0 else float("nan")
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "." * (width - filled)
+        out.write(f"\r{label} [{bar}] {done}/{total} points, {rate:,.0f}/s, "
+                  f"{left:,.0f} s left ")
+        if done >= total:
+            out.write("\n")
+        out.flush()
+
+    return show
