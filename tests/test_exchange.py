@@ -33,23 +33,29 @@ def _archives(folder) -> list:
     return sorted(p.relative_to(folder) for p in folder.rglob("*.omex"))
 
 
-def test_committed_exports_are_what_pycart_export_writes(root, tmp_path):
-    export(tmp_path)
-    written = _archives(tmp_path)
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """One ``pycart export`` for the tests that read it (each takes seconds)."""
+    folder = tmp_path_factory.mktemp("export")
+    export(folder)
+    return folder
+
+
+def test_committed_exports_are_what_pycart_export_writes(root, exported):
+    written = _archives(exported)
     assert [p for p in written if p.parent.name != "copasi"] == sorted(
         Path(f"{n}.omex") for n in SCENARIOS)
     assert _archives(root / "exports") == written, "run 'pycart export' and commit exports/"
     for path in written:
-        assert members(root / "exports" / path) == members(tmp_path / path), \
+        assert members(root / "exports" / path) == members(exported / path), \
             f"{path} is not current"
 
 
-def test_export_is_reproducible_to_the_byte(tmp_path):
-    export(tmp_path / "a")
-    export(tmp_path / "b")
-    a = _archives(tmp_path / "a")
-    assert a == _archives(tmp_path / "b") and len(a) > len(SCENARIOS)
-    assert all((tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes() for p in a)
+def test_export_is_reproducible_to_the_byte(exported, tmp_path):
+    export(tmp_path)
+    a = _archives(exported)
+    assert a == _archives(tmp_path) and len(a) > len(SCENARIOS)
+    assert all((exported / p).read_bytes() == (tmp_path / p).read_bytes() for p in a)
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))

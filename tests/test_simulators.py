@@ -40,6 +40,7 @@ def _one(tool: str, archive: Path, work: Path) -> list[str]:
 
 
 @pytest.mark.heavy
+@pytest.mark.timeout(1800)  # ~280 s in CI, plus ~2 min to create the environment when fresh
 @pytest.mark.parametrize("tool", ["tellurium", "copasi"])
 def test_runner_reproduces_every_archive(tool, tmp_path):
     """Every data set of every report within 1e-3 relative of pycart wherever pycart's
@@ -86,6 +87,7 @@ def _direct(tool: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.heavy
+@pytest.mark.timeout(1800)  # PySCeS: ~330 s in CI, plus its environment when fresh
 @pytest.mark.parametrize("tool", ["tellurium", "pysces"])
 def test_models_load_directly_with_pycart_numbers(tool, tmp_path):
     """1e-4 relative at the paper's days (amounts above 1e-6 cells), doses off and on;
@@ -96,5 +98,6 @@ def test_models_load_directly_with_pycart_numbers(tool, tmp_path):
 @pytest.mark.heavy
 @pytest.mark.skipif(os.environ.get("PYCART_AMICI") != "1",
                     reason="AMICI: a separate command (README), PYCART_AMICI=1")
+@pytest.mark.timeout(3600)  # its environment alone takes ~20 min to create, then a compile
 def test_models_load_in_amici_with_pycart_numbers(tmp_path):
     _direct("amici", tmp_path)
