@@ -159,7 +159,7 @@ def test_sdist_and_wheel(root, tmp_path):
         tar.extractall(tmp_path / "unpacked", filter="data")
     expected = {"README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "pyproject.toml",
                 ".ci/run", "tests/conftest.py", "docs/calibration.md", "exports/fig3.omex"}
-    expected |= {str(p.relative_to(root)) for p in (root / "tests").glob("*.py")}
+    expected |= {str(p.relative_to(root)) for p in (root / "tests").rglob("*.py")}
     assert expected <= names, sorted(expected - names)
 
     wheel = _build("wheel", tmp_path / "unpacked" / f"pycart-{__version__}", tmp_path / "dist")

@@ -323,7 +323,7 @@ def test_biomodels_folder(root, tmp_path):
 
 ALL_ARCHIVES = [*(f"{n}.omex" for n in SCENARIOS),
                 *(f"copasi/{p.name}" for p in sorted(
-                    (Path(__file__).resolve().parent.parent / "exports" / "copasi").glob(
+                    (Path(__file__).resolve().parents[2] / "exports" / "copasi").glob(
                         "*.omex")))]
 
 
@@ -596,7 +596,7 @@ def test_export_names_files_safely_whatever_the_scenario_name(tmp_path, capsys):
     assert main(["export", "fig5", "--out", str(tmp_path / "f5")]) == 0
     assert (tmp_path / "f5" / "fig5.omex").is_file()
     assert members(tmp_path / "f5" / "fig5.omex")["fig5.sedml"] == members(
-        Path(__file__).resolve().parents[1] / "exports" / "fig5.omex")["fig5.sedml"]
+        Path(__file__).resolve().parents[2] / "exports" / "fig5.omex")["fig5.sedml"]
 
 
 @pytest.mark.parametrize("command", ["export", "copasi", "show"])

@@ -1,7 +1,7 @@
 """pycart's archives and models in the common simulators, each in its own environment
 (created on first use under ~/.cache/pycart-envs, then reused): the BioSimulators runners
 reproduce every report data set of every archive, and the SBML models loaded directly in
-tellurium and PySCeS (COPASI's basico: tests/test_copasi.py) give pycart's numbers with the
+tellurium and PySCeS (COPASI's basico: tests/exchange/test_copasi.py) give pycart's numbers with the
 doses off and with a reinfusion on (on day 60, and on relapse). AMICI (a slow install and
 a compile per model, kept after) runs with PYCART_AMICI=1 (README, "Other simulators")."""
 
@@ -19,7 +19,7 @@ import pycart
 from pycart.exchange.simulators import compare_reports, reference_values, run_archive
 from pycart.report.compatibility import CASES, DAYS, DIRECT_MODELS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARCHIVES = sorted((ROOT / "exports").glob("*.omex")) + sorted(
     (ROOT / "exports" / "copasi").glob("*.omex"))
 
