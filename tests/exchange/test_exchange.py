@@ -177,10 +177,15 @@ def _agree(theirs: np.ndarray, mine: np.ndarray, t_end: float, message: str) -> 
     np.testing.assert_allclose(theirs[mask], mine[mask], rtol=1e-4, err_msg=message)
 
 
-#: Scenarios beyond the paper whose archives take a minute or more to replay (a year-long
-#: cohort slice per variant, 27 reinfusion runs): their replays are heavy tests.
-SLOW = {"ext_fig7", "ext_fig8"}
-WITH_PLOTS = [pytest.param(n, marks=pytest.mark.heavy) if n in SLOW else n for n in SCENARIOS]
+#: The scenarios whose replays the default suite runs, one per path through the SED-ML:
+#: a grid of three axes with a run beside it (fig7), two models with their doses (fig8), the
+#: extended model with a dose on relapse (ext_relapse). The others take the same paths with
+#: other numbers and are heavy tests (CI runs them), among them the scenarios beyond the
+#: paper that take a minute or more to replay (a year-long cohort slice per variant, 27
+#: reinfusion runs).
+DEFAULT = {"fig7", "fig8", "ext_relapse"}
+WITH_PLOTS = [n if n in DEFAULT else pytest.param(n, marks=pytest.mark.heavy)
+              for n in SCENARIOS]
 
 
 @pytest.mark.parametrize("name", WITH_PLOTS)
