@@ -11,6 +11,18 @@ import pycart
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest first: a test with its own timeout (longer than the default) is one of the
+    few that take many minutes, so on two workers (CI's heavy run, pytest-xdist) it starts
+    at once instead of last, and the workers finish close together. The order of the other
+    tests is kept (a stable sort)."""
+    def cost(item: pytest.Item) -> float:
+        mark = item.get_closest_marker("timeout")
+        return -float(mark.args[0]) if mark and mark.args else 0.0
+
+    items.sort(key=cost)
+
+
 @pytest.fixture(scope="session")
 def model() -> pycart.Model:
     return pycart.Model()

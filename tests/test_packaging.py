@@ -160,7 +160,7 @@ def test_sdist_and_wheel(root, tmp_path):
     expected = {"README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "pyproject.toml",
                 ".ci/run", "tests/conftest.py", "docs/calibration.md", "exports/fig3.omex",
                 "docs/conf.py", "docs/index.md", "docs/_ext/pycart_examples.py"}
-    expected |= {str(p.relative_to(root)) for p in (root / "tests").glob("*.py")}
+    expected |= {str(p.relative_to(root)) for p in (root / "tests").rglob("*.py")}
     assert expected <= names, sorted(expected - names)
 
     wheel = _build("wheel", tmp_path / "unpacked" / f"pycart-{__version__}", tmp_path / "dist")

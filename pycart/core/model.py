@@ -85,7 +85,7 @@ class SolverSettings:
     a single value by each species' initial magnitude) and the relative tolerance is tight.
     BDF (``stiff=True``) is the default: with the paper's readings Adams is as accurate and
     as fast, but the printed form of F drives CAR T to ~1e26 cells, where killing becomes
-    stiff and Adams stops with CV_TOO_MUCH_WORK. ``tests/test_accuracy.py`` checks both
+    stiff and Adams stops with CV_TOO_MUCH_WORK. ``tests/core/test_accuracy.py`` checks both
     methods against an independent solver.
     """
 

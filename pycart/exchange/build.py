@@ -2,7 +2,7 @@
 generated right-hand side of the fast path (``models/<model>_rhs.py``).
 
 ``pycart build`` is the one command that writes every file derived from ``models/*.ant``;
-``tests/test_build.py`` proves the committed copies are what it writes.
+``tests/exchange/test_build.py`` proves the committed copies are what it writes.
 """
 
 from __future__ import annotations

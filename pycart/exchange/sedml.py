@@ -99,7 +99,8 @@ def set_everything(doc: libsedml.SedDocument) -> None:
     for m in models:
         values = file_values(m.getSource().removesuffix(".xml"))
         own = {c.getTarget() for c in m.getListOfChanges()} | scanned.get(m.getId(), set())
-        wanted = by_file[m.getSource()] | {t for t in values if t in _event_state_targets(m)}
+        events = _event_state_targets(m)  # once per model: it parses the model file
+        wanted = by_file[m.getSource()] | {t for t in values if t in events}
         for target in sorted(wanted - own, key=list(values).index):
             change = m.createChangeAttribute()
             change.setTarget(target)

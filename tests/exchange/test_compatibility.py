@@ -123,7 +123,7 @@ def test_compatibility_refuses_bad_input(tmp_path, argv, message):
     done = subprocess.run([sys.executable, "-m", "pycart", "compatibility", *argv],
                           capture_output=True, text=True, cwd=tmp_path,
                           env={**os.environ,
-                               "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+                               "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and list(tmp_path.iterdir()) == []
 

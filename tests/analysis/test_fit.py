@@ -359,6 +359,7 @@ def test_calibration_report_is_current(root):
 
 
 @pytest.mark.heavy
+@pytest.mark.timeout(3600)  # ~1160 s alone in CI on every core; more beside another worker
 def test_pycart_calibration_regenerates_the_report(root, tmp_path):
     """docs/calibration.md is what pycart calibration writes today, number for number."""
     from pycart.report.calibration import write_calibration

@@ -28,7 +28,7 @@ from pycart.cli import main
 from pycart.core.errors import PycartError
 from pycart.core.inputs import check_parameters, parse_number, parse_whole
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIG2 = ROOT / "exports" / "fig2.omex"
 
 #: Seconds any one case may take.

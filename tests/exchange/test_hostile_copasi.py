@@ -19,7 +19,7 @@ with warnings.catch_warnings():  # COPASI's SWIG bindings warn on import
     basico = pytest.importorskip("basico")
 libsbml = pytest.importorskip("libsbml")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: A user's study with two products: a run of each model, so its files use both.
 TWO_PRODUCTS = """\

@@ -33,23 +33,29 @@ def _archives(folder) -> list:
     return sorted(p.relative_to(folder) for p in folder.rglob("*.omex"))
 
 
-def test_committed_exports_are_what_pycart_export_writes(root, tmp_path):
-    export(tmp_path)
-    written = _archives(tmp_path)
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """One ``pycart export`` for the tests that read it (each takes seconds)."""
+    folder = tmp_path_factory.mktemp("export")
+    export(folder)
+    return folder
+
+
+def test_committed_exports_are_what_pycart_export_writes(root, exported):
+    written = _archives(exported)
     assert [p for p in written if p.parent.name != "copasi"] == sorted(
         Path(f"{n}.omex") for n in SCENARIOS)
     assert _archives(root / "exports") == written, "run 'pycart export' and commit exports/"
     for path in written:
-        assert members(root / "exports" / path) == members(tmp_path / path), \
+        assert members(root / "exports" / path) == members(exported / path), \
             f"{path} is not current"
 
 
-def test_export_is_reproducible_to_the_byte(tmp_path):
-    export(tmp_path / "a")
-    export(tmp_path / "b")
-    a = _archives(tmp_path / "a")
-    assert a == _archives(tmp_path / "b") and len(a) > len(SCENARIOS)
-    assert all((tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes() for p in a)
+def test_export_is_reproducible_to_the_byte(exported, tmp_path):
+    export(tmp_path)
+    a = _archives(exported)
+    assert a == _archives(tmp_path) and len(a) > len(SCENARIOS)
+    assert all((exported / p).read_bytes() == (tmp_path / p).read_bytes() for p in a)
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
@@ -171,10 +177,15 @@ def _agree(theirs: np.ndarray, mine: np.ndarray, t_end: float, message: str) -> 
     np.testing.assert_allclose(theirs[mask], mine[mask], rtol=1e-4, err_msg=message)
 
 
-#: Scenarios beyond the paper whose archives take a minute or more to replay (a year-long
-#: cohort slice per variant, 27 reinfusion runs): their replays are heavy tests.
-SLOW = {"ext_fig7", "ext_fig8"}
-WITH_PLOTS = [pytest.param(n, marks=pytest.mark.heavy) if n in SLOW else n for n in SCENARIOS]
+#: The scenarios whose replays the default suite runs, one per path through the SED-ML:
+#: a grid of three axes with a run beside it (fig7), two models with their doses (fig8), the
+#: extended model with a dose on relapse (ext_relapse). The others take the same paths with
+#: other numbers and are heavy tests (CI runs them), among them the scenarios beyond the
+#: paper that take a minute or more to replay (a year-long cohort slice per variant, 27
+#: reinfusion runs).
+DEFAULT = {"fig7", "fig8", "ext_relapse"}
+WITH_PLOTS = [n if n in DEFAULT else pytest.param(n, marks=pytest.mark.heavy)
+              for n in SCENARIOS]
 
 
 @pytest.mark.parametrize("name", WITH_PLOTS)
@@ -317,7 +328,7 @@ def test_biomodels_folder(root, tmp_path):
 
 ALL_ARCHIVES = [*(f"{n}.omex" for n in SCENARIOS),
                 *(f"copasi/{p.name}" for p in sorted(
-                    (Path(__file__).resolve().parent.parent / "exports" / "copasi").glob(
+                    (Path(__file__).resolve().parents[2] / "exports" / "copasi").glob(
                         "*.omex")))]
 
 
@@ -590,7 +601,7 @@ def test_export_names_files_safely_whatever_the_scenario_name(tmp_path, capsys):
     assert main(["export", "fig5", "--out", str(tmp_path / "f5")]) == 0
     assert (tmp_path / "f5" / "fig5.omex").is_file()
     assert members(tmp_path / "f5" / "fig5.omex")["fig5.sedml"] == members(
-        Path(__file__).resolve().parents[1] / "exports" / "fig5.omex")["fig5.sedml"]
+        Path(__file__).resolve().parents[2] / "exports" / "fig5.omex")["fig5.sedml"]
 
 
 @pytest.mark.parametrize("command", ["export", "copasi", "show"])

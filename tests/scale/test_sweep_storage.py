@@ -389,7 +389,7 @@ def test_a_sweep_on_a_full_tmpfs_fails_cleanly_and_completes_once_there_is_room(
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tmpfs is Linux")
 @pytest.mark.parametrize("command", ["copasi", "export", "run"])
 def test_writers_on_a_full_tmpfs_say_so_and_leave_no_partial_files(tmp_path, command):
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     with _tmpfs(tmp_path / "disk", "8k" if command == "export" else "24k") as disk:
         args = {"copasi": ["copasi", str(root / "exports" / "fig3.omex"), "--out", str(disk)],
                 "export": ["export", "fig3", "--out", str(disk)],

@@ -23,7 +23,7 @@ from pycart.core.names import PARAMETERS
 from pycart.core.resources import default_values
 from pycart.scale.sweep import Dimension
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Two cheap factors on pycart's model (fast path, a few dozen runs).
 FACTORS = ["--range", "alpha=5e-11:5e-9", "--range", "rhoA=0.4:1:linear"]

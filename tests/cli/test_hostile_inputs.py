@@ -24,7 +24,7 @@ from test_hostile import FIG2, bounded, refused
 
 from pycart.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _input(tmp_path: Path, name: str, data: str | bytes) -> Path:

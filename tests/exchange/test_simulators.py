@@ -1,7 +1,7 @@
 """pycart's archives and models in the common simulators, each in its own environment
 (created on first use under ~/.cache/pycart-envs, then reused): the BioSimulators runners
 reproduce every report data set of every archive, and the SBML models loaded directly in
-tellurium and PySCeS (COPASI's basico: tests/test_copasi.py) give pycart's numbers with the
+tellurium and PySCeS (COPASI's basico: tests/exchange/test_copasi.py) give pycart's numbers with the
 doses off and with a reinfusion on (on day 60, and on relapse). AMICI (a slow install and
 a compile per model, kept after) runs with PYCART_AMICI=1 (README, "Other simulators")."""
 
@@ -19,7 +19,7 @@ import pycart
 from pycart.exchange.simulators import compare_reports, reference_values, run_archive
 from pycart.report.compatibility import CASES, DAYS, DIRECT_MODELS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARCHIVES = sorted((ROOT / "exports").glob("*.omex")) + sorted(
     (ROOT / "exports" / "copasi").glob("*.omex"))
 
@@ -40,6 +40,7 @@ def _one(tool: str, archive: Path, work: Path) -> list[str]:
 
 
 @pytest.mark.heavy
+@pytest.mark.timeout(1800)  # ~280 s in CI, plus ~2 min to create the environment when fresh
 @pytest.mark.parametrize("tool", ["tellurium", "copasi"])
 def test_runner_reproduces_every_archive(tool, tmp_path):
     """Every data set of every report within 1e-3 relative of pycart wherever pycart's
@@ -86,6 +87,7 @@ def _direct(tool: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.heavy
+@pytest.mark.timeout(1800)  # PySCeS: ~330 s in CI, plus its environment when fresh
 @pytest.mark.parametrize("tool", ["tellurium", "pysces"])
 def test_models_load_directly_with_pycart_numbers(tool, tmp_path):
     """1e-4 relative at the paper's days (amounts above 1e-6 cells), doses off and on;
@@ -96,5 +98,6 @@ def test_models_load_directly_with_pycart_numbers(tool, tmp_path):
 @pytest.mark.heavy
 @pytest.mark.skipif(os.environ.get("PYCART_AMICI") != "1",
                     reason="AMICI: a separate command (README), PYCART_AMICI=1")
+@pytest.mark.timeout(3600)  # its environment alone takes ~20 min to create, then a compile
 def test_models_load_in_amici_with_pycart_numbers(tmp_path):
     _direct("amici", tmp_path)
