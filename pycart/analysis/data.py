@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.csvrows import checked_rows
 from ..core.errors import PycartError
 from ..core.inputs import MAX_HORIZON
 from ..core.names import DEFAULT_MODEL, MODELS, OBSERVABLES, SHARES
@@ -101,27 +102,20 @@ def _read_csv(source: Path) -> pd.DataFrame:
     reading stops past :data:`MAX_MEASUREMENTS`. The index is each row's line minus 2, so
     messages name the line of the file even past blank or multi-line rows."""
     with open(source, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle, skipinitialspace=True)
-        header = next(reader, None)
+        header, rows = checked_rows(handle, f"data file {str(source)!r}",
+                                    skipinitialspace=True)
         if not header:
             raise PycartError(f"data file {str(source)!r} is empty (allowed: a header line "
                               f"{','.join(REQUIRED)}[,{','.join(OPTIONAL)}], then one line "
                               "per measurement)")
         columns: list[list[str]] = [[] for _ in header]
         lines: list[int] = []
-        for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # a blank line
-            if len(row) != len(header):
-                raise PycartError(
-                    f"data file {str(source)!r}: line {reader.line_num} has {len(row)} "
-                    f"fields but the header has {len(header)} (allowed: one field per "
-                    f"column: {','.join(h.strip() for h in header)})")
+        for line, row in rows:
             if len(lines) == MAX_MEASUREMENTS:
                 raise _too_many(source)
             for column, field in zip(columns, row):
                 column.append(field)
-            lines.append(reader.line_num)
+            lines.append(line)
     frame = pd.DataFrame(dict(enumerate(columns)), index=np.array(lines, dtype=np.int64) - 2,
                          columns=range(len(header)), dtype=object)
     frame.columns = header

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.csvrows import checked_rows
 from ..core.errors import PycartError
 from ..core.names import MODELS, PARAMETERS, RESPONSE_THRESHOLD
 from ..scale.sweep import INITIAL_PREFIX
@@ -69,16 +70,10 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
 
 
 def _check_fields(file: Path) -> None:
-    """Every row of a CSV table has as many fields as its header; pandas would silently read
-    a longer first row's extra field as an index (shifting every value) and fill a short
-    row with missing values."""
+    """Every row of a CSV table has as many fields as its header (:func:`checked_rows`)."""
     with open(file, newline="", encoding="utf-8") as handle:
-        rows = csv.reader(handle)
-        header = next(rows, None)
-        for row in rows if header is not None else ():
-            if row and len(row) != len(header):
-                raise PycartError(f"table {str(file)!r}: line {rows.line_num} has {len(row)} "
-                                  f"fields (allowed: {len(header)}, as in the header)")
+        for _ in checked_rows(handle, f"table {str(file)!r}")[1]:
+            pass
 
 
 def output_columns(table: pd.DataFrame) -> list[str]:

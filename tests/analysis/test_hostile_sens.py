@@ -252,7 +252,8 @@ def test_a_ragged_row_is_refused_with_its_line(tmp_path, monkeypatch, capsys, te
     monkeypatch.chdir(tmp_path)
     Path("t.csv").write_text(text, encoding="utf-8")
     _one_line_refusal(capsys, ["summarize", "t.csv", "--out", "s.csv"],
-                      f"error: table 't.csv': {message} (allowed: 3, as in the header)\n")
+                      f"error: table 't.csv': {message} but the header has 3 (allowed: one "
+                      "field per column: alpha,L30,status)\n")
     # (dot files: the sweep locks, which another item of the issue removes)
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["t.csv"]
 
