@@ -113,7 +113,8 @@ def _read_csv(source: Path) -> pd.DataFrame:
         for line, row in rows:
             if len(lines) == MAX_MEASUREMENTS:
                 raise _too_many(source)
-            for column, field in zip(columns, row):
+            # checked_rows refused every row whose length is not the header's
+            for column, field in zip(columns, row, strict=True):
                 column.append(field)
             lines.append(line)
     frame = pd.DataFrame(dict(enumerate(columns)), index=np.array(lines, dtype=np.int64) - 2,

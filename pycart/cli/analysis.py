@@ -83,7 +83,8 @@ def _register_sensitivity(sub) -> None:
                            "log10_C_peak, fold_expansion, or a species at a day (CA@60, "
                            "log10_L@90)")
     sens.add_argument("--seed", default="0", metavar="S", help="design seed (default 0)")
-    sens.add_argument("--model", default="cart_bm", help="cart_bm (default), cart_bm2, cart_bm_ext or cart_bm2_ext")
+    sens.add_argument("--model", default="cart_bm",
+                      help="cart_bm (default), cart_bm2, cart_bm_ext or cart_bm2_ext")
     sens.add_argument("--set", action="append", metavar="NAME=VALUE", dest="parameters",
                       help="a fixed parameter (repeatable)")
     sens.add_argument("--init", action="append", metavar="SPECIES=VALUE", dest="initial",

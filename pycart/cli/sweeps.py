@@ -43,7 +43,8 @@ def register(sub) -> None:
     sweep.add_argument("--sample", choices=("lhs", "sobol"), help="Latin hypercube or Sobol")
     sweep.add_argument("--samples", metavar="N", help="number of sampled points")
     sweep.add_argument("--seed", default="0", metavar="S", help="sampling seed (default 0)")
-    sweep.add_argument("--model", default="cart_bm", help="cart_bm (default), cart_bm2, cart_bm_ext or cart_bm2_ext")
+    sweep.add_argument("--model", default="cart_bm",
+                       help="cart_bm (default), cart_bm2, cart_bm_ext or cart_bm2_ext")
     sweep.add_argument("--set", action="append", metavar="NAME=VALUE", dest="parameters",
                        help="a fixed parameter (repeatable)")
     sweep.add_argument("--init", action="append", metavar="SPECIES=VALUE", dest="initial",

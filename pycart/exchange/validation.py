@@ -219,7 +219,8 @@ def _sedml_tasks(doc, source: str, ids: dict[str, set[str]], issues: list[Issue]
         else:
             used_tasks.update(task.getSubTask(i).getTask() for i in range(task.getNumSubTasks()))
             for change in task.getListOfTaskChanges():
-                issues += _xpath(source, change.getTarget(), ids.get(change.getModelReference(), set()))
+                issues += _xpath(source, change.getTarget(),
+                                 ids.get(change.getModelReference(), set()))
     return used_tasks, model_of
 
 
@@ -333,12 +334,14 @@ def check_path(path: str | Path) -> list[Issue]:
     and exports/*.omex)."""
     path = Path(path)
     if path.is_dir():
-        files = [*sorted((path / "models").glob("*.xml")), *sorted((path / "exports").glob("*.omex")),
+        files = [*sorted((path / "models").glob("*.xml")),
+                 *sorted((path / "exports").glob("*.omex")),
                  *sorted((path / "exports" / "copasi").glob("*.omex")),
                  *sorted((path / "exports" / "biomodels").glob("*.xml")),
                  *sorted((path / "exports" / "biomodels").glob("*.sedml"))]
         if not files:
-            files = [f for pattern in ("*.xml", "*.omex", "*.sedml") for f in sorted(path.glob(pattern))]
+            files = [f for pattern in ("*.xml", "*.omex", "*.sedml")
+                     for f in sorted(path.glob(pattern))]
         if not files:
             return [Issue("error", str(path), "no models (.xml), archives (.omex) or SED-ML "
                                               "(.sedml) to check here")]

@@ -107,7 +107,8 @@ def scenario_figure(result: ScenarioResult) -> Figure:
     fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.9 * rows), squeeze=False,
                              layout="constrained")
     legends: list[tuple[list, list] | None] = []
-    for ax, panel in zip(axes.ravel(), scenario.panels):
+    # the layout may hold more axes than panels: the spare ones stay empty
+    for ax, panel in zip(axes.ravel(), scenario.panels, strict=False):
         legends.append(DRAW[panel.kind](ax, panel, result))
         title = "" if panel.title in (scenario.name, scenario.heading) else words(panel.title)
         fixed = held_fixed(panel, scenario)
@@ -134,7 +135,7 @@ def _legends(fig: Figure, axes: np.ndarray, legends: list) -> None:
     would repeat it; else each panel's below its axes."""
     rows, cols = axes.shape
     flat = list(axes.ravel())
-    drawn = [(ax, entry) for ax, entry in zip(flat, legends) if entry and entry[0]]
+    drawn = [(ax, entry) for ax, entry in zip(flat, legends, strict=False) if entry and entry[0]]
     if not drawn:
         return
     if len(drawn) > 1 and len({tuple(labels) for _, (_, labels) in drawn}) == 1:
@@ -304,7 +305,7 @@ def _proportions(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     x = np.arange(len(B_CELLS))
     width = 0.8 / len(shares)
     colours = [LIGHT_BLUE, BLUE, BROWN]
-    for k, (share, name) in enumerate(zip(shares, names)):
+    for k, (share, name) in enumerate(zip(shares, names, strict=True)):
         ax.bar(x + (k - (len(shares) - 1) / 2) * width, share.to_numpy(), width,
                color=colours[k % len(colours)], label=name)
     ax.set_xticks(x, ["pro-B", "pre-BI", "pre-BII", "immature"])

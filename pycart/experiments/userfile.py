@@ -77,7 +77,8 @@ def _keys(where: str, table: object, allowed: set[str], required: set[str] = fro
         raise PycartError(f"{where} must be a table")
     unknown = sorted(set(table) - allowed)
     if unknown:
-        raise PycartError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+        raise PycartError(f"{where}: unknown key {unknown[0]!r} "
+                          f"(allowed: {', '.join(sorted(allowed))})")
     missing = sorted(required - set(table))
     if missing:
         raise PycartError(f"{where}: missing key {missing[0]!r}")

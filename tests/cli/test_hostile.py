@@ -512,7 +512,7 @@ def _crafted(kind: str) -> bytes:
                 zf.writestr("cart_bm.xml", b"<sbml/>")
         return buffer.getvalue()
     if kind == "missing-task":
-        return _zip(members | {"fig2.sedml": sedml.replace('taskReference="', 
+        return _zip(members | {"fig2.sedml": sedml.replace('taskReference="',
                                                            'taskReference="zz').encode()})
     if kind == "missing-data-generator":
         return _zip(members | {"fig2.sedml": sedml.replace('yDataReference="',
