@@ -182,7 +182,7 @@ def _as_text(frame: pd.DataFrame, where: str) -> pd.DataFrame:
     return text
 
 
-def _utf8(data: bytes) -> bool:
+def _utf8(data: bytes | bytearray) -> bool:
     try:
         bytes(data).decode("utf-8")
     except UnicodeDecodeError:

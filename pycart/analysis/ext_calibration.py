@@ -117,7 +117,7 @@ def calibrate(size: tuple[int, int, int] = FIT_SIZE, points: int = GRID,
                 + ", ".join(f"{k}={v:.3g}" for k, v in params.items()))
         return value
 
-    brute(objective, grid, finish=None)
+    brute(objective, tuple(grid), finish=None)
     history = pd.DataFrame(rows)
     best = history.loc[history["loss"].idxmin(), names].to_dict()
     return calibration_report(best, size, history, model)

@@ -197,8 +197,8 @@ def _plot(args: argparse.Namespace) -> int:
 
     path, dpi = _figure_path(args.out, args)
     table = read_table(args.table)
-    scales = tuple(None if s == "auto" else s for s in (args.xscale, args.yscale))
-    figure = plot_table(table, args.x, args.y, args.color, scales,
+    x_scale, y_scale = (None if s == "auto" else s for s in (args.xscale, args.yscale))
+    figure = plot_table(table, args.x, args.y, args.color, (x_scale, y_scale),
                         note=lambda text: sys.stderr.write(f"pycart plot: {text}\n"))
     save_figure(figure, path, dpi)
     print(f"wrote {path}")

@@ -224,6 +224,8 @@ def curation_notes() -> str:
     literal_f = model.simulate({"B0_in_F": 1}, t_end=180, points=2).iloc[-1]
     literal_loss = model.run({"CA_loss_gammaMA": 1}, t_end=30).summary
     solver = SolverSettings()
+    if s.fold_expansion is None or s.B0_share is None:  # Figure 3 starts with both
+        raise PycartError("Figure 3 gave no fold expansion or no B-cell shares")
     return f"""# Curation notes: Martinez-Rubio et al. 2021, bone-marrow CAR T model
 
 Encoded with pycart from `models/cart_bm.ant` (Antimony) into SBML Level 3 Version 2.

@@ -235,7 +235,7 @@ def _sedml_variables(doc, source: str, ids: dict[str, set[str]], model_of: dict[
                 task = doc.getTask(var.getTaskReference())
                 model = model_of.get(var.getTaskReference()) or model_of.get(
                     task.getSubTask(0).getTask() if task and task.getNumSubTasks() else "")
-                issues += _xpath(source, var.getTarget(), ids.get(model, set()))
+                issues += _xpath(source, var.getTarget(), ids.get(model or "", set()))
                 if "listOfSpecies" in var.getTarget() and var.getTerm() != "KISAO:0000836":
                     issues.append(Issue("warning", source, f"{var.getId()}: a cell count "
                                                            "not marked as an amount"))
@@ -270,7 +270,7 @@ def _sedml_outputs(doc, source: str, issues: list[Issue]) -> set[str]:
 
 def _sedml_plot(doc, source: str, output, issues: list[Issue]) -> None:
     """What COPASI's import of a 2D plot would draw differently."""
-    tasks = set()
+    tasks: set[str] = set()
     for curve in output.getListOfCurves():
         dg = doc.getDataGenerator(curve.getYDataReference())
         if dg is None:

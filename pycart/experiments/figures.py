@@ -178,6 +178,22 @@ def _values(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray | None:
     return frame[present].sum(axis=1).to_numpy() if present else None
 
 
+def _summed(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """The sum of ``columns``, of which the panel's checks guarantee the run has one."""
+    values = _values(frame, columns)
+    if values is None:
+        raise PycartError(f"the run has none of {', '.join(columns)}")
+    return values
+
+
+def _grid_table(panel: Panel, result: ScenarioResult) -> pd.DataFrame:
+    """The table of the grid a heatmap or box plot draws (the scenario's checks require
+    one)."""
+    if panel.grid is None:
+        raise PycartError(f"panel {panel.title!r} names no grid")
+    return result.grids[panel.grid]
+
+
 def drawn_series(key: str, columns) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
     """What series ``key`` draws for a run whose trajectory has ``columns``: (label, colour,
     style, columns summed) for each product apart where the run has two, with the leukaemic
@@ -278,7 +294,7 @@ def _expansion(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     frame = run.trajectory
     if panel.t_max is not None:
         frame = frame[frame[TIME] <= panel.t_max]
-    total = _values(frame, SERIES["C"][3])
+    total = _summed(frame, SERIES["C"][3])
     s = run.summary
     ax.plot(frame[TIME], total, "-", color=ORANGE, lw=1.8, label="total CAR T")
     ax.plot([s.car_t_peak_day], [s.car_t_peak], "o", color=RED)
@@ -321,7 +337,7 @@ def _heatmap(ax, panel: Panel, result: ScenarioResult) -> None:
     for label in panel.marks:
         spec = next(r for r in result.scenario.runs if r.label == label)
         marks[label] = (spec.parameters[xa.parameter], spec.parameters[ya.parameter])
-    draw_heatmap(ax, result.grids[panel.grid], xa.parameter, ya.parameter, panel.value,
+    draw_heatmap(ax, _grid_table(panel, result), xa.parameter, ya.parameter, panel.value,
                  (xa.scale, ya.scale), marks)
 
 
@@ -354,7 +370,7 @@ def draw_heatmap(ax, table: pd.DataFrame, x: str, y: str, value: str,
 def _boxplot(ax, panel: Panel, result: ScenarioResult) -> None:
     from scipy.stats import ranksums
 
-    table = result.grids[panel.grid]
+    table = _grid_table(panel, result)
     metric = panel.series[0]
     groups = [table.loc[table["responder"] == r, metric].dropna().to_numpy()
               for r in (True, False)]
@@ -368,15 +384,15 @@ def _boxplot(ax, panel: Panel, result: ScenarioResult) -> None:
     ax.set_xlim(0.5, 2.5)
     p = ranksums(*groups).pvalue if all(len(g) > 1 for g in groups) else math.nan
     ax.set_ylabel(METRIC_LABELS.get(metric, metric))
-    shown = "n/a" if math.isnan(p) else f"{p:.2g}"
-    ax.set_xlabel(f"responders {100 * share:.0f}%, Wilcoxon rank-sum p = {shown}")
+    p_text = "n/a" if math.isnan(p) else f"{p:.2g}"
+    ax.set_xlabel(f"responders {100 * share:.0f}%, Wilcoxon rank-sum p = {p_text}")
 
 
 def _share(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     for k, label in enumerate(panel.runs):
         frame = result.runs[label].trajectory
-        total = _values(frame, SERIES["C"][3])
-        new = _values(frame, SERIES["C2"][3])
+        total = _summed(frame, SERIES["C"][3])
+        new = _summed(frame, SERIES["C2"][3])
         with np.errstate(invalid="ignore", divide="ignore"):
             ax.plot(frame[TIME], np.where(total > 0, new / total, np.nan),
                     RUN_STYLES[k % len(RUN_STYLES)], color=BROWN, label=run_label(label))

@@ -213,8 +213,8 @@ def _fast_startup() -> str:
     for cache in ("cache=False", "cache=None", "cache=None"):
         done = subprocess.run([sys.executable, "-c", code.format(cache)], capture_output=True,
                               text=True, check=True)
-        seconds, cached = done.stdout.split()
-        results.append((float(seconds), cached == "True"))
+        seconds, flag = done.stdout.split()
+        results.append((float(seconds), flag == "True"))
     (compile_s, _), _, (load_s, cached) = results
     where = ("from numba's cache" if cached else
              "compiled again: the package folder is not writable, no cache")

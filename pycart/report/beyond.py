@@ -51,11 +51,14 @@ def beyond_rows(fig7: ScenarioResult, relapse: ScenarioResult, escape: ScenarioR
 
     def row(limitation: str, measure: str, fmt, name: str | None, verdict: str | None = None,
             target: str | None = None) -> None:
-        values = {v: fmt(getattr(out[v], name)) if name else "" for v in COLUMNS}
+        if name is None:  # a row of words: its target and verdict are given
+            values, target, verdict = dict.fromkeys(COLUMNS, ""), target or "", verdict or ""
+        else:
+            values = {v: fmt(getattr(out[v], name)) for v in COLUMNS}
+            target = target or f"{fmt(TARGETS[name].value)} ({TARGETS[name].source})"
+            verdict = verdict or _verdict(name, out)
         rows.append({"limitation (paper)": limitation, "measure": measure, **values,
-                     "clinical target": target or (fmt(TARGETS[name].value) + " ("
-                                                   + TARGETS[name].source + ")"),
-                     "verdict": verdict or _verdict(name, out)})
+                     "clinical target": target, "verdict": verdict})
 
     row("No relapse from month 3 on (the model reaches a steady state)",
         f"responders relapsing after day {LATE_DAY:g} and by day 365 (cohort, {n} patients)",
