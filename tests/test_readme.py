@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
+from itertools import pairwise
 
 import pytest
 
@@ -88,7 +90,7 @@ def test_export_of_a_user_scenario_prints_what_is_shown(root, tmp_path, monkeypa
     (tmp_path / "dose-study.toml").write_text(text)
     lines = _shown(root, "$ pycart export dose-study.toml")
     commands = [k for k, line in enumerate(lines) if line.startswith("$ ")] + [len(lines)]
-    for start, end in zip(commands, commands[1:]):
+    for start, end in pairwise(commands):
         capsys.readouterr()
         assert main(shlex.split(lines[start])[2:]) == 0
         assert capsys.readouterr().out.strip().splitlines() == lines[start + 1:end]
@@ -202,9 +204,8 @@ def test_readme_api_table_names_what_exists(root):
         assert name in pycart.__all__, name
 
 
-def _sphinx(source, out) -> "subprocess.CompletedProcess[str]":
+def _sphinx(source, out) -> subprocess.CompletedProcess[str]:
     import os
-    import subprocess
     import sys
 
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}

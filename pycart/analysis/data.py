@@ -113,7 +113,8 @@ def _read_csv(source: Path) -> pd.DataFrame:
         for line, row in rows:
             if len(lines) == MAX_MEASUREMENTS:
                 raise _too_many(source)
-            for column, field in zip(columns, row):
+            # checked_rows refused every row whose length is not the header's
+            for column, field in zip(columns, row, strict=True):
                 column.append(field)
             lines.append(line)
     frame = pd.DataFrame(dict(enumerate(columns)), index=np.array(lines, dtype=np.int64) - 2,
@@ -181,7 +182,7 @@ def _as_text(frame: pd.DataFrame, where: str) -> pd.DataFrame:
     return text
 
 
-def _utf8(data: bytes) -> bool:
+def _utf8(data: bytes | bytearray) -> bool:
     try:
         bytes(data).decode("utf-8")
     except UnicodeDecodeError:

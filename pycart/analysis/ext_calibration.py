@@ -2,10 +2,11 @@
 
 ``pycart fit`` fits time courses of patients (a likelihood of measurements), not shares of a
 virtual cohort, so this module uses scipy's optimisers directly: ``scipy.optimize.brute``, a
-grid search, because the objective is made of shares of a finite cohort (it moves in steps, which derivative-free local
-methods such as Nelder-Mead stall on; a first attempt with Nelder-Mead over five parameters
-did). The fitted quantity is a virtual cohort, not a patient: Figure 7's design (rho_A, alpha,
-h; reduced resolution) under the full extended model (both modules on), summarised by
+grid search, because the objective is made of shares of a finite cohort (it moves in steps,
+which derivative-free local methods such as Nelder-Mead stall on; a first attempt with
+Nelder-Mead over five parameters did). The fitted quantity is a virtual cohort, not a
+patient: Figure 7's design (rho_A, alpha, h; reduced resolution) under the full extended
+model (both modules on), summarised by
 :func:`pycart.analysis.outcomes.cohort_outcomes` and compared with
 :data:`pycart.analysis.outcomes.TARGETS` in units of each target's accepted half-range.
 
@@ -63,7 +64,7 @@ def cohort(parameters: Mapping[str, float], size: tuple[int, int, int] = FIT_SIZ
     """Figure 7's cohort (``size`` values per axis) under ``variant`` with ``parameters``."""
     from dataclasses import replace
 
-    axes = tuple(replace(a, n=n) for a, n in zip(cohort_axes(), size))
+    axes = tuple(replace(a, n=n) for a, n in zip(cohort_axes(), size, strict=True))
     grid = Grid(variant, axes, VARIANTS[variant] | dict(parameters), t_end=YEAR,
                 days=COHORT_DAYS, metrics=True, model=EXT)
     return evaluate_grid(model or Model(EXT), grid, grid.points())
@@ -108,7 +109,7 @@ def calibrate(size: tuple[int, int, int] = FIT_SIZE, points: int = GRID,
     rows: list[dict[str, float]] = []
 
     def objective(x: np.ndarray) -> float:
-        params = dict(zip(names, (10.0 ** np.asarray(x)).tolist()))
+        params = dict(zip(names, (10.0 ** np.asarray(x)).tolist(), strict=True))
         value = loss(cohort_outcomes(cohort(params, size, model=model)))
         rows.append(params | {"loss": value})
         if say:
@@ -116,7 +117,7 @@ def calibrate(size: tuple[int, int, int] = FIT_SIZE, points: int = GRID,
                 + ", ".join(f"{k}={v:.3g}" for k, v in params.items()))
         return value
 
-    brute(objective, grid, finish=None)
+    brute(objective, tuple(grid), finish=None)
     history = pd.DataFrame(rows)
     best = history.loc[history["loss"].idxmin(), names].to_dict()
     return calibration_report(best, size, history, model)
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a manual 
     values then go into cart_bm.ant by hand."""
     argv = sys.argv[1:] if argv is None else argv
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    best = (dict(zip(FREE, map(float, argv))) if argv
+    best = (dict(zip(FREE, map(float, argv), strict=True)) if argv
             else calibrate(say=say).parameters)
     fit = calibrate(ranges=refine(best), say=say)
     print(fit.parameters)

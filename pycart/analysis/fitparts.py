@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -32,13 +33,14 @@ def start_index(stem: str) -> int:
     return int(match[1])
 
 
-def check_start(problem: FitProblem, index: int, x0: np.ndarray, row: object) -> dict:
+def check_start(problem: FitProblem, index: int, x0: np.ndarray,
+                row: object) -> dict[str, Any]:
     """``row`` if it is start ``index`` of ``problem`` from design point ``x0`` (log10), as
     :func:`pycart.analysis.fit.start_task` returns it; else raise :class:`Damaged`."""
     names = list(problem.estimate)
     starts = [f"start_{n}" for n in names]
-    _fields(row, ["patient", "start", "nll", "status", "evaluations", "message", *names,
-                  *starts])
+    row = _fields(row, ["patient", "start", "nll", "status", "evaluations", "message", *names,
+                        *starts])
     if row["patient"] != problem.patient or not _whole(row["start"]) \
             or row["start"] != index:
         raise Damaged(f"it holds another start ({row['patient']!r}, {row['start']!r})")
@@ -62,7 +64,7 @@ def side_name(index: int, direction: int) -> str:
 
 
 def check_side(problem: FitProblem, stem: str, side: object, x_hat: Sequence[float],
-               nll: float) -> dict:
+               nll: float) -> dict[str, Any]:
     """``side`` if it is the side of a profile its file name ``stem`` says, walked from the
     optimum ``x_hat`` (log10) with negative log-likelihood ``nll``, as
     :func:`pycart.analysis.profile.profile_task` returns it; else raise :class:`Damaged`."""
@@ -70,7 +72,7 @@ def check_side(problem: FitProblem, stem: str, side: object, x_hat: Sequence[flo
     if not match or int(match[1]) >= len(problem.estimate):
         raise Damaged("not named profile-<estimate>-<lo|hi>.json for this fit")
     index, direction = int(match[1]), -1 if match[2] == "lo" else 1
-    _fields(side, ["patient", "parameter", "direction", "points", "reached"])
+    side = _fields(side, ["patient", "parameter", "direction", "points", "reached"])
     if (side["patient"], side["parameter"], side["direction"]) != (
             problem.patient, problem.estimate[index], direction) \
             or not _whole(side["direction"]) or not isinstance(side["reached"], bool):
@@ -85,19 +87,21 @@ def check_side(problem: FitProblem, stem: str, side: object, x_hat: Sequence[flo
     return side
 
 
-def _fields(value: object, names: list[str]) -> None:
+def _fields(value: object, names: list[str]) -> dict[str, Any]:
+    """``value`` if it is a JSON object with exactly the fields ``names``."""
     if not isinstance(value, dict):
         raise Damaged("not a JSON object")
     if sorted(value) != sorted(names):
         odd = sorted(set(value) ^ set(names))
         raise Damaged(f"fields {', '.join(map(str, odd[:4]))} missing or unknown")
+    return value
 
 
 def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _number(value: object) -> bool:
+def _number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -121,7 +121,7 @@ def plot_table(table: pd.DataFrame, x: str, y: str, colour: str | None = None,
             raise PycartError(f"column {name!r} is not numeric (allowed: a numeric column)")
     ok = _finite(ok, [c for c in dict.fromkeys((x, y, colour)) if c], note)
     grid = is_grid(ok, x, y)
-    sx, sy = (s or axis_scale(ok[c], grid) for s, c in zip(scales, (x, y)))
+    sx, sy = (s or axis_scale(ok[c], grid) for s, c in zip(scales, (x, y), strict=True))
     fig, ax = plt.subplots(figsize=(5.6, 4.4), layout="constrained")
     if grid and colour is not None:
         _heatmap(fig, ax, ok, x, y, colour, (sx, sy))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -69,7 +70,7 @@ def interval(sides: Mapping[int, dict], x_hat: float, nll_best: float,
     for direction in (-1, 1):
         points = sides[direction]["points"]
         end = None
-        for (x0, f0), (x1, f1) in zip(points, points[1:]):
+        for (x0, f0), (x1, f1) in pairwise(points):
             d0, d1 = f0 - nll_best - THRESHOLD, f1 - nll_best - THRESHOLD
             if d0 <= 0 < d1:
                 end = x0 + (x1 - x0) * (-d0) / (d1 - d0)

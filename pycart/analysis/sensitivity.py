@@ -268,8 +268,8 @@ class SweepModel:
                  solver: str = "auto") -> None:
         self.output = output(output_name, model)
         day = max(RESPONSE_DAY, self.output.day or 0.0)
-        self.settings = dict(parameters=parameters or {}, initial=initial or {},
-                             t_end=day if t_end is None else t_end,
+        t_end = day if t_end is None else t_end
+        self.settings = dict(parameters=parameters or {}, initial=initial or {}, t_end=t_end,
                              days=(self.output.day,) if self.output.day else (),
                              species=(self.output.species,) if self.output.species else ("L",),
                              peak=self.output.peak, solver=solver)
@@ -278,7 +278,7 @@ class SweepModel:
         self.engine, self.chunk_size, self.progress = engine, chunk_size, progress
         needed = self.output.day or (RESPONSE_DAY if self.output.column in ("L30", "responder")
                                      else 0.0)
-        if needed > self.settings["t_end"]:
+        if needed > t_end:
             raise PycartError(f"output {output_name} needs the run to reach day {needed:g} "
                               f"(allowed: --t-end >= {needed:g})")
         self.sweep(np.array([[f.lo for f in design.factors],

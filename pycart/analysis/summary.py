@@ -80,7 +80,8 @@ def output_columns(table: pd.DataFrame) -> list[str]:
     """The numeric output columns of a result table, in its order."""
     return [c for c in table.columns
             if (c in OUTPUTS or _AT_DAY.match(str(c)))
-            and pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])]
+            and pd.api.types.is_numeric_dtype(table[c])
+            and not pd.api.types.is_bool_dtype(table[c])]
 
 
 def input_columns(table: pd.DataFrame, by: str | None = None) -> list[str]:
@@ -149,9 +150,10 @@ def _test(samples: dict[str, np.ndarray]) -> tuple[str, float, float]:
 
     filled = [s for s in samples.values() if len(s)]
     if len(filled) == 2 and len(samples) == 2:
-        found = ranksums(*filled)  # p = 2 sf(|z|): its log is exact far beyond 0's underflow
-        log_p = math.log(2) + float(norm.logsf(abs(found.statistic)))
-        return RANKSUM, float(found.pvalue), log_p / math.log(10)
+        # p = 2 sf(|z|): its log is exact far beyond 0's underflow
+        ranked = ranksums(filled[0], filled[1])
+        log_p = math.log(2) + float(norm.logsf(abs(float(ranked.statistic))))
+        return RANKSUM, float(ranked.pvalue), log_p / math.log(10)
     if len(filled) > 2 and all(len(np.unique(s)) > 1 for s in filled):
         found = kruskal(*filled)
         log_p = float(chi2.logsf(found.statistic, len(filled) - 1))
@@ -210,7 +212,7 @@ def format_summary(summary: pd.DataFrame) -> str:
     shown = summary.drop(columns="log10_p")
     for c in ("median", "q1", "q3"):
         shown[c] = shown[c].map(lambda v: "n/a" if math.isnan(v) else f"{v:.4g}")
-    shown["p"] = [format_p(p, lp) for p, lp in zip(summary["p"], summary["log10_p"])]
+    shown["p"] = [format_p(p, lp) for p, lp in zip(summary["p"], summary["log10_p"], strict=True)]
     repeated = shown["variable"].duplicated()
     shown.loc[repeated, ["variable", "kind", "test", "p"]] = ""
     return shown.to_string(index=False)
@@ -248,9 +250,11 @@ class CohortStatistics:
             f"responders (L30 < 1 cell): {self.responders} of {self.patients} "
             f"({100 * self.responder_share:.1f}%)",
             f"time to peak (days), median R {fmt(self.median_t_peak_R)} vs NR "
-            f"{fmt(self.median_t_peak_NR)}; Wilcoxon rank-sum p = {p(self.p_t_peak, self.log10_p_t_peak)}",
+            f"{fmt(self.median_t_peak_NR)}; Wilcoxon rank-sum p = "
+            f"{p(self.p_t_peak, self.log10_p_t_peak)}",
             f"fold expansion log10(C_peak/C_0), median R {fmt(self.median_fold_R)} vs NR "
-            f"{fmt(self.median_fold_NR)}; Wilcoxon rank-sum p = {p(self.p_fold, self.log10_p_fold)}",
+            f"{fmt(self.median_fold_NR)}; Wilcoxon rank-sum p = "
+            f"{p(self.p_fold, self.log10_p_fold)}",
         ]
 
 

@@ -41,7 +41,7 @@ def synthetic(truths: Mapping[str, Mapping[str, float]], observables: Sequence[s
         for j, name in enumerate(observables):
             values = exact[:, j] * np.exp(noise * rng.standard_normal(len(days)))
             rows += [{"time": t, "observable": name, "value": v, "sigma": noise,
-                      "patient": patient} for t, v in zip(days, values)]
+                      "patient": patient} for t, v in zip(days, values, strict=True)]
     return check_measurements(pd.DataFrame(rows), model)
 
 

@@ -83,7 +83,8 @@ def _register_sensitivity(sub) -> None:
                            "log10_C_peak, fold_expansion, or a species at a day (CA@60, "
                            "log10_L@90)")
     sens.add_argument("--seed", default="0", metavar="S", help="design seed (default 0)")
-    sens.add_argument("--model", default="cart_bm", help="cart_bm (default), cart_bm2, cart_bm_ext or cart_bm2_ext")
+    sens.add_argument("--model", default="cart_bm",
+                      help="cart_bm (default), cart_bm2, cart_bm_ext or cart_bm2_ext")
     sens.add_argument("--set", action="append", metavar="NAME=VALUE", dest="parameters",
                       help="a fixed parameter (repeatable)")
     sens.add_argument("--init", action="append", metavar="SPECIES=VALUE", dest="initial",
@@ -196,8 +197,8 @@ def _plot(args: argparse.Namespace) -> int:
 
     path, dpi = _figure_path(args.out, args)
     table = read_table(args.table)
-    scales = tuple(None if s == "auto" else s for s in (args.xscale, args.yscale))
-    figure = plot_table(table, args.x, args.y, args.color, scales,
+    x_scale, y_scale = (None if s == "auto" else s for s in (args.xscale, args.yscale))
+    figure = plot_table(table, args.x, args.y, args.color, (x_scale, y_scale),
                         note=lambda text: sys.stderr.write(f"pycart plot: {text}\n"))
     save_figure(figure, path, dpi)
     print(f"wrote {path}")

@@ -25,7 +25,8 @@ def register(sub) -> None:
         "run", help="run a scenario: trajectories, metrics and figure",
         description="Run one of the paper's scenarios by name (see 'pycart scenarios') or a "
                     "scenario file (.toml), and write every trajectory as CSV, the metrics "
-                    "(metrics.csv), grid tables (grid_*.csv) and the figure (NAME.png, .svg or .pdf).")
+                    "(metrics.csv), grid tables (grid_*.csv) and the figure (NAME.png, .svg "
+                    "or .pdf).")
     run.add_argument("scenario", metavar="NAME|FILE", help="a scenario name or a .toml file")
     run.add_argument("--out", metavar="DIR", help="output folder (default: ./NAME)")
     run.add_argument("--resolution", metavar="N",
@@ -105,7 +106,8 @@ def _run(args: argparse.Namespace) -> int:
         print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for name, grid in result.grids.items():
         if "responder" in grid:
-            print(f"grid {name}: {len(grid)} points, responders {100 * grid['responder'].mean():.1f}%")
+            print(f"grid {name}: {len(grid)} points, "
+                  f"responders {100 * grid['responder'].mean():.1f}%")
     _outcomes(result, out)
     if result.failures:
         sys.stderr.write("pycart run: the figure is not drawn while a run or grid point "

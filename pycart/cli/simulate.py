@@ -18,7 +18,8 @@ def register(sub) -> None:
     sim.add_argument("--set", action="append", metavar="NAME=VALUE", dest="parameters",
                      help=f"set a parameter (repeatable); one of: {', '.join(PARAMETERS)}")
     sim.add_argument("--init", action="append", metavar="SPECIES=VALUE", dest="initial",
-                     help=f"set an initial amount in cells (repeatable); one of: {', '.join(SPECIES)}")
+                     help="set an initial amount in cells (repeatable); one of: "
+                          f"{', '.join(SPECIES)}")
     sim.add_argument("--b-homeostasis", metavar="FRACTION",
                      help="start B0..B3 at this fraction of the homeostatic B-cell state "
                           "(e.g. 0.01 after lymphodepletion); --init overrides single species")

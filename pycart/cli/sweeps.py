@@ -43,7 +43,8 @@ def register(sub) -> None:
     sweep.add_argument("--sample", choices=("lhs", "sobol"), help="Latin hypercube or Sobol")
     sweep.add_argument("--samples", metavar="N", help="number of sampled points")
     sweep.add_argument("--seed", default="0", metavar="S", help="sampling seed (default 0)")
-    sweep.add_argument("--model", default="cart_bm", help="cart_bm (default), cart_bm2, cart_bm_ext or cart_bm2_ext")
+    sweep.add_argument("--model", default="cart_bm",
+                       help="cart_bm (default), cart_bm2, cart_bm_ext or cart_bm2_ext")
     sweep.add_argument("--set", action="append", metavar="NAME=VALUE", dest="parameters",
                        help="a fixed parameter (repeatable)")
     sweep.add_argument("--init", action="append", metavar="SPECIES=VALUE", dest="initial",
@@ -163,7 +164,7 @@ def _sweep_of(args: argparse.Namespace):
     if args.sample and not sampled:
         raise PycartError("--sample needs at least one --range")
     seed = check_count(args.seed, "--seed", 0, MAX_SEED)
-    days = ()
+    days: tuple[float, ...] = ()
     if args.days:
         try:
             days = tuple(parse_number(d) for d in args.days.split(","))
@@ -258,12 +259,12 @@ def _heatmap(table, sweep, path: Path, dpi: int) -> None:
     from ..experiments.figures import draw_heatmap, fixed_text, save_figure
 
     x, y = sweep.dimensions
-    columns = sweep.columns()[1:3]
+    x_column, y_column = sweep.columns()[1:3]
     fig, ax = plt.subplots(figsize=(5.5, 4.4), layout="constrained")
-    draw_heatmap(ax, table, *columns, "L30", (x.scale, y.scale))
+    draw_heatmap(ax, table, x_column, y_column, "L30", (x.scale, y.scale))
     fixed = fixed_text(dict(sweep.parameters) | dict(sweep.initial))
     # what is shown, in symbols; the preset's name is the file's, not a title
-    shown = f"$\\log_{{10}}$ L30 over {short_label(columns[0])} and {short_label(columns[1])}"
+    shown = f"$\\log_{{10}}$ L30 over {short_label(x_column)} and {short_label(y_column)}"
     ax.set_title(shown + (f"\n{fixed}" if fixed else ""), fontsize=10)
     save_figure(fig, path, dpi)
     print(f"wrote {path}")

@@ -26,7 +26,8 @@ def homeostasis(parameters: Mapping[str, object] | None = None,
     try:
         fraction = float(fraction)
     except (TypeError, ValueError):
-        raise PycartError(f"fraction {fraction!r} is not a number (allowed: a number > 0)") from None
+        raise PycartError(f"fraction {fraction!r} is not a number "
+                          "(allowed: a number > 0)") from None
     if not fraction > 0 or fraction == float("inf"):
         raise PycartError(f"fraction {fraction!r} is not allowed (allowed: a finite number > 0)")
     if not (p["rho0"] > p["gamma0"] > 0 and p["k"] > 0):

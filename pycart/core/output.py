@@ -80,7 +80,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     leading ``'``, so a spreadsheet shows it as text instead of evaluating it. Numbers are
     left alone; Parquet keeps the labels as they are."""
     out = frame
-    for k, column in enumerate(frame.columns):
+    for k in range(frame.shape[1]):  # by position: labels may repeat
         values = frame.iloc[:, k]
         if values.dtype != object and not pd.api.types.is_string_dtype(values):
             continue

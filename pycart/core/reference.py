@@ -5,9 +5,14 @@ integrated with scipy's LSODA at tight tolerances. It shares no code with the SB
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy.integrate import solve_ivp
+
+#: scipy's solve_ivp methods.
+Method = Literal["RK23", "RK45", "DOP853", "Radau", "BDF", "LSODA"]
 
 #: Table 1 (with Figure 3's alpha and h), written out again from the paper.
 TABLE1 = {
@@ -57,7 +62,7 @@ def rhs(p: dict[str, float]):
 
 
 def solve(parameters: dict[str, float] | None = None, initial: dict[str, float] | None = None,
-          times: np.ndarray | None = None, method: str = "LSODA",
+          times: np.ndarray | None = None, method: Method = "LSODA",
           rtol: float = 1e-12) -> np.ndarray:
     """Amounts at ``times`` (rows) for each species of ORDER (columns)."""
     p = TABLE1 | (parameters or {})
@@ -80,13 +85,18 @@ def peak_total_car_t(parameters: dict[str, float] | None = None,
     y0 = np.array([(FIG3_INITIAL | (initial or {}))[s] for s in ORDER], dtype=float)
     sol = solve_ivp(rhs(p), (0.0, t_end), y0, method="LSODA", dense_output=True,
                     rtol=1e-12, atol=1e-30)
+    dense = sol.sol
+    assert dense is not None  # dense_output=True
     grid = np.linspace(0.0, t_end, int(t_end * 100) + 1)
-    total = sol.sol(grid)[5] + sol.sol(grid)[6]
+    total = dense(grid)[5] + dense(grid)[6]
     i = int(np.argmax(total))
     if i in (0, len(grid) - 1):
         return float(total[i]), float(grid[i])
-    res = minimize_scalar(lambda t: -(sol.sol(t)[5] + sol.sol(t)[6]),
-                          bounds=(grid[i - 1], grid[i + 1]), method="bounded",
+
+    def minus_total(t: float) -> float:
+        return -float(dense(t)[5] + dense(t)[6])
+
+    res = minimize_scalar(minus_total, bounds=(grid[i - 1], grid[i + 1]), method="bounded",
                           options={"xatol": 1e-9})
     return float(-res.fun), float(res.x)
 
@@ -94,7 +104,7 @@ def peak_total_car_t(parameters: dict[str, float] | None = None,
 def solve_with_doses(parameters: dict[str, float] | None = None,
                      initial: dict[str, float] | None = None,
                      times: np.ndarray | None = None,
-                     doses: list[tuple[str, object, float]] | None = None,
+                     doses: list[tuple[str, float | str, float]] | None = None,
                      threshold: float = 0.0) -> tuple[np.ndarray, list[float]]:
     """Integrate piecewise, adding each dose by hand: ``doses`` is a list of
     (species, when, amount) where ``when`` is a day, or "relapse" (L regrows past
@@ -112,19 +122,11 @@ def solve_with_doses(parameters: dict[str, float] | None = None,
     fell_below = False
     while True:
         target = times[-1]
-        events = []
+        events: list[_Crossing] = []
         if pending and pending[0][1] == "relapse":
-            def below(t, y):
-                return y[4] - threshold
-            below.direction = -1
-            below.terminal = not fell_below
-            events = [below]
+            events = [_Crossing(threshold, -1, not fell_below)]
             if fell_below:
-                def regrow(t, y):
-                    return y[4] - threshold
-                regrow.direction = 1
-                regrow.terminal = True
-                events = [regrow]
+                events = [_Crossing(threshold, 1, True)]
             elif t0 < 30.0:
                 target = min(target, 30.0)
         elif pending:
@@ -134,6 +136,7 @@ def solve_with_doses(parameters: dict[str, float] | None = None,
         t_end = sol.t[-1]
         inside = (times >= t0) & (times <= t_end)
         if inside.any():
+            assert sol.sol is not None  # dense_output=True
             out[inside] = sol.sol(times[inside]).T
         y = sol.y[:, -1].copy()
         t0 = t_end
@@ -147,3 +150,16 @@ def solve_with_doses(parameters: dict[str, float] | None = None,
         y[order.index(species)] += amount
         given.append(t_end)
     return out, given
+
+
+@dataclass(frozen=True)
+class _Crossing:
+    """L crossing ``threshold`` downwards (direction -1) or upwards (1), as a solve_ivp event
+    (scipy reads ``direction`` and ``terminal`` from the callable)."""
+
+    threshold: float
+    direction: int
+    terminal: bool
+
+    def __call__(self, t: float, y: np.ndarray) -> float:
+        return float(y[4] - self.threshold)

@@ -169,7 +169,8 @@ def equations_markdown(sbml: str) -> str:
                   "| event | trigger | priority | assignments |", "|---|---|---|---|"]
         for ev in model.getListOfEvents():
             trig = libsbml.formulaToL3String(ev.getTrigger().getMath())
-            prio = libsbml.formulaToL3String(ev.getPriority().getMath()) if ev.isSetPriority() else ""
+            prio = (libsbml.formulaToL3String(ev.getPriority().getMath())
+                    if ev.isSetPriority() else "")
             assign = "; ".join(f"{a.getVariable()} = {libsbml.formulaToL3String(a.getMath())}"
                                for a in ev.getListOfEventAssignments())
             lines.append(f"| `{ev.getId()}` | `{trig}` | {prio} | `{assign}` |")
@@ -180,7 +181,8 @@ def equations_markdown(sbml: str) -> str:
     lines += ["", "## Parameters", "", "| id | value | unit | meaning |", "|---|---|---|---|"]
     for p in model.getListOfParameters():
         if p.getConstant():
-            lines.append(f"| `{p.getId()}` | {p.getValue():.15g} | {p.getUnits()} | {p.getName()} |")
+            lines.append(f"| `{p.getId()}` | {p.getValue():.15g} | {p.getUnits()} "
+                         f"| {p.getName()} |")
     return "\n".join(lines) + "\n"
 
 

@@ -3,9 +3,10 @@
 ``exports/<scenario>.omex`` holds the SBML of the models the scenario uses, its SED-ML
 (``<scenario>.sedml``), OMEX metadata and a manifest. ``exports/copasi/`` holds one
 archive per plot (``<scenario>-<plot>.omex``), each a single task with its time course, for
-tools that import one task per SED-ML file: COPASI opens each complete. ``exports/biomodels/`` holds what a
-BioModels submission takes (BioModels builds its own archive): the SBML files, Figure 3's
-SED-ML, a COPASI file, curation notes and the figure. Every text file is a function of the
+tools that import one task per SED-ML file: COPASI opens each complete.
+``exports/biomodels/`` holds what a BioModels submission takes (BioModels builds its own
+archive): the SBML files, Figure 3's SED-ML, a COPASI file, curation notes and the figure.
+Every text file is a function of the
 committed model files and pycart's definitions, so the committed copies can be checked
 against what this command writes; the COPASI file and the figure carry dates and renderer
 details, so they are checked by running and reading them instead.
@@ -223,6 +224,8 @@ def curation_notes() -> str:
     literal_f = model.simulate({"B0_in_F": 1}, t_end=180, points=2).iloc[-1]
     literal_loss = model.run({"CA_loss_gammaMA": 1}, t_end=30).summary
     solver = SolverSettings()
+    if s.fold_expansion is None or s.B0_share is None:  # Figure 3 starts with both
+        raise PycartError("Figure 3 gave no fold expansion or no B-cell shares")
     return f"""# Curation notes: Martinez-Rubio et al. 2021, bone-marrow CAR T model
 
 Encoded with pycart from `models/cart_bm.ant` (Antimony) into SBML Level 3 Version 2.
@@ -276,4 +279,4 @@ hasProperty DOID:9952 and DOID:0080638. The PubMed id comes from a literature ta
 pairs it with the DOI; it was not looked up in PubMed (no network where this was built), so
 a curator should confirm it. Observables: CT (total CAR T), Bpos (CD19+ B cells) and, in
 cart_bm2, C1, C2, CA_all, CM_all are assignment rules summing the species the figures plot.
-"""
+"""  # noqa: E501 (the notes as written to exports/biomodels, which are compared with them)

@@ -63,7 +63,7 @@ def tables(data: pd.DataFrame, settings: FitSettings) -> dict[str, pd.DataFrame]
             condition |= {flag: 0.0 for flag in (*EVENT_FLAGS, *DOSE_RECORDS)
                           if flag in _model_ids(problem.model)}
         species = MODELS[problem.model]
-        for name, (lo, hi) in zip(problem.estimate, problem.bounds):
+        for name, (lo, hi) in zip(problem.estimate, problem.bounds, strict=True):
             base = f"{name}_init" if name in species else name  # an initial amount
             target = f"{base}_{pid}" if several else base
             if several or name in species:

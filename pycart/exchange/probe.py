@@ -50,7 +50,7 @@ def _amici(request):
             f.write(name)
     model = amici.import_model_module(name, folder).getModel()
     ids = list(model.getParameterIds())
-    values = dict(zip(ids, model.getParameters()))
+    values = dict(zip(ids, model.getParameters(), strict=True))
     for key, value in request["parameters"].items():
         renamed = key if key in values else f"amici_{key}"  # AMICI renames h, k
         if renamed not in values:

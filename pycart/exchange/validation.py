@@ -219,7 +219,8 @@ def _sedml_tasks(doc, source: str, ids: dict[str, set[str]], issues: list[Issue]
         else:
             used_tasks.update(task.getSubTask(i).getTask() for i in range(task.getNumSubTasks()))
             for change in task.getListOfTaskChanges():
-                issues += _xpath(source, change.getTarget(), ids.get(change.getModelReference(), set()))
+                issues += _xpath(source, change.getTarget(),
+                                 ids.get(change.getModelReference(), set()))
     return used_tasks, model_of
 
 
@@ -234,7 +235,7 @@ def _sedml_variables(doc, source: str, ids: dict[str, set[str]], model_of: dict[
                 task = doc.getTask(var.getTaskReference())
                 model = model_of.get(var.getTaskReference()) or model_of.get(
                     task.getSubTask(0).getTask() if task and task.getNumSubTasks() else "")
-                issues += _xpath(source, var.getTarget(), ids.get(model, set()))
+                issues += _xpath(source, var.getTarget(), ids.get(model or "", set()))
                 if "listOfSpecies" in var.getTarget() and var.getTerm() != "KISAO:0000836":
                     issues.append(Issue("warning", source, f"{var.getId()}: a cell count "
                                                            "not marked as an amount"))
@@ -269,7 +270,7 @@ def _sedml_outputs(doc, source: str, issues: list[Issue]) -> set[str]:
 
 def _sedml_plot(doc, source: str, output, issues: list[Issue]) -> None:
     """What COPASI's import of a 2D plot would draw differently."""
-    tasks = set()
+    tasks: set[str] = set()
     for curve in output.getListOfCurves():
         dg = doc.getDataGenerator(curve.getYDataReference())
         if dg is None:
@@ -333,12 +334,14 @@ def check_path(path: str | Path) -> list[Issue]:
     and exports/*.omex)."""
     path = Path(path)
     if path.is_dir():
-        files = [*sorted((path / "models").glob("*.xml")), *sorted((path / "exports").glob("*.omex")),
+        files = [*sorted((path / "models").glob("*.xml")),
+                 *sorted((path / "exports").glob("*.omex")),
                  *sorted((path / "exports" / "copasi").glob("*.omex")),
                  *sorted((path / "exports" / "biomodels").glob("*.xml")),
                  *sorted((path / "exports" / "biomodels").glob("*.sedml"))]
         if not files:
-            files = [f for pattern in ("*.xml", "*.omex", "*.sedml") for f in sorted(path.glob(pattern))]
+            files = [f for pattern in ("*.xml", "*.omex", "*.sedml")
+                     for f in sorted(path.glob(pattern))]
         if not files:
             return [Issue("error", str(path), "no models (.xml), archives (.omex) or SED-ML "
                                               "(.sedml) to check here")]

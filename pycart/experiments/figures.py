@@ -107,7 +107,8 @@ def scenario_figure(result: ScenarioResult) -> Figure:
     fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.9 * rows), squeeze=False,
                              layout="constrained")
     legends: list[tuple[list, list] | None] = []
-    for ax, panel in zip(axes.ravel(), scenario.panels):
+    # the layout may hold more axes than panels: the spare ones stay empty
+    for ax, panel in zip(axes.ravel(), scenario.panels, strict=False):
         legends.append(DRAW[panel.kind](ax, panel, result))
         title = "" if panel.title in (scenario.name, scenario.heading) else words(panel.title)
         fixed = held_fixed(panel, scenario)
@@ -134,7 +135,7 @@ def _legends(fig: Figure, axes: np.ndarray, legends: list) -> None:
     would repeat it; else each panel's below its axes."""
     rows, cols = axes.shape
     flat = list(axes.ravel())
-    drawn = [(ax, entry) for ax, entry in zip(flat, legends) if entry and entry[0]]
+    drawn = [(ax, entry) for ax, entry in zip(flat, legends, strict=False) if entry and entry[0]]
     if not drawn:
         return
     if len(drawn) > 1 and len({tuple(labels) for _, (_, labels) in drawn}) == 1:
@@ -175,6 +176,22 @@ def held_fixed(panel: Panel, scenario) -> str:
 def _values(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray | None:
     present = [c for c in columns if c in frame.columns]
     return frame[present].sum(axis=1).to_numpy() if present else None
+
+
+def _summed(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """The sum of ``columns``, of which the panel's checks guarantee the run has one."""
+    values = _values(frame, columns)
+    if values is None:
+        raise PycartError(f"the run has none of {', '.join(columns)}")
+    return values
+
+
+def _grid_table(panel: Panel, result: ScenarioResult) -> pd.DataFrame:
+    """The table of the grid a heatmap or box plot draws (the scenario's checks require
+    one)."""
+    if panel.grid is None:
+        raise PycartError(f"panel {panel.title!r} names no grid")
+    return result.grids[panel.grid]
 
 
 def drawn_series(key: str, columns) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
@@ -277,7 +294,7 @@ def _expansion(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     frame = run.trajectory
     if panel.t_max is not None:
         frame = frame[frame[TIME] <= panel.t_max]
-    total = _values(frame, SERIES["C"][3])
+    total = _summed(frame, SERIES["C"][3])
     s = run.summary
     ax.plot(frame[TIME], total, "-", color=ORANGE, lw=1.8, label="total CAR T")
     ax.plot([s.car_t_peak_day], [s.car_t_peak], "o", color=RED)
@@ -304,7 +321,7 @@ def _proportions(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     x = np.arange(len(B_CELLS))
     width = 0.8 / len(shares)
     colours = [LIGHT_BLUE, BLUE, BROWN]
-    for k, (share, name) in enumerate(zip(shares, names)):
+    for k, (share, name) in enumerate(zip(shares, names, strict=True)):
         ax.bar(x + (k - (len(shares) - 1) / 2) * width, share.to_numpy(), width,
                color=colours[k % len(colours)], label=name)
     ax.set_xticks(x, ["pro-B", "pre-BI", "pre-BII", "immature"])
@@ -320,7 +337,7 @@ def _heatmap(ax, panel: Panel, result: ScenarioResult) -> None:
     for label in panel.marks:
         spec = next(r for r in result.scenario.runs if r.label == label)
         marks[label] = (spec.parameters[xa.parameter], spec.parameters[ya.parameter])
-    draw_heatmap(ax, result.grids[panel.grid], xa.parameter, ya.parameter, panel.value,
+    draw_heatmap(ax, _grid_table(panel, result), xa.parameter, ya.parameter, panel.value,
                  (xa.scale, ya.scale), marks)
 
 
@@ -353,7 +370,7 @@ def draw_heatmap(ax, table: pd.DataFrame, x: str, y: str, value: str,
 def _boxplot(ax, panel: Panel, result: ScenarioResult) -> None:
     from scipy.stats import ranksums
 
-    table = result.grids[panel.grid]
+    table = _grid_table(panel, result)
     metric = panel.series[0]
     groups = [table.loc[table["responder"] == r, metric].dropna().to_numpy()
               for r in (True, False)]
@@ -367,15 +384,15 @@ def _boxplot(ax, panel: Panel, result: ScenarioResult) -> None:
     ax.set_xlim(0.5, 2.5)
     p = ranksums(*groups).pvalue if all(len(g) > 1 for g in groups) else math.nan
     ax.set_ylabel(METRIC_LABELS.get(metric, metric))
-    shown = "n/a" if math.isnan(p) else f"{p:.2g}"
-    ax.set_xlabel(f"responders {100 * share:.0f}%, Wilcoxon rank-sum p = {shown}")
+    p_text = "n/a" if math.isnan(p) else f"{p:.2g}"
+    ax.set_xlabel(f"responders {100 * share:.0f}%, Wilcoxon rank-sum p = {p_text}")
 
 
 def _share(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     for k, label in enumerate(panel.runs):
         frame = result.runs[label].trajectory
-        total = _values(frame, SERIES["C"][3])
-        new = _values(frame, SERIES["C2"][3])
+        total = _summed(frame, SERIES["C"][3])
+        new = _summed(frame, SERIES["C2"][3])
         with np.errstate(invalid="ignore", divide="ignore"):
             ax.plot(frame[TIME], np.where(total > 0, new / total, np.nan),
                     RUN_STYLES[k % len(RUN_STYLES)], color=BROWN, label=run_label(label))

@@ -88,7 +88,8 @@ def fig4() -> Scenario:
         t_end=60.0, runs=tuple(runs),
         panels=_threes(runs, "A: tumour burden", "B: B-cell burden", "C: CAR T dose"),
         layout=(1, 3),
-        choices=("Initial values per panel: pycart.experiments.paper.FIG4_L, FIG4_B_SCALE, FIG4_DOSE.",))
+        choices=("Initial values per panel: pycart.experiments.paper.FIG4_L, FIG4_B_SCALE, "
+                 "FIG4_DOSE.",))
 
 
 def fig5() -> Scenario:
@@ -180,7 +181,8 @@ def fig8() -> Scenario:
         "below): 5e8 cells of the original product (A), 5e9 cells (B), 5e8 cells of an "
         "improved product (C, the two-product model).",
         runs=runs, panels=panels, layout=(3, 3),
-        choices=("The NR patients: pycart.experiments.paper.PATIENTS; improved products: IMPROVED.",))
+        choices=("The NR patients: pycart.experiments.paper.PATIENTS; improved products: "
+                 "IMPROVED.",))
 
 
 def figS1() -> Scenario:

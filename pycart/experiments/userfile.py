@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from pathlib import Path
+from typing import TypeVar, cast
 
 from ..core.errors import PycartError
 from ..core.names import DEFAULT_MODEL
@@ -25,6 +26,8 @@ RUN = {"label", "parameters", "initial", "model"}
 GRID = {"name", "axes", "base", "t_end", "days", "metrics", "model"}
 AXIS = {"parameter", "lo", "hi", "n", "scale"}
 PANEL = {"title", "kind", "runs", "series", "t_max", "grid", "value", "marks"}
+
+T = TypeVar("T")
 
 
 #: The largest scenario file read (bytes): a scenario is a page of text, not a data set.
@@ -72,19 +75,21 @@ def _read(path: Path) -> str:
         raise PycartError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
-def _keys(where: str, table: object, allowed: set[str], required: set[str] = frozenset()) -> dict:
+def _keys(where: str, table: object, allowed: Set[str],
+          required: Set[str] = frozenset()) -> dict[str, object]:
     if not isinstance(table, Mapping):
         raise PycartError(f"{where} must be a table")
     unknown = sorted(set(table) - allowed)
     if unknown:
-        raise PycartError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+        raise PycartError(f"{where}: unknown key {unknown[0]!r} "
+                          f"(allowed: {', '.join(sorted(allowed))})")
     missing = sorted(required - set(table))
     if missing:
         raise PycartError(f"{where}: missing key {missing[0]!r}")
     return dict(table)
 
 
-def _typed(where: str, value: object, kind: type | tuple[type, ...], what: str) -> object:
+def _typed(where: str, value: object, kind: type[T] | tuple[type[T], ...], what: str) -> T:
     if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
         raise PycartError(f"{where}: {value!r} is not {what}")
     if not isinstance(value, kind):
@@ -104,12 +109,13 @@ def _float(where: str, value: object, what: str) -> float:
     return number
 
 
-def _numbers(where: str, value: object) -> dict[str, object]:
+def _numbers(where: str, value: object) -> dict[str, float]:
     table = _typed(where, value, dict, "a table of id = number")
-    return dict(table)  # values are checked against the model by Scenario.validate
+    # the values are checked (numbers, finite, the model's ids) by Scenario.validate
+    return cast(dict[str, float], dict(table))
 
 
-def _scenario(data: dict) -> Scenario:
+def _scenario(data: dict[str, object]) -> Scenario:
     top = _keys("the file", data, TOP, {"name"})
     name = _typed("name", top["name"], str, "a text")
     model = _typed("model", top.get("model", DEFAULT_MODEL), str, "a model id")
@@ -155,7 +161,7 @@ def _layout(value: object, panels: tuple[Panel, ...]) -> tuple[int, int] | None:
     return (shape[0], shape[1])
 
 
-def _grid(where: str, data: object, model: str, shared: dict) -> Grid:
+def _grid(where: str, data: object, model: str, shared: dict[str, float]) -> Grid:
     grid = _keys(where, data, GRID, {"name", "axes"})
     axes = []
     for k, axis in enumerate(_typed(f"{where}.axes", grid["axes"], list, "a list of axes")):
@@ -182,11 +188,19 @@ def _grid(where: str, data: object, model: str, shared: dict) -> Grid:
 
 def _panel(where: str, data: object) -> Panel:
     panel = _keys(where, data, PANEL, {"title"})
-    strings = {k: tuple(_typed(f"{where}.{k}", panel.get(k, []), list, "a list of texts"))
-               for k in ("runs", "series", "marks")}
-    t_max = panel.get("t_max")
+    strings = {k: _texts(f"{where}.{k}", panel.get(k, [])) for k in ("runs", "series", "marks")}
+    t_max, grid = panel.get("t_max"), panel.get("grid")
     return Panel(_typed(f"{where}.title", panel["title"], str, "a text"),
                  _typed(f"{where}.kind", panel.get("kind", "timecourse"), str, "a panel kind"),
                  strings["runs"], strings["series"] or ("L", "C"),
                  None if t_max is None else _float(f"{where}.t_max", t_max, "days"),
-                 panel.get("grid"), panel.get("value", "L30"), strings["marks"])
+                 None if grid is None else _typed(f"{where}.grid", grid, str, "a grid name"),
+                 _typed(f"{where}.value", panel.get("value", "L30"), str, "a column name"),
+                 strings["marks"])
+
+
+def _texts(where: str, value: object) -> tuple[str, ...]:
+    """A list of texts (run labels, series, marks), each checked: a list or a number in it
+    would otherwise reach the scenario's checks, which look texts up in sets."""
+    return tuple(_typed(where, v, str, "a list of texts")
+                 for v in _typed(where, value, list, "a list of texts"))

@@ -62,7 +62,7 @@ def naive_loop(points: np.ndarray, names: list[str]) -> tuple[float, np.ndarray]
     start = time.perf_counter()
     for i, point in enumerate(points):
         r.resetAll()
-        for name, value in zip(names, point):
+        for name, value in zip(names, point, strict=True):
             r[name] = float(value)
         result = r.simulate(0, 30, 301, ["time", "L", "CA", "CM"])
         L30[i] = result[-1, 1]
@@ -213,8 +213,8 @@ def _fast_startup() -> str:
     for cache in ("cache=False", "cache=None", "cache=None"):
         done = subprocess.run([sys.executable, "-c", code.format(cache)], capture_output=True,
                               text=True, check=True)
-        seconds, cached = done.stdout.split()
-        results.append((float(seconds), cached == "True"))
+        seconds, flag = done.stdout.split()
+        results.append((float(seconds), flag == "True"))
     (compile_s, _), _, (load_s, cached) = results
     where = ("from numba's cache" if cached else
              "compiled again: the package folder is not writable, no cache")
@@ -327,5 +327,6 @@ def _million(tmp: Path, workers: int, say) -> None:
             if status == 0 else 0)
     say(f"  {rows:,} patients in {seconds:.0f} s ({rows / seconds:,.0f}/s), exit status "
         f"{status}; peak memory {peak / 2**20:,.0f} MB (the sweep and its workers)")
+    met = status == 0 and seconds < TARGET_MILLION_SECONDS and peak / 2**20 < TARGET_MILLION_MB
     say(f"  targets < {TARGET_MILLION_SECONDS:.0f} s and < {TARGET_MILLION_MB:,.0f} MB: "
-        f"{_mark(status == 0 and seconds < TARGET_MILLION_SECONDS and peak / 2**20 < TARGET_MILLION_MB)}")
+        f"{_mark(met)}")

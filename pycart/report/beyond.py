@@ -1,7 +1,7 @@
 """The "Beyond the paper" section of the reproduction report: for each limitation the paper
-states, the paper's model, each variant of cart_bm_ext (cart_bm2_ext for Figure 8C) and the clinical target side by side,
-with a verdict. Every number is computed from the scenario results handed in (run in the same
-``pycart reproduce`` run).
+states, the paper's model, each variant of cart_bm_ext (cart_bm2_ext for Figure 8C) and the
+clinical target side by side, with a verdict. Every number is computed from the scenario
+results handed in (run in the same ``pycart reproduce`` run).
 """
 
 from __future__ import annotations
@@ -51,17 +51,21 @@ def beyond_rows(fig7: ScenarioResult, relapse: ScenarioResult, escape: ScenarioR
 
     def row(limitation: str, measure: str, fmt, name: str | None, verdict: str | None = None,
             target: str | None = None) -> None:
-        values = {v: fmt(getattr(out[v], name)) if name else "" for v in COLUMNS}
+        if name is None:  # a row of words: its target and verdict are given
+            values, target, verdict = dict.fromkeys(COLUMNS, ""), target or "", verdict or ""
+        else:
+            values = {v: fmt(getattr(out[v], name)) for v in COLUMNS}
+            target = target or f"{fmt(TARGETS[name].value)} ({TARGETS[name].source})"
+            verdict = verdict or _verdict(name, out)
         rows.append({"limitation (paper)": limitation, "measure": measure, **values,
-                     "clinical target": target or (fmt(TARGETS[name].value) + " ("
-                                                   + TARGETS[name].source + ")"),
-                     "verdict": verdict or _verdict(name, out)})
+                     "clinical target": target, "verdict": verdict})
 
     row("No relapse from month 3 on (the model reaches a steady state)",
         f"responders relapsing after day {LATE_DAY:g} and by day 365 (cohort, {n} patients)",
         _pct, "late_relapse_share",
         verdict=("late relapses appear with " + ", ".join(
-            v for v in COLUMNS if (out[v].late_relapse_share or 0) > (out["base"].late_relapse_share or 0))
+            v for v in COLUMNS
+            if (out[v].late_relapse_share or 0) > (out["base"].late_relapse_share or 0))
             or "no variant"), target="most relapses come in the first year; see the next row")
     row("", "responders relapsing by 12 months", _pct, "relapse_by_12m_share")
     rows.append(_patient_row(relapse, LATE_RELAPSE_PATIENT, "exhaustion"))

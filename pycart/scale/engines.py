@@ -26,13 +26,18 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar, runtime_checkable
 
 from ..core.errors import PycartError
 
 if TYPE_CHECKING:  # imported where used: import pycart need not load asyncio and ssl
     import asyncio
     import ssl
+
+    from distributed import Security
+
+#: What an engine's function returns, handed back by Engine.run.
+T = TypeVar("T")
 
 #: The largest reply read from a server being probed: a scheduler's identity holds a few
 #: hundred bytes per worker, so this is thousands of workers; a hostile server cannot make
@@ -179,7 +184,7 @@ class Engine(Protocol):
 
     workers: int
 
-    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
+    def run(self, function: Callable[..., T], tasks: Iterable[tuple]) -> Iterator[T]:
         """``function(*task)`` for each task."""
         ...
 
@@ -218,7 +223,7 @@ class SerialEngine(_Closing):
 
     workers = 1
 
-    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
+    def run(self, function: Callable[..., T], tasks: Iterable[tuple]) -> Iterator[T]:
         """``function(*task)`` for each task, in order (see :meth:`ProcessEngine.run`)."""
         for task in tasks:
             yield function(*task)
@@ -280,7 +285,7 @@ class ProcessEngine(_Closing):
         self.workers = check_workers(workers)
         self._pool: ProcessPoolExecutor | None = None
 
-    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
+    def run(self, function: Callable[..., T], tasks: Iterable[tuple]) -> Iterator[T]:
         """``function(*task)`` for each task on the workers, in the order they finish, a few
         in flight at a time (any picklable, importable function: a fit's starts, say)."""
         import multiprocessing
@@ -289,7 +294,8 @@ class ProcessEngine(_Closing):
             self._pool = ProcessPoolExecutor(self.workers, initializer=_worker_setup,
                                              initargs=(os.getpid(),),
                                              mp_context=multiprocessing.get_context("spawn"))
-        yield from _bounded(lambda t: self._pool.submit(function, *t), tasks,
+        pool = self._pool
+        yield from _bounded(lambda t: pool.submit(function, *t), tasks,
                             2 * self.workers, _wait_local)
 
     def close(self) -> None:
@@ -359,7 +365,7 @@ class DaskEngine(_Closing):
     of single-threaded worker processes when no address is given."""
 
     def __init__(self, address: str | None = None, workers: int | None = None,
-                 security: object | None = None) -> None:
+                 security: Security | None = None) -> None:
         """``security``: a remote scheduler's :class:`distributed.Security` (default: from
         the address and dask's configuration, see :func:`scheduler_security`)."""
         try:
@@ -388,7 +394,7 @@ class DaskEngine(_Closing):
             self.client = Client(self.cluster, security=local)
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
 
-    def run(self, function: Callable[..., object], tasks: Iterable[tuple]) -> Iterator[object]:
+    def run(self, function: Callable[..., T], tasks: Iterable[tuple]) -> Iterator[T]:
         """As :meth:`ProcessEngine.run`, on the cluster's workers."""
         yield from _bounded(lambda t: self.client.submit(function, *t, pure=False), tasks,
                             2 * self.workers, _wait_dask)
@@ -416,14 +422,20 @@ _ADDRESS = re.compile(r"(?:(tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\
 def check_scheduler(address: str) -> str:
     """A scheduler address ``[tcp|tls://]HOST:PORT``; refuse anything else (dask's
     websocket comm is not offered: pycart's probe of a scheduler speaks dask's TCP framing)."""
+    _host_port(address)
+    return address.strip()
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    """HOST and PORT of a scheduler address, or one line saying what is allowed."""
     match = _ADDRESS.fullmatch(address.strip())
     if not match or not 0 < int(match[3]) < 65536:
         raise PycartError(f"--scheduler {address!r} is not an address (allowed: "
                           "[tcp://]HOST:PORT or tls://HOST:PORT, e.g. tcp://10.0.0.5:8786)")
-    return address.strip()
+    return match[2], int(match[3])
 
 
-def _connect(client_class, address: str, security: object | None):
+def _connect(client_class, address: str, security: Security | None):
     """A dask client of the scheduler at ``address``, or one line saying why not. The
     server is first asked who it is without deserialising anything it sends
     (:func:`identity`), the exchange bounded by :data:`SCHEDULER_TIMEOUT` (a
@@ -433,10 +445,10 @@ def _connect(client_class, address: str, security: object | None):
 
     import dask
 
-    match = _ADDRESS.fullmatch(address)
+    host, port = _host_port(address)
     context = None if security is None else security.get_connection_args("client")["ssl_context"]
     try:
-        asyncio.run(asyncio.wait_for(identity(match[2], int(match[3]), context),
+        asyncio.run(asyncio.wait_for(identity(host, port, context),
                                      SCHEDULER_TIMEOUT))
         with dask.config.set({"distributed.comm.timeouts.connect": f"{SCHEDULER_TIMEOUT:g}s"}):
             return client_class(address, timeout=SCHEDULER_TIMEOUT, security=security)
@@ -446,8 +458,8 @@ def _connect(client_class, address: str, security: object | None):
                           f"({type(exc).__name__}: {text})") from None
 
 
-def _bounded(submit: Callable[[tuple], Future], tasks: Iterable[tuple], in_flight: int,
-             wait_first: Callable[[set], tuple[set, set]]) -> Iterator[object]:
+def _bounded(submit: Callable[[tuple], Future[T]], tasks: Iterable[tuple], in_flight: int,
+             wait_first: Callable[[set], tuple[set, set]]) -> Iterator[T]:
     """Submit tasks keeping at most ``in_flight`` pending; yield results as they finish."""
     pending: set = set()
     tasks = iter(tasks)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import libsbml
 
-
 #: Parameters the peak tracker adds: whether, when and how high the first CAR T peak was.
 PEAK_RECORDS = ("peak_found", "peak_day", "peak_C")
 
@@ -20,7 +19,7 @@ def with_peak_tracker(sbml: str) -> str:
     doc = libsbml.readSBMLFromString(sbml)
     model = doc.getModel()
     car_t = [s for s in ("CA", "CM", "CA2", "CM2") if model.getSpecies(s) is not None]
-    for pid, units in zip(PEAK_RECORDS, ("dimensionless", "day", "item")):
+    for pid, units in zip(PEAK_RECORDS, ("dimensionless", "day", "item"), strict=True):
         p = model.createParameter()
         p.setId(pid)
         p.setConstant(False)

@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -208,7 +209,7 @@ def assemble(parts: Path, spans: Sequence[Span], out: Path, total: int) -> int:
     import pyarrow.parquet as pq
 
     covered = sum(stop - first for first, stop in spans)
-    if covered != total or any(a[1] != b[0] for a, b in zip(spans, spans[1:])):
+    if covered != total or any(a[1] != b[0] for a, b in pairwise(spans)):
         raise PycartError(f"the saved chunks of {out} cover {covered} of {total} points; run "
                           "the same command again to compute the rest")
     failed = 0

@@ -227,7 +227,7 @@ def test_pypesto_reaches_the_optimum_of_pycart_fit(tmp_path):
                                    n_starts=6, engine=SingleCoreEngine(), progress_bar=False)
     best = ours.patients.iloc[0]
     assert result.optimize_result.fval[0] == pytest.approx(best["nll"], abs=1e-3)
-    theirs = dict(zip(pp.x_names, 10 ** np.asarray(result.optimize_result.x[0])))
+    theirs = dict(zip(pp.x_names, 10 ** np.asarray(result.optimize_result.x[0]), strict=True))
     for name in ("h", "rhoA"):
         assert theirs[name] == pytest.approx(best[name], rel=1e-2)
 
@@ -453,8 +453,9 @@ def test_bad_model_option_one_line_exit_2(tmp_path, capsys, args, says):
 @pytest.mark.heavy
 def test_calibration_section_on_exhaustion_runs_pycart_fit_on_cart_bm_ext(tmp_path):
     """Section 3 of docs/calibration.md (one start each, no profiles here: about a minute;
-    the whole report's run is the heavy test above): three pycart fits of cart_bm_ext to the year-long curve, exhaustion off
-    and on, with their comparison table computed from the fitted values."""
+    the whole report's run is the heavy test above): three pycart fits of cart_bm_ext to the
+    year-long curve, exhaustion off and on, with their comparison table computed from the
+    fitted values."""
     from pycart.analysis.calibrate import FitResult
     from pycart.report.calibration import (
         YEAR_FITS,

@@ -305,6 +305,13 @@ SCENARIO_FILES = [
      '[[panels]]\ntitle = "h"\nkind = "heatmap"\ngrid = "g"\nmarks = ["a"]\n', "both axes"),
     ("heatmap-grid", 'name = "s"\n' + GRID2 +
      '[[panels]]\ntitle = "h"\nkind = "heatmap"\ngrid = "nope"\n', "unknown grid"),
+    ("heatmap-grid-list", 'name = "s"\n' + GRID2 +
+     '[[panels]]\ntitle = "h"\nkind = "heatmap"\ngrid = ["g"]\n', "is not a grid name"),
+    ("heatmap-value-list", 'name = "s"\n' + GRID2 +
+     '[[panels]]\ntitle = "h"\nkind = "heatmap"\ngrid = "g"\nvalue = ["L30"]\n',
+     "is not a column name"),
+    ("panel-runs-numbers", 'name = "s"\n' + RUN + '[[panels]]\ntitle = "p"\nruns = [[1]]\n',
+     "is not a list of texts"),
     ("boxplot-early", 'name = "s"\n' + _grid("t_end = 10\ndays = [5]\nmetrics = true") +
      '[[panels]]\ntitle = "b"\nkind = "boxplot"\ngrid = "g"\nseries = ["fold_expansion"]\n',
      "must reach day"),
@@ -332,7 +339,8 @@ SCENARIO_FILES = [
 
 @pytest.mark.parametrize("text, contains", cases(
     SCENARIO_FILES, {"labels-slash", "label-metrics", "grid-days-nan", "heatmap-one-axis",
-                     "deep-tables", "t-end-huge"}))
+                     "deep-tables", "t-end-huge", "heatmap-grid-list", "heatmap-value-list",
+                     "panel-runs-numbers"}))
 def test_bad_scenario_files_are_one_line_before_any_work(tmp_path, monkeypatch, capsys, text,
                                                          contains):
     inputs = tmp_path / "inputs"
@@ -512,7 +520,7 @@ def _crafted(kind: str) -> bytes:
                 zf.writestr("cart_bm.xml", b"<sbml/>")
         return buffer.getvalue()
     if kind == "missing-task":
-        return _zip(members | {"fig2.sedml": sedml.replace('taskReference="', 
+        return _zip(members | {"fig2.sedml": sedml.replace('taskReference="',
                                                            'taskReference="zz').encode()})
     if kind == "missing-data-generator":
         return _zip(members | {"fig2.sedml": sedml.replace('yDataReference="',

@@ -119,7 +119,7 @@ def test_cd19_negative_clone_escapes_car_t_and_shares_the_niche():
     dL = sL * p["rhoL"] * 4e11 * (1 - 5e11 / p["Lmax"]) - p["gammaL"] * 4e11
     dLn = sL * p["rhoLn"] * 1e11 * (1 - 5e11 / p["Lmax"]) - p["gammaL"] * 1e11
     named = rr.getRatesOfChangeNamedArray()
-    rates = {c.rstrip("'"): float(v) for c, v in zip(named.colnames, named[0])}
+    rates = {c.rstrip("'"): float(v) for c, v in zip(named.colnames, named[0], strict=True)}
     assert rates["L"] == pytest.approx(dL, rel=1e-12)
     assert rates["Ln"] == pytest.approx(dLn, rel=1e-12)
 

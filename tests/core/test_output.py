@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from pycart.cli import main
-from pycart.core.model import output_times
 from pycart.core.files import current_umask
+from pycart.core.model import output_times
 from pycart.core.output import write_table
 
 

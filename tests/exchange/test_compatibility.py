@@ -28,7 +28,7 @@ SEDML = """<?xml version="1.0" encoding="UTF-8"?>
     </listOfDataSets></report>
   </listOfOutputs>
 </sedML>
-"""
+"""  # noqa: E501 (a data generator on one line, as tools write them)
 
 
 def _h5(path, rows):

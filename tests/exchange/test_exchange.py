@@ -438,7 +438,7 @@ parameters = { reinf_day2 = 20, reinf_dose2 = 5e8, h2 = 5e8, rhoA2 = 0.9 }
 [[grids]]
 name = "h"
 axes = [{ parameter = "h", lo = 1e8, hi = 1e11, n = 4 }]
-"""
+"""  # noqa: E501 (a TOML inline table must stay on one line)
 
 
 @pytest.fixture(scope="module")

@@ -123,7 +123,7 @@ def _legend_colours(figure, ax) -> dict[str, str]:
     legends = [ax.get_legend(), *figure.legends]
     out = {}
     for legend in (g for g in legends if g is not None):
-        for handle, text in zip(legend.legend_handles, legend.get_texts()):
+        for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
             if text.get_text():
                 out[text.get_text()] = matplotlib.colors.to_hex(handle.get_color())
     return out

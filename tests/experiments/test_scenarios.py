@@ -123,7 +123,7 @@ def test_fig8_strategies(results):
 
 
 def test_figS2_new_product_share(results):
-    for label, run in results["figS2"].runs.items():
+    for run in results["figS2"].runs.values():
         assert run.summary.second_product_share is not None
         assert 0 < run.summary.second_product_share <= 1
 

@@ -190,7 +190,8 @@ def test_report_writes_the_section(tmp_path):
     write_report(report, tmp_path)
     md = (tmp_path / "reproduction.md").read_text(encoding="utf-8")
     assert "## Beyond the paper" in md
-    assert "| No CD19-negative relapse | share | 0% | 0% | 80% | 70% | 0.8 (x) | met by escape, both |" in md
+    assert ("| No CD19-negative relapse | share | 0% | 0% | 80% | 70% | 0.8 (x) "
+            "| met by escape, both |") in md
     assert "Beyond the paper" in (tmp_path / "reproduction.html").read_text(encoding="utf-8")
 
 

@@ -37,8 +37,8 @@ def test_committed_report_is_what_pycart_reproduce_writes(root, tmp_path):
     from pycart.report.reproduce import reproduce
 
     report = reproduce(tmp_path, say=lambda text: None)
-    assert (tmp_path / "reproduction.md").read_text(encoding="utf-8") == (root / "docs" / "reproduction.md"
-                                                          ).read_text(encoding="utf-8")
+    ours = (tmp_path / "reproduction.md").read_text(encoding="utf-8")
+    assert ours == (root / "docs" / "reproduction.md").read_text(encoding="utf-8")
     assert len(report.claims) >= 25
     assert {c.verdict for c in report.claims} <= {"agrees", "partly", "differs",
                                                   "by construction"}

@@ -18,10 +18,10 @@ from pycart.cli import main
 from pycart.core.names import MODELS, SWITCHES, model_parameters
 from pycart.core.resources import rhs_text, sbml_text
 from pycart.exchange.codegen import expression, fast_path_obstacle, rhs_source
-from pycart.scale import fast
 from pycart.experiments.cohort import PRESETS
-from pycart.scale.kernel import kernel_source, load_kernel
+from pycart.scale import fast
 from pycart.scale.engines import ProcessEngine, SerialEngine
+from pycart.scale.kernel import kernel_source, load_kernel
 from pycart.scale.runner import run_sweep
 from pycart.scale.sweep import Dimension, PointSimulator, Sweep
 
@@ -62,15 +62,15 @@ def test_generated_rhs_equals_roadrunner_rates(model, switches):
     rng = np.random.default_rng(13)
     for _ in range(25):
         rr.resetAll()
-        values = dict(zip(generated["PARAMETERS"], kernel.p0))
+        values = dict(zip(generated["PARAMETERS"], kernel.p0, strict=True))
         for name in model_parameters(model):
             values[name] = values[name] * 10 ** rng.uniform(-1, 1)
-        values |= dict(zip(SWITCHES, switches))
+        values |= dict(zip(SWITCHES, switches, strict=True))
         y = 10 ** rng.uniform(-3, 12, len(MODELS[model])) * (rng.random(len(MODELS[model])) > 0.1)
         for name, value in values.items():
             if name != "BM":
                 rr.setValue(name, float(value))
-        for name, value in zip(MODELS[model], y):
+        for name, value in zip(MODELS[model], y, strict=True):
             rr.setValue(name, float(value))
         rates = rr.getRatesOfChangeNamedArray()  # the species and the doses' clock
         theirs = np.array([rates[0][rates.colnames.index(f"{s}'")] for s in MODELS[model]])
@@ -156,7 +156,7 @@ def test_the_peak_from_the_dense_output_matches_an_event_located_by_scipy():
     _, peaks, status, _ = simulator.integrate(P, Y0)
     assert (status == 0).all() and (peaks[:, 0] == 1).all()
     dy = np.empty(7)
-    for p, y0, (_, day, size) in zip(P, Y0, peaks):
+    for p, y0, (_, day, size) in zip(P, Y0, peaks, strict=True):
         def f(t, y, p=p):
             kernel.rhs(t, y, p, dy)
             return dy.copy()
@@ -342,8 +342,8 @@ def test_figure7_on_the_fast_path_against_the_independent_solver():
     rtol 1e-12) where it exceeds 1e-6 cells, identical responder calls, nothing handed on."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from pycart.report.bench import _reference_L30
     from pycart.experiments.cohort import PRESETS
+    from pycart.report.bench import _reference_L30
 
     cohort = dataclasses.replace(PRESETS["fig7"], solver="fast")
     points = cohort.points()

@@ -219,7 +219,8 @@ def tls_cluster(tmp_path_factory) -> Iterator[tuple[str, dict[str, Path]]]:
                        ("key", security.tls_client_key)):
         files[name].write_text(text, encoding="ascii")
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, host="127.0.0.1",
-                      protocol="tls", security=security, dashboard_address="127.0.0.1:0") as cluster:
+                      protocol="tls", security=security,
+                      dashboard_address="127.0.0.1:0") as cluster:
         assert cluster.scheduler_address.startswith("tls://127.0.0.1:")
         yield cluster.scheduler_address, files
 

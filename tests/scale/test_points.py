@@ -14,8 +14,8 @@ import pytest
 
 import pycart
 from pycart.cli import main
-from pycart.scale.points import points_sweep, read_points
 from pycart.scale.engines import ProcessEngine, SerialEngine
+from pycart.scale.points import points_sweep, read_points
 from pycart.scale.runner import run_sweep
 from pycart.scale.sweep import Dimension, Sweep
 
@@ -115,7 +115,8 @@ def _hostile(tmp_path: Path) -> list[tuple[str, str | bytes, str]]:
         ("text.csv", header + "1e-10,1e9,lots\n", "'lots' is not a number"),
         ("arabic.csv", "rhoA\n\u0661\n", "is not a number"),
         ("ragged.csv", header + "1e-10,1e9,1e10,5\n", "not a valid CSV table"),
-        ("switch.csv", "B0_in_F\n0.5\n", "B0_in_F of point 0: 0.5 is not allowed (allowed: 0 or 1)"),
+        ("switch.csv", "B0_in_F\n0.5\n",
+         "B0_in_F of point 0: 0.5 is not allowed (allowed: 0 or 1)"),
         ("second.csv", "alpha2\n1e-10\n", "unknown column 'alpha2'"),
         ("latin1.csv", "alpha\n1e-10 \xe9\n".encode("latin-1"), "not UTF-8"),
         ("garbage.parquet", b"PAR1 not really", "not a readable Parquet file"),
@@ -171,7 +172,7 @@ def test_the_readme_point_list_example_prints_what_is_shown(root, tmp_path, monk
     text = (root / "docs" / "sweeps.md").read_text(encoding="utf-8")
     block = re.search(r"```\n(\$ cat patients\.csv\n.*?)```", text, re.S).group(1)
     parts = re.split(r"^\$ (.*)\n", block, flags=re.M)[1:]
-    shown = dict(zip(parts[::2], parts[1::2]))
+    shown = dict(zip(parts[::2], parts[1::2], strict=True))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "patients.csv").write_text(shown["cat patients.csv"])
     command = next(c for c in shown if c.startswith("pycart sweep"))
