@@ -22,11 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.columns import INITIAL_PREFIX
 from ..core.errors import PycartError, SimulationError
 from ..core.names import MODELS, PARAMETERS, RESPONSE_DAY, model_parameters
 from ..scale.engines import Engine
 from ..scale.runner import run_sweep
-from ..scale.sweep import INITIAL_PREFIX, Dimension, PointList, Sweep
+from ..scale.sweep import Dimension, PointList, Sweep
 
 METHODS = ("sobol", "morris")
 

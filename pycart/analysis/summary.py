@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.columns import INITIAL_PREFIX
 from ..core.csvrows import checked_rows
 from ..core.errors import PycartError
 from ..core.names import MODELS, PARAMETERS, RESPONSE_THRESHOLD
-from ..scale.sweep import INITIAL_PREFIX
 
 #: Result columns that are outputs of a run (sweeps, and the grids of scenarios), besides
 #: species at days (``L@60``).

@@ -139,3 +139,18 @@ def _peak(t: np.ndarray, y: np.ndarray) -> tuple[float, float]:
             shift = 0.5 * (y0 - y2) / curvature
             return float(y1 - 0.25 * (y0 - y2) * shift), float(t[i] + shift * (t[i] - t[i - 1]))
     return float(y[i]), float(t[i])
+
+
+def _relapse(times: np.ndarray, leukemia: np.ndarray, two_clones: bool) -> dict[str, object]:
+    """The relapse day of the leukemic cells (all clones), and with two clones the
+    CD19-negative share of them at the first sample past the relapse day."""
+    total = leukemia.sum(axis=1)
+    day = relapse_day(times, total)
+    row: dict[str, object] = {"relapse_day": day}
+    if two_clones:
+        share = None
+        if day is not None:
+            i = int(np.searchsorted(times, day))
+            share = float(leukemia[i, 1] / total[i]) if total[i] > 0 else None
+        row["cd19neg_share_at_relapse"] = share
+    return row

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.metrics import expansion, relapse_day
+from ..core.metrics import _relapse, expansion
 from ..core.model import Model, Run, SolverSettings
 from ..core.names import (
     CAR_T,
@@ -434,18 +434,3 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
         if progress and ((i + 1) % step == 0 or i + 1 == len(table)):
             progress(done + i + 1, total)
     return _grid_table(table, rows)
-
-
-def _relapse(times: np.ndarray, leukemia: np.ndarray, two_clones: bool) -> dict[str, object]:
-    """The relapse day of the leukemic cells (all clones), and with two clones the
-    CD19-negative share of them at the first sample past the relapse day."""
-    total = leukemia.sum(axis=1)
-    day = relapse_day(times, total)
-    row: dict[str, object] = {"relapse_day": day}
-    if two_clones:
-        share = None
-        if day is not None:
-            i = int(np.searchsorted(times, day))
-            share = float(leukemia[i, 1] / total[i]) if total[i] > 0 else None
-        row["cd19neg_share_at_relapse"] = share
-    return row

@@ -15,12 +15,13 @@ import hashlib
 import json
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from ..core.columns import input_column
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
 from ..core.model import SolverSettings, clip_roundoff, load_roadrunner, quiet_solver
@@ -52,17 +53,6 @@ MAX_SAMPLES = 10_000_000
 MAX_CHUNK_SIZE = 100_000
 MAX_DAYS = 1000
 MAX_SEED = 2**32 - 1
-
-#: In a result table, an initial amount that varies is named ``init_<species>`` (``init_L``),
-#: so it cannot be read as a result (``L30``, ``L@60``).
-INITIAL_PREFIX = "init_"
-
-
-def input_column(name: str, species: Sequence[str]) -> str:
-    """The result-table column of a varying quantity: a parameter by its id, an initial
-    amount as ``init_<species>``."""
-    return f"{INITIAL_PREFIX}{name}" if name in species else name
-
 
 class PointList:
     """An explicit list of points (one row each, one column per dimension of the sweep),
