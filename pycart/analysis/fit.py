@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_initial, check_parameters
 from ..core.model import NEGATIVE_ROUNDOFF, SolverSettings, load_roadrunner
@@ -365,8 +366,8 @@ def start_task(problem: FitProblem, key: str, index: int, x0: np.ndarray) -> dic
     fit = local_fit(objective_for(problem, key), x0)
     row: dict[str, object] = {"patient": problem.patient, "start": index,
                               "nll": fit.nll if fit.ok else math.nan,
-                              "status": "ok" if fit.ok else "failed", "evaluations": fit.nfev,
-                              "message": fit.message}
+                              col.STATUS: "ok" if fit.ok else "failed", "evaluations": fit.nfev,
+                              col.MESSAGE: fit.message}
     row |= {name: 10.0 ** v for name, v in zip(problem.estimate, fit.x)}
     row |= {f"start_{name}": 10.0 ** v for name, v in zip(problem.estimate, x0)}
     return row

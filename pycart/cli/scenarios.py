@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core import columns as col
 from ..core.errors import PycartError
 from .common import (
     EXIT_FAILED,
@@ -100,12 +101,12 @@ def _run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"pycart run: {line}\n")
     if result.runs or result.failed:
         table = result.metrics().reindex(columns=[
-            "run", "L30", "responder", "car_t_peak_day", "fold_expansion", "relapse_day",
-            "L_end", *(["status"] if result.failed else [])])
+            "run", col.L30, col.RESPONDER, col.T_PEAK, col.FOLD_EXPANSION, col.RELAPSE_DAY,
+            col.L_END, *([col.STATUS] if result.failed else [])])
         print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for name, grid in result.grids.items():
-        if "responder" in grid:
-            print(f"grid {name}: {len(grid)} points, responders {100 * grid['responder'].mean():.1f}%")
+        if col.RESPONDER in grid:
+            print(f"grid {name}: {len(grid)} points, responders {100 * grid[col.RESPONDER].mean():.1f}%")
     _outcomes(result, out)
     if result.failures:
         sys.stderr.write("pycart run: the figure is not drawn while a run or grid point "
@@ -144,7 +145,7 @@ def _outcomes(result, out: Path) -> None:
 
     rows = []
     for name, grid in result.grids.items():
-        if "cd19neg_share_at_relapse" in grid and len(grid):
+        if col.CD19NEG_SHARE in grid and len(grid):
             rows.append({"grid": name, **cohort_outcomes(grid).as_dict()})
     if not rows:
         return

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from . import columns as col
 from .names import B_CELLS, CAR_T, LEUKEMIA, RESPONSE_DAY, RESPONSE_THRESHOLD, TIME
 
 #: L at which a regrowth counts as relapse: the paper reinfuses when L reaches 1e8 cells.
@@ -30,8 +31,9 @@ class Summary:
       In a model with a CD19-negative clone (cart_bm_ext), L here and below means every
       leukemic cell, L + Ln.
     - ``L_end``: L at the end of the run.
-    - ``car_t_peak``, ``car_t_peak_day``: peak of the total CAR T count C = CA + CM
-      (+ CA2 + CM2), refined by a parabola through the three grid points around it.
+    - ``C_peak``, ``t_peak``: the highest total CAR T count C = CA + CM (+ CA2 + CM2,
+      + CE) of the run and its day, refined by a parabola through the three grid points
+      around it (a sweep point reports the first peak instead, root-found).
     - ``fold_expansion``: log10(C_peak / C_0) (None without CAR T at day 0).
     - ``relapse_day``: first day L regrows past RELAPSE_LEVEL after having fallen below it.
     - ``cd19neg_share_at_relapse``: Ln / (L + Ln) on the relapse day (cart_bm_ext only).
@@ -43,8 +45,8 @@ class Summary:
 
     L30: float | None
     responder: bool | None
-    car_t_peak: float
-    car_t_peak_day: float
+    C_peak: float
+    t_peak: float
     L_end: float | None = None
     fold_expansion: float | None = None
     relapse_day: float | None = None
@@ -63,8 +65,8 @@ class Summary:
         else:
             verdict = "yes" if self.responder else "no"
             response = (f"L at day 30: {self.L30:.4g} cells; responder (L30 < 1 cell): {verdict}")
-        peak = (f"peak CAR T (CA + CM): {self.car_t_peak:.4g} cells on day "
-                f"{self.car_t_peak_day:.2f}")
+        peak = (f"peak CAR T (CA + CM): {self.C_peak:.4g} cells on day "
+                f"{self.t_peak:.2f}")
         return [response, peak]
 
     def as_dict(self) -> dict[str, float | bool | None]:
@@ -146,11 +148,11 @@ def _relapse(times: np.ndarray, leukemia: np.ndarray, two_clones: bool) -> dict[
     CD19-negative share of them at the first sample past the relapse day."""
     total = leukemia.sum(axis=1)
     day = relapse_day(times, total)
-    row: dict[str, object] = {"relapse_day": day}
+    row: dict[str, object] = {col.RELAPSE_DAY: day}
     if two_clones:
         share = None
         if day is not None:
             i = int(np.searchsorted(times, day))
             share = float(leukemia[i, 1] / total[i]) if total[i] > 0 else None
-        row["cd19neg_share_at_relapse"] = share
+        row[col.CD19NEG_SHARE] = share
     return row

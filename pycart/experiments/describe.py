@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from ..core import columns as col
 from ..core.names import MODELS, PARAMETERS, model_parameters
 from ..core.resources import default_values
 from .scenario import Grid, Panel, RunSpec, Scenario
@@ -157,7 +158,7 @@ def _panel(panel: Panel) -> list[str]:
         lines.append(f"t_max = {_number(panel.t_max)}")
     if panel.grid is not None:
         lines.append(f"grid = {_string(panel.grid)}")
-    if panel.value != "L30":
+    if panel.value != col.L30:
         lines.append(f"value = {_string(panel.value)}")
     return lines
 

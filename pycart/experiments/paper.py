@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..core import columns as col
 from ..core.errors import PycartError
 from ..core.names import B_CELLS
 from .beyond import BEYOND_SCENARIOS
@@ -125,7 +126,7 @@ def fig6() -> Scenario:
     grids = _fig6_grids({}, 30.0, (30.0,))
     marks = {"alpha-h": ("R2", "NR2"), "alpha-rhoA": ("R3", "NR3"), "h-rhoA": ("R1", "NR1")}
     panels = tuple(Panel(f"A: log10 L30 over {g.name}", kind="heatmap", grid=g.name,
-                         value="L30", marks=marks[g.name]) for g in grids)
+                         value=col.L30, marks=marks[g.name]) for g in grids)
     panels += tuple(Panel(f"B: {n}", runs=(n,), series=DYNAMICS) for n in PATIENTS)
     return Scenario(
         "fig6", "Responding and non-responding patients over the product attributes",
@@ -150,11 +151,11 @@ def fig7() -> Scenario:
         t_end=60.0, runs=(RunSpec("typical", FIG3),), grids=grids,
         panels=(Panel("A: a typical expansion", kind="expansion", runs=("typical",), t_max=60),
                 Panel("B: time to peak (h 5e8-5e10)", kind="boxplot", grid="text",
-                      series=("car_t_peak_day",)),
+                      series=(col.T_PEAK,)),
                 Panel("B: fold expansion (h 5e8-5e10)", kind="boxplot", grid="text",
-                      series=("fold_expansion",)),
+                      series=(col.FOLD_EXPANSION,)),
                 Panel("responders (h 5e9-5e11)", kind="boxplot", grid="caption",
-                      series=("fold_expansion",))),
+                      series=(col.FOLD_EXPANSION,))),
         layout=(1, 4),
         choices=("Peak and fold expansion are taken over the first 60 days.",))
 
@@ -219,7 +220,7 @@ def figS3() -> Scenario:
         "product are reinfused as L regrows to 1e8 (day 30 without response).",
         grids=grids,
         panels=tuple(Panel(f"log10 L180 over {g.name}", kind="heatmap", grid=g.name,
-                           value=f"L@{S3_DAY:g}") for g in grids),
+                           value=col.at_day("L", S3_DAY)) for g in grids),
         layout=(1, 3),
         choices=("Outcome day: pycart.experiments.paper.S3_DAY.",))
 

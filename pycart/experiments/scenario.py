@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
 from ..core.metrics import _relapse, expansion
@@ -122,7 +123,7 @@ class Panel:
     series: tuple[str, ...] = ("L", "C")
     t_max: float | None = None
     grid: str | None = None
-    value: str = "L30"
+    value: str = col.L30
     marks: tuple[str, ...] = ()  # runs marked on a heatmap
 
 
@@ -248,9 +249,9 @@ def _check_grid_panel(panel: Panel, grid: Grid, runs: tuple[RunSpec, ...]) -> No
     species = MODELS[grid.model]
     columns = {f"{s}@{d:g}" for d in grid.days for s in species}
     if grid.t_end >= RESPONSE_DAY:
-        columns.add("L30")
+        columns.add(col.L30)
     if grid.metrics:
-        columns |= {"car_t_peak", "car_t_peak_day", "fold_expansion"}
+        columns |= {col.C_PEAK, col.T_PEAK, col.FOLD_EXPANSION}
     wanted = panel.value if panel.kind == "heatmap" else (panel.series or ("",))[0]
     if wanted not in columns:
         raise PycartError(f"grid {grid.name!r} reports no {wanted!r} (allowed: "
@@ -297,10 +298,10 @@ class ScenarioResult:
             run = self.runs.get(spec.label)
             if run is not None:
                 rows.append({"run": spec.label, "model": spec.model, **run.summary.as_dict(),
-                             **run.doses, "status": "ok", "message": ""})
+                             **run.doses, col.STATUS: "ok", col.MESSAGE: ""})
             elif spec.label in self.failed:
-                rows.append({"run": spec.label, "model": spec.model, "status": "failed",
-                             "message": self.failed[spec.label]})
+                rows.append({"run": spec.label, "model": spec.model, col.STATUS: "failed",
+                             col.MESSAGE: self.failed[spec.label]})
         return missing_as_nan(pd.DataFrame(rows))
 
     @property
@@ -308,10 +309,10 @@ class ScenarioResult:
         """One line per failed run and per grid with failed points."""
         lines = [f"run {label!r} failed: {message}" for label, message in self.failed.items()]
         for name, table in self.grids.items():
-            if "status" in table and (table["status"] != "ok").any():
-                bad = table[table["status"] != "ok"]
+            if col.STATUS in table and (table[col.STATUS] != "ok").any():
+                bad = table[table[col.STATUS] != "ok"]
                 lines.append(f"grid {name!r}: {len(bad)} of {len(table)} points failed "
-                             f"(first: {bad['message'].iloc[0]})")
+                             f"(first: {bad[col.MESSAGE].iloc[0]})")
         return lines
 
 
@@ -417,20 +418,20 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
         try:
             values = model.integrate(times, dict(grid.base) | point)
         except SimulationError as exc:  # the point is kept as failed, the grid goes on
-            rows.append({"status": "failed", "message": str(exc)})
+            rows.append({col.STATUS: "failed", col.MESSAGE: str(exc)})
             continue
         row: dict[str, object] = {}
         for day in grid.days:
             for j, species in enumerate(model.species):
                 row[f"{species}@{day:g}"] = values[where[day], j]
         if RESPONSE_DAY in where:  # every leukemic clone (L, and Ln in cart_bm_ext)
-            row["L30"] = float(values[where[RESPONSE_DAY], leukemia].sum())
-            row["responder"] = bool(row["L30"] < RESPONSE_THRESHOLD)
+            row[col.L30] = float(values[where[RESPONSE_DAY], leukemia].sum())
+            row[col.RESPONDER] = bool(row[col.L30] < RESPONSE_THRESHOLD)
         if grid.metrics:
             peak, day, fold = expansion(times, values[:, car_t].sum(axis=1))
-            row |= {"car_t_peak": peak, "car_t_peak_day": day, "fold_expansion": fold}
+            row |= {col.C_PEAK: peak, col.T_PEAK: day, col.FOLD_EXPANSION: fold}
             row |= _relapse(times, values[:, leukemia], len(leukemia) > 1)
-        rows.append(row | {"status": "ok", "message": ""})
+        rows.append(row | {col.STATUS: "ok", col.MESSAGE: ""})
         if progress and ((i + 1) % step == 0 or i + 1 == len(table)):
             progress(done + i + 1, total)
     return _grid_table(table, rows)

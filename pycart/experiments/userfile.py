@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..core import columns as col
 from ..core.errors import PycartError
 from ..core.names import DEFAULT_MODEL
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
@@ -189,4 +190,4 @@ def _panel(where: str, data: object) -> Panel:
                  _typed(f"{where}.kind", panel.get("kind", "timecourse"), str, "a panel kind"),
                  strings["runs"], strings["series"] or ("L", "C"),
                  None if t_max is None else _float(f"{where}.t_max", t_max, "days"),
-                 panel.get("grid"), panel.get("value", "L30"), strings["marks"])
+                 panel.get("grid"), panel.get("value", col.L30), strings["marks"])

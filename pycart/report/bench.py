@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.model import SolverSettings
 from ..core.resources import sbml_text
 from ..experiments.cohort import PRESETS
@@ -279,10 +280,10 @@ def _accuracy(rates: dict, naive_L30: np.ndarray, workers: int, quick: bool, say
         "relative error where L30 > 1e-6 cells:")
     for solver, result in rates.items():
         table = result["table"]
-        ours = table["L30"].to_numpy()[:n_ref]
+        ours = table[col.L30].to_numpy()[:n_ref]
         err = float(np.max(np.abs(ours[mask] - ref[mask]) / ref[mask]))
         calls = int(np.sum((ours < 1) != (ref < 1)))
-        marked = int((table["message"] != "").sum())
+        marked = int((table[col.MESSAGE] != "").sum())
         target = TARGET_L30 if solver == "roadrunner" else TARGET_FAST_L30
         handed = f", {marked} points handed to roadrunner" if solver == "fast" else ""
         say(f"    {solver:10s} max {err:.1e}, {calls} responder calls differ{handed}; target "
@@ -323,7 +324,7 @@ def _million(tmp: Path, workers: int, say) -> None:
     for d in cohort.dimensions:
         command += ["--range", f"{d.name}={d.lo!r}:{d.hi!r}:{d.scale}"]
     seconds, peak, status = _measured(command)
-    rows = (len(pd.read_parquet(tmp / "million.parquet", columns=["point"]))
+    rows = (len(pd.read_parquet(tmp / "million.parquet", columns=[col.POINT]))
             if status == 0 else 0)
     say(f"  {rows:,} patients in {seconds:.0f} s ({rows / seconds:,.0f}/s), exit status "
         f"{status}; peak memory {peak / 2**20:,.0f} MB (the sweep and its workers)")

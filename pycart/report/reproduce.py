@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..analysis.summary import statistics
 from ..core.files import write_text_atomically
 from ..core.homeostasis import homeostasis
@@ -110,7 +111,7 @@ def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
         fig7 = run_scenario(paper_scenario("fig7"), resolution=1)
         for grid, preset in (("text", "fig7"), ("caption", "fig7-caption")):
             table = _sweep(PRESETS[preset], Path(tmp) / f"{preset}.parquet", workers)
-            fig7.grids[grid] = table.rename(columns={"t_peak": "car_t_peak_day"})
+            fig7.grids[grid] = table.rename(columns={col.T_PEAK: col.T_PEAK})
         _figure(fig7, figures, report)
 
         resolution = 200 if full else S3_RESOLUTION
@@ -193,8 +194,8 @@ def _printed_forms() -> list[dict[str, str]]:
                           ("both printed forms", {"B0_in_F": 1, "CA_loss_gammaMA": 1})):
         run = model.run(params, t_end=180.0, points=181)
         s, end = run.summary, run.trajectory.iloc[-1]
-        rows.append({"equations": label, "L30": g(s.L30), "responder": str(s.responder),
-                     "CAR T peak": g(s.car_t_peak), "peak day": g(s.car_t_peak_day),
+        rows.append({"equations": label, col.L30: g(s.L30), col.RESPONDER: str(s.responder),
+                     "CAR T peak": g(s.C_peak), "peak day": g(s.t_peak),
                      "L at day 180": g(end["L"]), "CAR T at day 180": g(end["CA"] + end["CM"]),
                      "B0 at day 180": g(end["B0"])})
     return rows
@@ -318,8 +319,8 @@ def _fig2_claims(r: dict[str, ScenarioResult]) -> list[Claim]:
     f2 = r["fig2"].runs["no-B-cells"].summary
     add(Claim("Sec. 3.1, Fig. 2A", "Without B cells, CAR T expand for about 10 days by two "
               "orders of magnitude or more", "~10 days, >= 2 orders",
-              f"peak on day {f2.car_t_peak_day:.1f}, {f2.fold_expansion:.2f} orders",
-              "agrees" if f2.fold_expansion >= 2 and 5 <= f2.car_t_peak_day <= 15 else "differs"))
+              f"peak on day {f2.t_peak:.1f}, {f2.fold_expansion:.2f} orders",
+              "agrees" if f2.fold_expansion >= 2 and 5 <= f2.t_peak <= 15 else "differs"))
     traj2 = r["fig2"].runs["no-B-cells"].trajectory
     L270 = float(traj2["L"].iloc[-1])
     add(Claim("Sec. 3.1, Fig. 2", "Leukemic cells decrease and eventually disappear; memory "
@@ -376,32 +377,32 @@ def _fig4_5_claims(r: dict[str, ScenarioResult]) -> list[Claim]:
     claims: list[Claim] = []
     add = claims.append
     m4 = r["fig4"].metrics().set_index("run")
-    delay = m4.loc["CA0=1e+07", "car_t_peak_day"] - m4.loc["CA0=1e+08", "car_t_peak_day"]
+    delay = m4.loc["CA0=1e+07", col.T_PEAK] - m4.loc["CA0=1e+08", col.T_PEAK]
     add(Claim("Sec. 3.3, Fig. 4C", "A 10x dose shifts the expansion by up to ~3 days",
               "up to ~3 days", f"peak {delay:.1f} days later with 1e7 than with 1e8 cells",
               "agrees" if 0 < delay <= 3.5 else "differs"))
-    nr4 = [run for run in m4.index if not m4.loc[run, "responder"]]
+    nr4 = [run for run in m4.index if not m4.loc[run, col.RESPONDER]]
     add(Claim("Sec. 3.3, Fig. 4", "Initial tumour burden, B-cell burden and dose do not change "
               "expansion or outcome", "no effect on outcome",
-              f"fold expansion {m4['fold_expansion'].min():.2f}-{m4['fold_expansion'].max():.2f} "
+              f"fold expansion {m4[col.FOLD_EXPANSION].min():.2f}-{m4[col.FOLD_EXPANSION].max():.2f} "
               f"orders; non-responders: {', '.join(nr4) or 'none'} "
-              f"(L30 {', '.join(g(m4.loc[n, 'L30']) for n in nr4)})",
+              f"(L30 {', '.join(g(m4.loc[n, col.L30]) for n in nr4)})",
               "agrees" if not nr4 else "partly",
               "" if not nr4 else "A low tumour burden (1e10) leaves more leukemic cells at "
               "day 30: with less antigen the CAR T expand less (fold "
-              f"{m4.loc[nr4[0], 'fold_expansion']:.2f})."))
+              f"{m4.loc[nr4[0], col.FOLD_EXPANSION]:.2f})."))
     m5 = r["fig5"].metrics().set_index("run")
-    fold = m5["fold_expansion"]
+    fold = m5[col.FOLD_EXPANSION]
     add(Claim("Sec. 3.4, Fig. 5A", "Lower killing capacity alpha gives larger expansion",
               "lower alpha, larger expansion",
               f"fold {fold['alpha=3e-09']:.2f} / {fold['alpha=3e-10']:.2f} / "
               f"{fold['alpha=3e-11']:.2f} orders for alpha 3e-9 / 3e-10 / 3e-11",
               "agrees" if fold["alpha=3e-11"] > fold["alpha=3e-10"] > fold["alpha=3e-09"]
               else "differs"))
-    days = m5["car_t_peak_day"]
+    days = m5[col.T_PEAK]
     h_delay = days["h=5e+10"] - days["h=5e+08"]
     rho_delay = days["rhoA=0.4"] - days["rhoA=1"]
-    failing = [k for k in m5.index if not m5.loc[k, "responder"]]
+    failing = [k for k in m5.index if not m5.loc[k, col.RESPONDER]]
     add(Claim("Sec. 3.4, Fig. 5B-C", "Higher h and lower rho_C delay the expansion and can fail",
               "delay, some failures",
               f"peak day h 5e8/5e9/5e10: {days['h=5e+08']:.1f}/{days['h=5e+09']:.1f}/"
@@ -422,7 +423,7 @@ def _cohort_claims(fig6: ScenarioResult, fig7: ScenarioResult) -> list[Claim]:
     for pair in FIG6_FIXED:
         table = fig6.grids[pair]
         x, y = pair.split("-")
-        logL = np.log10(np.maximum(table["L30"].to_numpy(float), 1e-12))
+        logL = np.log10(np.maximum(table[col.L30].to_numpy(float), 1e-12))
         grid = pd.DataFrame({x: table[x], y: table[y], "v": logL})
         spans[pair] = (grid.groupby(y)["v"].agg(lambda v: v.max() - v.min()).median(),
                        grid.groupby(x)["v"].agg(lambda v: v.max() - v.min()).median())
@@ -433,7 +434,7 @@ def _cohort_claims(fig6: ScenarioResult, fig7: ScenarioResult) -> list[Claim]:
               f"along rho_A {spans['alpha-rhoA'][1]:.1f} (h 1e9)",
               "agrees" if spans["alpha-h"][0] < spans["alpha-h"][1]
               and spans["alpha-rhoA"][0] < spans["alpha-rhoA"][1] else "differs"))
-    shares6 = {p: 100 * fig6.grids[p]["responder"].mean() for p in FIG6_FIXED}
+    shares6 = {p: 100 * fig6.grids[p][col.RESPONDER].mean() for p in FIG6_FIXED}
     add(Claim("Sec. 3.4, Fig. 6A", "Response needs a high rho_C and a low h",
               "R region at high rho_C, low h",
               "responders: " + ", ".join(f"{p} {v:.0f}%" for p, v in shares6.items()),
@@ -447,7 +448,7 @@ def _cohort_claims(fig6: ScenarioResult, fig7: ScenarioResult) -> list[Claim]:
               "chose them on the heatmaps to fit this description (pycart/experiments/paper.py)."))
     for grid, text, claimed in (("text", "h 5e8-5e10 (text)", "80%"),
                                 ("caption", "h 5e9-5e11 (caption)", "80%")):
-        st = statistics(fig7.grids[grid].rename(columns={"car_t_peak_day": "t_peak"}))
+        st = statistics(fig7.grids[grid].rename(columns={col.T_PEAK: col.T_PEAK}))
         add(Claim("Sec. 3.4, Fig. 7B", f"Responders in the 4000-patient cohort, {text}", claimed,
                   f"{100 * st.responder_share:.1f}% ({st.responders} of {st.patients})",
                   "differs", "With the readings, response needs h below about 3e9 and rho_A "
@@ -471,12 +472,12 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
     claims: list[Claim] = []
     add = claims.append
     m8 = r["fig8"].metrics().set_index("run")
-    outcome = {run: ("controlled" if m8.loc[run, "L_end"] < 1 else "not controlled")
+    outcome = {run: ("controlled" if m8.loc[run, col.L_END] < 1 else "not controlled")
                for run in m8.index}
     for s_, text, claimed in (("A", "a standard second dose (5e8, same product)", "fails"),
                               ("B", "a 10x second dose (5e9)", "works in a subset"),
                               ("C", "an improved product (5e8)", "works best")):
-        got = "; ".join(f"{n}: {outcome[f'{n}-{s_}']} (L180 {g(m8.loc[f'{n}-{s_}', 'L_end'])})"
+        got = "; ".join(f"{n}: {outcome[f'{n}-{s_}']} (L180 {g(m8.loc[f'{n}-{s_}', col.L_END])})"
                         for n in ("NR1", "NR2", "NR3"))
         controlled = sum(outcome[f"{n}-{s_}"] == "controlled" for n in ("NR1", "NR2", "NR3"))
         ok = {"A": controlled == 0, "B": 0 < controlled < 3, "C": controlled == 3}[s_]
@@ -488,8 +489,8 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
               "agrees" if all(v > 0.5 for v in shares2.values()) else "partly"))
     agree = {}
     for pair in FIG6_FIXED:
-        a = s3.grids[f"{pair}-reinfusion"][f"L@{S3_DAY:g}"] < 1
-        b = without[pair][f"L@{S3_DAY:g}"] < 1
+        a = s3.grids[f"{pair}-reinfusion"][col.at_day("L", S3_DAY)] < 1
+        b = without[pair][col.at_day("L", S3_DAY)] < 1
         agree[pair] = 100 * float((a == b).mean())
     add(Claim("Sec. 3.5, Fig. S3", "Under the reinfusion protocol the regions of success and "
               "failure stay the same", "invariant",
@@ -497,7 +498,7 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
                   f"{v:.1f}% of {p}" for p, v in agree.items()) + f" ({resolution} x {resolution})",
               "agrees" if min(agree.values()) > 95 else "partly"))
     mS4 = r["figS4"].metrics().set_index("run")
-    changes = {n: (mS4.loc[f"{n}-B-infusion", "L_end"], mS4.loc[f"{n}-none", "L_end"])
+    changes = {n: (mS4.loc[f"{n}-B-infusion", col.L_END], mS4.loc[f"{n}-none", col.L_END])
                for n in ("NR1", "NR2", "NR3")}
     helped = [n for n, (w, wo) in changes.items() if w < 0.5 * wo]
     add(Claim("Discussion, Fig. S4", "B-cell infusion on relapse can control the disease or "
@@ -508,8 +509,8 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
               "choice, the standard CAR T dose) the antigen pulse is too small to matter."))
     mS1 = r["figS1"].metrics().set_index("run")
     add(Claim("Sec. 3.4, Fig. S1", "A high activation threshold can fail at low CD19 burden",
-              "failure", "; ".join(f"{k}: L30 {g(mS1.loc[k, 'L30'])}" for k in mS1.index),
-              "agrees" if not mS1.loc["low-burden-h=1e+11", "responder"] else "differs",
+              "failure", "; ".join(f"{k}: L30 {g(mS1.loc[k, col.L30])}" for k in mS1.index),
+              "agrees" if not mS1.loc["low-burden-h=1e+11", col.RESPONDER] else "differs",
               "At the low burden even Figure 3's h = 1e9 fails by day 30 in this model."))
     return claims
 

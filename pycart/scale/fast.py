@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.errors import PycartError
 from ..core.names import CAR_T, MODELS, PARAMETERS, RESPONSE_DAY, RESPONSE_THRESHOLD
 from .kernel import Kernel, fast_obstacle, load_kernel
@@ -143,26 +144,26 @@ class FastSimulator:
         sweep, k = self.sweep, self.kernel
         n = len(points)
         at = {float(t): i for i, t in enumerate(self.times)}
-        columns: dict[str, list] = {"point": list(range(start, start + n))}
+        columns: dict[str, list] = {col.POINT: list(range(start, start + n))}
         for j, name in enumerate(sweep.columns()[1: 1 + len(sweep.dimensions)]):
             columns[name] = points[:, j].tolist()  # an initial amount as init_<species>
         if sweep.t_end >= RESPONSE_DAY:
             L30 = out[:, at[RESPONSE_DAY], k.species.index("L")]
-            columns["L30"] = L30.tolist()
-            columns["responder"] = (L30 < RESPONSE_THRESHOLD).tolist()
+            columns[col.L30] = L30.tolist()
+            columns[col.RESPONDER] = (L30 < RESPONSE_THRESHOLD).tolist()
         if sweep.peak:
             C0 = out[:, 0, self.car].sum(axis=1)
             C_peak = peaks[:, 2]
-            columns["t_peak"] = peaks[:, 1].tolist()
-            columns["C_peak"] = C_peak.tolist()
-            columns["fold_expansion"] = [math.log10(c / c0) if c0 > 0 and c > 0 else None
+            columns[col.T_PEAK] = peaks[:, 1].tolist()
+            columns[col.C_PEAK] = C_peak.tolist()
+            columns[col.FOLD_EXPANSION] = [math.log10(c / c0) if c0 > 0 and c > 0 else None
                                          for c, c0 in zip(C_peak.tolist(), C0.tolist())]
-            columns["peak_reached"] = (peaks[:, 0] > 0.5).tolist()
+            columns[col.PEAK_REACHED] = (peaks[:, 0] > 0.5).tolist()
         for d in sweep.days:
             for s in sweep.species:
-                columns[f"{s}@{d:g}"] = out[:, at[float(d)], k.species.index(s)].tolist()
-        columns["status"] = ["ok"] * n
-        columns["message"] = [""] * n
+                columns[col.at_day(s, d)] = out[:, at[float(d)], k.species.index(s)].tolist()
+        columns[col.STATUS] = ["ok"] * n
+        columns[col.MESSAGE] = [""] * n
         return columns
 
 

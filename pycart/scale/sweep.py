@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.columns import input_column
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
@@ -285,13 +286,13 @@ class Sweep:
     def columns(self) -> list[str]:
         """The columns of the result table, in order."""
         species = MODELS.get(self.model, ())
-        cols = ["point", *(input_column(d.name, species) for d in self.dimensions)]
+        cols = [col.POINT, *(input_column(d.name, species) for d in self.dimensions)]
         if self.t_end >= RESPONSE_DAY:
-            cols += ["L30", "responder"]
+            cols += [col.L30, col.RESPONDER]
         if self.peak:
-            cols += ["t_peak", "C_peak", "fold_expansion", "peak_reached"]
-        cols += [f"{s}@{d:g}" for d in self.days for s in self.species]
-        return [*cols, "status", "message"]
+            cols += [col.T_PEAK, col.C_PEAK, col.FOLD_EXPANSION, col.PEAK_REACHED]
+        cols += [col.at_day(s, d) for d in self.days for s in self.species]
+        return [*cols, col.STATUS, col.MESSAGE]
 
     def key(self) -> str:
         """A fingerprint of everything that decides the results (for resuming)."""

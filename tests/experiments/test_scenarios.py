@@ -38,7 +38,7 @@ def test_every_scenario_runs_and_writes_its_files(results, name, tmp_path):
     if result.runs:
         metrics = pd.read_csv(tmp_path / "metrics.csv")
         assert list(metrics["run"]) == list(result.runs)
-        for column in ("L30", "responder", "car_t_peak", "car_t_peak_day", "fold_expansion",
+        for column in ("L30", "responder", "C_peak", "t_peak", "fold_expansion",
                        "relapse_day", "B0_share", "steady_state_day", "relapse_given_day"):
             assert column in metrics.columns
     for grid in result.scenario.grids:
@@ -59,7 +59,7 @@ def test_fig2_blood_like_dynamics(results):
     run = results["fig2"].runs["no-B-cells"]
     assert run.summary.responder
     assert 2.0 <= run.summary.fold_expansion <= 3.0
-    assert 5 < run.summary.car_t_peak_day < 15
+    assert 5 < run.summary.t_peak < 15
     assert (run.trajectory[["B0", "B1", "B2", "B3"]] == 0).all().all()
 
 
@@ -77,7 +77,7 @@ def test_fig4_initial_state_changes_little(results):
     metrics = results["fig4"].metrics().set_index("run")
     assert metrics.loc[[r for r in metrics.index if not r.startswith("L0")], "responder"].all()
     assert metrics["fold_expansion"].between(2.2, 3.4).all()
-    dose = metrics.loc[["CA0=1e+08", "CA0=1e+07"], "car_t_peak_day"]
+    dose = metrics.loc[["CA0=1e+08", "CA0=1e+07"], "t_peak"]
     assert 0 < dose.iloc[1] - dose.iloc[0] <= 3.5  # a delay of up to ~3 days per 10x dose
 
 
@@ -107,8 +107,8 @@ def test_fig7_grid_metrics_match_single_runs(results, model):
     table = results["fig7"].grids["text"]
     for row in table.iloc[[0, 13, 26]].to_dict("records"):
         s = model.run({k: row[k] for k in ("alpha", "h", "rhoA")}, t_end=60).summary
-        assert row["car_t_peak"] == pytest.approx(s.car_t_peak, rel=1e-3)
-        assert row["car_t_peak_day"] == pytest.approx(s.car_t_peak_day, abs=0.02)
+        assert row["C_peak"] == pytest.approx(s.C_peak, rel=1e-3)
+        assert row["t_peak"] == pytest.approx(s.t_peak, abs=0.02)
         assert row["fold_expansion"] == pytest.approx(s.fold_expansion, abs=1e-3)
         assert row["responder"] == s.responder
 

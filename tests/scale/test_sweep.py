@@ -61,8 +61,8 @@ def test_point_metrics_match_single_runs(model):
         assert row["L30"] == pytest.approx(s.L30, rel=1e-5)
         assert row["responder"] == s.responder
         if row["peak_reached"]:
-            assert row["C_peak"] == pytest.approx(s.car_t_peak, rel=1e-6)
-            assert row["t_peak"] == pytest.approx(s.car_t_peak_day, abs=1e-3)
+            assert row["C_peak"] == pytest.approx(s.C_peak, rel=1e-6)
+            assert row["t_peak"] == pytest.approx(s.t_peak, abs=1e-3)
             assert row["fold_expansion"] == pytest.approx(s.fold_expansion, abs=1e-6)
 
 
