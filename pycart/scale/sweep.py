@@ -25,7 +25,7 @@ from ..core import columns as col
 from ..core.columns import input_column
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.model import SolverSettings, clip_roundoff, load_roadrunner, quiet_solver
+from ..core.model import SolverSettings, load_roadrunner, run_roadrunner
 from ..core.names import (
     CAR_T,
     MODELS,
@@ -340,7 +340,7 @@ class PointSimulator:
         self.car_t = [s for s in CAR_T if s in self.species]
         self.times = np.unique([0.0, *sweep.days, *([RESPONSE_DAY] if sweep.t_end >= RESPONSE_DAY
                                                     else []), sweep.t_end])
-        self.selections = ["time", *self.species, *(PEAK_RECORDS if sweep.peak else ())]
+        self.selections = [*self.species, *(PEAK_RECORDS if sweep.peak else ())]
         self.names = [d.name for d in sweep.dimensions]
         self.is_species = [n in self.species for n in self.names]
 
@@ -358,7 +358,7 @@ class PointSimulator:
             return values + [None] * (len(sweep.columns()) - len(values) - 2) + [
                 "failed", str(exc)]
         at = {t: k for k, t in enumerate(self.times)}
-        species = {s: j + 1 for j, s in enumerate(self.species)}
+        species = {s: j for j, s in enumerate(self.species)}
         if sweep.t_end >= RESPONSE_DAY:
             L30 = float(result[at[RESPONSE_DAY], species["L"]])
             values += [L30, bool(L30 < RESPONSE_THRESHOLD)]
@@ -374,28 +374,19 @@ class PointSimulator:
         return values + ["ok", ""]
 
     def _simulate(self, point: np.ndarray) -> np.ndarray:
-        rr = self.rr
-        for attempt in ("adams", "bdf"):
-            rr.resetAll()
-            for name, value in self.sweep.parameters.items():
-                rr.setValue(name, value)
-            for name, value in self.sweep.initial.items():
-                rr.setValue(name, value)
-            for name, value in zip(self.names, point):
-                rr.setValue(name, float(value))
+        values = [*self.sweep.parameters.items(), *self.sweep.initial.items(),
+                  *zip(self.names, point)]
+        integrator = self.rr.integrator
+        stiff = integrator.stiff
+        try:
+            return run_roadrunner(self.rr, self.times, self.selections, values,
+                                  len(self.species))
+        except SimulationError:
+            if stiff:
+                raise
+            integrator.stiff = True  # Adams failed: BDF, once
             try:
-                with quiet_solver():
-                    result = np.array(rr.simulate(times=self.times,
-                                                  selections=self.selections), dtype=float)
-            except RuntimeError as exc:
-                if attempt == "adams":
-                    rr.integrator.stiff = True
-                    continue
-                raise SimulationError(f"the solver failed: "
-                                      f"{' '.join(str(exc).split())[:300]}") from None
+                return run_roadrunner(self.rr, self.times, self.selections, values,
+                                      len(self.species))
             finally:
-                if attempt == "bdf":
-                    rr.integrator.stiff = False
-            clip_roundoff(result[:, 1: 1 + len(self.species)], self.times, self.species)
-            return result
-        raise AssertionError("unreachable")
+                integrator.stiff = False
