@@ -19,7 +19,7 @@ import pandas as pd
 from ..core import columns as col
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.metrics import _relapse, expansion
+from ..core.metrics import point_metrics
 from ..core.model import Model, Run, SolverSettings
 from ..core.names import (
     CAR_T,
@@ -27,7 +27,6 @@ from ..core.names import (
     LEUKEMIA,
     MODELS,
     RESPONSE_DAY,
-    RESPONSE_THRESHOLD,
     model_parameters,
 )
 from ..core.output import missing_as_nan
@@ -424,13 +423,14 @@ def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
         for day in grid.days:
             for j, species in enumerate(model.species):
                 row[f"{species}@{day:g}"] = values[where[day], j]
+        point = {k: v[0] for k, v in point_metrics(
+            times, values[None, :, leukemia], values[None, :, car_t].sum(axis=2),
+            relapse=grid.metrics).items()}
         if RESPONSE_DAY in where:  # every leukemic clone (L, and Ln in cart_bm_ext)
-            row[col.L30] = float(values[where[RESPONSE_DAY], leukemia].sum())
-            row[col.RESPONDER] = bool(row[col.L30] < RESPONSE_THRESHOLD)
+            row |= {k: point[k] for k in (col.L30, col.RESPONDER)}
         if grid.metrics:
-            peak, day, fold = expansion(times, values[:, car_t].sum(axis=1))
-            row |= {col.C_PEAK: peak, col.T_PEAK: day, col.FOLD_EXPANSION: fold}
-            row |= _relapse(times, values[:, leukemia], len(leukemia) > 1)
+            row |= {k: point[k] for k in (col.C_PEAK, col.T_PEAK, col.FOLD_EXPANSION,
+                                          col.RELAPSE_DAY, col.CD19NEG_SHARE) if k in point}
         rows.append(row | {col.STATUS: "ok", col.MESSAGE: ""})
         if progress and ((i + 1) % step == 0 or i + 1 == len(table)):
             progress(done + i + 1, total)

@@ -15,7 +15,7 @@ import hashlib
 import json
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -25,13 +25,14 @@ from ..core import columns as col
 from ..core.columns import input_column
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.model import SolverSettings, load_roadrunner, run_roadrunner
+from ..core.metrics import point_metrics
+from ..core.model import SolverSettings, load_roadrunner, output_times, run_roadrunner
 from ..core.names import (
     CAR_T,
+    LEUKEMIA,
     MODELS,
     PARAMETERS,
     RESPONSE_DAY,
-    RESPONSE_THRESHOLD,
     model_parameters,
 )
 from ..core.resources import sbml_text
@@ -39,6 +40,10 @@ from ..core.resources import sbml_text
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is
 #: faster at the same accuracy. A point where Adams fails is integrated again with BDF.
 SWEEP_SOLVER = SolverSettings(stiff=False)
+
+#: Sampling (days) of a point whose relapse day is wanted: the crossing of 1e8 cells is
+#: interpolated between samples this far apart.
+RELAPSE_STEP = 0.1
 
 #: How a sweep's points are integrated (``Sweep.solver``).
 SOLVERS = ("auto", "fast", "roadrunner")
@@ -140,6 +145,10 @@ class Sweep:
     #: "roadrunner"; see :mod:`pycart.scale.fast`.
     solver: str = "auto"
     point_list: PointList | None = None
+    #: Report the relapse day (and the CD19-negative share at relapse): each point is then
+    #: sampled every RELAPSE_STEP days on libRoadRunner (the fast path samples report days
+    #: only).
+    relapse: bool = False
 
     def validate(self) -> None:
         """Check every id and value; raise :class:`PycartError` with one line."""
@@ -194,6 +203,9 @@ class Sweep:
                               "(allowed: each once)")
         if self.solver not in SOLVERS:
             raise PycartError(f"solver {self.solver!r} (allowed: {', '.join(SOLVERS)})")
+        if self.solver == "fast" and self.relapse:
+            raise PycartError("--solver fast cannot report the relapse day (it samples the "
+                              "report days only; use --solver auto or roadrunner)")
         if self.solver == "fast":
             from .kernel import check_fast
 
@@ -291,6 +303,8 @@ class Sweep:
             cols += [col.L30, col.RESPONDER]
         if self.peak:
             cols += [col.T_PEAK, col.C_PEAK, col.FOLD_EXPANSION, col.PEAK_REACHED]
+        if self.relapse:
+            cols += [col.RELAPSE_DAY, *([col.CD19NEG_SHARE] if "Ln" in species else [])]
         cols += [col.at_day(s, d) for d in self.days for s in self.species]
         return [*cols, col.STATUS, col.MESSAGE]
 
@@ -319,6 +333,39 @@ def _jsonable(value: object) -> object:
     return value
 
 
+def sample_times(sweep: Sweep) -> np.ndarray:
+    """The days a point of ``sweep`` is sampled on: 0, the report days, day 30 and the
+    horizon, and every RELAPSE_STEP days where the relapse day is wanted."""
+    dense = output_times(sweep.t_end, int(round(sweep.t_end / RELAPSE_STEP)) + 1) \
+        if sweep.relapse else []
+    return np.unique([0.0, *sweep.days, *([RESPONSE_DAY] if sweep.t_end >= RESPONSE_DAY
+                                           else []), sweep.t_end, *dense])
+
+
+def result_columns(sweep: Sweep, species: Sequence[str], times: np.ndarray,
+                   amounts: np.ndarray, peaks: np.ndarray | None, start: int,
+                   points: np.ndarray) -> dict[str, list]:
+    """The result columns of simulated points: their inputs, their metrics
+    (:func:`pycart.core.metrics.point_metrics`) and the species at the report days.
+    ``amounts``: points x ``times`` x ``species``; ``peaks``: points x (found, day, count),
+    from the peak tracker (where the sweep wants the peak)."""
+    n = len(amounts)
+    where = {float(t): k for k, t in enumerate(times)}
+    leukemia = [species.index(s) for s in LEUKEMIA if s in species]
+    car_t = [species.index(s) for s in CAR_T if s in species]
+    columns: dict[str, list] = {col.POINT: list(range(start, start + n))}
+    for j, name in enumerate(sweep.columns()[1: 1 + len(sweep.dimensions)]):
+        columns[name] = points[:, j].tolist()  # an initial amount as init_<species>
+    columns |= point_metrics(times, amounts[:, :, leukemia], amounts[:, :, car_t].sum(axis=2),
+                             peaks if peaks is not None else np.zeros((n, 3)), sweep.relapse)
+    for d in sweep.days:
+        for s in sweep.species:
+            columns[col.at_day(s, d)] = amounts[:, where[float(d)], species.index(s)].tolist()
+    columns[col.STATUS] = [col.OK] * n
+    columns[col.MESSAGE] = [""] * n
+    return columns
+
+
 # ---- the simulator of one worker ----------------------------------------------------------
 
 class PointSimulator:
@@ -338,8 +385,7 @@ class PointSimulator:
         self.rr.integrator.variable_step_size = False
         self.species = MODELS[sweep.model]
         self.car_t = [s for s in CAR_T if s in self.species]
-        self.times = np.unique([0.0, *sweep.days, *([RESPONSE_DAY] if sweep.t_end >= RESPONSE_DAY
-                                                    else []), sweep.t_end])
+        self.times = sample_times(sweep)
         self.selections = [*self.species, *(PEAK_RECORDS if sweep.peak else ())]
         self.names = [d.name for d in sweep.dimensions]
         self.is_species = [n in self.species for n in self.names]
@@ -350,28 +396,17 @@ class PointSimulator:
         return pd.DataFrame(rows, columns=self.sweep.columns())
 
     def _one(self, index: int, point: np.ndarray) -> list[object]:
-        sweep = self.sweep
-        values: list[object] = [index, *point]
+        names = self.sweep.columns()
         try:
             result = self._simulate(point)
         except (PycartError, SimulationError) as exc:
-            return values + [None] * (len(sweep.columns()) - len(values) - 2) + [
-                "failed", str(exc)]
-        at = {t: k for k, t in enumerate(self.times)}
-        species = {s: j for j, s in enumerate(self.species)}
-        if sweep.t_end >= RESPONSE_DAY:
-            L30 = float(result[at[RESPONSE_DAY], species["L"]])
-            values += [L30, bool(L30 < RESPONSE_THRESHOLD)]
-        if sweep.peak:
-            found, day, peak = result[-1, -3:]
-            C0 = sum(float(result[0, species[c]]) for c in self.car_t)
-            if found < 0.5:  # still growing at the horizon (or never grew)
-                day = sweep.t_end
-                peak = sum(float(result[-1, species[c]]) for c in self.car_t)
-            fold = math.log10(peak / C0) if C0 > 0 and peak > 0 else None
-            values += [float(day), float(peak), fold, bool(found > 0.5)]
-        values += [float(result[at[d], species[s]]) for d in sweep.days for s in sweep.species]
-        return values + ["ok", ""]
+            values: list[object] = [index, *point]
+            return values + [None] * (len(names) - len(values) - 2) + [col.FAILED, str(exc)]
+        peaks = result[None, -1, -3:] if self.sweep.peak else None
+        columns = result_columns(self.sweep, self.species, self.times,
+                                 result[None, :, : len(self.species)], peaks,
+                                 index, point[None])
+        return [columns[name][0] for name in names]
 
     def _simulate(self, point: np.ndarray) -> np.ndarray:
         values = [*self.sweep.parameters.items(), *self.sweep.initial.items(),
