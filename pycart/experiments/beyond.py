@@ -128,7 +128,8 @@ def cohort_axes(full: bool = False) -> tuple[Axis, ...]:
 def ext_fig7(full: bool = False) -> Scenario:
     """The Figure 7 cohort under each variant over twelve months."""
     axes = cohort_axes(full)
-    grids = tuple(Grid(v, axes, base, t_end=HORIZON, days=COHORT_DAYS, metrics=True, model=EXT)
+    grids = tuple(Grid(v, axes, base, t_end=HORIZON, days=COHORT_DAYS, metrics=True, model=EXT,
+                       relapse=True)
                   for v, base in VARIANTS.items())
     size = " x ".join(str(a.n) for a in axes)
     panels = tuple(Panel(f"{metric}: {g.name}", kind="boxplot", grid=g.name, series=(metric,))

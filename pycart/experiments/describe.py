@@ -112,7 +112,8 @@ def grid_line(grid: Grid) -> str:
     days = ", ".join(f"{d:g}" for d in grid.days)
     return (f"{grid.name} ({grid.model}): {axes}; fixed: {fixed or 'model defaults'}; "
             f"{grid.t_end:g} days; species at day {days}"
-            + ("; CAR T peak and fold expansion" if grid.metrics else ""))
+            + ("; CAR T peak and fold expansion" if grid.metrics else "")
+            + ("; relapse day" if grid.relapse else ""))
 
 
 # ---- TOML ---------------------------------------------------------------------------------
@@ -142,7 +143,8 @@ def to_toml(scenario: Scenario) -> str:
                 for a in grid.axes]
         out += ["]", f"base = {_table(grid.base)}", f"t_end = {_number(grid.t_end)}",
                 f"days = [{', '.join(_number(d) for d in grid.days)}]",
-                f"metrics = {'true' if grid.metrics else 'false'}"]
+                f"metrics = {'true' if grid.metrics else 'false'}",
+                f"relapse = {'true' if grid.relapse else 'false'}"]
     for panel in scenario.panels:
         out += ["", "[[panels]]", *_panel(panel)]
     return "\n".join(out) + "\n"

@@ -32,6 +32,7 @@ from .values import (
     FIG7_ALPHA,
     FIG7_H_CAPTION,
     FIG7_H_TEXT,
+    FIG7_HORIZON,
     H_RANGE,
     HIGH_DOSE,
     IMPROVED,
@@ -140,15 +141,16 @@ def fig6() -> Scenario:
 
 def fig7() -> Scenario:
     axes = (Axis("rhoA", *RHOA_RANGE, 10, "linear"), Axis("alpha", *FIG7_ALPHA, 20))
-    grids = (Grid("text", (*axes, Axis("h", *FIG7_H_TEXT, 20)), t_end=60.0, metrics=True),
-             Grid("caption", (*axes, Axis("h", *FIG7_H_CAPTION, 20)), t_end=60.0,
+    grids = (Grid("text", (*axes, Axis("h", *FIG7_H_TEXT, 20)), t_end=FIG7_HORIZON,
+                  metrics=True),
+             Grid("caption", (*axes, Axis("h", *FIG7_H_CAPTION, 20)), t_end=FIG7_HORIZON,
                   metrics=True))
     return Scenario(
         "fig7", "Expansion of responders and non-responders: 4000 virtual patients",
         "10 rho_A x 20 alpha x 20 h; time to peak and fold expansion log10(C_peak/C_0) of "
         "responders against non-responders (Wilcoxon rank-sum), for h over the text's "
         "5e8-5e10 and the caption's 5e9-5e11.",
-        t_end=60.0, runs=(RunSpec("typical", FIG3),), grids=grids,
+        t_end=FIG7_HORIZON, runs=(RunSpec("typical", FIG3),), grids=grids,
         panels=(Panel("A: a typical expansion", kind="expansion", runs=("typical",), t_max=60),
                 Panel("B: time to peak (h 5e8-5e10)", kind="boxplot", grid="text",
                       series=(col.T_PEAK,)),
@@ -157,7 +159,9 @@ def fig7() -> Scenario:
                 Panel("responders (h 5e9-5e11)", kind="boxplot", grid="caption",
                       series=(col.FOLD_EXPANSION,))),
         layout=(1, 4),
-        choices=("Peak and fold expansion are taken over the first 60 days.",))
+        choices=("Peak and fold expansion are taken over the first 60 days, where every "
+                 "patient's first peak is reached (pycart.experiments.values.FIG7_HORIZON); "
+                 "the cohort presets fig7 and fig7-caption are these grids.",))
 
 
 def _strategies() -> tuple[RunSpec, ...]:

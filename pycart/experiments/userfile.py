@@ -23,7 +23,7 @@ from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 TOP = {"name", "title", "description", "t_end", "model", "parameters", "initial", "runs",
        "grids", "panels", "layout"}
 RUN = {"label", "parameters", "initial", "model"}
-GRID = {"name", "axes", "base", "t_end", "days", "metrics", "model"}
+GRID = {"name", "axes", "base", "t_end", "days", "metrics", "model", "relapse"}
 AXIS = {"parameter", "lo", "hi", "n", "scale"}
 PANEL = {"title", "kind", "runs", "series", "t_max", "grid", "value", "marks"}
 
@@ -178,7 +178,8 @@ def _grid(where: str, data: object, model: str, shared: dict) -> Grid:
                 shared | _numbers(f"{where}.base", grid.get("base", {})),
                 _float(f"{where}.t_end", grid.get("t_end", 30), "a number of days"),
                 days, _typed(f"{where}.metrics", grid.get("metrics", False), bool, "true or false"),
-                _typed(f"{where}.model", grid.get("model", model), str, "a model id"))
+                _typed(f"{where}.model", grid.get("model", model), str, "a model id"),
+                _typed(f"{where}.relapse", grid.get("relapse", False), bool, "true or false"))
 
 
 def _panel(where: str, data: object) -> Panel:

@@ -13,7 +13,6 @@ import base64
 import html
 import math
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -22,18 +21,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core import columns as col
 from ..analysis.summary import statistics
+from ..core import columns as col
 from ..core.files import write_text_atomically
 from ..core.homeostasis import homeostasis
 from ..core.model import Model, SolverSettings
-from ..experiments.cohort import PRESETS
 from ..experiments.paper import paper_scenario
-from ..experiments.scenario import ScenarioResult, run_scenario
-from ..experiments.values import FIG6_FIXED, PATIENTS, RELAPSE_THRESHOLD, S3_DAY, STANDARD_DOSE
+from ..experiments.scenario import Scenario, ScenarioResult, run_grid, run_scenario
+from ..experiments.values import FIG6_FIXED, PATIENTS, S3_DAY
 from ..scale.engines import ProcessEngine
-from ..scale.runner import run_sweep
-from ..scale.sweep import Sweep
 
 #: Resolution of Figure S3's heatmaps in the default run (the paper's 200 takes longer than
 #: the report's five-minute budget allows on two cores; --full runs 200).
@@ -99,26 +95,16 @@ def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
         results[name] = run_scenario(paper_scenario(name))
         _figure(results[name], figures, report)
 
-    step("fig6: three 200 x 200 heatmaps of L30 (120,000 simulations, parallel)")
-    fig6 = run_scenario(paper_scenario("fig6"), resolution=1)
-    with tempfile.TemporaryDirectory() as tmp:
-        for pair in FIG6_FIXED:
-            fig6.grids[pair] = _sweep(PRESETS[f"fig6-{pair}"], Path(tmp) / f"{pair}.parquet",
-                                      workers)
-        _figure(fig6, figures, report)
-
+    resolution = 200 if full else S3_RESOLUTION
+    with ProcessEngine(workers) as engine:
+        step("fig6: three 200 x 200 heatmaps of L30 (120,000 simulations, parallel)")
+        fig6 = _grids("fig6", engine, figures, report)
         step("fig7: 2 x 4000 virtual patients (parallel)")
-        fig7 = run_scenario(paper_scenario("fig7"), resolution=1)
-        for grid, preset in (("text", "fig7"), ("caption", "fig7-caption")):
-            table = _sweep(PRESETS[preset], Path(tmp) / f"{preset}.parquet", workers)
-            fig7.grids[grid] = table.rename(columns={col.T_PEAK: col.T_PEAK})
-        _figure(fig7, figures, report)
-
-        resolution = 200 if full else S3_RESOLUTION
+        fig7 = _grids("fig7", engine, figures, report)
         step(f"figS3: heatmaps of L at day {S3_DAY:g} with and without the reinfusion protocol, "
              f"{resolution} x {resolution}")
-        s3, without = _figS3(resolution, Path(tmp), workers)
-        _figure(s3, figures, report)
+        s3 = _grids("figS3", engine, figures, report, resolution)
+        without = _without_protocol(s3.scenario, resolution, engine)
 
     step("beyond the paper: exhaustion and a CD19-negative clone (cart_bm_ext)")
     report.beyond = _beyond(figures, report)
@@ -134,23 +120,30 @@ def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
     return report
 
 
-def _figS3(resolution: int, tmp: Path, workers: int | None
-           ) -> tuple[ScenarioResult, dict[str, pd.DataFrame]]:
-    """Figure S3's heatmaps of L at day S3_DAY with the reinfusion protocol (in the result's
-    grids) and without it (returned beside it), ``resolution`` points a side."""
-    s3 = run_scenario(paper_scenario("figS3"), resolution=1)
+def _grids(name: str, engine: ProcessEngine, figures: Path, report: Report,
+           resolution: int | None = None) -> ScenarioResult:
+    """A scenario with grids, each grid a sweep on ``engine`` (its points in parallel), and
+    its figure."""
+    from ..scale.runner import progress_bar
+
+    result = run_scenario(paper_scenario(name), resolution, engine=engine,
+                          progress=progress_bar(name))
+    _figure(result, figures, report)
+    return result
+
+
+def _without_protocol(s3: Scenario, resolution: int, engine: ProcessEngine
+                      ) -> dict[str, pd.DataFrame]:
+    """Figure S3's grids without the reinfusion protocol (its dose off), by attribute pair,
+    ``resolution`` points a side: what the protocol changes."""
+    from ..scale.runner import progress_bar
+
     without: dict[str, pd.DataFrame] = {}
-    for pair in FIG6_FIXED:
-        base = PRESETS[f"fig6-{pair}"]
-        dims = tuple(replace(d, n=resolution) for d in base.dimensions)
-        common = {"t_end": S3_DAY, "days": (S3_DAY,), "peak": False}
-        protocol = {"relapse_threshold": RELAPSE_THRESHOLD, "relapse_dose": STANDARD_DOSE}
-        s3.grids[f"{pair}-reinfusion"] = _sweep(
-            Sweep(dims, parameters=dict(base.parameters) | protocol, **common),
-            tmp / f"s3-{pair}.parquet", workers)
-        without[pair] = _sweep(Sweep(dims, parameters=dict(base.parameters), **common),
-                               tmp / f"s3-none-{pair}.parquet", workers)
-    return s3, without
+    for grid in s3.grids:
+        pair = grid.name.removesuffix("-reinfusion")
+        off = replace(grid, name=pair, base=dict(grid.base) | {"relapse_dose": 0.0})
+        without[pair] = run_grid(off, resolution, engine, progress=progress_bar(f"{pair}, no dose"))
+    return without
 
 
 def _beyond(figures: Path, report: Report) -> list[dict[str, str]]:
@@ -164,14 +157,6 @@ def _beyond(figures: Path, report: Report) -> list[dict[str, str]]:
         _figure(runs[name], figures, report)
     return beyond_rows(runs["ext_fig7"], runs["ext_relapse"], runs["ext_escape"],
                        runs["ext_fig8"])
-
-
-def _sweep(sweep: Sweep, path: Path, workers: int | None) -> pd.DataFrame:
-    from ..scale.runner import progress_bar
-
-    with ProcessEngine(workers) as engine:
-        run_sweep(sweep, path, engine, progress=progress_bar(path.stem))
-    return pd.read_parquet(path)
 
 
 def _figure(result: ScenarioResult, folder: Path, report: Report) -> None:
@@ -448,7 +433,7 @@ def _cohort_claims(fig6: ScenarioResult, fig7: ScenarioResult) -> list[Claim]:
               "chose them on the heatmaps to fit this description (pycart/experiments/paper.py)."))
     for grid, text, claimed in (("text", "h 5e8-5e10 (text)", "80%"),
                                 ("caption", "h 5e9-5e11 (caption)", "80%")):
-        st = statistics(fig7.grids[grid].rename(columns={col.T_PEAK: col.T_PEAK}))
+        st = statistics(fig7.grids[grid])
         add(Claim("Sec. 3.4, Fig. 7B", f"Responders in the 4000-patient cohort, {text}", claimed,
                   f"{100 * st.responder_share:.1f}% ({st.responders} of {st.patients})",
                   "differs", "With the readings, response needs h below about 3e9 and rho_A "

@@ -13,6 +13,7 @@ import pycart
 from pycart.cli import main
 from pycart.core.metrics import relapse_day, steady_state_day
 from pycart.experiments.paper import PATIENTS, SCENARIOS, paper_scenario
+from pycart.experiments.values import FIG6_FIXED
 from pycart.experiments.results import write_result
 from pycart.experiments.scenario import Interrupted, run_scenario
 
@@ -250,27 +251,39 @@ def test_scenarios_command_lists_every_scenario(capsys):
 
 
 def test_an_interrupted_run_keeps_what_was_computed(tmp_path, monkeypatch, capsys):
+    """Ctrl-C in a grid (its sweep's second chunk: the second grid) keeps the runs and the
+    finished grid; with an output folder the unfinished grid's store stays there and the
+    same command finishes the work."""
+    import pycart.scale.runner as runner
+
     calls = {"n": 0}
-    original = pycart.Model.integrate
+    original = runner.compute_chunk
 
-    def flaky(self, *args, **kwargs):
+    def flaky(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] > 10:
+        if calls["n"] == 2:
             raise KeyboardInterrupt
-        return original(self, *args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(pycart.Model, "integrate", flaky)
+    monkeypatch.setattr(runner, "compute_chunk", flaky)
     with pytest.raises(Interrupted) as stop:
         run_scenario(paper_scenario("fig6"), 4)
     assert stop.value.result.complete is False
-    assert len(stop.value.result.runs) == 6 and stop.value.done == 10
-    assert len(stop.value.result.grids["alpha-h"]) == 4
+    assert len(stop.value.result.runs) == 6 and list(stop.value.result.grids) == ["alpha-h"]
+    assert len(stop.value.result.grids["alpha-h"]) == 16
+    assert (stop.value.done, stop.value.total) == (6 + 16, 6 + 3 * 16)
     calls["n"] = 0
     monkeypatch.chdir(tmp_path)
     assert main(["run", "fig6", "--resolution", "4", "--out", "partial"]) == 130
     assert "kept what was computed" in capsys.readouterr().err
-    assert len(pd.read_csv(tmp_path / "partial" / "grid_alpha-h.csv")) == 4
+    assert len(pd.read_csv(tmp_path / "partial" / "grid_alpha-h.csv")) == 16
     assert not (tmp_path / "partial" / "fig6.png").exists()
+    assert (tmp_path / "partial" / "grid_alpha-rhoA.parquet.parts").is_dir()
+    calls["n"] = 3
+    assert main(["run", "fig6", "--resolution", "4", "--out", "partial"]) == 0
+    assert {p.name for p in (tmp_path / "partial").iterdir()
+            if p.name.startswith("grid_")} == {f"grid_{g}.csv" for g in FIG6_FIXED}
+    assert (tmp_path / "partial" / "fig6.png").exists()
 
 
 def test_patients_are_one_definition():
