@@ -1,9 +1,9 @@
 """Clinical outcomes of a virtual cohort, and the published targets they are measured against.
 
-A cohort table is a grid of :func:`pycart.experiments.scenario.evaluate_grid` with
-``metrics=True`` (one row per virtual patient: L30 and the response, the CAR T peak, its day
-and the fold expansion, the relapse day of all leukemic cells and, with a CD19-negative clone,
-its share at relapse). :func:`cohort_outcomes` turns it into the numbers clinical studies
+A cohort table is a grid table (:func:`pycart.experiments.scenario.run_grid`) with
+``metrics`` and ``relapse`` (one row per virtual patient: L30 and the response, the first CAR T
+peak, its day and the fold expansion, the relapse day of all leukemic cells and, with a
+CD19-negative clone, its share at relapse). :func:`cohort_outcomes` turns it into the numbers clinical studies
 report; :data:`TARGETS` holds those numbers with their sources.
 """
 
