@@ -126,8 +126,9 @@ class Sweep:
     (``samples`` points over the ranges, from ``seed``) or "points" (the rows of
     ``point_list``, one value per dimension; see :func:`pycart.scale.points.points_sweep`).
     Each point reports L30 and the response, the first CAR T peak (``t_peak``, ``C_peak``,
-    ``fold_expansion``), and the ``species`` at ``days``; a varying initial amount is the
-    column ``init_<species>``.
+    ``fold_expansion``), with ``relapse`` the relapse day, and the ``species`` at ``days``
+    (columns: :mod:`pycart.core.columns`); a varying initial amount is the column
+    ``init_<species>``. A scenario's grid is one of these (``Grid.sweep``).
     """
 
     dimensions: tuple[Dimension, ...]
@@ -201,6 +202,9 @@ class Sweep:
         if len(set(self.species)) != len(self.species):
             raise PycartError(f"--species {','.join(self.species)}: a species is given twice "
                               "(allowed: each once)")
+        self._check_solver()
+
+    def _check_solver(self) -> None:
         if self.solver not in SOLVERS:
             raise PycartError(f"solver {self.solver!r} (allowed: {', '.join(SOLVERS)})")
         if self.solver == "fast" and self.relapse:
