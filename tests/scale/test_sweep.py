@@ -346,7 +346,9 @@ def test_a_sweep_reports_the_relapse_day_on_roadrunner_as_a_run_does():
     run = pycart.Model("cart_bm_ext").run(nr1 | {"escape": 1.0}, t_end=120.0)
     assert 30 < run.summary.relapse_day < 40  # NR1 relapses in the second month
     assert row["relapse_day"] == pytest.approx(run.summary.relapse_day, abs=0.01)
+    # the share is read at the first sample from the relapse day: 0.1 day apart here, 0.01
+    # in a run; it moves at rhoLn - rhoL ~ -0.5 per day, so by up to 5% between them
     assert row["cd19neg_share_at_relapse"] == pytest.approx(
-        run.summary.cd19neg_share_at_relapse, rel=1e-3)
+        run.summary.cd19neg_share_at_relapse, rel=0.05)
     with pytest.raises(pycart.PycartError, match="relapse day"):
         dataclasses.replace(sweep, solver="fast").validate()
