@@ -71,8 +71,12 @@ class Axis:
         return Dimension(self.parameter, self.lo, self.hi, n, self.scale)
 
     def values(self) -> np.ndarray:
-        """The grid values, both ends included (as the sweep computes them)."""
-        return self.dimension().grid()
+        """The values, both ends included, spaced by numpy (``logspace``, ``linspace``): as
+        the exported SED-ML scans state them. The grid's points are its sweep's
+        (:meth:`dimension`), equal to these within 1e-14."""
+        if self.scale == "log":
+            return np.logspace(math.log10(self.lo), math.log10(self.hi), self.n)
+        return np.linspace(self.lo, self.hi, self.n)
 
 
 @dataclass(frozen=True)
