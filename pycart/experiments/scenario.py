@@ -317,9 +317,9 @@ class ScenarioResult:
             run = self.runs.get(spec.label)
             if run is not None:
                 rows.append({"run": spec.label, "model": spec.model, **run.summary.as_dict(),
-                             **run.doses, col.STATUS: "ok", col.MESSAGE: ""})
+                             **run.doses, col.STATUS: col.OK, col.MESSAGE: ""})
             elif spec.label in self.failed:
-                rows.append({"run": spec.label, "model": spec.model, col.STATUS: "failed",
+                rows.append({"run": spec.label, "model": spec.model, col.STATUS: col.FAILED,
                              col.MESSAGE: self.failed[spec.label]})
         return missing_as_nan(pd.DataFrame(rows))
 
@@ -328,8 +328,8 @@ class ScenarioResult:
         """One line per failed run and per grid with failed points."""
         lines = [f"run {label!r} failed: {message}" for label, message in self.failed.items()]
         for name, table in self.grids.items():
-            if col.STATUS in table and (table[col.STATUS] != "ok").any():
-                bad = table[table[col.STATUS] != "ok"]
+            if col.STATUS in table and (table[col.STATUS] != col.OK).any():
+                bad = table[table[col.STATUS] != col.OK]
                 lines.append(f"grid {name!r}: {len(bad)} of {len(table)} points failed "
                              f"(first: {bad[col.MESSAGE].iloc[0]})")
         return lines
@@ -387,8 +387,8 @@ def run_scenario(scenario: Scenario, resolution: int | None = None,
             if spec.model not in models:
                 models[spec.model] = Model(spec.model, solver)
             try:
-                runs[spec.label] = models[spec.model].run(spec.parameters, spec.initial, scenario.t_end,
-                                             points)
+                runs[spec.label] = models[spec.model].run(spec.parameters, spec.initial,
+                                                          scenario.t_end, points)
             except SimulationError as exc:  # keep the others; the failure is reported
                 failed[spec.label] = str(exc)
             done += 1

@@ -388,11 +388,9 @@ class PointSimulator:
         SWEEP_SOLVER.apply(self.rr)
         self.rr.integrator.variable_step_size = False
         self.species = MODELS[sweep.model]
-        self.car_t = [s for s in CAR_T if s in self.species]
         self.times = sample_times(sweep)
         self.selections = [*self.species, *(PEAK_RECORDS if sweep.peak else ())]
         self.names = [d.name for d in sweep.dimensions]
-        self.is_species = [n in self.species for n in self.names]
 
     def evaluate(self, start: int, points: np.ndarray) -> pd.DataFrame:
         """The result rows of ``points`` (numbered from ``start``)."""
