@@ -356,7 +356,7 @@ def start_task(problem: FitProblem, key: str, index: int, x0: np.ndarray) -> dic
     fit = local_fit(objective_for(problem, key), x0)
     row: dict[str, object] = {"patient": problem.patient, "start": index,
                               "nll": fit.nll if fit.ok else math.nan,
-                              col.STATUS: "ok" if fit.ok else "failed", "evaluations": fit.nfev,
+                              col.STATUS: col.OK if fit.ok else col.FAILED, "evaluations": fit.nfev,
                               col.MESSAGE: fit.message}
     row |= {name: 10.0 ** v for name, v in zip(problem.estimate, fit.x)}
     row |= {f"start_{name}": 10.0 ** v for name, v in zip(problem.estimate, x0)}

@@ -48,9 +48,9 @@ def check_start(problem: FitProblem, index: int, x0: np.ndarray, row: object) ->
     if not _whole(row["evaluations"]) or row["evaluations"] < 0 \
             or not isinstance(row[col.MESSAGE], str):
         raise Damaged("evaluations or message of the wrong type")
-    if row[col.STATUS] == "failed" and _nan(row["nll"]):
+    if row[col.STATUS] == col.FAILED and _nan(row["nll"]):
         return row
-    if row[col.STATUS] != "ok" or not _finite(row["nll"]):
+    if row[col.STATUS] != col.OK or not _finite(row["nll"]):
         raise Damaged(f"status {row[col.STATUS]!r} with nll {row['nll']!r}")
     if not all(_finite(row[n]) and row[n] > 0 for n in names):
         raise Damaged("an estimate that is not a finite positive number")

@@ -105,7 +105,7 @@ def cohort_outcomes(table: pd.DataFrame) -> CohortOutcomes:
     from scipy.stats import ranksums
 
     if col.STATUS in table:  # points whose simulation failed are left out
-        table = table[table[col.STATUS] == "ok"].reset_index(drop=True)
+        table = table[table[col.STATUS] == col.OK].reset_index(drop=True)
     resp = table[col.RESPONDER].astype(bool).to_numpy()
     relapse = pd.to_numeric(table[col.RELAPSE_DAY], errors="coerce").to_numpy(float)
     relapsed = resp & np.isfinite(relapse) & (relapse <= YEAR)

@@ -97,7 +97,7 @@ def input_columns(table: pd.DataFrame, by: str | None = None) -> list[str]:
 
 def finished(table: pd.DataFrame) -> pd.DataFrame:
     """The rows whose simulation finished (all rows where the table has no status)."""
-    return table[table[col.STATUS] == "ok"] if col.STATUS in table.columns else table
+    return table[table[col.STATUS] == col.OK] if col.STATUS in table.columns else table
 
 
 def groups(table: pd.DataFrame, by: str | None) -> dict[str, pd.DataFrame]:

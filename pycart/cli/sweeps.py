@@ -246,7 +246,7 @@ def _cohort(args: argparse.Namespace) -> int:
         for line in statistics(table).lines():
             print(line)
     else:
-        share = table.loc[table[col.STATUS] == "ok", col.RESPONDER].mean()
+        share = table.loc[table[col.STATUS] == col.OK, col.RESPONDER].mean()
         print(f"responders (L30 < 1 cell): {100 * share:.1f}% of {len(table)} points")
         _heatmap(table, sweep, report.out.with_suffix(f".{kind}"), dpi)
     return 0

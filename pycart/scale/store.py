@@ -222,7 +222,7 @@ def assemble(parts: Path, spans: Sequence[Span], out: Path, total: int) -> int:
                 table = pq.read_table(parts / chunk_name(span))
                 table = table.replace_schema_metadata(
                     {k: v for k, v in (table.schema.metadata or {}).items() if k != KEY_FIELD})
-                failed += int(np.sum(np.asarray(table.column(col.STATUS).to_pylist()) != "ok"))
+                failed += int(np.sum(np.asarray(table.column(col.STATUS).to_pylist()) != col.OK))
                 if out.suffix.lower() == ".parquet":
                     if writer is None:
                         writer = pq.ParquetWriter(handle, table.schema)
