@@ -72,3 +72,13 @@ def test_fig7_scenario_preset_and_report_agree_on_every_peak(tmp_path):
                        col.L30):
             np.testing.assert_allclose(table[column].to_numpy(float),
                                        scenario[column].to_numpy(float), rtol=1e-9, atol=0)
+
+
+def test_the_benchmark_keeps_the_workload_its_targets_name():
+    """pycart bench's rate targets are for Figure 7's patients over 30 days (L30 and the
+    peak): the preset's 60 days must not double its work unseen."""
+    from pycart.report.bench import bench_cohort
+
+    cohort = bench_cohort()
+    assert (cohort.t_end, cohort.days, cohort.peak) == (30.0, (), True)
+    assert np.array_equal(cohort.points(), PRESETS["fig7"].points())
