@@ -24,8 +24,9 @@ FAILED = "failed"
 L30 = "L30"
 #: Whether L30 < 1 cell (the paper's response).
 RESPONDER = "responder"
-#: The first peak of the total CAR T count C (CA + CM, every product and exhausted cells
-#: included), in cells: the paper's C_peak; C at the horizon where C still grows there.
+#: The paper's C_peak, in cells: the total CAR T count C (CA + CM, every product and
+#: exhausted cells included) at its first peak in a sweep or grid point (root-found; C at the
+#: horizon where C still grows there), at its highest in a run's metrics (``Summary``).
 C_PEAK = "C_peak"
 #: The day of :data:`C_PEAK` (the paper's t_peak), in days.
 T_PEAK = "t_peak"
