@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.errors import PycartError, SimulationError
 from ..core.files import write_text_atomically
 from ..core.names import DEFAULT_MODEL
@@ -207,10 +208,10 @@ def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, en
     for problem in problems:
         starts = starts_table(done[problem.patient].values())
         best = starts.iloc[0]
-        if not (best["status"] == "ok" and math.isfinite(best["nll"])):
+        if not (best[col.STATUS] == col.OK and math.isfinite(best["nll"])):
             raise SimulationError(f"patient {problem.patient}: every one of the "
                                   f"{settings.starts} starts failed (last: "
-                                  f"{starts.iloc[-1]['message']}); no estimates written")
+                                  f"{starts.iloc[-1][col.MESSAGE]}); no estimates written")
         fits[problem.patient] = {"starts": starts, "nll": float(best["nll"]), "sides": [],
                                  "x_hat": np.log10([float(best[n]) for n in problem.estimate])}
     if settings.profiles:
@@ -263,7 +264,7 @@ def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
             estimates.append(row | {"search_lower": problem.bounds[i][0],
                                     "search_upper": problem.bounds[i][1]})
         profiles.append(profile_table(fit["sides"], lowest))
-        ok = fit["starts"]["status"] == "ok"
+        ok = fit["starts"][col.STATUS] == col.OK
         near = np.sum(np.abs(fit["starts"]["nll"][ok] - fit["nll"]) < 1e-3)
         patients.append({"patient": problem.patient, "measurements": len(problem.data),
                          "nll": fit["nll"], "starts": len(fit["starts"]),
@@ -278,7 +279,7 @@ def _widened(row: dict, starts: pd.DataFrame, name: str, lowest: float) -> dict:
     """The interval stretched over every start's optimum whose nll is within the threshold:
     the profile there is at most that nll, so the value is in the 95% set, though a profile
     walked from the best optimum may not reach another basin."""
-    near = starts[(starts["status"] == "ok") & (starts["nll"] - lowest <= THRESHOLD)][name]
+    near = starts[(starts[col.STATUS] == col.OK) & (starts["nll"] - lowest <= THRESHOLD)][name]
     if near.empty or (near.min() >= row["lower"] and near.max() <= row["upper"]):
         return row
     row = dict(row, lower=min(row["lower"], near.min()), upper=max(row["upper"], near.max()))

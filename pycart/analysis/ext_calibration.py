@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..core.model import Model
 from ..experiments.beyond import COHORT_DAYS, EXT, VARIANTS, cohort_axes
-from ..experiments.scenario import Grid, evaluate_grid
+from ..experiments.scenario import Grid, run_grid
 from .outcomes import TARGETS, YEAR, CohortOutcomes, against_targets, cohort_outcomes
 
 #: The calibrated parameters and their search ranges (a log-spaced grid of GRID values each).
@@ -60,14 +60,14 @@ class Calibration:
 
 
 def cohort(parameters: Mapping[str, float], size: tuple[int, int, int] = FIT_SIZE,
-           variant: str = "both", model: Model | None = None) -> pd.DataFrame:
+           variant: str = "both") -> pd.DataFrame:
     """Figure 7's cohort (``size`` values per axis) under ``variant`` with ``parameters``."""
     from dataclasses import replace
 
     axes = tuple(replace(a, n=n) for a, n in zip(cohort_axes(), size, strict=True))
     grid = Grid(variant, axes, VARIANTS[variant] | dict(parameters), t_end=YEAR,
-                days=COHORT_DAYS, metrics=True, model=EXT)
-    return evaluate_grid(model or Model(EXT), grid, grid.points())
+                days=COHORT_DAYS, metrics=True, model=EXT, relapse=True)
+    return run_grid(grid)
 
 
 def loss(outcomes: CohortOutcomes) -> float:
@@ -110,7 +110,7 @@ def calibrate(size: tuple[int, int, int] = FIT_SIZE, points: int = GRID,
 
     def objective(x: np.ndarray) -> float:
         params = dict(zip(names, (10.0 ** np.asarray(x)).tolist(), strict=True))
-        value = loss(cohort_outcomes(cohort(params, size, model=model)))
+        value = loss(cohort_outcomes(cohort(params, size)))
         rows.append(params | {"loss": value})
         if say:
             say(f"calibrate {len(rows)}: loss {value:.3f} at "
@@ -130,7 +130,7 @@ def calibration_report(parameters: Mapping[str, float] | None = None,
     """The fit at ``parameters`` (default: the values committed in the model)."""
     model = model or Model(EXT)
     params = {n: float((parameters or model.default_parameters)[n]) for n in FREE}
-    outcomes = cohort_outcomes(cohort(params, size, model=model))
+    outcomes = cohort_outcomes(cohort(params, size))
     return Calibration(params, outcomes, against_targets(outcomes),
                        history if history is not None else pd.DataFrame())
 

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_initial, check_parameters
-from ..core.model import NEGATIVE_ROUNDOFF, SolverSettings, load_roadrunner
+from ..core.model import SolverSettings, load_roadrunner, run_roadrunner
 from ..core.names import DEFAULT_MODEL, MODELS, PARAMETERS, model_parameters
 from ..core.resources import sbml_text
 from ..scale.engines import Engine, SerialEngine
@@ -213,26 +214,16 @@ class Objective:
                  selections: Sequence[str] | None = None) -> np.ndarray:
         """Simulated values (columns: ``selections``, default the observables) at ``times``
         (default the measurement times) for log10 parameters ``x``."""
-        rr, p = self.rr, self.problem
-        rr.resetAll()
-        for name, value in p.parameters.items():
-            rr.setValue(name, value)
-        for name, value in zip(p.estimate, x):
-            rr.setValue(name, float(10.0 ** value))
-        for name, value in p.initial.items():
-            rr.setValue(name, value)
+        p = self.problem
         grid = self.times if times is None else np.asarray(times, dtype=float)
         pad = grid[0] > 0  # a run always starts at day 0
-        try:
-            out = np.array(rr.simulate(times=np.concatenate([[0.0], grid]) if pad else grid,
-                                       selections=["time", *(selections or self.names)]),
-                           dtype=float)[int(pad):, 1:]
-        except RuntimeError as exc:
-            raise SimulationError(f"the solver failed: {' '.join(str(exc).split())[:200]}"
-                                  ) from None
-        if out.min(initial=0.0) < -NEGATIVE_ROUNDOFF:
-            raise SimulationError(f"negative value {out.min():.3g}")
-        return np.maximum(out, 0.0)
+        names = list(selections or self.names)  # counts and shares: never below 0
+        values = [*p.parameters.items(),
+                  *((name, 10.0 ** value) for name, value in zip(p.estimate, x, strict=True)),
+                  *p.initial.items()]
+        out = run_roadrunner(self.rr, np.concatenate([[0.0], grid]) if pad else grid, names,
+                             values, len(names))
+        return out[int(pad):]
 
     def raw_residuals(self, x: np.ndarray) -> np.ndarray:
         """Simulation minus data (on the log scale for log-normal noise), one per row."""
@@ -365,10 +356,10 @@ def start_task(problem: FitProblem, key: str, index: int, x0: np.ndarray) -> dic
     fit = local_fit(objective_for(problem, key), x0)
     row: dict[str, object] = {"patient": problem.patient, "start": index,
                               "nll": fit.nll if fit.ok else math.nan,
-                              "status": "ok" if fit.ok else "failed", "evaluations": fit.nfev,
-                              "message": fit.message}
-    row |= {name: 10.0 ** v for name, v in zip(problem.estimate, fit.x)}
-    row |= {f"start_{name}": 10.0 ** v for name, v in zip(problem.estimate, x0)}
+                              col.STATUS: col.OK if fit.ok else col.FAILED, "evaluations": fit.nfev,
+                              col.MESSAGE: fit.message}
+    row |= {name: 10.0 ** v for name, v in zip(problem.estimate, fit.x, strict=True)}
+    row |= {f"start_{name}": 10.0 ** v for name, v in zip(problem.estimate, x0, strict=True)}
     return row
 
 

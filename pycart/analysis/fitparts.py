@@ -12,6 +12,7 @@ from typing import Any, TypeGuard
 
 import numpy as np
 
+from ..core import columns as col
 from .fit import FitProblem
 
 #: Largest saved piece read (a start is a few hundred bytes, a profile side a few KB).
@@ -39,7 +40,7 @@ def check_start(problem: FitProblem, index: int, x0: np.ndarray,
     :func:`pycart.analysis.fit.start_task` returns it; else raise :class:`Damaged`."""
     names = list(problem.estimate)
     starts = [f"start_{n}" for n in names]
-    row = _fields(row, ["patient", "start", "nll", "status", "evaluations", "message", *names,
+    row = _fields(row, ["patient", "start", "nll", col.STATUS, "evaluations", col.MESSAGE, *names,
                         *starts])
     if row["patient"] != problem.patient or not _whole(row["start"]) \
             or row["start"] != index:
@@ -47,12 +48,12 @@ def check_start(problem: FitProblem, index: int, x0: np.ndarray,
     if [row[s] for s in starts] != [10.0 ** v for v in x0]:  # as start_task computes them
         raise Damaged("its start point is not this design's")
     if not _whole(row["evaluations"]) or row["evaluations"] < 0 \
-            or not isinstance(row["message"], str):
+            or not isinstance(row[col.MESSAGE], str):
         raise Damaged("evaluations or message of the wrong type")
-    if row["status"] == "failed" and _nan(row["nll"]):
+    if row[col.STATUS] == col.FAILED and _nan(row["nll"]):
         return row
-    if row["status"] != "ok" or not _finite(row["nll"]):
-        raise Damaged(f"status {row['status']!r} with nll {row['nll']!r}")
+    if row[col.STATUS] != col.OK or not _finite(row["nll"]):
+        raise Damaged(f"status {row[col.STATUS]!r} with nll {row['nll']!r}")
     if not all(_finite(row[n]) and row[n] > 0 for n in names):
         raise Damaged("an estimate that is not a finite positive number")
     return row

@@ -1,10 +1,10 @@
 """Clinical outcomes of a virtual cohort, and the published targets they are measured against.
 
-A cohort table is a grid of :func:`pycart.experiments.scenario.evaluate_grid` with
-``metrics=True`` (one row per virtual patient: L30 and the response, the CAR T peak, its day
-and the fold expansion, the relapse day of all leukemic cells and, with a CD19-negative clone,
-its share at relapse). :func:`cohort_outcomes` turns it into the numbers clinical studies
-report; :data:`TARGETS` holds those numbers with their sources.
+A cohort table is a grid table (:func:`pycart.experiments.scenario.run_grid`) with
+``metrics`` and ``relapse`` (one row per virtual patient: L30 and the response, the first CAR T
+peak, its day and the fold expansion, the relapse day of all leukemic cells and, with a
+CD19-negative clone, its share at relapse). :func:`cohort_outcomes` turns it into the
+numbers clinical studies report; :data:`TARGETS` holds those numbers with their sources.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.names import CAR_T
 
 #: Day after which a relapse counts as late (the paper's model cannot relapse from month 3 on).
@@ -103,16 +104,16 @@ def cohort_outcomes(table: pd.DataFrame) -> CohortOutcomes:
     """The outcomes of a cohort table (see the module docstring)."""
     from scipy.stats import ranksums
 
-    if "status" in table:  # points whose simulation failed are left out
-        table = table[table["status"] == "ok"].reset_index(drop=True)
-    resp = table["responder"].astype(bool).to_numpy()
-    relapse = pd.to_numeric(table["relapse_day"], errors="coerce").to_numpy(float)
+    if col.STATUS in table:  # points whose simulation failed are left out
+        table = table[table[col.STATUS] == col.OK].reset_index(drop=True)
+    resp = table[col.RESPONDER].astype(bool).to_numpy()
+    relapse = pd.to_numeric(table[col.RELAPSE_DAY], errors="coerce").to_numpy(float)
     relapsed = resp & np.isfinite(relapse) & (relapse <= YEAR)
     late = relapsed & (relapse > LATE_DAY)
     n_r = int(resp.sum())
     negative = None
-    if "cd19neg_share_at_relapse" in table and relapsed.any():
-        share = pd.to_numeric(table["cd19neg_share_at_relapse"], errors="coerce").to_numpy(float)
+    if col.CD19NEG_SHARE in table and relapsed.any():
+        share = pd.to_numeric(table[col.CD19NEG_SHARE], errors="coerce").to_numpy(float)
         negative = float(np.mean(share[relapsed] > 0.5))
 
     def med(mask: np.ndarray, column: str) -> float | None:
@@ -123,7 +124,7 @@ def cohort_outcomes(table: pd.DataFrame) -> CohortOutcomes:
         a, b = table.loc[resp, column].dropna(), table.loc[~resp, column].dropna()
         return float(ranksums(a, b).pvalue) if len(a) and len(b) else None
 
-    peaks = table["car_t_peak"].to_numpy(float)
+    peaks = table[col.C_PEAK].to_numpy(float)
     ratio = None
     if n_r and (~resp).any():
         ratio = float(np.exp(np.mean(np.log(peaks[resp])) - np.mean(np.log(peaks[~resp]))))
@@ -132,14 +133,14 @@ def cohort_outcomes(table: pd.DataFrame) -> CohortOutcomes:
     return CohortOutcomes(
         len(table), float(resp.mean()) if len(table) else math.nan,
         float(late.sum() / n_r) if n_r else None, float(relapsed.sum() / n_r) if n_r else None,
-        negative, ratio, med(everyone, "car_t_peak_day"), med(everyone, "fold_expansion"),
+        negative, ratio, med(everyone, col.T_PEAK), med(everyone, col.FOLD_EXPANSION),
         early, late_rate,
-        med(resp, "car_t_peak_day"), med(~resp, "car_t_peak_day"), p("car_t_peak_day"),
-        med(resp, "fold_expansion"), med(~resp, "fold_expansion"), p("fold_expansion"))
+        med(resp, col.T_PEAK), med(~resp, col.T_PEAK), p(col.T_PEAK),
+        med(resp, col.FOLD_EXPANSION), med(~resp, col.FOLD_EXPANSION), p(col.FOLD_EXPANSION))
 
 
 def _car_t_at(table: pd.DataFrame, day: float) -> np.ndarray | None:
-    columns = [f"{s}@{day:g}" for s in CAR_T if f"{s}@{day:g}" in table]
+    columns = [col.at_day(s, day) for s in CAR_T if col.at_day(s, day) in table]
     return table[columns].sum(axis=1).to_numpy(float) if columns else None
 
 
@@ -149,7 +150,7 @@ def _decline_rates(table: pd.DataFrame, resp: np.ndarray) -> tuple[float | None,
     early = late = None
     with np.errstate(divide="ignore", invalid="ignore"):
         if c30 is not None and resp.any():
-            peak, day = table["car_t_peak"].to_numpy(float), table["car_t_peak_day"].to_numpy(float)
+            peak, day = table[col.C_PEAK].to_numpy(float), table[col.T_PEAK].to_numpy(float)
             rate = np.log(peak / c30) / (30.0 - day)
             ok = resp & np.isfinite(rate) & (day < 30.0)
             early = float(np.median(rate[ok])) if ok.any() else None

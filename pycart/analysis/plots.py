@@ -16,6 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from ..core import columns as col
 from ..core.errors import PycartError  # noqa: E402
 from ..experiments.figures import (  # noqa: E402
     BLUE,
@@ -33,8 +34,8 @@ from .summary import finished  # noqa: E402
 LOG_FLOOR = 1e-12
 
 #: Labels of the outputs the figures module does not label.
-_OUTPUT_LABELS = {"C_peak": "CAR T peak $C_{peak}$ (cells)", "car_t_peak": "CAR T peak (cells)",
-                  "responder": "responder (L30 < 1 cell)", "L_end": "L at the end (cells)"}
+_OUTPUT_LABELS = {col.C_PEAK: "CAR T peak $C_{peak}$ (cells)",
+                  col.RESPONDER: "responder (L30 < 1 cell)", col.L_END: "L at the end (cells)"}
 
 
 def label(name: str) -> str:
@@ -61,15 +62,15 @@ def short_label(name: str) -> str:
 
 
 def _is_count(name: str) -> bool:
-    return name in ("L30", "C_peak", "car_t_peak", "L_end") or "@" in name
+    return name in (col.L30, col.C_PEAK, col.L_END) or "@" in name
 
 
 def colour_map(name: str) -> str:
     """The colour map of an output: leukaemia greys, CAR T oranges, B cells blues."""
     base = name.split("@")[0]
-    if base in ("L30", "L", "L_end"):
+    if base in (col.L30, "L", col.L_END):
         return "Greys"
-    if base in ("C_peak", "t_peak", "fold_expansion", "car_t_peak", "car_t_peak_day") or \
+    if base in (col.C_PEAK, col.T_PEAK, col.FOLD_EXPANSION) or \
             base.startswith(("CA", "CM")):
         return "Oranges"
     if base in ("B0", "B1", "B2", "B3"):
@@ -159,7 +160,7 @@ def _heatmap(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str,
     per_cell = cells.size().max()
     agg = cells.mean() if pd.api.types.is_bool_dtype(table[colour]) else cells.median()
     merged = agg.rename(colour).reset_index()
-    if colour in ("L30",) or colour.startswith("L@"):
+    if colour in (col.L30,) or colour.startswith("L@"):
         draw_heatmap(ax, merged, x, y, colour, scales)
         ax.set_title(_per_cell(per_cell, "median"), fontsize=9)
         return
@@ -167,7 +168,7 @@ def _heatmap(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str,
     z = merged.set_index([x, y])[colour].unstack().reindex(index=xs, columns=ys).to_numpy(float).T
     text = label(colour)
     if pd.api.types.is_bool_dtype(table[colour]):
-        text, cmap = ("share of responders" if colour == "responder"
+        text, cmap = ("share of responders" if colour == col.RESPONDER
                       else f"share of {colour}"), "Blues"
     elif _is_count(colour):
         z, text, cmap = np.log10(np.maximum(z, LOG_FLOOR)), f"log10 {text}", colour_map(colour)
@@ -186,9 +187,9 @@ def _scatter(fig: Figure, ax, table: pd.DataFrame, x: str, y: str, colour: str |
     size = max(2.0, min(20.0, 600 / math.sqrt(len(table))))
     if colour is None:
         ax.scatter(table[x], table[y], s=size, color=GREY, lw=0)
-    elif pd.api.types.is_bool_dtype(table[colour]) or colour == "responder":
+    elif pd.api.types.is_bool_dtype(table[colour]) or colour == col.RESPONDER:
         flag = table[colour].astype(bool)
-        names = ("R", "NR") if colour == "responder" else ("true", "false")
+        names = ("R", "NR") if colour == col.RESPONDER else ("true", "false")
         drawn = []
         for value, name, c in ((False, names[1], RED), (True, names[0], BLUE)):  # R on top
             part = table[flag == value]

@@ -22,11 +22,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
+from ..core.columns import INITIAL_PREFIX
 from ..core.errors import PycartError, SimulationError
 from ..core.names import MODELS, PARAMETERS, RESPONSE_DAY, model_parameters
 from ..scale.engines import Engine
 from ..scale.runner import run_sweep
-from ..scale.sweep import INITIAL_PREFIX, Dimension, PointList, Sweep
+from ..scale.sweep import Dimension, PointList, Sweep
 
 METHODS = ("sobol", "morris")
 
@@ -207,7 +209,7 @@ def sensitivity(design: Design, model: ModelFunction) -> SensitivityResult:
 # ---- pycart's model as a model function ---------------------------------------------------
 
 _SPECIES_AT = re.compile(r"^(log10_)?([A-Za-z]\w*)@(\d+(?:\.\d*)?)$")
-_PEAK = ("t_peak", "C_peak", "fold_expansion")
+_PEAK = (col.T_PEAK, col.C_PEAK, col.FOLD_EXPANSION)
 
 
 @dataclass(frozen=True)
@@ -234,10 +236,10 @@ def output(name: str, model: str = "cart_bm") -> Output:
     match = _SPECIES_AT.match(name)
     if match and match.group(2) in species and float(match.group(3)) > 0:
         day = float(match.group(3))
-        return Output(name, f"{match.group(2)}@{day:g}", bool(match.group(1)), day,
+        return Output(name, col.at_day(match.group(2), day), bool(match.group(1)), day,
                       match.group(2))
-    plain = {"L30": False, "log10_L30": True, "responder": False, "t_peak": False,
-             "C_peak": False, "log10_C_peak": True, "fold_expansion": False}
+    plain = {col.L30: False, "log10_L30": True, col.RESPONDER: False, col.T_PEAK: False,
+             col.C_PEAK: False, "log10_C_peak": True, col.FOLD_EXPANSION: False}
     if name in plain:
         return Output(name, name.removeprefix("log10_"), plain[name])
     raise PycartError(f"unknown output {name!r} (allowed: {', '.join(plain)}, or a species at "
@@ -276,7 +278,7 @@ class SweepModel:
         self.names = [factor_name(f.name, model) for f in design.factors]
         self.model, self.runs = model, Path(runs)
         self.engine, self.chunk_size, self.progress = engine, chunk_size, progress
-        needed = self.output.day or (RESPONSE_DAY if self.output.column in ("L30", "responder")
+        needed = self.output.day or (RESPONSE_DAY if self.output.column in (col.L30, col.RESPONDER)
                                      else 0.0)
         if needed > t_end:
             raise PycartError(f"output {output_name} needs the run to reach day {needed:g} "

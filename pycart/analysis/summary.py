@@ -19,17 +19,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
+from ..core.columns import INITIAL_PREFIX
 from ..core.csvrows import checked_rows
 from ..core.errors import PycartError
 from ..core.names import MODELS, PARAMETERS, RESPONSE_THRESHOLD
-from ..scale.sweep import INITIAL_PREFIX
 
 #: Result columns that are outputs of a run (sweeps, and the grids of scenarios), besides
 #: species at days (``L@60``).
-OUTPUTS = ("L30", "L_end", "t_peak", "C_peak", "fold_expansion", "car_t_peak",
-           "car_t_peak_day", "relapse_day", "steady_state_day")
+OUTPUTS = (col.L30, col.L_END, col.T_PEAK, col.C_PEAK, col.FOLD_EXPANSION, col.RELAPSE_DAY,
+           "steady_state_day")
 #: Columns that are neither inputs nor summarised outputs.
-BOOKKEEPING = ("point", "status", "message", "responder", "peak_reached")
+BOOKKEEPING = (col.POINT, col.STATUS, col.MESSAGE, col.RESPONDER, col.PEAK_REACHED)
 _AT_DAY = re.compile(r"^\w+@\d+(\.\d*)?$")
 
 #: The most groups ``--by`` may make (beyond it a column is not a grouping).
@@ -97,7 +98,7 @@ def input_columns(table: pd.DataFrame, by: str | None = None) -> list[str]:
 
 def finished(table: pd.DataFrame) -> pd.DataFrame:
     """The rows whose simulation finished (all rows where the table has no status)."""
-    return table[table["status"] == "ok"] if "status" in table.columns else table
+    return table[table[col.STATUS] == col.OK] if col.STATUS in table.columns else table
 
 
 def groups(table: pd.DataFrame, by: str | None) -> dict[str, pd.DataFrame]:
@@ -112,7 +113,7 @@ def groups(table: pd.DataFrame, by: str | None) -> dict[str, pd.DataFrame]:
     if values.isna().any() or values.nunique() > MAX_GROUPS:
         raise PycartError(f"--by {by!r} does not group the rows (allowed: a column with at "
                           f"most {MAX_GROUPS} distinct values and none missing)")
-    if by == "responder":
+    if by == col.RESPONDER:
         labels = {True: "R", False: "NR"}
         return {labels[bool(r)]: table[values.astype(bool) == r] for r in (True, False)}
     return {str(v): table[values == v] for v in sorted(values.unique(), key=str)}
@@ -199,8 +200,8 @@ def responder_line(table: pd.DataFrame) -> str:
     ok = finished(table)
     failed = len(table) - len(ok)
     line = f"{len(table)} points ({failed} failed)"
-    if "responder" in ok.columns and len(ok):
-        r = int(ok["responder"].astype(bool).sum())
+    if col.RESPONDER in ok.columns and len(ok):
+        r = int(ok[col.RESPONDER].astype(bool).sum())
         line += (f"; responders (L30 < {RESPONSE_THRESHOLD:g} cell): {r} of {len(ok)} "
                  f"({100 * r / len(ok):.1f}%)")
     return line
@@ -261,7 +262,7 @@ class CohortStatistics:
 def statistics(table: pd.DataFrame) -> CohortStatistics:
     """Figure 7's statistics of a sweep table, from :func:`summarize` by responder (points
     whose simulation failed left out)."""
-    summary = summarize(table, "responder", ["t_peak", "fold_expansion"]).set_index(
+    summary = summarize(table, col.RESPONDER, [col.T_PEAK, col.FOLD_EXPANSION]).set_index(
         ["variable", "group"])
 
     def value(output: str, group: str, column: str) -> float | None:
@@ -269,10 +270,10 @@ def statistics(table: pd.DataFrame) -> CohortStatistics:
         return None if isinstance(v, float) and math.isnan(v) else float(v)
 
     ok = finished(table)
-    return CohortStatistics(len(ok), int(ok["responder"].astype(bool).sum()),
-                            value("t_peak", "R", "median"), value("t_peak", "NR", "median"),
-                            value("t_peak", "R", "p"), value("fold_expansion", "R", "median"),
-                            value("fold_expansion", "NR", "median"),
-                            value("fold_expansion", "R", "p"),
-                            float(summary.loc[("t_peak", "R"), "log10_p"]),
-                            float(summary.loc[("fold_expansion", "R"), "log10_p"]))
+    return CohortStatistics(len(ok), int(ok[col.RESPONDER].astype(bool).sum()),
+                            value(col.T_PEAK, "R", "median"), value(col.T_PEAK, "NR", "median"),
+                            value(col.T_PEAK, "R", "p"), value(col.FOLD_EXPANSION, "R", "median"),
+                            value(col.FOLD_EXPANSION, "NR", "median"),
+                            value(col.FOLD_EXPANSION, "R", "p"),
+                            float(summary.loc[(col.T_PEAK, "R"), "log10_p"]),
+                            float(summary.loc[(col.FOLD_EXPANSION, "R"), "log10_p"]))

@@ -122,13 +122,20 @@ def _figure_path(out: str, args: argparse.Namespace) -> tuple[Path, int]:
 
 def _sensitivity(args: argparse.Namespace) -> int:
     from ..analysis.plots import indices_figure
-    from ..analysis.sensitivity import SAMPLES, Design, SweepModel, factor_name, sensitivity
+    from ..analysis.sensitivity import (
+        SAMPLES,
+        Design,
+        SweepModel,
+        factor_name,
+        sensitivity,
+    )
+    from ..core.columns import input_column
     from ..core.inputs import check_count, check_horizon
     from ..core.names import MODELS
     from ..core.output import check_output_path, write_table
     from ..experiments.figures import save_figure
     from ..scale.runner import progress_bar
-    from ..scale.sweep import CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_SEED, input_column
+    from ..scale.sweep import CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_SEED
 
     factors = []
     for item in args.range or []:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core import columns as col
 from ..core.errors import PycartError
 from .common import (
     EXIT_FAILED,
@@ -14,6 +15,7 @@ from .common import (
     figure_options,
     terminate_as_interrupt,
 )
+from .sweeps import engine_for, engine_options
 
 
 def register(sub) -> None:
@@ -35,6 +37,7 @@ def register(sub) -> None:
                           "refines a grid (an axis with fewer values keeps them); runs are "
                           "not affected (default: the scenario's own grids)")
     add_figure_options(run)
+    engine_options(run, points=False)
     run.set_defaults(func=_run)
     show = sub.add_parser(
         "show", help="print a scenario's runs with every value they use, or as a TOML file",
@@ -79,6 +82,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..experiments.results import write_result
     from ..experiments.scenario import Interrupted, file_name, progress_printer, run_scenario
     from ..experiments.userfile import load_scenario
+    from ..scale.sweep import CHUNK_SIZE
 
     source = args.scenario
     scenario = (load_scenario(source) if source.endswith(".toml") else paper_scenario(source))
@@ -87,13 +91,18 @@ def _run(args: argparse.Namespace) -> int:
     scenario.validate()
     out = Path(args.out or file_name(scenario.name))  # a name is a label, never a path
     _check_folder(out)
+    if args.engine is None and args.workers is None and args.scheduler is None and \
+            max((g.sweep(resolution).size for g in scenario.grids), default=0) <= CHUNK_SIZE:
+        args.engine = "serial"  # one chunk a grid: worker processes would only cost time
     try:
-        with terminate_as_interrupt():
-            result = run_scenario(scenario, resolution, progress=progress_printer(scenario.name))
+        with terminate_as_interrupt(), engine_for(args) as engine:
+            result = run_scenario(scenario, resolution, progress=progress_printer(scenario.name),
+                                  engine=engine, folder=out)
     except Interrupted as stop:
         written = write_result(stop.result, out, kind, dpi)
         sys.stderr.write(f"\npycart run: interrupted; kept what was computed: {stop.done} of "
-                         f"{stop.total} simulations in {len(written)} files in {out}\n")
+                         f"{stop.total} simulations in {len(written)} files in {out} (run "
+                         "it again with the same --out to resume the grid it was on)\n")
         return EXIT_INTERRUPTED
     written = write_result(result, out, kind, dpi)
     print(f"{scenario.name}: wrote {len(written)} files to {out}")
@@ -101,13 +110,13 @@ def _run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"pycart run: {line}\n")
     if result.runs or result.failed:
         table = result.metrics().reindex(columns=[
-            "run", "L30", "responder", "car_t_peak_day", "fold_expansion", "relapse_day",
-            "L_end", *(["status"] if result.failed else [])])
+            "run", col.L30, col.RESPONDER, col.T_PEAK, col.FOLD_EXPANSION, col.RELAPSE_DAY,
+            col.L_END, *([col.STATUS] if result.failed else [])])
         print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for name, grid in result.grids.items():
-        if "responder" in grid:
+        if col.RESPONDER in grid:
             print(f"grid {name}: {len(grid)} points, "
-                  f"responders {100 * grid['responder'].mean():.1f}%")
+                  f"responders {100 * grid[col.RESPONDER].mean():.1f}%")
     _outcomes(result, out)
     if result.failures:
         sys.stderr.write("pycart run: the figure is not drawn while a run or grid point "
@@ -146,7 +155,7 @@ def _outcomes(result, out: Path) -> None:
 
     rows = []
     for name, grid in result.grids.items():
-        if "cd19neg_share_at_relapse" in grid and len(grid):
+        if col.CD19NEG_SHARE in grid and len(grid):
             rows.append({"grid": name, **cohort_outcomes(grid).as_dict()})
     if not rows:
         return

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core import columns as col
 from ..core.errors import PycartError
 from .common import (
     EXIT_INTERRUPTED,
@@ -246,7 +247,7 @@ def _cohort(args: argparse.Namespace) -> int:
         for line in statistics(table).lines():
             print(line)
     else:
-        share = table.loc[table["status"] == "ok", "responder"].mean()
+        share = table.loc[table[col.STATUS] == col.OK, col.RESPONDER].mean()
         print(f"responders (L30 < 1 cell): {100 * share:.1f}% of {len(table)} points")
         _heatmap(table, sweep, report.out.with_suffix(f".{kind}"), dpi)
     return 0
@@ -261,7 +262,7 @@ def _heatmap(table, sweep, path: Path, dpi: int) -> None:
     x, y = sweep.dimensions
     x_column, y_column = sweep.columns()[1:3]
     fig, ax = plt.subplots(figsize=(5.5, 4.4), layout="constrained")
-    draw_heatmap(ax, table, x_column, y_column, "L30", (x.scale, y.scale))
+    draw_heatmap(ax, table, x_column, y_column, col.L30, (x.scale, y.scale))
     fixed = fixed_text(dict(sweep.parameters) | dict(sweep.initial))
     # what is shown, in symbols; the preset's name is the file's, not a title
     shown = f"$\\log_{{10}}$ L30 over {short_label(x_column)} and {short_label(y_column)}"

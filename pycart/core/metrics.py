@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from . import columns as col
 from .names import B_CELLS, CAR_T, LEUKEMIA, RESPONSE_DAY, RESPONSE_THRESHOLD, TIME
 
 #: L at which a regrowth counts as relapse: the paper reinfuses when L reaches 1e8 cells.
@@ -30,8 +31,9 @@ class Summary:
       In a model with a CD19-negative clone (cart_bm_ext), L here and below means every
       leukemic cell, L + Ln.
     - ``L_end``: L at the end of the run.
-    - ``car_t_peak``, ``car_t_peak_day``: peak of the total CAR T count C = CA + CM
-      (+ CA2 + CM2), refined by a parabola through the three grid points around it.
+    - ``C_peak``, ``t_peak``: the highest total CAR T count C = CA + CM (+ CA2 + CM2,
+      + CE) of the run and its day, refined by a parabola through the three grid points
+      around it (a sweep point reports the first peak instead, root-found).
     - ``fold_expansion``: log10(C_peak / C_0) (None without CAR T at day 0).
     - ``relapse_day``: first day L regrows past RELAPSE_LEVEL after having fallen below it.
     - ``cd19neg_share_at_relapse``: Ln / (L + Ln) on the relapse day (cart_bm_ext only).
@@ -43,8 +45,8 @@ class Summary:
 
     L30: float | None
     responder: bool | None
-    car_t_peak: float
-    car_t_peak_day: float
+    C_peak: float
+    t_peak: float
     L_end: float | None = None
     fold_expansion: float | None = None
     relapse_day: float | None = None
@@ -63,8 +65,8 @@ class Summary:
         else:
             verdict = "yes" if self.responder else "no"
             response = (f"L at day 30: {self.L30:.4g} cells; responder (L30 < 1 cell): {verdict}")
-        peak = (f"peak CAR T (CA + CM): {self.car_t_peak:.4g} cells on day "
-                f"{self.car_t_peak_day:.2f}")
+        peak = (f"peak CAR T (CA + CM): {self.C_peak:.4g} cells on day "
+                f"{self.t_peak:.2f}")
         return [response, peak]
 
     def as_dict(self) -> dict[str, float | bool | None]:
@@ -75,33 +77,72 @@ class Summary:
 def summarize(dense: pd.DataFrame) -> Summary:
     """Compute the :class:`Summary` from a trajectory sampled densely (and at day 30)."""
     times = dense[TIME].to_numpy()
-    at30 = np.flatnonzero(times == RESPONSE_DAY)
     # every leukemic clone the model has: L, and the CD19-negative Ln of cart_bm_ext
-    leukemia = dense[[c for c in LEUKEMIA if c in dense.columns]].sum(axis=1).to_numpy()
-    L30 = float(leukemia[at30[0]]) if at30.size else None
-    responder = None if L30 is None else bool(L30 < RESPONSE_THRESHOLD)
+    leukemia = dense[[c for c in LEUKEMIA if c in dense.columns]].to_numpy()
     car_t = dense[[c for c in CAR_T if c in dense.columns]].sum(axis=1).to_numpy()
-    peak, day, fold = expansion(times, car_t)
+    point = {k: v[0] for k, v in point_metrics(times, leukemia[None], car_t[None],
+                                               relapse=True).items()}
     b_end = dense[list(B_CELLS)].to_numpy()[-1]
     shares = b_end / b_end.sum() if b_end.sum() > 0 else [None] * len(B_CELLS)
     second = None
     if "CA2" in dense.columns and car_t[-1] > 0:
         second = float((dense["CA2"].iloc[-1] + dense["CM2"].iloc[-1]) / car_t[-1])
-    relapse = relapse_day(times, leukemia)
-    negative = None
-    if "Ln" in dense.columns and relapse is not None:
-        i = int(np.searchsorted(times, relapse))
-        negative = float(dense["Ln"].iloc[i] / leukemia[i]) if leukemia[i] > 0 else None
     return Summary(
-        L30, responder, peak, day, float(leukemia[-1]), fold, relapse,
+        point[col.L30], point[col.RESPONDER], point[col.C_PEAK], point[col.T_PEAK],
+        float(leukemia[-1].sum()), point[col.FOLD_EXPANSION], point[col.RELAPSE_DAY],
         *(None if s is None else float(s) for s in shares),
-        steady_state_day(dense), second, negative)
+        steady_state_day(dense), second, point.get(col.CD19NEG_SHARE))
 
 
-def expansion(times: np.ndarray, car_t: np.ndarray) -> tuple[float, float, float | None]:
-    """Peak of the CAR T count, its day, and the fold expansion log10(C_peak / C_0)."""
-    peak, day = _peak(times, car_t)
-    return peak, day, (math.log10(peak / car_t[0]) if car_t[0] > 0 else None)
+def point_metrics(times: np.ndarray, leukemia: np.ndarray, car_t: np.ndarray,
+                  peaks: np.ndarray | None = None, relapse: bool = False
+                  ) -> dict[str, list]:
+    """The metrics of points (runs, sweep points), by column of :mod:`pycart.core.columns`,
+    one value per point: the one place they are computed.
+
+    ``times``: the sample days (day 0 first); ``leukemia``: the amounts of each leukemic
+    clone (points x times x clones, L first, then Ln); ``car_t``: the total CAR T count
+    (points x times). ``peaks`` (points x 3: found, day, count), from the peak tracker, give
+    the first peak; without them the peak is the highest sample, refined by a parabola. L30
+    and the response need day 30 among ``times`` (None otherwise); ``relapse`` adds the
+    relapse day and, with two clones, the CD19-negative share at relapse (from the samples:
+    sample densely).
+    """
+    at30 = np.flatnonzero(times == RESPONSE_DAY)
+    total = leukemia.sum(axis=2)
+    L30 = total[:, at30[0]] if at30.size else np.full(len(total), np.nan)
+    if peaks is None:
+        found = np.ones(len(car_t), dtype=bool)
+        day, peak = np.array([_peak(times, c)[::-1] for c in car_t]).reshape(-1, 2).T
+    else:  # not found: C still grows at the horizon (or never grew)
+        found = peaks[:, 0] > 0.5
+        day = np.where(found, peaks[:, 1], times[-1])
+        peak = np.where(found, peaks[:, 2], car_t[:, -1])
+    C0 = car_t[:, 0]
+    out: dict[str, list] = {
+        col.L30: [None if at30.size == 0 else float(v) for v in L30],
+        col.RESPONDER: [None if at30.size == 0 else bool(v < RESPONSE_THRESHOLD) for v in L30],
+        col.T_PEAK: day.tolist(), col.C_PEAK: peak.tolist(),
+        col.FOLD_EXPANSION: [math.log10(c / c0) if c0 > 0 and c > 0 else None
+                             for c, c0 in zip(peak.tolist(), C0.tolist(), strict=True)],
+        col.PEAK_REACHED: found.tolist()}
+    if relapse:
+        days = [relapse_day(times, v) for v in total]
+        out[col.RELAPSE_DAY] = days
+        if leukemia.shape[2] > 1:
+            out[col.CD19NEG_SHARE] = [_negative_share(times, clones, d)
+                                      for clones, d in zip(leukemia, days, strict=True)]
+    return out
+
+
+def _negative_share(times: np.ndarray, clones: np.ndarray, day: float | None) -> float | None:
+    """The CD19-negative clone's share of the leukemic cells at the first sample from the
+    relapse ``day`` on (None without relapse or leukemic cells)."""
+    if day is None:
+        return None
+    i = int(np.searchsorted(times, day))
+    whole = float(clones[i].sum())
+    return float(clones[i, 1] / whole) if whole > 0 else None
 
 
 def relapse_day(times: np.ndarray, L: np.ndarray, level: float = RELAPSE_LEVEL) -> float | None:

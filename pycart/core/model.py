@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -150,7 +150,7 @@ class Model:
         names = set(self._rr.model.getGlobalParameterIds())
         self.parameters: tuple[str, ...] = tuple(p for p in PARAMETERS if p in names)
         self.records: tuple[str, ...] = tuple(r for r in DOSE_RECORDS if r in names)
-        self._selections = [TIME, *self.species, *self.records]
+        self._selections = [*self.species, *self.records]
         self._default_parameters = {p: float(self._rr.getValue(p)) for p in self.parameters}
         self._default_initial = {s: float(self._rr.getValue(f"init({s})")) for s in self.species}
         self._configure()
@@ -177,24 +177,10 @@ class Model:
         Inputs must already be validated. One ``simulate`` call covers the whole run, dose
         events included.
         """
-        rr = self._rr
-        rr.resetAll()
-        # Every parameter and amount is set on every call, at time 0 after resetAll(), so no
-        # earlier call can leak in. (Setting init(X) instead would survive resetAll(), and a
-        # reset() after it would undo the parameters.)
-        for name, value in (self._default_parameters | dict(parameters or {})).items():
-            rr.setValue(name, value)
-        for name, value in (self._default_initial | dict(initial or {})).items():
-            rr.setValue(name, value)
-        try:
-            with quiet_solver():
-                result = rr.simulate(times=np.asarray(times, dtype=float),
-                                     selections=self._selections)
-        except RuntimeError as exc:
-            raise SimulationError(f"the solver failed: {' '.join(str(exc).split())}") from None
-        values = np.array(result, dtype=float)[:, 1:]
-        clip_roundoff(values[:, : len(self.species)], times, self.species)
-        return values
+        values = (self._default_parameters | dict(parameters or {})
+                  | self._default_initial | dict(initial or {}))
+        return run_roadrunner(self._rr, times, self._selections, values.items(),
+                              len(self.species))
 
     def run(self, parameters: Mapping[str, object] | None = None,
             initial: Mapping[str, object] | None = None, t_end: object = 180.0,
@@ -211,7 +197,7 @@ class Model:
         dense = self._frame(times, values)
         trajectory = dense.iloc[inverse[:n]].reset_index(drop=True)
         given = values[-1, len(self.species):]
-        doses = {r: (float(d) if d > 0 else None) for r, d in zip(self.records, given)}
+        doses = {r: (float(d) if d > 0 else None) for r, d in zip(self.records, given, strict=True)}
         return Run(trajectory, summarize(dense), doses, params, init)
 
     def simulate(self, parameters: Mapping[str, object] | None = None,
@@ -235,6 +221,33 @@ class Model:
     def _frame(self, times: np.ndarray, values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(np.column_stack([times, values[:, : len(self.species)]]),
                             columns=[TIME, *self.species])
+
+
+def run_roadrunner(rr: roadrunner.RoadRunner, times: Sequence[float] | np.ndarray,
+                   selections: Sequence[str], values: Iterable[tuple[str, float]],
+                   amounts: int) -> np.ndarray:
+    """The one way pycart runs a parameter set on libRoadRunner (models, sweeps, fits):
+    reset ``rr`` to the model as written (``resetAll``), set ``values`` (parameter and species
+    ids, in order), integrate in one ``simulate`` call over ``times`` (from 0, increasing,
+    dose events included), and return one column per selection. The first ``amounts``
+    selections are cell counts: their round-off is clipped (:func:`clip_roundoff`). A solver
+    failure raises :class:`SimulationError` with the solver's text on one line."""
+    # Every value is set on every call, at time 0 after resetAll(), so no earlier call can
+    # leak in. (Setting init(X) instead would survive resetAll(), and a reset() after it
+    # would undo the parameters.)
+    rr.resetAll()
+    for name, value in values:
+        rr.setValue(name, float(value))
+    grid = np.asarray(times, dtype=float)
+    try:
+        with quiet_solver():
+            result = rr.simulate(times=grid, selections=[TIME, *selections])
+    except RuntimeError as exc:
+        raise SimulationError(f"the solver failed: {' '.join(str(exc).split())[:300]}"
+                              ) from None
+    out = np.array(result, dtype=float)[:, 1:]
+    clip_roundoff(out[:, :amounts], grid, selections)
+    return out
 
 
 def output_times(t_end: float, n: int) -> np.ndarray:

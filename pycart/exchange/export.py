@@ -249,7 +249,7 @@ Paper: Int. J. Mol. Sci. 2021, 22(12):6371, doi:10.3390/ijms22126371.
 
 ## Figure 3, as this model gives it
 - L at day 20: {traj.loc[20.0, 'L']:.3g} cells; at day 30: {s.L30:.3g} cells (responder).
-- CAR T (CA + CM) peak: {s.car_t_peak:.3g} cells on day {s.car_t_peak_day:.1f}, a
+- CAR T (CA + CM) peak: {s.C_peak:.3g} cells on day {s.t_peak:.1f}, a
   {10 ** s.fold_expansion:.0f}-fold expansion.
 - At day 180: pro-B cells are {100 * s.B0_share:.1f}% of B cells, immature B cells
   {traj.loc[180.0, 'B3']:.3g} cells (the paper: about 1e6).

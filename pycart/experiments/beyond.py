@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..core import columns as col
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 from .values import (
     FIG7_ALPHA,
@@ -127,11 +128,12 @@ def cohort_axes(full: bool = False) -> tuple[Axis, ...]:
 def ext_fig7(full: bool = False) -> Scenario:
     """The Figure 7 cohort under each variant over twelve months."""
     axes = cohort_axes(full)
-    grids = tuple(Grid(v, axes, base, t_end=HORIZON, days=COHORT_DAYS, metrics=True, model=EXT)
+    grids = tuple(Grid(v, axes, base, t_end=HORIZON, days=COHORT_DAYS, metrics=True, model=EXT,
+                       relapse=True)
                   for v, base in VARIANTS.items())
     size = " x ".join(str(a.n) for a in axes)
     panels = tuple(Panel(f"{metric}: {g.name}", kind="boxplot", grid=g.name, series=(metric,))
-                   for metric in ("fold_expansion", "car_t_peak_day") for g in grids)
+                   for metric in (col.FOLD_EXPANSION, col.T_PEAK) for g in grids)
     return Scenario(
         "ext_fig7", "Beyond the paper: the Figure 7 cohort under exhaustion and CD19 escape",
         f"Figure 7's virtual patients ({size}: rho_A, alpha, h over the text's 5e8-5e10) over "

@@ -1,34 +1,29 @@
-"""Virtual cohorts: the paper's designs as sweeps (their statistics: pycart.analysis.summary)."""
+"""Virtual cohorts: the paper's designs as sweeps (their statistics: pycart.analysis.summary).
+
+Each preset is a grid of the paper's scenarios compiled by :meth:`Grid.sweep
+<pycart.experiments.scenario.Grid.sweep>`, so a cohort, the scenario's grid and the
+reproduction report compute the same points the same way: one horizon, one answer.
+"""
 
 from __future__ import annotations
 
 from ..core.errors import PycartError
-from ..scale.sweep import Dimension, Sweep
-from .values import (
-    ALPHA_RANGE,
-    FIG6_FIXED,
-    FIG7_ALPHA,
-    FIG7_H_CAPTION,
-    FIG7_H_TEXT,
-    H_RANGE,
-    RHOA_RANGE,
-)
+from ..scale.sweep import Sweep
+from .paper import fig6, fig7
 
-#: Figure 7's design (10 rho_A linear x 20 alpha log x 20 h log) and Figure 6's heatmaps
-#: (200 x 200, the third attribute fixed). fig7 takes h over the text's 5e8-5e10,
-#: fig7-caption over the caption's 5e9-5e11.
-_AXES = {"alpha": Dimension("alpha", *ALPHA_RANGE, 200), "h": Dimension("h", *H_RANGE, 200),
-         "rhoA": Dimension("rhoA", *RHOA_RANGE, 200, "linear")}
-PRESETS: dict[str, Sweep] = {
-    "fig7": Sweep((Dimension("rhoA", *RHOA_RANGE, 10, "linear"),
-                   Dimension("alpha", *FIG7_ALPHA, 20), Dimension("h", *FIG7_H_TEXT, 20))),
-    "fig7-caption": Sweep((Dimension("rhoA", *RHOA_RANGE, 10, "linear"),
-                           Dimension("alpha", *FIG7_ALPHA, 20),
-                           Dimension("h", *FIG7_H_CAPTION, 20))),
-    **{f"fig6-{pair}": Sweep(tuple(_AXES[a] for a in pair.split("-")),
-                             parameters=FIG6_FIXED[pair], peak=False)
-       for pair in FIG6_FIXED},
-}
+
+def presets() -> dict[str, Sweep]:
+    """The cohort designs by name: Figure 7's 4000 patients (10 rho_A linear x 20 alpha log x
+    20 h log, over 60 days) with h over the text's 5e8-5e10 (``fig7``) or the caption's
+    5e9-5e11 (``fig7-caption``), and Figure 6's heatmaps (200 x 200, the third attribute
+    fixed; ``fig6-alpha-h``, ``fig6-alpha-rhoA``, ``fig6-h-rhoA``)."""
+    grids = {g.name: g for g in fig7().grids}
+    return {"fig7": grids["text"].sweep(), "fig7-caption": grids["caption"].sweep(),
+            **{f"fig6-{g.name}": g.sweep() for g in fig6().grids}}
+
+
+#: The presets, built once at import (sweeps are frozen).
+PRESETS: dict[str, Sweep] = presets()
 
 
 def preset(name: str) -> Sweep:

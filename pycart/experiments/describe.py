@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from ..core import columns as col
 from ..core.names import MODELS, PARAMETERS, model_parameters
 from ..core.resources import default_values
 from .scenario import Grid, Panel, RunSpec, Scenario
@@ -111,7 +112,8 @@ def grid_line(grid: Grid) -> str:
     days = ", ".join(f"{d:g}" for d in grid.days)
     return (f"{grid.name} ({grid.model}): {axes}; fixed: {fixed or 'model defaults'}; "
             f"{grid.t_end:g} days; species at day {days}"
-            + ("; CAR T peak and fold expansion" if grid.metrics else ""))
+            + ("; CAR T peak and fold expansion" if grid.metrics else "")
+            + ("; relapse day" if grid.relapse else ""))
 
 
 # ---- TOML ---------------------------------------------------------------------------------
@@ -141,7 +143,8 @@ def to_toml(scenario: Scenario) -> str:
                 for a in grid.axes]
         out += ["]", f"base = {_table(grid.base)}", f"t_end = {_number(grid.t_end)}",
                 f"days = [{', '.join(_number(d) for d in grid.days)}]",
-                f"metrics = {'true' if grid.metrics else 'false'}"]
+                f"metrics = {'true' if grid.metrics else 'false'}",
+                f"relapse = {'true' if grid.relapse else 'false'}"]
     for panel in scenario.panels:
         out += ["", "[[panels]]", *_panel(panel)]
     return "\n".join(out) + "\n"
@@ -157,7 +160,7 @@ def _panel(panel: Panel) -> list[str]:
         lines.append(f"t_max = {_number(panel.t_max)}")
     if panel.grid is not None:
         lines.append(f"grid = {_string(panel.grid)}")
-    if panel.value != "L30":
+    if panel.value != col.L30:
         lines.append(f"value = {_string(panel.value)}")
     return lines
 

@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from ..core import columns as col
 from ..core.errors import PycartError  # noqa: E402
 from ..core.files import atomic_path  # noqa: E402
 from ..core.homeostasis import homeostasis  # noqa: E402
@@ -41,10 +42,9 @@ from .scenario import Panel, ScenarioResult  # noqa: E402
 
 RUN_STYLES = ("-", "--", ":", "-.")
 #: Axis labels of the metrics a figure plots.
-METRIC_LABELS = {"car_t_peak_day": "time to CAR T peak (days)",
-                 "t_peak": "time to CAR T peak (days)",
-                 "fold_expansion": "fold expansion $\\log_{10}(C_{peak}/C_0)$",
-                 "L30": "L at day 30 (cells)"}
+METRIC_LABELS = {col.T_PEAK: "time to CAR T peak (days)",
+                 col.FOLD_EXPANSION: "fold expansion $\\log_{10}(C_{peak}/C_0)$",
+                 col.L30: "L at day 30 (cells)"}
 #: Lowest amount the SED-ML plots of the exported archives show (cells); the figures here
 #: choose theirs from the data (:func:`y_bottom`).
 Y_FLOOR = 1e-4
@@ -297,12 +297,12 @@ def _expansion(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     total = _summed(frame, SERIES["C"][3])
     s = run.summary
     ax.plot(frame[TIME], total, "-", color=ORANGE, lw=1.8, label="total CAR T")
-    ax.plot([s.car_t_peak_day], [s.car_t_peak], "o", color=RED)
+    ax.plot([s.t_peak], [s.C_peak], "o", color=RED)
     ax.axhline(total[0], color=GREY, lw=0.8, ls="--")
     _doses(ax, run, frame[TIME].iloc[-1], "-")
-    ax.annotate(f"$t_{{peak}}$ = {s.car_t_peak_day:.1f} d\n"
+    ax.annotate(f"$t_{{peak}}$ = {s.t_peak:.1f} d\n"
                 f"$\\log_{{10}}(C_{{peak}}/C_0)$ = {s.fold_expansion:.2f}",
-                (s.car_t_peak_day, s.car_t_peak), textcoords="offset points", xytext=(8, -28),
+                (s.t_peak, s.C_peak), textcoords="offset points", xytext=(8, -28),
                 fontsize=8)
     ax.set_yscale("log")
     ax.set_xlabel("time (days)")
@@ -372,9 +372,9 @@ def _boxplot(ax, panel: Panel, result: ScenarioResult) -> None:
 
     table = _grid_table(panel, result)
     metric = panel.series[0]
-    groups = [table.loc[table["responder"] == r, metric].dropna().to_numpy()
+    groups = [table.loc[table[col.RESPONDER] == r, metric].dropna().to_numpy()
               for r in (True, False)]
-    share = table["responder"].mean()
+    share = table[col.RESPONDER].mean()
     names = [f"R (n={len(groups[0])})", f"NR (n={len(groups[1])})"]
     shown = [k for k, g in enumerate(groups) if len(g)]  # a group may be empty: no box
     if shown:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..core import columns as col
 from ..core.names import MODELS, PARAMETERS
 
 #: Symbols the paper (or the model's documentation) gives to ids :func:`greek` cannot
@@ -48,8 +49,8 @@ SWITCH_WORDS: dict[str, tuple[str, str]] = {
 
 #: Metrics (grid columns, panel titles) in words.
 METRIC_WORDS: dict[str, str] = {
-    "fold_expansion": "fold expansion", "car_t_peak_day": "time to CAR T peak",
-    "t_peak": "time to CAR T peak", "car_t_peak": "CAR T peak", "relapse_day": "relapse day",
+    col.FOLD_EXPANSION: "fold expansion", col.T_PEAK: "time to CAR T peak",
+    col.C_PEAK: "CAR T peak", col.RELAPSE_DAY: "relapse day",
 }
 
 #: Observables a calibration's data may name (sums and shares kept in the models) in words.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..core import columns as col
 from ..core.errors import PycartError
 from ..core.names import B_CELLS
 from .beyond import BEYOND_SCENARIOS
@@ -31,6 +32,7 @@ from .values import (
     FIG7_ALPHA,
     FIG7_H_CAPTION,
     FIG7_H_TEXT,
+    FIG7_HORIZON,
     H_RANGE,
     HIGH_DOSE,
     IMPROVED,
@@ -126,7 +128,7 @@ def fig6() -> Scenario:
     grids = _fig6_grids({}, 30.0, (30.0,))
     marks = {"alpha-h": ("R2", "NR2"), "alpha-rhoA": ("R3", "NR3"), "h-rhoA": ("R1", "NR1")}
     panels = tuple(Panel(f"A: log10 L30 over {g.name}", kind="heatmap", grid=g.name,
-                         value="L30", marks=marks[g.name]) for g in grids)
+                         value=col.L30, marks=marks[g.name]) for g in grids)
     panels += tuple(Panel(f"B: {n}", runs=(n,), series=DYNAMICS) for n in PATIENTS)
     return Scenario(
         "fig6", "Responding and non-responding patients over the product attributes",
@@ -140,24 +142,27 @@ def fig6() -> Scenario:
 
 def fig7() -> Scenario:
     axes = (Axis("rhoA", *RHOA_RANGE, 10, "linear"), Axis("alpha", *FIG7_ALPHA, 20))
-    grids = (Grid("text", (*axes, Axis("h", *FIG7_H_TEXT, 20)), t_end=60.0, metrics=True),
-             Grid("caption", (*axes, Axis("h", *FIG7_H_CAPTION, 20)), t_end=60.0,
+    grids = (Grid("text", (*axes, Axis("h", *FIG7_H_TEXT, 20)), t_end=FIG7_HORIZON,
+                  metrics=True),
+             Grid("caption", (*axes, Axis("h", *FIG7_H_CAPTION, 20)), t_end=FIG7_HORIZON,
                   metrics=True))
     return Scenario(
         "fig7", "Expansion of responders and non-responders: 4000 virtual patients",
         "10 rho_A x 20 alpha x 20 h; time to peak and fold expansion log10(C_peak/C_0) of "
         "responders against non-responders (Wilcoxon rank-sum), for h over the text's "
         "5e8-5e10 and the caption's 5e9-5e11.",
-        t_end=60.0, runs=(RunSpec("typical", FIG3),), grids=grids,
+        t_end=FIG7_HORIZON, runs=(RunSpec("typical", FIG3),), grids=grids,
         panels=(Panel("A: a typical expansion", kind="expansion", runs=("typical",), t_max=60),
                 Panel("B: time to peak (h 5e8-5e10)", kind="boxplot", grid="text",
-                      series=("car_t_peak_day",)),
+                      series=(col.T_PEAK,)),
                 Panel("B: fold expansion (h 5e8-5e10)", kind="boxplot", grid="text",
-                      series=("fold_expansion",)),
+                      series=(col.FOLD_EXPANSION,)),
                 Panel("responders (h 5e9-5e11)", kind="boxplot", grid="caption",
-                      series=("fold_expansion",))),
+                      series=(col.FOLD_EXPANSION,))),
         layout=(1, 4),
-        choices=("Peak and fold expansion are taken over the first 60 days.",))
+        choices=("Peak and fold expansion are taken over the first 60 days, where every "
+                 "patient's first peak is reached (pycart.experiments.values.FIG7_HORIZON); "
+                 "the cohort presets fig7 and fig7-caption are these grids.",))
 
 
 def _strategies() -> tuple[RunSpec, ...]:
@@ -221,7 +226,7 @@ def figS3() -> Scenario:
         "product are reinfused as L regrows to 1e8 (day 30 without response).",
         grids=grids,
         panels=tuple(Panel(f"log10 L180 over {g.name}", kind="heatmap", grid=g.name,
-                           value=f"L@{S3_DAY:g}") for g in grids),
+                           value=col.at_day("L", S3_DAY)) for g in grids),
         layout=(1, 3),
         choices=("Outcome day: pycart.experiments.paper.S3_DAY.",))
 

@@ -9,33 +9,32 @@ writes CSV tables and the figure.
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.metrics import expansion, relapse_day
 from ..core.model import Model, Run, SolverSettings
 from ..core.names import (
-    CAR_T,
     DEFAULT_MODEL,
-    LEUKEMIA,
     MODELS,
     RESPONSE_DAY,
-    RESPONSE_THRESHOLD,
     model_parameters,
 )
 from ..core.output import missing_as_nan
+from ..scale.engines import Engine, SerialEngine
+from ..scale.runner import run_sweep
+from ..scale.sweep import Dimension, Sweep
 from .labels import PANEL_KINDS, SERIES
 
 #: Output spacing (days) of the trajectories a scenario writes.
 OUTPUT_STEP = 0.1
-#: Sampling (days) of a grid point's run when its CAR T peak is wanted.
-GRID_STEP = 0.1
 
 #: Limits of a scenario, each refused with one line before any work: runs, panels of the
 #: figure, points of one grid, and the length of a name (a label, never a path; file names
@@ -66,8 +65,15 @@ class Axis:
     n: int
     scale: str = "log"  # or "linear"
 
+    def dimension(self, resolution: int | None = None) -> Dimension:
+        """This axis as a sweep's dimension (at most ``resolution`` values)."""
+        n = min(self.n, resolution) if resolution else self.n
+        return Dimension(self.parameter, self.lo, self.hi, n, self.scale)
+
     def values(self) -> np.ndarray:
-        """The grid values, both ends included."""
+        """The values, both ends included, spaced by numpy (``logspace``, ``linspace``): as
+        the exported SED-ML scans state them. The grid's points are its sweep's
+        (:meth:`dimension`), equal to these within 1e-14."""
         if self.scale == "log":
             return np.logspace(math.log10(self.lo), math.log10(self.hi), self.n)
         return np.linspace(self.lo, self.hi, self.n)
@@ -83,8 +89,11 @@ class Grid:
     base: Mapping[str, float] = field(default_factory=dict)
     t_end: float = RESPONSE_DAY
     days: tuple[float, ...] = (RESPONSE_DAY,)
-    metrics: bool = False  # the CAR T peak, its day and fold expansion (a denser run)
+    metrics: bool = False  # the first CAR T peak, its day and fold expansion
     model: str = DEFAULT_MODEL
+    #: the relapse day (and the CD19-negative share at relapse): each point is sampled
+    #: every 0.1 day on libRoadRunner
+    relapse: bool = False
 
     def __post_init__(self) -> None:
         if not (isinstance(self.t_end, (int, float)) and math.isfinite(self.t_end)):
@@ -98,11 +107,25 @@ class Grid:
         """Number of points (without building them)."""
         return math.prod(a.n for a in self.axes)
 
+    def sweep(self, resolution: int | None = None) -> Sweep:
+        """The grid as the :class:`~pycart.scale.sweep.Sweep` that computes it (each axis
+        capped at ``resolution`` values): its points in the same order, over ``base`` (an
+        axis overrides a base value of its parameter), with the model, the horizon, every
+        species at ``days``, the first CAR T peak where ``metrics`` asks for it and the
+        relapse day where ``relapse`` does. The one path of every grid: scenarios, cohort
+        presets and the reproduction report."""
+        varying = {a.parameter for a in self.axes}
+        return Sweep(tuple(a.dimension(resolution) for a in self.axes), self.model,
+                     parameters={k: v for k, v in self.base.items() if k not in varying},
+                     t_end=float(self.t_end), days=tuple(float(d) for d in self.days),
+                     species=MODELS.get(self.model, ()), peak=self.metrics,
+                     relapse=self.relapse)
+
     def points(self, resolution: int | None = None) -> pd.DataFrame:
-        """All parameter combinations, one row each (``resolution`` caps every axis)."""
-        axes = [replace(a, n=min(a.n, resolution)) if resolution else a for a in self.axes]
-        mesh = np.meshgrid(*(a.values() for a in axes), indexing="ij")
-        return pd.DataFrame({a.parameter: m.ravel() for a, m in zip(axes, mesh)})
+        """All parameter combinations, one row each (``resolution`` caps every axis): the
+        points of :meth:`sweep`."""
+        sweep = self.sweep(resolution)
+        return pd.DataFrame(sweep.points(), columns=[d.name for d in sweep.dimensions])
 
 
 @dataclass(frozen=True)
@@ -110,7 +133,8 @@ class Panel:
     """One panel of a figure.
 
     ``kind``: "timecourse" (``series`` of ``runs`` against time, runs told apart by line
-    style), "expansion" (a run's total CAR T with its peak and fold expansion), "proportions" (B-cell subsets of ``runs`` at their end, beside homeostasis),
+    style), "expansion" (a run's total CAR T with its peak and fold expansion), "proportions"
+    (B-cell subsets of ``runs`` at their end, beside homeostasis),
     "heatmap" (log10 of ``value`` over the two axes of grid ``grid``), "boxplot" (``series``
     metrics of grid ``grid``, responders against non-responders), "share" (the second
     product's share of CAR T cells in ``runs``).
@@ -122,7 +146,7 @@ class Panel:
     series: tuple[str, ...] = ("L", "C")
     t_max: float | None = None
     grid: str | None = None
-    value: str = "L30"
+    value: str = col.L30
     marks: tuple[str, ...] = ()  # runs marked on a heatmap
 
 
@@ -173,6 +197,7 @@ class Scenario:
                 for end in ("lo", "hi"):
                     check_parameters({a.parameter: getattr(a, end) for a in grid.axes}
                                      | dict(grid.base), model_parameters(grid.model))
+                grid.sweep().validate()
             except PycartError as exc:
                 raise PycartError(f"scenario {self.name}, grid {grid.name!r}: {exc}") from None
         for panel in self.panels:
@@ -245,12 +270,8 @@ class Scenario:
 def _check_grid_panel(panel: Panel, grid: Grid, runs: tuple[RunSpec, ...]) -> None:
     """A heatmap needs a two-axis grid, a value the grid reports and marks that set both
     axes; a box plot needs the response (t_end >= 30) and a metric the grid reports."""
-    species = MODELS[grid.model]
-    columns = {f"{s}@{d:g}" for d in grid.days for s in species}
-    if grid.t_end >= RESPONSE_DAY:
-        columns.add("L30")
-    if grid.metrics:
-        columns |= {"car_t_peak", "car_t_peak_day", "fold_expansion"}
+    columns = set(grid.sweep().columns()) - {col.POINT, col.STATUS, col.MESSAGE,
+                                              *(a.parameter for a in grid.axes)}
     wanted = panel.value if panel.kind == "heatmap" else (panel.series or ("",))[0]
     if wanted not in columns:
         raise PycartError(f"grid {grid.name!r} reports no {wanted!r} (allowed: "
@@ -297,10 +318,10 @@ class ScenarioResult:
             run = self.runs.get(spec.label)
             if run is not None:
                 rows.append({"run": spec.label, "model": spec.model, **run.summary.as_dict(),
-                             **run.doses, "status": "ok", "message": ""})
+                             **run.doses, col.STATUS: col.OK, col.MESSAGE: ""})
             elif spec.label in self.failed:
-                rows.append({"run": spec.label, "model": spec.model, "status": "failed",
-                             "message": self.failed[spec.label]})
+                rows.append({"run": spec.label, "model": spec.model, col.STATUS: col.FAILED,
+                             col.MESSAGE: self.failed[spec.label]})
         return missing_as_nan(pd.DataFrame(rows))
 
     @property
@@ -308,10 +329,10 @@ class ScenarioResult:
         """One line per failed run and per grid with failed points."""
         lines = [f"run {label!r} failed: {message}" for label, message in self.failed.items()]
         for name, table in self.grids.items():
-            if "status" in table and (table["status"] != "ok").any():
-                bad = table[table["status"] != "ok"]
+            if col.STATUS in table and (table[col.STATUS] != col.OK).any():
+                bad = table[table[col.STATUS] != col.OK]
                 lines.append(f"grid {name!r}: {len(bad)} of {len(table)} points failed "
-                             f"(first: {bad['message'].iloc[0]})")
+                             f"(first: {bad[col.MESSAGE].iloc[0]})")
         return lines
 
 
@@ -346,106 +367,65 @@ def progress_printer(label: str, stream=None) -> Progress:
 
 
 def run_scenario(scenario: Scenario, resolution: int | None = None,
-                 solver: SolverSettings | None = None,
-                 progress: Progress | None = None) -> ScenarioResult:
+                 solver: SolverSettings | None = None, progress: Progress | None = None,
+                 engine: Engine | None = None,
+                 folder: str | os.PathLike[str] | None = None) -> ScenarioResult:
     """Simulate every run and grid of ``scenario`` (each grid axis capped at ``resolution``
-    values, never refined; default the scenario's own grids)."""
+    values, never refined; default the scenario's own grids). Runs use ``solver``; each grid
+    runs as its sweep (:meth:`Grid.sweep`) on ``engine`` (default: this process). With a
+    ``folder``, a grid's finished chunks are kept in ``grid_<name>.parquet.parts`` there
+    until it completes, so a run interrupted and started again resumes it."""
     scenario.validate()
     models: dict[str, Model] = {}
-
-    def model(name: str) -> Model:
-        if name not in models:
-            models[name] = Model(name, solver)
-        return models[name]
-
     points = int(round(scenario.t_end / OUTPUT_STEP)) + 1
-    total = len(scenario.runs) + sum(len(g.points(resolution)) for g in scenario.grids)
+    total = len(scenario.runs) + sum(g.sweep(resolution).size for g in scenario.grids)
     done = 0
     runs: dict[str, Run] = {}
     grids: dict[str, pd.DataFrame] = {}
     failed: dict[str, str] = {}
     try:
         for spec in scenario.runs:
+            if spec.model not in models:
+                models[spec.model] = Model(spec.model, solver)
             try:
-                runs[spec.label] = model(spec.model).run(spec.parameters, spec.initial,
-                                                         scenario.t_end, points)
+                runs[spec.label] = models[spec.model].run(spec.parameters, spec.initial,
+                                                          scenario.t_end, points)
             except SimulationError as exc:  # keep the others; the failure is reported
                 failed[spec.label] = str(exc)
             done += 1
             if progress:
                 progress(done, total)
         for grid in scenario.grids:
-            table = grid.points(resolution)
-            rows: list[dict] = []
-            try:
-                evaluate_grid(model(grid.model), grid, table, progress, done, total, rows)
-            finally:
-                grids[grid.name] = _grid_table(table, rows)
-                done += len(rows)
+            step = _offset(progress, done, total)
+            grids[grid.name] = run_grid(grid, resolution, engine, folder, step)
+            done += len(grids[grid.name])
     except KeyboardInterrupt:
         raise Interrupted(ScenarioResult(scenario, runs, grids, complete=False, failed=failed),
                           done, total) from None
     return ScenarioResult(scenario, runs, grids, failed=failed)
 
 
-def _grid_table(points: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
-    return missing_as_nan(pd.concat([points.iloc[: len(rows)].reset_index(drop=True),
-                                     pd.DataFrame(rows)], axis=1))
+def _offset(progress: Progress | None, done: int, total: int) -> Progress | None:
+    """A grid's progress (its points done) as the scenario's (simulations done)."""
+    if progress is None:
+        return None
+    return lambda finished, _: progress(done + finished, total)
 
 
-def evaluate_grid(model: Model, grid: Grid, table: pd.DataFrame,
-                  progress: Progress | None = None, done: int = 0,
-                  total: int | None = None, rows: list[dict] | None = None) -> pd.DataFrame:
-    """Simulate each row of ``table`` (parameters over ``grid.base``), one solver call each;
-    add the species at ``grid.days`` (columns like ``L@30``), L30 and the response, and
-    with ``grid.metrics`` the CAR T peak, its day and the fold expansion (on a GRID_STEP
-    grid, refined by a parabola), the relapse day (all leukemic cells regrowing past 1e8
-    after falling below) and, in a model with a CD19-negative clone, its share of the
-    leukemic cells at relapse."""
-    total = total if total is not None else len(table)
-    days = (*grid.days, RESPONSE_DAY) if RESPONSE_DAY <= grid.t_end else grid.days
-    sample = [0.0, *days, grid.t_end]
-    if grid.metrics:
-        sample += list(np.linspace(0.0, grid.t_end, int(round(grid.t_end / GRID_STEP)) + 1))
-    times = np.unique(np.array(sample))
-    where = {d: int(np.flatnonzero(times == d)[0]) for d in days}
-    car_t = [j for j, s in enumerate(model.species) if s in CAR_T]
-    leukemia = [j for j, s in enumerate(model.species) if s in LEUKEMIA]
-    rows = [] if rows is None else rows  # filled in place: an interrupted caller keeps them
-    step = max(1, len(table) // 200)
-    for i, point in enumerate(table.to_dict("records")):
-        try:
-            values = model.integrate(times, dict(grid.base) | point)
-        except SimulationError as exc:  # the point is kept as failed, the grid goes on
-            rows.append({"status": "failed", "message": str(exc)})
-            continue
-        row: dict[str, object] = {}
-        for day in grid.days:
-            for j, species in enumerate(model.species):
-                row[f"{species}@{day:g}"] = values[where[day], j]
-        if RESPONSE_DAY in where:  # every leukemic clone (L, and Ln in cart_bm_ext)
-            row["L30"] = float(values[where[RESPONSE_DAY], leukemia].sum())
-            row["responder"] = bool(row["L30"] < RESPONSE_THRESHOLD)
-        if grid.metrics:
-            peak, day, fold = expansion(times, values[:, car_t].sum(axis=1))
-            row |= {"car_t_peak": peak, "car_t_peak_day": day, "fold_expansion": fold}
-            row |= _relapse(times, values[:, leukemia], len(leukemia) > 1)
-        rows.append(row | {"status": "ok", "message": ""})
-        if progress and ((i + 1) % step == 0 or i + 1 == len(table)):
-            progress(done + i + 1, total)
-    return _grid_table(table, rows)
+def run_grid(grid: Grid, resolution: int | None = None, engine: Engine | None = None,
+             folder: str | os.PathLike[str] | None = None,
+             progress: Progress | None = None) -> pd.DataFrame:
+    """The table of ``grid`` (its sweep's columns, one row per point), computed by
+    :func:`pycart.scale.runner.run_sweep` on ``engine`` (default: this process), its chunks
+    kept in ``folder`` (default: a temporary folder) until it completes; the table itself
+    is returned, not kept (``write_result`` writes it)."""
+    import tempfile
+    from pathlib import Path
 
-
-def _relapse(times: np.ndarray, leukemia: np.ndarray, two_clones: bool) -> dict[str, object]:
-    """The relapse day of the leukemic cells (all clones), and with two clones the
-    CD19-negative share of them at the first sample past the relapse day."""
-    total = leukemia.sum(axis=1)
-    day = relapse_day(times, total)
-    row: dict[str, object] = {"relapse_day": day}
-    if two_clones:
-        share = None
-        if day is not None:
-            i = int(np.searchsorted(times, day))
-            share = float(leukemia[i, 1] / total[i]) if total[i] > 0 else None
-        row["cd19neg_share_at_relapse"] = share
-    return row
+    sweep = grid.sweep(resolution)
+    with tempfile.TemporaryDirectory(prefix="pycart-grid-") as tmp:
+        out = Path(folder if folder is not None else tmp) / f"grid_{file_name(grid.name)}.parquet"
+        run_sweep(sweep, out, engine or SerialEngine(), progress=progress)
+        table = missing_as_nan(pd.read_parquet(out))
+        out.unlink()
+        return table

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Set
 from pathlib import Path
 from typing import TypeVar, cast
 
+from ..core import columns as col
 from ..core.errors import PycartError
 from ..core.names import DEFAULT_MODEL
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
@@ -23,7 +24,7 @@ from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 TOP = {"name", "title", "description", "t_end", "model", "parameters", "initial", "runs",
        "grids", "panels", "layout"}
 RUN = {"label", "parameters", "initial", "model"}
-GRID = {"name", "axes", "base", "t_end", "days", "metrics", "model"}
+GRID = {"name", "axes", "base", "t_end", "days", "metrics", "model", "relapse"}
 AXIS = {"parameter", "lo", "hi", "n", "scale"}
 PANEL = {"title", "kind", "runs", "series", "t_max", "grid", "value", "marks"}
 
@@ -183,7 +184,8 @@ def _grid(where: str, data: object, model: str, shared: dict[str, float]) -> Gri
                 shared | _numbers(f"{where}.base", grid.get("base", {})),
                 _float(f"{where}.t_end", grid.get("t_end", 30), "a number of days"),
                 days, _typed(f"{where}.metrics", grid.get("metrics", False), bool, "true or false"),
-                _typed(f"{where}.model", grid.get("model", model), str, "a model id"))
+                _typed(f"{where}.model", grid.get("model", model), str, "a model id"),
+                _typed(f"{where}.relapse", grid.get("relapse", False), bool, "true or false"))
 
 
 def _panel(where: str, data: object) -> Panel:
@@ -195,7 +197,7 @@ def _panel(where: str, data: object) -> Panel:
                  strings["runs"], strings["series"] or ("L", "C"),
                  None if t_max is None else _float(f"{where}.t_max", t_max, "days"),
                  None if grid is None else _typed(f"{where}.grid", grid, str, "a grid name"),
-                 _typed(f"{where}.value", panel.get("value", "L30"), str, "a column name"),
+                 _typed(f"{where}.value", panel.get("value", col.L30), str, "a column name"),
                  strings["marks"])
 
 

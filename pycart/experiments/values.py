@@ -21,6 +21,12 @@ RHOA_RANGE = (0.4, 1.0)
 FIG7_ALPHA = (5e-11, 5e-9)
 FIG7_H_TEXT = (5e8, 5e10)
 FIG7_H_CAPTION = (5e9, 5e11)
+#: Figure 7's horizon, over which C_peak and t_peak are taken. The paper does not say; its
+#: Figure 7A shows 60 days. Over 60 days every patient of both designs reaches the first
+#: peak (the latest, a non-responder, on day 30.7), over 30 days two do not, and their peak
+#: would be C at day 30 (1.6% lower, 0.7 day earlier): the scenario, the cohort presets and
+#: the report all take 60 days.
+FIG7_HORIZON = 60.0
 #: The reinfusion protocol of Figures 8 and S3: a dose when L regrows to 1e8 cells, or at
 #: day 30 when L never fell below it; 5e8 cells (8A, 8C) or 5e9 cells (8B).
 RELAPSE_THRESHOLD = 1e8

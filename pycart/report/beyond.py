@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from ..analysis.outcomes import TARGETS, CohortOutcomes, cohort_outcomes
+from ..core import columns as col
 from ..experiments.beyond import (
     ESCAPE_PATIENT,
     LATE_DAY,
@@ -128,7 +129,7 @@ def _fig8_row(fig8: ScenarioResult) -> dict[str, str]:
         if not done:
             cells[v] = "not run"
             continue
-        controlled = [r.rsplit("-", 1)[0] for r in done if m.loc[r, "L_end"] < 1]
+        controlled = [r.rsplit("-", 1)[0] for r in done if m.loc[r, col.L_END] < 1]
         cells[v] = (f"controlled at day 365: {', '.join(controlled) or 'none'} "
                     f"(of {len(done)})")
     return {"limitation (paper)": "Figure 8's reinfusions (the paper's remedy for NR)",

@@ -22,6 +22,7 @@ from ..analysis.synthetic import (
     stein_curve,
     synthetic,
 )
+from ..core import columns as col
 from ..core.files import write_text_atomically
 from ..core.model import Model
 from ..core.output import write_table
@@ -218,7 +219,7 @@ def year_comparison(typical: FitResult, year: dict[str, FitResult]) -> pd.DataFr
                      "nll": float(best["nll"]), "AIC": 2 * k + 2 * float(best["nll"]),
                      **{f"day {d:g}": float(ct.loc[d]) / c for d, c in zip(SHOWN_DAYS, curve)},
                      "re-expands after day 56": bool(late.max() > late.iloc[0] * 1.01),
-                     "responder": bool(run.summary.responder)})
+                     col.RESPONDER: bool(run.summary.responder)})
     return pd.DataFrame(rows)
 
 
@@ -232,7 +233,7 @@ def year_markdown(typical: FitResult, year: dict[str, FitResult]) -> str:
         lines.append(f"| {r['fit']} | {r['estimated']} | {r['exhaustion']} | {r['nll']:.2f} | "
                      f"{r['AIC']:.2f} | " + " | ".join(f"{r[d]:.2g}" for d in days)
                      + f" | {'yes' if r['re-expands after day 56'] else 'no'} | "
-                     f"{'yes' if r['responder'] else 'no'} |")
+                     f"{'yes' if r[col.RESPONDER] else 'no'} |")
     by = table.set_index("fit")
     fixes = [f for f in ("stein-year-exhaustion", "stein-year-joint")
              if not by.loc[f, "re-expands after day 56"]]

@@ -13,7 +13,6 @@ import base64
 import html
 import math
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,16 +22,14 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.summary import statistics
+from ..core import columns as col
 from ..core.files import write_text_atomically
 from ..core.homeostasis import homeostasis
 from ..core.model import Model, SolverSettings
-from ..experiments.cohort import PRESETS
 from ..experiments.paper import paper_scenario
-from ..experiments.scenario import ScenarioResult, run_scenario
-from ..experiments.values import FIG6_FIXED, PATIENTS, RELAPSE_THRESHOLD, S3_DAY, STANDARD_DOSE
+from ..experiments.scenario import Scenario, ScenarioResult, run_grid, run_scenario
+from ..experiments.values import FIG6_FIXED, PATIENTS, S3_DAY
 from ..scale.engines import ProcessEngine
-from ..scale.runner import run_sweep
-from ..scale.sweep import Sweep
 
 #: Resolution of Figure S3's heatmaps in the default run (the paper's 200 takes longer than
 #: the report's five-minute budget allows on two cores; --full runs 200).
@@ -98,26 +95,16 @@ def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
         results[name] = run_scenario(paper_scenario(name))
         _figure(results[name], figures, report)
 
-    step("fig6: three 200 x 200 heatmaps of L30 (120,000 simulations, parallel)")
-    fig6 = run_scenario(paper_scenario("fig6"), resolution=1)
-    with tempfile.TemporaryDirectory() as tmp:
-        for pair in FIG6_FIXED:
-            fig6.grids[pair] = _sweep(PRESETS[f"fig6-{pair}"], Path(tmp) / f"{pair}.parquet",
-                                      workers)
-        _figure(fig6, figures, report)
-
+    resolution = 200 if full else S3_RESOLUTION
+    with ProcessEngine(workers) as engine:
+        step("fig6: three 200 x 200 heatmaps of L30 (120,000 simulations, parallel)")
+        fig6 = _grids("fig6", engine, figures, report)
         step("fig7: 2 x 4000 virtual patients (parallel)")
-        fig7 = run_scenario(paper_scenario("fig7"), resolution=1)
-        for grid, preset in (("text", "fig7"), ("caption", "fig7-caption")):
-            table = _sweep(PRESETS[preset], Path(tmp) / f"{preset}.parquet", workers)
-            fig7.grids[grid] = table.rename(columns={"t_peak": "car_t_peak_day"})
-        _figure(fig7, figures, report)
-
-        resolution = 200 if full else S3_RESOLUTION
+        fig7 = _grids("fig7", engine, figures, report)
         step(f"figS3: heatmaps of L at day {S3_DAY:g} with and without the reinfusion protocol, "
              f"{resolution} x {resolution}")
-        s3, without = _figS3(resolution, Path(tmp), workers)
-        _figure(s3, figures, report)
+        s3 = _grids("figS3", engine, figures, report, resolution)
+        without = _without_protocol(s3.scenario, resolution, engine)
 
     step("beyond the paper: exhaustion and a CD19-negative clone (cart_bm_ext)")
     report.beyond = _beyond(figures, report)
@@ -133,23 +120,30 @@ def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
     return report
 
 
-def _figS3(resolution: int, tmp: Path, workers: int | None
-           ) -> tuple[ScenarioResult, dict[str, pd.DataFrame]]:
-    """Figure S3's heatmaps of L at day S3_DAY with the reinfusion protocol (in the result's
-    grids) and without it (returned beside it), ``resolution`` points a side."""
-    s3 = run_scenario(paper_scenario("figS3"), resolution=1)
+def _grids(name: str, engine: ProcessEngine, figures: Path, report: Report,
+           resolution: int | None = None) -> ScenarioResult:
+    """A scenario with grids, each grid a sweep on ``engine`` (its points in parallel), and
+    its figure."""
+    from ..scale.runner import progress_bar
+
+    result = run_scenario(paper_scenario(name), resolution, engine=engine,
+                          progress=progress_bar(name))
+    _figure(result, figures, report)
+    return result
+
+
+def _without_protocol(s3: Scenario, resolution: int, engine: ProcessEngine
+                      ) -> dict[str, pd.DataFrame]:
+    """Figure S3's grids without the reinfusion protocol (its dose off), by attribute pair,
+    ``resolution`` points a side: what the protocol changes."""
+    from ..scale.runner import progress_bar
+
     without: dict[str, pd.DataFrame] = {}
-    for pair in FIG6_FIXED:
-        base = PRESETS[f"fig6-{pair}"]
-        dims = tuple(replace(d, n=resolution) for d in base.dimensions)
-        common = {"t_end": S3_DAY, "days": (S3_DAY,), "peak": False}
-        protocol = {"relapse_threshold": RELAPSE_THRESHOLD, "relapse_dose": STANDARD_DOSE}
-        s3.grids[f"{pair}-reinfusion"] = _sweep(
-            Sweep(dims, parameters=dict(base.parameters) | protocol, **common),
-            tmp / f"s3-{pair}.parquet", workers)
-        without[pair] = _sweep(Sweep(dims, parameters=dict(base.parameters), **common),
-                               tmp / f"s3-none-{pair}.parquet", workers)
-    return s3, without
+    for grid in s3.grids:
+        pair = grid.name.removesuffix("-reinfusion")
+        off = replace(grid, name=pair, base=dict(grid.base) | {"relapse_dose": 0.0})
+        without[pair] = run_grid(off, resolution, engine, progress=progress_bar(f"{pair}, no dose"))
+    return without
 
 
 def _beyond(figures: Path, report: Report) -> list[dict[str, str]]:
@@ -163,14 +157,6 @@ def _beyond(figures: Path, report: Report) -> list[dict[str, str]]:
         _figure(runs[name], figures, report)
     return beyond_rows(runs["ext_fig7"], runs["ext_relapse"], runs["ext_escape"],
                        runs["ext_fig8"])
-
-
-def _sweep(sweep: Sweep, path: Path, workers: int | None) -> pd.DataFrame:
-    from ..scale.runner import progress_bar
-
-    with ProcessEngine(workers) as engine:
-        run_sweep(sweep, path, engine, progress=progress_bar(path.stem))
-    return pd.read_parquet(path)
 
 
 def _figure(result: ScenarioResult, folder: Path, report: Report) -> None:
@@ -193,8 +179,8 @@ def _printed_forms() -> list[dict[str, str]]:
                           ("both printed forms", {"B0_in_F": 1, "CA_loss_gammaMA": 1})):
         run = model.run(params, t_end=180.0, points=181)
         s, end = run.summary, run.trajectory.iloc[-1]
-        rows.append({"equations": label, "L30": g(s.L30), "responder": str(s.responder),
-                     "CAR T peak": g(s.car_t_peak), "peak day": g(s.car_t_peak_day),
+        rows.append({"equations": label, col.L30: g(s.L30), col.RESPONDER: str(s.responder),
+                     "CAR T peak": g(s.C_peak), "peak day": g(s.t_peak),
                      "L at day 180": g(end["L"]), "CAR T at day 180": g(end["CA"] + end["CM"]),
                      "B0 at day 180": g(end["B0"])})
     return rows
@@ -305,7 +291,8 @@ def _model_claims() -> list[Claim]:
     add(Claim("Sec. 2.4", "Homeostatic B-cell total", "about 3e10 cells", g(state.sum()),
               "agrees"))
     add(Claim("Sec. 3.2, Fig. 3B", "Homeostatic subsets: pre-BII largest, then immature",
-              "pre-BII > immature > ...", f"{order} ({', '.join(f'{k} {100 * v:.0f}%' for k, v in shares.items())})",
+              "pre-BII > immature > ...",
+              f"{order} ({', '.join(f'{k} {100 * v:.0f}%' for k, v in shares.items())})",
               "agrees" if list(shares.sort_values(ascending=False).index[:2]) == ["B2", "B3"]
               else "differs"))
     return claims
@@ -318,8 +305,8 @@ def _fig2_claims(r: dict[str, ScenarioResult]) -> list[Claim]:
     f2 = r["fig2"].runs["no-B-cells"].summary
     add(Claim("Sec. 3.1, Fig. 2A", "Without B cells, CAR T expand for about 10 days by two "
               "orders of magnitude or more", "~10 days, >= 2 orders",
-              f"peak on day {f2.car_t_peak_day:.1f}, {f2.fold_expansion:.2f} orders",
-              "agrees" if f2.fold_expansion >= 2 and 5 <= f2.car_t_peak_day <= 15 else "differs"))
+              f"peak on day {f2.t_peak:.1f}, {f2.fold_expansion:.2f} orders",
+              "agrees" if f2.fold_expansion >= 2 and 5 <= f2.t_peak <= 15 else "differs"))
     traj2 = r["fig2"].runs["no-B-cells"].trajectory
     L270 = float(traj2["L"].iloc[-1])
     add(Claim("Sec. 3.1, Fig. 2", "Leukemic cells decrease and eventually disappear; memory "
@@ -376,32 +363,33 @@ def _fig4_5_claims(r: dict[str, ScenarioResult]) -> list[Claim]:
     claims: list[Claim] = []
     add = claims.append
     m4 = r["fig4"].metrics().set_index("run")
-    delay = m4.loc["CA0=1e+07", "car_t_peak_day"] - m4.loc["CA0=1e+08", "car_t_peak_day"]
+    delay = m4.loc["CA0=1e+07", col.T_PEAK] - m4.loc["CA0=1e+08", col.T_PEAK]
     add(Claim("Sec. 3.3, Fig. 4C", "A 10x dose shifts the expansion by up to ~3 days",
               "up to ~3 days", f"peak {delay:.1f} days later with 1e7 than with 1e8 cells",
               "agrees" if 0 < delay <= 3.5 else "differs"))
-    nr4 = [run for run in m4.index if not m4.loc[run, "responder"]]
+    nr4 = [run for run in m4.index if not m4.loc[run, col.RESPONDER]]
     add(Claim("Sec. 3.3, Fig. 4", "Initial tumour burden, B-cell burden and dose do not change "
               "expansion or outcome", "no effect on outcome",
-              f"fold expansion {m4['fold_expansion'].min():.2f}-{m4['fold_expansion'].max():.2f} "
+              f"fold expansion {m4[col.FOLD_EXPANSION].min():.2f}-"
+              f"{m4[col.FOLD_EXPANSION].max():.2f} "
               f"orders; non-responders: {', '.join(nr4) or 'none'} "
-              f"(L30 {', '.join(g(m4.loc[n, 'L30']) for n in nr4)})",
+              f"(L30 {', '.join(g(m4.loc[n, col.L30]) for n in nr4)})",
               "agrees" if not nr4 else "partly",
               "" if not nr4 else "A low tumour burden (1e10) leaves more leukemic cells at "
               "day 30: with less antigen the CAR T expand less (fold "
-              f"{m4.loc[nr4[0], 'fold_expansion']:.2f})."))
+              f"{m4.loc[nr4[0], col.FOLD_EXPANSION]:.2f})."))
     m5 = r["fig5"].metrics().set_index("run")
-    fold = m5["fold_expansion"]
+    fold = m5[col.FOLD_EXPANSION]
     add(Claim("Sec. 3.4, Fig. 5A", "Lower killing capacity alpha gives larger expansion",
               "lower alpha, larger expansion",
               f"fold {fold['alpha=3e-09']:.2f} / {fold['alpha=3e-10']:.2f} / "
               f"{fold['alpha=3e-11']:.2f} orders for alpha 3e-9 / 3e-10 / 3e-11",
               "agrees" if fold["alpha=3e-11"] > fold["alpha=3e-10"] > fold["alpha=3e-09"]
               else "differs"))
-    days = m5["car_t_peak_day"]
+    days = m5[col.T_PEAK]
     h_delay = days["h=5e+10"] - days["h=5e+08"]
     rho_delay = days["rhoA=0.4"] - days["rhoA=1"]
-    failing = [k for k in m5.index if not m5.loc[k, "responder"]]
+    failing = [k for k in m5.index if not m5.loc[k, col.RESPONDER]]
     add(Claim("Sec. 3.4, Fig. 5B-C", "Higher h and lower rho_C delay the expansion and can fail",
               "delay, some failures",
               f"peak day h 5e8/5e9/5e10: {days['h=5e+08']:.1f}/{days['h=5e+09']:.1f}/"
@@ -422,7 +410,7 @@ def _cohort_claims(fig6: ScenarioResult, fig7: ScenarioResult) -> list[Claim]:
     for pair in FIG6_FIXED:
         table = fig6.grids[pair]
         x, y = pair.split("-")
-        logL = np.log10(np.maximum(table["L30"].to_numpy(float), 1e-12))
+        logL = np.log10(np.maximum(table[col.L30].to_numpy(float), 1e-12))
         grid = pd.DataFrame({x: table[x], y: table[y], "v": logL})
         spans[pair] = (grid.groupby(y)["v"].agg(lambda v: v.max() - v.min()).median(),
                        grid.groupby(x)["v"].agg(lambda v: v.max() - v.min()).median())
@@ -433,7 +421,7 @@ def _cohort_claims(fig6: ScenarioResult, fig7: ScenarioResult) -> list[Claim]:
               f"along rho_A {spans['alpha-rhoA'][1]:.1f} (h 1e9)",
               "agrees" if spans["alpha-h"][0] < spans["alpha-h"][1]
               and spans["alpha-rhoA"][0] < spans["alpha-rhoA"][1] else "differs"))
-    shares6 = {p: 100 * fig6.grids[p]["responder"].mean() for p in FIG6_FIXED}
+    shares6 = {p: 100 * fig6.grids[p][col.RESPONDER].mean() for p in FIG6_FIXED}
     add(Claim("Sec. 3.4, Fig. 6A", "Response needs a high rho_C and a low h",
               "R region at high rho_C, low h",
               "responders: " + ", ".join(f"{p} {v:.0f}%" for p, v in shares6.items()),
@@ -447,7 +435,7 @@ def _cohort_claims(fig6: ScenarioResult, fig7: ScenarioResult) -> list[Claim]:
               "chose them on the heatmaps to fit this description (pycart/experiments/paper.py)."))
     for grid, text, claimed in (("text", "h 5e8-5e10 (text)", "80%"),
                                 ("caption", "h 5e9-5e11 (caption)", "80%")):
-        st = statistics(fig7.grids[grid].rename(columns={"car_t_peak_day": "t_peak"}))
+        st = statistics(fig7.grids[grid])
         add(Claim("Sec. 3.4, Fig. 7B", f"Responders in the 4000-patient cohort, {text}", claimed,
                   f"{100 * st.responder_share:.1f}% ({st.responders} of {st.patients})",
                   "differs", "With the readings, response needs h below about 3e9 and rho_A "
@@ -471,12 +459,12 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
     claims: list[Claim] = []
     add = claims.append
     m8 = r["fig8"].metrics().set_index("run")
-    outcome = {run: ("controlled" if m8.loc[run, "L_end"] < 1 else "not controlled")
+    outcome = {run: ("controlled" if m8.loc[run, col.L_END] < 1 else "not controlled")
                for run in m8.index}
     for s_, text, claimed in (("A", "a standard second dose (5e8, same product)", "fails"),
                               ("B", "a 10x second dose (5e9)", "works in a subset"),
                               ("C", "an improved product (5e8)", "works best")):
-        got = "; ".join(f"{n}: {outcome[f'{n}-{s_}']} (L180 {g(m8.loc[f'{n}-{s_}', 'L_end'])})"
+        got = "; ".join(f"{n}: {outcome[f'{n}-{s_}']} (L180 {g(m8.loc[f'{n}-{s_}', col.L_END])})"
                         for n in ("NR1", "NR2", "NR3"))
         controlled = sum(outcome[f"{n}-{s_}"] == "controlled" for n in ("NR1", "NR2", "NR3"))
         ok = {"A": controlled == 0, "B": 0 < controlled < 3, "C": controlled == 3}[s_]
@@ -488,8 +476,8 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
               "agrees" if all(v > 0.5 for v in shares2.values()) else "partly"))
     agree = {}
     for pair in FIG6_FIXED:
-        a = s3.grids[f"{pair}-reinfusion"][f"L@{S3_DAY:g}"] < 1
-        b = without[pair][f"L@{S3_DAY:g}"] < 1
+        a = s3.grids[f"{pair}-reinfusion"][col.at_day("L", S3_DAY)] < 1
+        b = without[pair][col.at_day("L", S3_DAY)] < 1
         agree[pair] = 100 * float((a == b).mean())
     add(Claim("Sec. 3.5, Fig. S3", "Under the reinfusion protocol the regions of success and "
               "failure stay the same", "invariant",
@@ -497,7 +485,7 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
                   f"{v:.1f}% of {p}" for p, v in agree.items()) + f" ({resolution} x {resolution})",
               "agrees" if min(agree.values()) > 95 else "partly"))
     mS4 = r["figS4"].metrics().set_index("run")
-    changes = {n: (mS4.loc[f"{n}-B-infusion", "L_end"], mS4.loc[f"{n}-none", "L_end"])
+    changes = {n: (mS4.loc[f"{n}-B-infusion", col.L_END], mS4.loc[f"{n}-none", col.L_END])
                for n in ("NR1", "NR2", "NR3")}
     helped = [n for n, (w, wo) in changes.items() if w < 0.5 * wo]
     add(Claim("Discussion, Fig. S4", "B-cell infusion on relapse can control the disease or "
@@ -508,8 +496,8 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
               "choice, the standard CAR T dose) the antigen pulse is too small to matter."))
     mS1 = r["figS1"].metrics().set_index("run")
     add(Claim("Sec. 3.4, Fig. S1", "A high activation threshold can fail at low CD19 burden",
-              "failure", "; ".join(f"{k}: L30 {g(mS1.loc[k, 'L30'])}" for k in mS1.index),
-              "agrees" if not mS1.loc["low-burden-h=1e+11", "responder"] else "differs",
+              "failure", "; ".join(f"{k}: L30 {g(mS1.loc[k, col.L30])}" for k in mS1.index),
+              "agrees" if not mS1.loc["low-burden-h=1e+11", col.RESPONDER] else "differs",
               "At the low burden even Figure 3's h = 1e9 fails by day 30 in this model."))
     return claims
 
@@ -555,7 +543,8 @@ calibration`); that patient-level fit does not change the values used here.
 def _table(rows: list[dict[str, str]]) -> list[str]:
     keys = list(rows[0])
     return ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys),
-            *("| " + " | ".join(str(row[k]).replace("|", "/") for k in keys) + " |" for row in rows)]
+            *("| " + " | ".join(str(row[k]).replace("|", "/") for k in keys) + " |"
+              for row in rows)]
 
 
 def _markdown(report: Report) -> str:
@@ -602,6 +591,7 @@ def _html(report: Report, folder: Path) -> str:
             f"<p>Generated by <code>pycart reproduce</code>; every number was computed in that "
             f"run.</p><h2>Claims</h2>{table(claims)}<h2>The printed forms</h2>"
             f"{table(report.printed)}<h2>Numerical fidelity</h2>{table(report.fidelity)}"
-            + (f"<h2>Beyond the paper</h2><p>{html.escape(' '.join(_BEYOND_INTRO.splitlines()[2:]))}"
-               f"</p>{table(report.beyond)}" if report.beyond else "")
+            + (f"<h2>Beyond the paper</h2>"
+               f"<p>{html.escape(' '.join(_BEYOND_INTRO.splitlines()[2:]))}</p>"
+               f"{table(report.beyond)}" if report.beyond else "")
             + f"<h2>Figures</h2>{images}</body></html>")

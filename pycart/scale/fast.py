@@ -18,16 +18,15 @@ of parameter values (or initial amounts) in, the outputs of every point out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError
-from ..core.names import CAR_T, MODELS, PARAMETERS, RESPONSE_DAY, RESPONSE_THRESHOLD
+from ..core.names import CAR_T, MODELS, PARAMETERS, RESPONSE_DAY
 from .kernel import Kernel, fast_obstacle, load_kernel
-from .sweep import Dimension, PointSimulator, Sweep
+from .sweep import Dimension, PointSimulator, Sweep, result_columns, sample_times
 
 #: The integrator's tolerances: relative, and absolute in cells per species. Checked by
 #: the tests and ``pycart bench`` against the independent solver (L30 within 1e-6; Figure 7's
@@ -43,8 +42,10 @@ STATUS_TEXT = ("ok", "too many steps", "step size collapse", "a non-finite value
 
 def simulator_for(sweep: Sweep) -> FastSimulator | PointSimulator:
     """The simulator of ``sweep``'s points: the fast path unless the sweep asks for
-    libRoadRunner, or (``auto``) the fast path cannot run it at all."""
-    if sweep.solver == "roadrunner" or (sweep.solver == "auto" and fast_obstacle(sweep.model)):
+    libRoadRunner, or (``auto``) the fast path cannot run it at all or the sweep wants the
+    relapse day (a dense sample the fast path does not take)."""
+    if sweep.solver == "roadrunner" or (sweep.solver == "auto" and (
+            sweep.relapse or fast_obstacle(sweep.model))):
         return PointSimulator(sweep)
     return FastSimulator(sweep)
 
@@ -78,8 +79,7 @@ class FastSimulator:
         self.targets = [(name in k.species, (k.species if name in k.species else
                                              k.parameters).index(name))
                         for name in (d.name for d in sweep.dimensions)]
-        self.times = np.unique([0.0, *sweep.days, *([RESPONSE_DAY] if sweep.t_end >= RESPONSE_DAY
-                                                    else []), sweep.t_end])
+        self.times = sample_times(sweep)
         self.car = np.array([k.species.index(s) for s in CAR_T if s in k.species], dtype=np.int64)
         self.doses = [k.parameters.index(d) for d in k.dose_parameters]
         self.atol = np.full(len(k.species), FAST_ATOL)
@@ -140,30 +140,8 @@ class FastSimulator:
 
     def _columns(self, start: int, points: np.ndarray, out: np.ndarray,
                  peaks: np.ndarray) -> dict[str, list]:
-        sweep, k = self.sweep, self.kernel
-        n = len(points)
-        at = {float(t): i for i, t in enumerate(self.times)}
-        columns: dict[str, list] = {"point": list(range(start, start + n))}
-        for j, name in enumerate(sweep.columns()[1: 1 + len(sweep.dimensions)]):
-            columns[name] = points[:, j].tolist()  # an initial amount as init_<species>
-        if sweep.t_end >= RESPONSE_DAY:
-            L30 = out[:, at[RESPONSE_DAY], k.species.index("L")]
-            columns["L30"] = L30.tolist()
-            columns["responder"] = (L30 < RESPONSE_THRESHOLD).tolist()
-        if sweep.peak:
-            C0 = out[:, 0, self.car].sum(axis=1)
-            C_peak = peaks[:, 2]
-            columns["t_peak"] = peaks[:, 1].tolist()
-            columns["C_peak"] = C_peak.tolist()
-            columns["fold_expansion"] = [math.log10(c / c0) if c0 > 0 and c > 0 else None
-                                         for c, c0 in zip(C_peak.tolist(), C0.tolist())]
-            columns["peak_reached"] = (peaks[:, 0] > 0.5).tolist()
-        for d in sweep.days:
-            for s in sweep.species:
-                columns[f"{s}@{d:g}"] = out[:, at[float(d)], k.species.index(s)].tolist()
-        columns["status"] = ["ok"] * n
-        columns["message"] = [""] * n
-        return columns
+        return result_columns(self.sweep, self.kernel.species, self.times, out,
+                              peaks if self.sweep.peak else None, start, points)
 
 
 def simulate_points(points: pd.DataFrame | np.ndarray, names: Sequence[str] | None = None, *,

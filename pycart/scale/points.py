@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.columns import INITIAL_PREFIX
 from ..core.errors import PycartError
 from ..core.names import MODELS, model_parameters
-from .sweep import INITIAL_PREFIX, MAX_SAMPLES, Dimension, PointList, Sweep
+from .sweep import MAX_SAMPLES, Dimension, PointList, Sweep
 
 #: The most points one file may hold (a sampled design's limit), and its largest size on
 #: disk: beyond them a point list is refused before it is read (split it into sweeps).

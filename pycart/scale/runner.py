@@ -30,7 +30,8 @@ from .sweep import CHUNK_SIZE, MAX_CHUNK_SIZE, PointSimulator, Sweep, _jsonable
 _SIMULATORS: dict[str, FastSimulator | PointSimulator] = {}
 
 
-def compute_chunk(sweep: Sweep, key: str, start: int, points: np.ndarray) -> tuple[int, pd.DataFrame]:
+def compute_chunk(sweep: Sweep, key: str, start: int,
+                  points: np.ndarray) -> tuple[int, pd.DataFrame]:
     """Compute one chunk (worker side): the chunk's first point and its result rows."""
     simulator = _SIMULATORS.get(key)
     if simulator is None:

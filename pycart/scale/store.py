@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
 from ..core.errors import PycartError
 from ..core.files import write_atomically, write_text_atomically
 from ..core.output import spreadsheet_safe
@@ -185,7 +186,7 @@ def _valid(path: Path, key: str, columns: Sequence[str], span: Span,
         return False
     if table.column_names != list(columns) or table.num_rows != stop - first or stop <= first:
         return False
-    index = np.asarray(table.column("point"))
+    index = np.asarray(table.column(col.POINT))
     if not np.array_equal(index, np.arange(first, stop)):
         return False
     names = list(columns)[1: 1 + points(first, first + 1).shape[1]]
@@ -222,7 +223,7 @@ def assemble(parts: Path, spans: Sequence[Span], out: Path, total: int) -> int:
                 table = pq.read_table(parts / chunk_name(span))
                 table = table.replace_schema_metadata(
                     {k: v for k, v in (table.schema.metadata or {}).items() if k != KEY_FIELD})
-                failed += int(np.sum(np.asarray(table.column("status").to_pylist()) != "ok"))
+                failed += int(np.sum(np.asarray(table.column(col.STATUS).to_pylist()) != col.OK))
                 if out.suffix.lower() == ".parquet":
                     if writer is None:
                         writer = pq.ParquetWriter(handle, table.schema)

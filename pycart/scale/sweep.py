@@ -21,15 +21,18 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ..core import columns as col
+from ..core.columns import input_column
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_horizon, check_initial, check_parameters
-from ..core.model import SolverSettings, clip_roundoff, load_roadrunner, quiet_solver
+from ..core.metrics import point_metrics
+from ..core.model import SolverSettings, load_roadrunner, output_times, run_roadrunner
 from ..core.names import (
     CAR_T,
+    LEUKEMIA,
     MODELS,
     PARAMETERS,
     RESPONSE_DAY,
-    RESPONSE_THRESHOLD,
     model_parameters,
 )
 from ..core.resources import sbml_text
@@ -37,6 +40,10 @@ from ..core.resources import sbml_text
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is
 #: faster at the same accuracy. A point where Adams fails is integrated again with BDF.
 SWEEP_SOLVER = SolverSettings(stiff=False)
+
+#: Sampling (days) of a point whose relapse day is wanted: the crossing of 1e8 cells is
+#: interpolated between samples this far apart.
+RELAPSE_STEP = 0.1
 
 #: How a sweep's points are integrated (``Sweep.solver``).
 SOLVERS = ("auto", "fast", "roadrunner")
@@ -52,17 +59,6 @@ MAX_SAMPLES = 10_000_000
 MAX_CHUNK_SIZE = 100_000
 MAX_DAYS = 1000
 MAX_SEED = 2**32 - 1
-
-#: In a result table, an initial amount that varies is named ``init_<species>`` (``init_L``),
-#: so it cannot be read as a result (``L30``, ``L@60``).
-INITIAL_PREFIX = "init_"
-
-
-def input_column(name: str, species: Sequence[str]) -> str:
-    """The result-table column of a varying quantity: a parameter by its id, an initial
-    amount as ``init_<species>``."""
-    return f"{INITIAL_PREFIX}{name}" if name in species else name
-
 
 class PointList:
     """An explicit list of points (one row each, one column per dimension of the sweep),
@@ -130,8 +126,9 @@ class Sweep:
     (``samples`` points over the ranges, from ``seed``) or "points" (the rows of
     ``point_list``, one value per dimension; see :func:`pycart.scale.points.points_sweep`).
     Each point reports L30 and the response, the first CAR T peak (``t_peak``, ``C_peak``,
-    ``fold_expansion``), and the ``species`` at ``days``; a varying initial amount is the
-    column ``init_<species>``.
+    ``fold_expansion``), with ``relapse`` the relapse day, and the ``species`` at ``days``
+    (columns: :mod:`pycart.core.columns`); a varying initial amount is the column
+    ``init_<species>``. A scenario's grid is one of these (``Grid.sweep``).
     """
 
     dimensions: tuple[Dimension, ...]
@@ -149,6 +146,10 @@ class Sweep:
     #: "roadrunner"; see :mod:`pycart.scale.fast`.
     solver: str = "auto"
     point_list: PointList | None = None
+    #: Report the relapse day (and the CD19-negative share at relapse): each point is then
+    #: sampled every RELAPSE_STEP days on libRoadRunner (the fast path samples report days
+    #: only).
+    relapse: bool = False
 
     def validate(self) -> None:
         """Check every id and value; raise :class:`PycartError` with one line."""
@@ -201,8 +202,14 @@ class Sweep:
         if len(set(self.species)) != len(self.species):
             raise PycartError(f"--species {','.join(self.species)}: a species is given twice "
                               "(allowed: each once)")
+        self._check_solver()
+
+    def _check_solver(self) -> None:
         if self.solver not in SOLVERS:
             raise PycartError(f"solver {self.solver!r} (allowed: {', '.join(SOLVERS)})")
+        if self.solver == "fast" and self.relapse:
+            raise PycartError("--solver fast cannot report the relapse day (it samples the "
+                              "report days only; use --solver auto or roadrunner)")
         if self.solver == "fast":
             from .kernel import check_fast
 
@@ -273,7 +280,7 @@ class Sweep:
         if self.sampling != "grid":
             return self.points()[first:stop]
         index = np.unravel_index(np.arange(first, stop), [d.n for d in self.dimensions])
-        return np.column_stack([d.values(i) for d, i in zip(self.dimensions, index)])
+        return np.column_stack([d.values(i) for d, i in zip(self.dimensions, index, strict=True)])
 
     def points(self) -> np.ndarray:
         """All points, one row each, one column per dimension."""
@@ -295,13 +302,15 @@ class Sweep:
     def columns(self) -> list[str]:
         """The columns of the result table, in order."""
         species = MODELS.get(self.model, ())
-        cols = ["point", *(input_column(d.name, species) for d in self.dimensions)]
+        cols = [col.POINT, *(input_column(d.name, species) for d in self.dimensions)]
         if self.t_end >= RESPONSE_DAY:
-            cols += ["L30", "responder"]
+            cols += [col.L30, col.RESPONDER]
         if self.peak:
-            cols += ["t_peak", "C_peak", "fold_expansion", "peak_reached"]
-        cols += [f"{s}@{d:g}" for d in self.days for s in self.species]
-        return [*cols, "status", "message"]
+            cols += [col.T_PEAK, col.C_PEAK, col.FOLD_EXPANSION, col.PEAK_REACHED]
+        if self.relapse:
+            cols += [col.RELAPSE_DAY, *([col.CD19NEG_SHARE] if "Ln" in species else [])]
+        cols += [col.at_day(s, d) for d in self.days for s in self.species]
+        return [*cols, col.STATUS, col.MESSAGE]
 
     def key(self) -> str:
         """A fingerprint of everything that decides the results (for resuming)."""
@@ -328,6 +337,39 @@ def _jsonable(value: object) -> object:
     return value
 
 
+def sample_times(sweep: Sweep) -> np.ndarray:
+    """The days a point of ``sweep`` is sampled on: 0, the report days, day 30 and the
+    horizon, and every RELAPSE_STEP days where the relapse day is wanted."""
+    dense = output_times(sweep.t_end, int(round(sweep.t_end / RELAPSE_STEP)) + 1) \
+        if sweep.relapse else []
+    return np.unique([0.0, *sweep.days, *([RESPONSE_DAY] if sweep.t_end >= RESPONSE_DAY
+                                           else []), sweep.t_end, *dense])
+
+
+def result_columns(sweep: Sweep, species: Sequence[str], times: np.ndarray,
+                   amounts: np.ndarray, peaks: np.ndarray | None, start: int,
+                   points: np.ndarray) -> dict[str, list]:
+    """The result columns of simulated points: their inputs, their metrics
+    (:func:`pycart.core.metrics.point_metrics`) and the species at the report days.
+    ``amounts``: points x ``times`` x ``species``; ``peaks``: points x (found, day, count),
+    from the peak tracker (where the sweep wants the peak)."""
+    n = len(amounts)
+    where = {float(t): k for k, t in enumerate(times)}
+    leukemia = [species.index(s) for s in LEUKEMIA if s in species]
+    car_t = [species.index(s) for s in CAR_T if s in species]
+    columns: dict[str, list] = {col.POINT: list(range(start, start + n))}
+    for j, name in enumerate(sweep.columns()[1: 1 + len(sweep.dimensions)]):
+        columns[name] = points[:, j].tolist()  # an initial amount as init_<species>
+    columns |= point_metrics(times, amounts[:, :, leukemia], amounts[:, :, car_t].sum(axis=2),
+                             peaks if peaks is not None else np.zeros((n, 3)), sweep.relapse)
+    for d in sweep.days:
+        for s in sweep.species:
+            columns[col.at_day(s, d)] = amounts[:, where[float(d)], species.index(s)].tolist()
+    columns[col.STATUS] = [col.OK] * n
+    columns[col.MESSAGE] = [""] * n
+    return columns
+
+
 # ---- the simulator of one worker ----------------------------------------------------------
 
 class PointSimulator:
@@ -346,12 +388,9 @@ class PointSimulator:
         SWEEP_SOLVER.apply(self.rr)
         self.rr.integrator.variable_step_size = False
         self.species = MODELS[sweep.model]
-        self.car_t = [s for s in CAR_T if s in self.species]
-        self.times = np.unique([0.0, *sweep.days, *([RESPONSE_DAY] if sweep.t_end >= RESPONSE_DAY
-                                                    else []), sweep.t_end])
-        self.selections = ["time", *self.species, *(PEAK_RECORDS if sweep.peak else ())]
+        self.times = sample_times(sweep)
+        self.selections = [*self.species, *(PEAK_RECORDS if sweep.peak else ())]
         self.names = [d.name for d in sweep.dimensions]
-        self.is_species = [n in self.species for n in self.names]
 
     def evaluate(self, start: int, points: np.ndarray) -> pd.DataFrame:
         """The result rows of ``points`` (numbered from ``start``)."""
@@ -359,52 +398,32 @@ class PointSimulator:
         return pd.DataFrame(rows, columns=self.sweep.columns())
 
     def _one(self, index: int, point: np.ndarray) -> list[object]:
-        sweep = self.sweep
-        values: list[object] = [index, *point]
+        names = self.sweep.columns()
         try:
             result = self._simulate(point)
         except (PycartError, SimulationError) as exc:
-            return values + [None] * (len(sweep.columns()) - len(values) - 2) + [
-                "failed", str(exc)]
-        at = {t: k for k, t in enumerate(self.times)}
-        species = {s: j + 1 for j, s in enumerate(self.species)}
-        if sweep.t_end >= RESPONSE_DAY:
-            L30 = float(result[at[RESPONSE_DAY], species["L"]])
-            values += [L30, bool(L30 < RESPONSE_THRESHOLD)]
-        if sweep.peak:
-            found, day, peak = result[-1, -3:]
-            C0 = sum(float(result[0, species[c]]) for c in self.car_t)
-            if found < 0.5:  # still growing at the horizon (or never grew)
-                day = sweep.t_end
-                peak = sum(float(result[-1, species[c]]) for c in self.car_t)
-            fold = math.log10(peak / C0) if C0 > 0 and peak > 0 else None
-            values += [float(day), float(peak), fold, bool(found > 0.5)]
-        values += [float(result[at[d], species[s]]) for d in sweep.days for s in sweep.species]
-        return values + ["ok", ""]
+            values: list[object] = [index, *point]
+            return values + [None] * (len(names) - len(values) - 2) + [col.FAILED, str(exc)]
+        peaks = result[None, -1, -3:] if self.sweep.peak else None
+        columns = result_columns(self.sweep, self.species, self.times,
+                                 result[None, :, : len(self.species)], peaks,
+                                 index, point[None])
+        return [columns[name][0] for name in names]
 
     def _simulate(self, point: np.ndarray) -> np.ndarray:
-        rr = self.rr
-        for attempt in ("adams", "bdf"):
-            rr.resetAll()
-            for name, value in self.sweep.parameters.items():
-                rr.setValue(name, value)
-            for name, value in self.sweep.initial.items():
-                rr.setValue(name, value)
-            for name, value in zip(self.names, point):
-                rr.setValue(name, float(value))
+        values = [*self.sweep.parameters.items(), *self.sweep.initial.items(),
+                  *zip(self.names, point, strict=True)]
+        integrator = self.rr.integrator
+        stiff = integrator.stiff
+        try:
+            return run_roadrunner(self.rr, self.times, self.selections, values,
+                                  len(self.species))
+        except SimulationError:
+            if stiff:
+                raise
+            integrator.stiff = True  # Adams failed: BDF, once
             try:
-                with quiet_solver():
-                    result = np.array(rr.simulate(times=self.times,
-                                                  selections=self.selections), dtype=float)
-            except RuntimeError as exc:
-                if attempt == "adams":
-                    rr.integrator.stiff = True
-                    continue
-                raise SimulationError(f"the solver failed: "
-                                      f"{' '.join(str(exc).split())[:300]}") from None
+                return run_roadrunner(self.rr, self.times, self.selections, values,
+                                      len(self.species))
             finally:
-                if attempt == "bdf":
-                    rr.integrator.stiff = False
-            clip_roundoff(result[:, 1: 1 + len(self.species)], self.times, self.species)
-            return result
-        raise AssertionError("unreachable")
+                integrator.stiff = False

@@ -327,7 +327,8 @@ def test_a_scenario_label_that_is_not_utf8_is_refused(tmp_path, monkeypatch, cap
 # ---- 7. one missing-value convention ---------------------------------------------------------
 
 SCENARIO = ('name = "s"\nt_end = 31\n[[runs]]\nlabel = "one"\n[[grids]]\nname = "g"\n'
-            'metrics = true\nt_end = 31\naxes = [{parameter = "h", lo = 1e8, hi = 1e9, n = 2}]\n')
+            'metrics = true\nrelapse = true\nt_end = 31\n'
+            'axes = [{parameter = "h", lo = 1e8, hi = 1e9, n = 2}]\n')
 
 
 def test_relapse_day_is_missing_the_same_way_everywhere(tmp_path, monkeypatch, capsys):

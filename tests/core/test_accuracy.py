@@ -83,8 +83,8 @@ def test_summary_matches_independent_solver(model, case):
     assert summary.L30 == pytest.approx(ref[1, 4], rel=REL_TOL)
     assert summary.responder == (ref[1, 4] < 1.0)
     peak, day = reference.peak_total_car_t(params, init)
-    assert summary.car_t_peak == pytest.approx(peak, rel=1e-6)
-    assert summary.car_t_peak_day == pytest.approx(day, abs=2e-3)
+    assert summary.C_peak == pytest.approx(peak, rel=1e-6)
+    assert summary.t_peak == pytest.approx(day, abs=2e-3)
 
 
 def test_figure3_numbers_of_model_notes(model):

@@ -66,8 +66,8 @@ def test_summary_does_not_depend_on_the_output_grid(model):
     coarse = model.run(t_end=180, points=2).summary
     fine = model.run(t_end=180, points=3001).summary
     assert coarse.L30 == pytest.approx(fine.L30, rel=1e-6)
-    assert coarse.car_t_peak == pytest.approx(fine.car_t_peak, rel=1e-7)
-    assert coarse.car_t_peak_day == pytest.approx(fine.car_t_peak_day, abs=1e-4)
+    assert coarse.C_peak == pytest.approx(fine.C_peak, rel=1e-7)
+    assert coarse.t_peak == pytest.approx(fine.t_peak, abs=1e-4)
 
 
 def test_summary_of_a_short_run_has_no_day_30(model):

@@ -39,7 +39,7 @@ ENGLISH = {"exhaustion", "escape"}
 IDS = sorted(i for i in (set(PARAMETERS) | set(MODELS["cart_bm2_ext"])) - ENGLISH
              if len(i) > 1)
 #: ... and the metrics a panel title names, the observables a fit's data name.
-METRICS = ("fold_expansion", "car_t_peak_day", "t_peak", *OBSERVABLES["cart_bm2_ext"],
+METRICS = ("fold_expansion", "t_peak", *OBSERVABLES["cart_bm2_ext"],
            *SHARES)
 
 

@@ -15,6 +15,7 @@ from pycart.core.metrics import relapse_day, steady_state_day
 from pycart.experiments.paper import PATIENTS, SCENARIOS, paper_scenario
 from pycart.experiments.results import write_result
 from pycart.experiments.scenario import Interrupted, run_scenario
+from pycart.experiments.values import FIG6_FIXED
 
 RESOLUTION = 3
 
@@ -38,7 +39,7 @@ def test_every_scenario_runs_and_writes_its_files(results, name, tmp_path):
     if result.runs:
         metrics = pd.read_csv(tmp_path / "metrics.csv")
         assert list(metrics["run"]) == list(result.runs)
-        for column in ("L30", "responder", "car_t_peak", "car_t_peak_day", "fold_expansion",
+        for column in ("L30", "responder", "C_peak", "t_peak", "fold_expansion",
                        "relapse_day", "B0_share", "steady_state_day", "relapse_given_day"):
             assert column in metrics.columns
     for grid in result.scenario.grids:
@@ -59,7 +60,7 @@ def test_fig2_blood_like_dynamics(results):
     run = results["fig2"].runs["no-B-cells"]
     assert run.summary.responder
     assert 2.0 <= run.summary.fold_expansion <= 3.0
-    assert 5 < run.summary.car_t_peak_day < 15
+    assert 5 < run.summary.t_peak < 15
     assert (run.trajectory[["B0", "B1", "B2", "B3"]] == 0).all().all()
 
 
@@ -77,7 +78,7 @@ def test_fig4_initial_state_changes_little(results):
     metrics = results["fig4"].metrics().set_index("run")
     assert metrics.loc[[r for r in metrics.index if not r.startswith("L0")], "responder"].all()
     assert metrics["fold_expansion"].between(2.2, 3.4).all()
-    dose = metrics.loc[["CA0=1e+08", "CA0=1e+07"], "car_t_peak_day"]
+    dose = metrics.loc[["CA0=1e+08", "CA0=1e+07"], "t_peak"]
     assert 0 < dose.iloc[1] - dose.iloc[0] <= 3.5  # a delay of up to ~3 days per 10x dose
 
 
@@ -107,8 +108,8 @@ def test_fig7_grid_metrics_match_single_runs(results, model):
     table = results["fig7"].grids["text"]
     for row in table.iloc[[0, 13, 26]].to_dict("records"):
         s = model.run({k: row[k] for k in ("alpha", "h", "rhoA")}, t_end=60).summary
-        assert row["car_t_peak"] == pytest.approx(s.car_t_peak, rel=1e-3)
-        assert row["car_t_peak_day"] == pytest.approx(s.car_t_peak_day, abs=0.02)
+        assert row["C_peak"] == pytest.approx(s.C_peak, rel=1e-3)
+        assert row["t_peak"] == pytest.approx(s.t_peak, abs=0.02)
         assert row["fold_expansion"] == pytest.approx(s.fold_expansion, abs=1e-3)
         assert row["responder"] == s.responder
 
@@ -250,27 +251,39 @@ def test_scenarios_command_lists_every_scenario(capsys):
 
 
 def test_an_interrupted_run_keeps_what_was_computed(tmp_path, monkeypatch, capsys):
+    """Ctrl-C in a grid (its sweep's second chunk: the second grid) keeps the runs and the
+    finished grid; with an output folder the unfinished grid's store stays there and the
+    same command finishes the work."""
+    import pycart.scale.runner as runner
+
     calls = {"n": 0}
-    original = pycart.Model.integrate
+    original = runner.compute_chunk
 
-    def flaky(self, *args, **kwargs):
+    def flaky(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] > 10:
+        if calls["n"] == 2:
             raise KeyboardInterrupt
-        return original(self, *args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(pycart.Model, "integrate", flaky)
+    monkeypatch.setattr(runner, "compute_chunk", flaky)
     with pytest.raises(Interrupted) as stop:
         run_scenario(paper_scenario("fig6"), 4)
     assert stop.value.result.complete is False
-    assert len(stop.value.result.runs) == 6 and stop.value.done == 10
-    assert len(stop.value.result.grids["alpha-h"]) == 4
+    assert len(stop.value.result.runs) == 6 and list(stop.value.result.grids) == ["alpha-h"]
+    assert len(stop.value.result.grids["alpha-h"]) == 16
+    assert (stop.value.done, stop.value.total) == (6 + 16, 6 + 3 * 16)
     calls["n"] = 0
     monkeypatch.chdir(tmp_path)
     assert main(["run", "fig6", "--resolution", "4", "--out", "partial"]) == 130
     assert "kept what was computed" in capsys.readouterr().err
-    assert len(pd.read_csv(tmp_path / "partial" / "grid_alpha-h.csv")) == 4
+    assert len(pd.read_csv(tmp_path / "partial" / "grid_alpha-h.csv")) == 16
     assert not (tmp_path / "partial" / "fig6.png").exists()
+    assert (tmp_path / "partial" / "grid_alpha-rhoA.parquet.parts").is_dir()
+    calls["n"] = 3
+    assert main(["run", "fig6", "--resolution", "4", "--out", "partial"]) == 0
+    assert {p.name for p in (tmp_path / "partial").iterdir()
+            if p.name.startswith("grid_")} == {f"grid_{g}.csv" for g in FIG6_FIXED}
+    assert (tmp_path / "partial" / "fig6.png").exists()
 
 
 def test_patients_are_one_definition():

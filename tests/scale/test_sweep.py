@@ -61,8 +61,8 @@ def test_point_metrics_match_single_runs(model):
         assert row["L30"] == pytest.approx(s.L30, rel=1e-5)
         assert row["responder"] == s.responder
         if row["peak_reached"]:
-            assert row["C_peak"] == pytest.approx(s.car_t_peak, rel=1e-6)
-            assert row["t_peak"] == pytest.approx(s.car_t_peak_day, abs=1e-3)
+            assert row["C_peak"] == pytest.approx(s.C_peak, rel=1e-6)
+            assert row["t_peak"] == pytest.approx(s.t_peak, abs=1e-3)
             assert row["fold_expansion"] == pytest.approx(s.fold_expansion, abs=1e-6)
 
 
@@ -326,3 +326,29 @@ def test_presets_are_the_papers_designs():
     assert fig7.size == 4000 and [d.name for d in fig7.dimensions] == ["rhoA", "alpha", "h"]
     assert [d.n for d in fig7.dimensions] == [10, 20, 20]
     assert all(PRESETS[p].size == 40000 for p in PRESETS if p.startswith("fig6"))
+
+
+def test_a_sweep_reports_the_relapse_day_on_roadrunner_as_a_run_does():
+    """relapse=True: the relapse day (and, with the CD19-negative clone, its share) as the
+    run's summary gives it from a 0.1-day sample; the fast path, which samples report days
+    only, is not used, and --solver fast refuses it."""
+    from pycart.experiments.values import PATIENTS
+    from pycart.scale.fast import simulator_for
+
+    nr1 = PATIENTS["NR1"]
+    sweep = Sweep((Dimension("h", nr1["h"], nr1["h"], 1),), "cart_bm_ext", t_end=120.0,
+                  parameters={"alpha": nr1["alpha"], "rhoA": nr1["rhoA"], "escape": 1.0},
+                  relapse=True)
+    sweep.validate()
+    simulator = simulator_for(sweep)
+    assert type(simulator) is PointSimulator
+    row = simulator.evaluate(0, sweep.points()).iloc[0]
+    run = pycart.Model("cart_bm_ext").run(nr1 | {"escape": 1.0}, t_end=120.0)
+    assert 30 < run.summary.relapse_day < 40  # NR1 relapses in the second month
+    assert row["relapse_day"] == pytest.approx(run.summary.relapse_day, abs=0.01)
+    # the share is read at the first sample from the relapse day: 0.1 day apart here, 0.01
+    # in a run; it moves at rhoLn - rhoL ~ -0.5 per day, so by up to 5% between them
+    assert row["cd19neg_share_at_relapse"] == pytest.approx(
+        run.summary.cd19neg_share_at_relapse, rel=0.05)
+    with pytest.raises(pycart.PycartError, match="relapse day"):
+        dataclasses.replace(sweep, solver="fast").validate()

@@ -1,0 +1,63 @@
+"""The columns of pycart's result tables, each named once (as PEtab's ``C`` module names
+its columns): sweeps, cohorts, a scenario's grids and its metrics share these names.
+
+Every module reads and writes these constants; ``tests/test_columns.py`` keeps their
+spellings out of every other module. Cell counts are amounts (cells), days are days since
+the first infusion (day 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+#: The point's number in its sweep (0, 1, ...), the row order of the table.
+POINT = "point"
+#: "ok", or "failed" where the solver could not give a trustworthy result.
+STATUS = "status"
+#: Why a point failed, or how it was computed where that is worth saying ("" otherwise).
+MESSAGE = "message"
+#: The values of :data:`STATUS`.
+OK = "ok"
+FAILED = "failed"
+
+#: Every leukemic cell (L, and Ln in the extended models) at day 30, in cells.
+L30 = "L30"
+#: Whether L30 < 1 cell (the paper's response).
+RESPONDER = "responder"
+#: The paper's C_peak, in cells: the total CAR T count C (CA + CM, every product and
+#: exhausted cells included) at its first peak in a sweep or grid point (root-found; C at the
+#: horizon where C still grows there), at its highest in a run's metrics (``Summary``).
+C_PEAK = "C_peak"
+#: The day of :data:`C_PEAK` (the paper's t_peak), in days.
+T_PEAK = "t_peak"
+#: log10(C_peak / C_0), in orders of magnitude (empty without CAR T at day 0).
+FOLD_EXPANSION = "fold_expansion"
+#: Whether C stopped growing before the horizon (False: C_peak is C at the horizon).
+PEAK_REACHED = "peak_reached"
+#: The first day every leukemic cell together regrows past 1e8 cells after falling below
+#: (empty: no relapse), in days.
+RELAPSE_DAY = "relapse_day"
+#: Ln / (L + Ln) at the relapse (empty without relapse; extended models only), a fraction.
+CD19NEG_SHARE = "cd19neg_share_at_relapse"
+#: Every leukemic cell at the end of a run, in cells (a scenario's metrics table).
+L_END = "L_end"
+
+#: The metrics one point can report, in the order of a table's columns.
+METRICS: tuple[str, ...] = (L30, RESPONDER, T_PEAK, C_PEAK, FOLD_EXPANSION, PEAK_REACHED,
+                            RELAPSE_DAY, CD19NEG_SHARE)
+
+#: In a result table, an initial amount that varies is named ``init_<species>`` (``init_L``),
+#: so it cannot be read as a result (``L30``, ``L@60``).
+INITIAL_PREFIX = "init_"
+
+
+def input_column(name: str, species: Sequence[str]) -> str:
+    """The result-table column of a varying quantity: a parameter by its id, an initial
+    amount as ``init_<species>``."""
+    return f"{INITIAL_PREFIX}{name}" if name in species else name
+
+
+def at_day(species: str, day: float) -> str:
+    """The column of ``species``' amount (cells) at ``day``: ``at_day("L", 30)`` is
+    ``"L@30"``."""
+    return f"{species}@{day:g}"
