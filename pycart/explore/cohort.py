@@ -102,13 +102,14 @@ def run_cohort(request: Request, x: str, y: str, n: int,
     parameters |= {d: 0.0 for d in DOSES if d in parameters}
     initial = {k: v for k, v in request.initial.items() if k not in (x, y)}
     parts = []
-    for k, rows in enumerate(np.array_split(np.arange(len(points)), CHUNKS)):
+    chunks = np.array_split(np.arange(len(points)), min(CHUNKS, len(points)))
+    for k, rows in enumerate(chunks):
         part = simulate_points(points.iloc[rows].reset_index(drop=True), model=request.model,
                                parameters=parameters, initial=initial, t_end=RESPONSE_DAY,
                                peak=False, solver="auto")
         parts.append(part)
         if progress:
-            progress(k + 1, CHUNKS)
+            progress(k + 1, len(chunks))
     table = pd.concat(parts, ignore_index=True).rename(columns={f"init_{x}": x, f"init_{y}": y})
     return Cohort(x, y, table, time.perf_counter() - began)
 
