@@ -196,8 +196,8 @@ class Request:
 
     @property
     def points(self) -> int:
-        """Output points: one every :data:`STEP` days, both ends included."""
-        return int(round(self.t_end / STEP)) + 1
+        """Output points: one every :data:`STEP` days, both ends included (two at least)."""
+        return max(2, int(round(self.t_end / STEP)) + 1)
 
 
 def check_value(f: Field, raw: object) -> tuple[float | None, str]:

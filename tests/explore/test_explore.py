@@ -67,6 +67,12 @@ def test_a_bad_value_gets_one_line_beside_its_input(key, value, said):
     assert errors == {key: said}
 
 
+def test_the_shortest_horizon_still_has_two_points(simulators):
+    request, _ = read_form({"t_end": "0.01"})
+    assert request.points == 2  # was 1, which the model refused (a failure, not a run)
+    assert len(simulators.run(request).run.trajectory) == 2
+
+
 def test_inputs_the_model_lacks_are_ignored_and_an_unknown_model_refused():
     request, errors = read_form({"p_alpha2": "not even a number"})
     assert errors == {} and "alpha2" not in request.parameters
