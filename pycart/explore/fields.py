@@ -10,9 +10,11 @@ quarter of an hour), and a run spans at most ten years (longer: ``pycart run``).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ..core.inputs import parse_number
 from ..core.names import (
@@ -163,6 +165,13 @@ def all_fields() -> tuple[Field, ...]:
 
 def defaults(model: str = DEFAULT_MODEL) -> dict[str, float]:
     """The model's values of every input it has, by input id (the paper's values)."""
+    return dict(_defaults(model))
+
+
+@functools.lru_cache(maxsize=len(MODELS))
+def _defaults(model: str) -> MappingProxyType:
+    """:func:`defaults`, read from the model's SBML once per process (every preset and
+    every form reads them)."""
     params, initial = default_values(model)
     out = {}
     for f in all_fields():
@@ -170,7 +179,7 @@ def defaults(model: str = DEFAULT_MODEL) -> dict[str, float]:
             continue
         out[f.key] = T_END if f.kind == "horizon" else (
             params[f.ident] if f.kind == "parameter" else initial[f.ident])
-    return out
+    return MappingProxyType(out)
 
 
 def text(value: float) -> str:

@@ -3,7 +3,9 @@ the scenarios beyond the paper, as values of the explorer's form."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from ..experiments.paper import SCENARIOS
 from .fields import defaults, text
@@ -32,8 +34,10 @@ class Preset:
         return {key: (bool(v) if key in switches else text(v)) for key, v in self.values.items()}
 
 
-def presets() -> dict[str, Preset]:
-    """Every preset by key, in the scenarios' order (those with runs; grids are cohorts)."""
+@functools.lru_cache(maxsize=1)
+def presets() -> MappingProxyType:
+    """Every preset by key, in the scenarios' order (those with runs; grids are cohorts);
+    made once per process, read-only."""
     out = {}
     for name, make in SCENARIOS.items():
         scenario = make()
@@ -43,7 +47,7 @@ def presets() -> dict[str, Preset]:
             values["t_end"] = float(scenario.t_end)
             key = f"{name}/{run.label}"
             out[key] = Preset(key, name, scenario.title, run.label, run.model, values)
-    return out
+    return MappingProxyType(out)
 
 
 def choices() -> dict[str, dict[str, str]]:

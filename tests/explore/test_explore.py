@@ -13,6 +13,8 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pycart.core.errors import PycartError, SimulationError
 from pycart.core.names import MODELS, model_parameters
@@ -71,6 +73,23 @@ def test_the_shortest_horizon_still_has_two_points(simulators):
     request, _ = read_form({"t_end": "0.01"})
     assert request.points == 2  # was 1, which the model refused (a failure, not a run)
     assert len(simulators.run(request).run.trajectory) == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(key=st.sampled_from([f.key for f in all_fields()]),
+       value=st.one_of(st.text(max_size=30), st.floats(allow_nan=True), st.booleans(),
+                       st.integers(), st.none()))
+def test_any_value_typed_is_read_or_refused_in_one_line(key, value):
+    f = next(f for f in all_fields() if f.key == key)
+    request, errors = read_form({key: value, "model": f.models[-1]})
+    if request is None:
+        assert list(errors) == [key] and "\n" not in errors[key]
+        assert "allowed" in errors[key]
+    else:
+        lo, hi, _ = f.bounds()
+        number = (request.parameters | request.initial | {"t_end": request.t_end})[
+            f.ident if f.kind != "horizon" else "t_end"]
+        assert lo <= number <= hi
 
 
 def test_inputs_the_model_lacks_are_ignored_and_an_unknown_model_refused():
