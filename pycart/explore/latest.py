@@ -4,7 +4,7 @@ simulations whose results nobody will see."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 Q = TypeVar("Q")
@@ -12,18 +12,20 @@ R = TypeVar("R")
 
 
 class Latest(Generic[Q, R]):
-    """Runs ``compute(request)`` in a worker thread, one at a time; a request made while
-    one runs replaces any request still waiting, and a result is delivered only if no newer
-    request came meanwhile. ``deliver`` gets the result or the exception raised."""
+    """Runs each of ``stages`` on a request in a worker thread, one request at a time; a
+    request made while one runs replaces any request still waiting, and a stage's result is
+    delivered only if no newer request came meanwhile (the later stages are then skipped).
+    ``deliver`` gets each result, or the exception a stage raised (the later stages are
+    skipped too)."""
 
-    def __init__(self, compute: Callable[[Q], R],
+    def __init__(self, stages: Sequence[Callable[[Q], R]],
                  deliver: Callable[[R | Exception], Awaitable[None]]) -> None:
-        self._compute = compute
+        self._stages = tuple(stages)
         self._deliver = deliver
         self._waiting: list[Q] = []  # at most one: the newest request not yet started
         self._generation = 0
         self._task: asyncio.Task | None = None
-        self.computed = 0  # how many requests were computed (for the tests and the page)
+        self.computed = 0  # how many requests were started (for the tests and the page)
 
     def submit(self, request: Q) -> None:
         """Ask for ``request``; any request still waiting is dropped."""
@@ -41,13 +43,17 @@ class Latest(Generic[Q, R]):
         while self._waiting:
             request = self._waiting.pop()
             generation = self._generation
-            try:
-                result: R | Exception = await asyncio.to_thread(self._compute, request)
-            except Exception as exc:  # delivered to the page as a message, never raised
-                result = exc
             self.computed += 1
-            if generation == self._generation:
+            for stage in self._stages:
+                try:
+                    result: R | Exception = await asyncio.to_thread(stage, request)
+                except Exception as exc:  # delivered to the page as a message, never raised
+                    result = exc
+                if generation != self._generation:
+                    break  # a newer request waits: its result is the one to show
                 await self._deliver(result)
+                if isinstance(result, Exception):
+                    break
 
     async def idle(self) -> None:
         """Wait until nothing runs or waits."""

@@ -60,7 +60,8 @@ def serve(host: str, port: int, open_browser: bool) -> int:
     """Serve the explorer on ``host``:``port`` until interrupted; print its address first."""
     import uvicorn
 
-    from .app import is_loopback, make_app, new_token
+    from .app import make_app, new_token
+    from .gates import is_loopback
 
     sock = listen(host, port)
     token = None if is_loopback(host) else new_token()

@@ -33,21 +33,23 @@ def make_server(simulators: patient.Simulators):
     def server(input, output, session) -> None:
         from shiny import reactive
 
-        state = {"outcome": reactive.value(None), "failure": reactive.value(""),
-                 "cohort": reactive.value(None), "cohort_failure": reactive.value(""),
-                 "computed": reactive.value(0)}
+        state = {"outcome": reactive.value(None), "preview": reactive.value(None),
+                 "failure": reactive.value(""), "cohort": reactive.value(None),
+                 "cohort_failure": reactive.value(""), "computed": reactive.value(0)}
 
         async def delivered(result) -> None:
             async with reactive.lock():
-                state["computed"].set(runs.computed)
                 if isinstance(result, Exception):
                     state["failure"].set(message(result))
+                elif isinstance(result, patient.Preview):  # the plot first, then the rest
+                    state["preview"].set((runs.computed, result))
                 else:
+                    state["computed"].set(runs.computed)
                     state["outcome"].set(result)
                     state["failure"].set("")
                 await reactive.flush()
 
-        runs = Latest(simulators.run, delivered)
+        runs = Latest((simulators.preview, simulators.run), delivered)
         _form(input, session, runs, state)
         _plot(input, session, state)
         _outputs(input, output, state)
@@ -86,6 +88,7 @@ def _form(input, session, runs: Latest, state: dict) -> None:
                                  "valid run.")
             runs.cancel()
         else:
+            state["failure"].set("")  # a valid form: the page waits for its run
             runs.submit(request)
 
 
@@ -94,9 +97,10 @@ def _plot(input, session, state: dict) -> None:
 
     @reactive.effect
     async def _send() -> None:
-        outcome = state["outcome"]()
-        if outcome is not None:
-            data = patient.plot_data(outcome, bool(input.log_axis()))
+        shown = state["preview"]()
+        if shown is not None:
+            data = patient.plot_data(shown[1], bool(input.log_axis()))
+            data["runs"] = shown[0]  # the status shows the same number once the metrics follow
             await session.send_custom_message("pycart-plot", data)
 
 

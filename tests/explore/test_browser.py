@@ -148,11 +148,18 @@ def _set(page, key: str, value: str) -> float:
     }""", [key, value])
 
 
+def _settled(page) -> None:
+    """Wait until the metrics are those of the run the plot shows (the plot comes first)."""
+    page.wait_for_function("document.querySelector('#run-status') && document.querySelector("
+                           "'#run-status').dataset.runs === document.getElementById('plot')"
+                           ".dataset.runs", timeout=30_000)
+
+
 def _update_ms(page, key: str, value: str) -> float:
     before = _draws(page)
     t0 = _set(page, key, value)
     _wait_draws(page, before + 1)
-    page.wait_for_timeout(50)  # let the metrics table follow
+    _settled(page)
     return float(page.get_attribute("#plot", "data-drawn-at")) - t0
 
 
@@ -202,6 +209,7 @@ def test_bad_values_are_shown_beside_their_input_and_the_page_keeps_serving(page
     _set(page, "p_h", "1e9")
     _set(page, "p_alpha", "1e-10")
     _wait_draws(page, before + 1)
+    _settled(page)
     page.wait_for_function("document.getElementById('err-p_alpha').textContent === ''")
     assert page.inner_text("#err-p_h") == ""
     assert page.locator("#failure").count() == 0

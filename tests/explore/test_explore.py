@@ -69,6 +69,16 @@ def test_a_bad_value_gets_one_line_beside_its_input(key, value, said):
     assert errors == {key: said}
 
 
+def test_the_plots_preview_is_the_runs_trajectory(simulators):
+    request, _ = read_form({"p_alpha": "1e-10", "p_reinf_day": "20", "p_reinf_dose": "1e8"})
+    preview, full = simulators.preview(request), simulators.run(request)
+    assert list(preview.trajectory.columns) == list(full.trajectory.columns)
+    np.testing.assert_allclose(preview.trajectory.to_numpy(), full.trajectory.to_numpy(),
+                               rtol=1e-6, atol=1e-9)  # the same run: its grid only differs
+    assert preview.doses == full.doses and preview.doses["reinf_given_day"] == 20
+    assert patient.plot_data(preview)["traces"] == patient.plot_data(full)["traces"]
+
+
 def test_the_shortest_horizon_still_has_two_points(simulators):
     request, _ = read_form({"t_end": "0.01"})
     assert request.points == 2  # was 1, which the model refused (a failure, not a run)
@@ -228,7 +238,7 @@ def test_quick_requests_compute_at_most_the_running_one_and_the_newest():
     async def scenario() -> Latest:
         import time
 
-        latest = Latest(lambda r: (time.sleep(0.05), r * 10)[1], deliver)
+        latest = Latest((lambda r: (time.sleep(0.05), r * 10)[1],), deliver)
         for k in range(20):
             latest.submit(k)
             await asyncio.sleep(0.001)
@@ -252,15 +262,19 @@ def test_a_failed_request_is_delivered_as_its_exception_and_cancel_drops_results
         return r
 
     async def scenario() -> None:
-        latest = Latest(compute, deliver)
+        latest = Latest((compute, lambda r: f"{r}, second stage"), deliver)
         latest.submit("bad")
         await latest.idle()
         latest.submit("dropped")
         latest.cancel()
         await latest.idle()
 
+        latest.submit("good")
+        await latest.idle()
+
     asyncio.run(scenario())
-    assert len(delivered) == 1 and isinstance(delivered[0], SimulationError)
+    assert isinstance(delivered[0], SimulationError)  # and its second stage skipped
+    assert delivered[1:] == ["good", "good, second stage"]
 
 
 # ---- the cohort ----------------------------------------------------------------------------
@@ -358,7 +372,7 @@ def test_every_asset_of_the_page_is_served_by_the_app():
 
 
 def test_an_exposed_server_asks_for_the_token():
-    from pycart.explore.app import COOKIE, TokenGate
+    from pycart.explore.gates import COOKIE, TokenGate
 
     async def inner(scope, receive, send):
         if scope["type"] == "websocket":
@@ -379,10 +393,46 @@ def test_an_exposed_server_asks_for_the_token():
     assert _websocket(gate, []) == [{"type": "websocket.close", "code": 1008}]
     assert _websocket(gate, [(b"cookie", f"{COOKIE}=s3cret".encode())]) == [
         {"type": "websocket.accept"}]
+    assert _websocket(gate, [(b"cookie", b"\x00=;;bad")]) == [
+        {"type": "websocket.close", "code": 1008}]
+
+
+def test_a_loopback_server_answers_its_own_names_and_its_own_pages_websockets():
+    from pycart.explore.gates import COOKIE, SameMachine
+
+    async def inner(scope, receive, send):
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.accept"})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"page"})
+
+    gate = SameMachine(inner)
+    for base, status in (("http://127.0.0.1:8765", 200), ("http://localhost:8765", 200),
+                         ("http://[::1]:8765", 200), ("http://127.rebound.example", 403),
+                         ("http://rebound.example:8765", 403)):
+        import httpx
+
+        async def fetch():
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gate),
+                                         base_url=base) as client:
+                return await client.get("/")
+
+        reply = asyncio.run(fetch())
+        assert reply.status_code == status, base
+    assert "rebound.example" in reply.text and COOKIE not in reply.text
+    here = [(b"host", b"127.0.0.1:8765")]
+    assert _websocket(gate, here + [(b"origin", b"http://127.0.0.1:8765")]) == [
+        {"type": "websocket.accept"}]
+    assert _websocket(gate, here + [(b"origin", b"https://elsewhere.example")]) == [
+        {"type": "websocket.close", "code": 1008}]
+    exposed = SameMachine(inner, loopback=False)
+    assert _websocket(exposed, [(b"host", b"10.0.0.5:80"), (b"origin", b"http://10.0.0.5:80")]
+                      ) == [{"type": "websocket.accept"}]
 
 
 def test_loopback_needs_no_token_and_the_address_carries_one():
-    from pycart.explore.app import is_loopback
+    from pycart.explore.gates import is_loopback
     from pycart.explore.launch import address, listen
 
     assert all(map(is_loopback, ("127.0.0.1", "localhost", "::1", "127.0.0.2")))

@@ -23,6 +23,7 @@
     var el = document.getElementById("plot");
     Plotly.react(el, traces, layout, {displaylogo: false, responsive: true}).then(function () {
       el.dataset.draws = String(Number(el.dataset.draws || 0) + 1);
+      el.dataset.runs = String(msg.runs);
       el.dataset.drawnAt = String(performance.now());
     });
   }
