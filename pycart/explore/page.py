@@ -10,7 +10,7 @@ from pathlib import Path
 from ..core.names import DEFAULT_MODEL, MODELS
 from .cohort import ATTRIBUTES, MAX_PER_AXIS
 from .fields import SECTIONS, Field, UNIT_TEXT, defaults, text
-from .presets import FIRST, choices
+from .presets import EVERY_INPUT, FIRST, choices
 
 #: The page's own scripts and styles, and where the app serves them.
 WWW = Path(__file__).resolve().parent / "www"
@@ -49,7 +49,7 @@ def sidebar():
     """Presets, the model, and the inputs by section."""
     from shiny import ui
 
-    values = defaults("cart_bm2_ext") | defaults(DEFAULT_MODEL)
+    values = defaults(EVERY_INPUT) | defaults(DEFAULT_MODEL)
     panels = []
     for section in SECTIONS:
         items = [field_input(f, values[f.key]) for f in section.fields]

@@ -12,6 +12,8 @@ from .fields import defaults, text
 
 #: The preset the page opens with: Figure 3, the paper's case of disease control.
 FIRST = "fig3/fig3"
+#: The model that has every input of the page (both products, both modules).
+EVERY_INPUT = "cart_bm2_ext"
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,9 @@ def presets() -> MappingProxyType:
     for name, make in SCENARIOS.items():
         scenario = make()
         for run in scenario.runs:
-            values = defaults(run.model) | {f"p_{k}": float(v) for k, v in run.parameters.items()}
+            # every input, those of other models too: a preset leaves nothing of the last one
+            values = defaults(EVERY_INPUT) | defaults(run.model)
+            values |= {f"p_{k}": float(v) for k, v in run.parameters.items()}
             values |= {f"i_{k}": float(v) for k, v in run.initial.items() if f"i_{k}" in values}
             values["t_end"] = float(scenario.t_end)
             key = f"{name}/{run.label}"

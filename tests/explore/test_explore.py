@@ -134,6 +134,14 @@ def test_every_patient_of_the_scenarios_is_a_preset_with_its_values():
                 assert request.initial.get(k, default_values(run.model)[1][k]) == v
 
 
+def test_a_preset_sets_every_input_so_nothing_of_the_last_one_stays():
+    chosen = presets()
+    keys = {f.key for f in all_fields()}
+    assert all(set(p.form()) == keys for p in chosen.values())
+    assert chosen["ext_relapse/P1-exhaustion"].form()["p_exhaustion"] is True
+    assert chosen["fig3/fig3"].form()["p_exhaustion"] is False  # the extended model's default
+
+
 def test_a_preset_runs_as_its_scenario_does(simulators):
     from pycart.experiments.scenario import run_scenario
 
