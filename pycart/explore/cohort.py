@@ -59,10 +59,11 @@ class Cohort:
 
 
 def axis_values(name: str, lo: float, hi: float, n: int) -> np.ndarray:
-    """``n`` values of attribute ``name`` from ``lo`` to ``hi`` on its scale."""
-    if ATTRIBUTES[name][3] == "log":
-        return np.logspace(np.log10(lo), np.log10(hi), n)
-    return np.linspace(lo, hi, n)
+    """``n`` values of attribute ``name`` from ``lo`` to ``hi`` on its scale: those of a
+    sweep's grid (``pycart sweep --param``), to the last bit."""
+    from ..scale.sweep import Dimension
+
+    return Dimension(name, lo, hi, n, ATTRIBUTES[name][3]).grid()
 
 
 def check_design(x: str, y: str, n: object, ranges: dict[str, tuple[float, float]],

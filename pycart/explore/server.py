@@ -219,7 +219,17 @@ def _cohort(input, output, session, state: dict) -> None:
             ui.p(f"{len(cohort.table):,} patients in {cohort.seconds:.2f} s: "
                  f"{100 * cohort.responders:.1f}% responders (L30 < 1 cell)",
                  id="cohort-share", data_run=repr(cohort.seconds)),
-            ui.img(src=image, id="cohort-map", style="max-width: 100%;"))
+            ui.img(src=image, id="cohort-map", style="max-width: 100%;"),
+            ui.download_button("download_cohort", "cohort table (CSV)", class_="btn-sm"))
+
+    @output(id="download_cohort")
+    @render.download_button(filename="cohort.csv", media_type="text/csv")
+    def _cohort_csv():
+        from shiny import req
+
+        shown = state["cohort"]()
+        req(shown is not None)
+        yield shown[0].table.to_csv(index=False).encode()
 
 
 def _design(input, request: Request | None):
