@@ -185,6 +185,7 @@ def _cohort(input, output, session, state: dict) -> None:
     from shiny import reactive, render, ui
 
     keys = ("cohort_x_lo", "cohort_x_hi", "cohort_y_lo", "cohort_y_hi", "cohort_n")
+    asked = [0]  # cohorts asked for in this session: only the newest one's result is shown
 
     @reactive.effect
     @reactive.event(input.cohort_x, input.cohort_y, ignore_init=True)
@@ -204,7 +205,8 @@ def _cohort(input, output, session, state: dict) -> None:
             state["cohort_failure"].set(errors.get("", "Fix the values marked in red."))
             return
         state["cohort_failure"].set("")
-        asyncio.get_running_loop().create_task(_compute(session, state, design))
+        asked[0] += 1  # a cohort asked for later replaces this one's result
+        asyncio.get_running_loop().create_task(_compute(session, state, design, asked))
 
     @output(id="cohort_result")
     @render.ui
@@ -258,12 +260,14 @@ def _design(input, request: Request | None):
     return (request, x, y, n, {k: tuple(v) for k, v in ranges.items()}), {}
 
 
-async def _compute(session, state: dict, design) -> None:
-    """Run the cohort in a worker thread with a progress bar; draw its map here."""
+async def _compute(session, state: dict, design, asked: list[int]) -> None:
+    """Run the cohort in a worker thread with a progress bar; draw its map here (pyplot
+    stays in one thread); show it unless a newer cohort was asked for meanwhile."""
     import base64
 
     from shiny import reactive, ui
 
+    mine = asked[0]
     loop = asyncio.get_running_loop()
     with ui.Progress(min=0, max=1, session=session) as bar:
         bar.set(0, message="cohort: starting")
@@ -278,6 +282,8 @@ async def _compute(session, state: dict, design) -> None:
             result, failure = (cohort, image), ""
         except Exception as exc:  # shown beside the cohort, never raised
             result, failure = None, message(exc)
+    if mine != asked[0]:
+        return
     async with reactive.lock():
         state["cohort_failure"].set(failure)
         if result is not None:

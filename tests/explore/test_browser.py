@@ -327,6 +327,24 @@ def test_ten_thousand_patients_within_five_seconds(page, tmp_path, capsys):
     page.click("a[data-value='Patient']")
 
 
+def test_a_cohort_asked_for_later_is_the_one_shown(page):
+    """A 10,000-patient cohort, then at once a 100-patient one: the small one finishes first,
+    and the large one, finishing later, must not replace it."""
+    page.click("a[data-value='Cohort']")
+    for n in ("100", "10"):
+        page.fill("#cohort_n", n)
+        page.dispatch_event("#cohort_n", "change")
+        page.wait_for_function(f"document.getElementById('cohort_n').value === '{n}'")
+        page.click("#cohort_run")
+    page.wait_for_function("document.getElementById('cohort-share').textContent"
+                           ".startsWith('100 patients')", timeout=60_000)
+    page.wait_for_timeout(4000)  # the large cohort ends meanwhile
+    assert page.inner_text("#cohort-share").startswith("100 patients")
+    page.fill("#cohort_n", "100")
+    page.dispatch_event("#cohort_n", "change")
+    page.click("a[data-value='Patient']")
+
+
 def test_the_screenshot(page, tmp_path):
     page.select_option("#preset", "fig3/fig3")
     page.wait_for_timeout(1500)
