@@ -16,7 +16,7 @@ from .page import PLOTLY, STATIC, WWW, page, plotly_folder
 from .patient import Simulators
 
 
-def make_app(token: str | None = None, warm: bool = True):
+def make_app(token: str | None = None, warm: bool = True) -> SameMachine:
     """The explorer's ASGI app; with ``token``, every request must present it. ``warm``
     loads the model and the fast path's compiled kernel in the background, so the first
     update and the first cohort do not wait for them."""

@@ -206,7 +206,7 @@ class Request:
     @property
     def points(self) -> int:
         """Output points: one every :data:`STEP` days, both ends included (two at least)."""
-        return max(2, int(round(self.t_end / STEP)) + 1)
+        return max(2, round(self.t_end / STEP) + 1)
 
 
 def check_value(f: Field, raw: object) -> tuple[float | None, str]:
@@ -222,8 +222,8 @@ def check_value(f: Field, raw: object) -> tuple[float | None, str]:
         return None, f"{str(raw).strip()[:40]!r} is not a number (allowed: {f.allowed()})"
     lo, hi, open_low = f.bounds()
     if not math.isfinite(value) or value > hi or value < lo or (open_low and value == lo):
-        return None, f"{text(value) if math.isfinite(value) else raw} is out of range " \
-                     f"(allowed: {f.allowed()})"
+        shown = text(value) if math.isfinite(value) else raw
+        return None, f"{shown} is out of range (allowed: {f.allowed()})"
     return value, ""
 
 

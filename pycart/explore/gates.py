@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
@@ -28,7 +29,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-async def refuse(scope, send, why: str) -> None:
+async def refuse(scope: dict, send: Callable, why: str) -> None:
     """403 with one line (a websocket: closed as a policy violation)."""
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1008})
@@ -38,7 +39,7 @@ async def refuse(scope, send, why: str) -> None:
     await send({"type": "http.response.body", "body": f"pycart explore: {why}\n".encode()})
 
 
-def header(scope, name: bytes) -> str:
+def header(scope: dict, name: bytes) -> str:
     """A request header's value ('' where absent)."""
     return dict(scope.get("headers") or []).get(name, b"").decode("latin-1")
 

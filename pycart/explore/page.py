@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.names import DEFAULT_MODEL, MODELS
 from .cohort import ATTRIBUTES, MAX_PER_AXIS
-from .fields import SECTIONS, Field, UNIT_TEXT, defaults, text
+from .fields import SECTIONS, UNIT_TEXT, Field, defaults, text
 from .presets import EVERY_INPUT, FIRST, choices
+
+if TYPE_CHECKING:
+    from htmltools import Tag
 
 #: The page's own scripts and styles, and where the app serves them.
 WWW = Path(__file__).resolve().parent / "www"
@@ -26,7 +30,7 @@ def plotly_folder() -> Path:
     return Path(plotly.__file__).resolve().parent / "package_data"
 
 
-def field_input(f: Field, value: float):
+def field_input(f: Field, value: float) -> Tag:
     """One input: a check box for a switch, else a text box (numbers such as 3e-10 are typed
     as written), with its unit and the paper's value in the label and its error below."""
     from shiny import ui
@@ -45,7 +49,7 @@ def field_input(f: Field, value: float):
     return ui.panel_conditional(f"{json.dumps(list(f.models))}.includes(input.model)", body)
 
 
-def sidebar():
+def sidebar() -> Tag:
     """Presets, the model, and the inputs by section."""
     from shiny import ui
 
@@ -64,7 +68,7 @@ def sidebar():
         width=380)
 
 
-def patient_tab():
+def patient_tab() -> Tag:
     """The plot, its axis switch, the metrics, the status line and the downloads."""
     from shiny import ui
 
@@ -82,7 +86,7 @@ def patient_tab():
                           col_widths=(7, 5)))
 
 
-def cohort_tab():
+def cohort_tab() -> Tag:
     """Two attributes, their ranges, patients per axis; the responder map and share."""
     from shiny import ui
 
@@ -110,7 +114,7 @@ def cohort_tab():
              "is judged on day 30, on the compiled fast path).", class_="text-muted small"))
 
 
-def reproduce_tab():
+def reproduce_tab() -> Tag:
     """How to run the page's patient in Python or on the command line, and what to cite."""
     from shiny import ui
 
@@ -120,7 +124,7 @@ def reproduce_tab():
         ui.h5("Cite"), ui.output_ui("citation"))
 
 
-def page():
+def page() -> Tag:
     """The whole page."""
     from shiny import ui
 

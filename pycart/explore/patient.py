@@ -222,8 +222,8 @@ def reproduce(request: Request) -> str:
     initial = ", ".join(f"{k!r}: {text(v)}" for k, v in request.changed_initial.items())
     model = "" if request.model == DEFAULT_MODEL else repr(request.model)
     lines = ["# Python", "import pycart", "",
-             f"run = pycart.Model({model}).run({{{params}}}, {{{initial}}}, "
-             f"t_end={text(request.t_end)}, points={request.points})",
+             (f"run = pycart.Model({model}).run({{{params}}}, {{{initial}}}, "
+              f"t_end={text(request.t_end)}, points={request.points})"),
              "print(*run.summary.lines(), sep='\\n')",
              "run.trajectory.to_csv('trajectory.csv', index=False)", "",
              "# command line: the scenario file this page downloads", "pycart run explorer.toml"]

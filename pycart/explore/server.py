@@ -10,6 +10,7 @@ on serving.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from ..core.errors import PycartError, SimulationError
 from . import patient
@@ -27,7 +28,7 @@ def message(exc: BaseException) -> str:
     return f"unexpected error ({type(exc).__name__}: {exc})"
 
 
-def make_server(simulators: patient.Simulators):
+def make_server(simulators: patient.Simulators) -> Callable[..., None]:
     """The server function of the app; ``simulators`` are shared by every session."""
 
     def server(input, output, session) -> None:

@@ -38,7 +38,7 @@ def simulators() -> patient.Simulators:
 def test_an_untouched_form_is_the_models_defaults(model):
     request, errors = read_form({"model": model})
     assert errors == {}
-    params, initial = default_values(model)
+    params, _ = default_values(model)
     assert request.parameters == {k: params[k] for k in request.parameters}
     assert set(request.parameters) <= set(model_parameters(model))
     assert request.changed_parameters == {} and request.changed_initial == {}
@@ -421,7 +421,7 @@ def test_a_loopback_server_answers_its_own_names_and_its_own_pages_websockets():
                          ("http://rebound.example:8765", 403)):
         import httpx
 
-        async def fetch():
+        async def fetch(base: str = base):
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gate),
                                          base_url=base) as client:
                 return await client.get("/")
