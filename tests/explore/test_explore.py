@@ -379,17 +379,19 @@ def test_every_asset_of_the_page_is_served_by_the_app():
         assert reply.status_code == 200, link
 
 
+async def _page(scope, receive, send) -> None:
+    """An ASGI app behind the gates: "page" to a request, any websocket accepted."""
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.accept"})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"page"})
+
+
 def test_an_exposed_server_asks_for_the_token():
     from pycart.explore.gates import COOKIE, TokenGate
 
-    async def inner(scope, receive, send):
-        if scope["type"] == "websocket":
-            await send({"type": "websocket.accept"})
-            return
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"page"})
-
-    gate = TokenGate(inner, "s3cret")
+    gate = TokenGate(_page, "s3cret")
     nothing, wrong, first = _get(gate, "/", "/?token=wrong", "/?token=s3cret")
     assert nothing.status_code == wrong.status_code == 403
     assert "token" in nothing.text and "s3cret" not in nothing.text
@@ -408,14 +410,7 @@ def test_an_exposed_server_asks_for_the_token():
 def test_a_loopback_server_answers_its_own_names_and_its_own_pages_websockets():
     from pycart.explore.gates import COOKIE, SameMachine
 
-    async def inner(scope, receive, send):
-        if scope["type"] == "websocket":
-            await send({"type": "websocket.accept"})
-            return
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"page"})
-
-    gate = SameMachine(inner)
+    gate = SameMachine(_page)
     for base, status in (("http://127.0.0.1:8765", 200), ("http://localhost:8765", 200),
                          ("http://[::1]:8765", 200), ("http://127.rebound.example", 403),
                          ("http://rebound.example:8765", 403)):
@@ -434,7 +429,7 @@ def test_a_loopback_server_answers_its_own_names_and_its_own_pages_websockets():
         {"type": "websocket.accept"}]
     assert _websocket(gate, here + [(b"origin", b"https://elsewhere.example")]) == [
         {"type": "websocket.close", "code": 1008}]
-    exposed = SameMachine(inner, loopback=False)
+    exposed = SameMachine(_page, loopback=False)
     assert _websocket(exposed, [(b"host", b"10.0.0.5:80"), (b"origin", b"http://10.0.0.5:80")]
                       ) == [{"type": "websocket.accept"}]
 
