@@ -112,6 +112,16 @@ def page(server):
         context = browser.new_context(viewport={"width": 1400, "height": 900},
                                       accept_downloads=True)
         page = context.new_page()
+        page.elsewhere = []  # requests to anywhere but the app: refused, and a failure
+
+        def local_only(route) -> None:
+            if route.request.url.startswith(server[0]) or route.request.url.startswith("data:"):
+                route.continue_()
+            else:
+                page.elsewhere.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", local_only)
         page.console_errors = []
         page.on("console", lambda m: page.console_errors.append(m.text)
                 if m.type == "error" else None)
@@ -172,6 +182,7 @@ def test_the_page_serves_within_ten_seconds_without_a_console_error(server, page
     assert page.locator("#plot .main-svg").count() >= 1
     assert "cells" in _metric(page, "L at day 30")
     assert page.console_errors == []
+    assert page.elsewhere == []  # every script, style and font from the app: no internet
 
 
 def test_a_changed_input_redraws_the_plot_and_metrics_in_time(page, capsys):
@@ -342,6 +353,10 @@ def test_a_cohort_asked_for_later_is_the_one_shown(page):
     page.fill("#cohort_n", "100")
     page.dispatch_event("#cohort_n", "change")
     page.click("a[data-value='Patient']")
+
+
+def test_nothing_was_asked_of_the_internet_all_along(page):
+    assert page.elsewhere == [] and page.console_errors == []
 
 
 def test_the_screenshot(page, tmp_path):
