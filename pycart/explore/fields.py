@@ -246,6 +246,7 @@ def read_form(values: Mapping[str, object]) -> tuple[Request | None, dict[str, s
             errors[f.key] = message
         else:
             read[f.key] = value
+    errors = check_doses(read) | errors  # every problem at once, a value's own first
     if errors:
         return None, errors
     by_kind = {kind: {f.ident: read[f.key] for f in all_fields()
@@ -254,3 +255,37 @@ def read_form(values: Mapping[str, object]) -> tuple[Request | None, dict[str, s
     changed_p = {k: v for k, v in params.items() if v != base[f"p_{k}"]}
     changed_i = {k: v for k, v in by_kind["initial"].items() if v != base[f"i_{k}"]}
     return Request(model, params, by_kind["initial"], read["t_end"], changed_p, changed_i), {}
+
+
+#: Scheduled doses: (day, cells) of the first and of the second product.
+SCHEDULED = (("p_reinf_day", "p_reinf_dose"), ("p_reinf_day2", "p_reinf_dose2"))
+#: Doses on relapse: (cells, the L at which they are given).
+ON_RELAPSE = (("p_relapse_dose", "p_relapse_threshold"), ("p_relapse_dose2", "p_relapse_threshold"),
+              ("p_binf_dose", "p_binf_threshold"))
+
+
+def check_doses(read: Mapping[str, float]) -> dict[str, str]:
+    """The doses the model would never give, by the input to fix (``read``: the values read
+    well, by input id): a scheduled dose without
+    a day, or on a day past the horizon; a day without a dose; a dose on relapse without
+    the L that triggers it. (A trigger without a dose is a rule turned off, as in Figure
+    S4's runs without the B-cell infusion.)"""
+    errors = {}
+    horizon = read.get("t_end", MAX_T_END)  # (a bad horizon has its own message)
+    for day, dose in SCHEDULED:
+        if day not in read or dose not in read:  # not in the model, or a bad value
+            continue
+        if read[dose] > 0 and read[day] == 0:
+            errors[day] = (f"{text(read[dose])} cells need a day (allowed: a day > 0 and <= "
+                           f"the horizon, {text(horizon)})")
+        elif read[day] > horizon:
+            errors[day] = (f"day {text(read[day])} is after the horizon (allowed: a day <= "
+                           f"{text(horizon)}, or 0 for none)")
+        elif read[day] > 0 and read[dose] == 0:
+            errors[dose] = (f"day {text(read[day])} has no dose (allowed: cells > 0, or day 0 "
+                            "for none)")
+    for dose, trigger in ON_RELAPSE:
+        if dose in read and trigger in read and read[dose] > 0 and read[trigger] == 0:
+            errors.setdefault(trigger, f"{text(read[dose])} cells on relapse need the L that "
+                                       "triggers them (allowed: cells > 0)")
+    return errors

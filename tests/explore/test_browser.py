@@ -215,6 +215,10 @@ def test_bad_values_are_shown_beside_their_input_and_the_page_keeps_serving(page
     assert "out of range" in page.inner_text("#err-p_h")
     assert page.is_visible("#failure")
     assert "Traceback" not in page.content()
+    _set(page, "p_reinf_dose", "5e8")  # a scheduled dose without its day: never given
+    page.wait_for_function("document.getElementById('err-p_reinf_day').textContent.length > 0")
+    assert "need a day" in page.evaluate("document.getElementById('err-p_reinf_day').textContent")
+    _set(page, "p_reinf_dose", "0")
     before = _draws(page)
     _set(page, "p_h", "1e9")
     _set(page, "p_alpha", "1e-10")
@@ -222,6 +226,7 @@ def test_bad_values_are_shown_beside_their_input_and_the_page_keeps_serving(page
     _settled(page)
     page.wait_for_function("document.getElementById('err-p_alpha').textContent === ''")
     assert page.inner_text("#err-p_h") == ""
+    assert page.evaluate("document.getElementById('err-p_reinf_day').textContent") == ""
     assert page.locator("#failure").count() == 0
 
 

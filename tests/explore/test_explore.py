@@ -92,14 +92,38 @@ def test_the_shortest_horizon_still_has_two_points(simulators):
 def test_any_value_typed_is_read_or_refused_in_one_line(key, value):
     f = next(f for f in all_fields() if f.key == key)
     request, errors = read_form({key: value, "model": f.models[-1]})
-    if request is None:
-        assert list(errors) == [key] and "\n" not in errors[key]
-        assert "allowed" in errors[key]
+    if request is None:  # beside this input, or beside the input a dose it sets needs
+        assert errors and all("allowed" in m and "\n" not in m for m in errors.values())
+        partners = {k for pair in (*fields.SCHEDULED, *fields.ON_RELAPSE) if key in pair
+                    for k in pair}
+        assert set(errors) <= {key} | partners
     else:
         lo, hi, _ = f.bounds()
         number = (request.parameters | request.initial | {"t_end": request.t_end})[
             f.ident if f.kind != "horizon" else "t_end"]
         assert lo <= number <= hi
+
+
+@pytest.mark.parametrize("values, key, said", [
+    ({"p_reinf_dose": "5e8"}, "p_reinf_day", "5e8 cells need a day"),
+    ({"p_reinf_dose": "5e8", "p_reinf_day": "200"}, "p_reinf_day",
+     "day 200 is after the horizon (allowed: a day <= 180, or 0 for none)"),
+    ({"p_reinf_day": "20"}, "p_reinf_dose", "day 20 has no dose"),
+    ({"p_relapse_dose": "5e8"}, "p_relapse_threshold", "5e8 cells on relapse need the L"),
+    ({"p_binf_dose": "5e8"}, "p_binf_threshold", "5e8 cells on relapse need the L"),
+    ({"model": "cart_bm2", "p_relapse_dose2": "5e8"}, "p_relapse_threshold",
+     "5e8 cells on relapse need the L"),
+])
+def test_a_dose_the_model_would_never_give_is_refused_beside_its_input(values, key, said):
+    request, errors = read_form(values)
+    assert request is None and list(errors) == [key] and errors[key].startswith(said)
+
+
+def test_doses_the_model_gives_are_read():
+    request, errors = read_form({"p_reinf_day": "20", "p_reinf_dose": "5e8",
+                                 "p_binf_threshold": "1e8"})  # a trigger alone: rule off
+    assert errors == {} and request.changed_parameters == {
+        "reinf_day": 20, "reinf_dose": 5e8, "binf_threshold": 1e8}
 
 
 def test_inputs_the_model_lacks_are_ignored_and_an_unknown_model_refused():
