@@ -1,7 +1,8 @@
 """The package's layers, read from the source with ``ast``: no module imports from a higher
 layer, and no modules import each other in a circle.
 
-Layers, lowest first: core <- scale <- experiments <- analysis <- exchange <- report <- cli.
+Layers, lowest first: core <- scale <- experiments <- analysis <- exchange <- report <-
+explore <- cli.
 Every import counts: module level and inside functions, absolute (``import pycart.x``,
 ``from pycart import x``) and relative (``from . import y``, ``from ..scale.sweep import
 Sweep``), those under ``if TYPE_CHECKING:`` too (a type named across layers is a dependency
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pycart"
-LAYERS = ("core", "scale", "experiments", "analysis", "exchange", "report", "cli")
+LAYERS = ("core", "scale", "experiments", "analysis", "exchange", "report", "explore", "cli")
 #: Modules outside the layers: the package's own files. _version is a leaf every layer may
 #: read; the other two are the top.
 LEAVES = {"pycart._version"}

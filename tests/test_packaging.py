@@ -175,6 +175,8 @@ def test_sdist_and_wheel(root, tmp_path):
               if p.suffix in (".ant", ".xml", ".md") or p.name.endswith("_rhs.py")}
     assert models and committed <= names and models <= names, sorted(
         (committed | models) - names)
+    page = {f"pycart/explore/www/{p.name}" for p in (root / "pycart/explore/www").iterdir()}
+    assert page and page <= names, sorted(page - names)  # the explorer's script and styles
     assert f"\nVersion: {__version__}\n" in metadata and "\nLicense-Expression: MIT\n" in metadata
 
     probe = ("from pycart.core.resources import archive, sbml_text; import pycart; "

@@ -279,6 +279,9 @@ ELSEWHERE = {
     "--out patients-out.csv": "test_the_readme_point_list_example_prints_what_is_shown",
     "pycart export": "test_committed_exports_are_what_pycart_export_writes",
     "pycart reproduce": "test_committed_report_is_what_pycart_reproduce_writes",
+    "pycart explore": "test_the_page_serves_within_ten_seconds_without_a_console_error",
+    "pycart explore --no-browser --port 8765":
+        "test_the_page_serves_within_ten_seconds_without_a_console_error",
 }
 NOT_RUN = {
     "pycart compatibility --direct tellurium,pysces,amici":

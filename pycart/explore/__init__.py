@@ -1,0 +1,1 @@
+"""The interactive explorer (``pycart explore``): the model in a local web page."""

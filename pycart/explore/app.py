@@ -1,0 +1,47 @@
+"""The explorer as an ASGI application, behind the gates of :mod:`pycart.explore.gates`.
+
+On the loopback address only the user's own machine can connect, and a request must name it
+(no other site's name pointed at 127.0.0.1). Anywhere else the app asks for a token, as
+Jupyter does: it is printed in the address, and the first request that carries it gets a
+cookie that the page's later requests (scripts, the websocket) present.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+
+from .gates import SameMachine, TokenGate
+from .page import PLOTLY, STATIC, WWW, page, plotly_folder
+from .patient import Simulators
+
+
+def make_app(token: str | None = None, warm: bool = True) -> SameMachine:
+    """The explorer's ASGI app; with ``token``, every request must present it. ``warm``
+    loads the model and the fast path's compiled kernel in the background, so the first
+    update and the first cohort do not wait for them."""
+    from shiny import App
+
+    from .server import make_server
+
+    simulators = Simulators()
+    if warm:
+        threading.Thread(target=_warm_up, args=(simulators,), daemon=True).start()
+    app = App(page(), make_server(simulators),
+              static_assets={STATIC: WWW, PLOTLY: plotly_folder()})
+    app.sanitize_errors = True  # an unexpected error shows one generic line, no traceback
+    return SameMachine(TokenGate(app, token), loopback=False) if token else SameMachine(app)
+
+
+def _warm_up(simulators: Simulators) -> None:
+    from ..scale.kernel import load_kernel
+    from .fields import read_form
+
+    request, _ = read_form({})
+    simulators.run(request)
+    load_kernel(request.model)
+
+
+def new_token() -> str:
+    """A token for an exposed server (32 random bytes, URL-safe)."""
+    return secrets.token_urlsafe(32)
