@@ -28,6 +28,7 @@ import numpy as np
 from ..core.errors import PycartError
 from ..core.files import write_text_atomically
 from ..core.resources import rhs_text, sbml_text
+from .events import DoseEvents, dose_events
 
 #: numba's options for every function of a kernel (part of the kernel's digest): division by
 #: zero gives inf or nan, as in numpy, and the integrator reports it; strict IEEE arithmetic
@@ -52,6 +53,8 @@ class Kernel:
     y0: np.ndarray
     dose_parameters: tuple[str, ...]
     events_are_doses: bool
+    #: The model's dose events as the integrator runs them (scheduled, on relapse).
+    events: DoseEvents
     batch: object
     rhs: object
     seconds: float
@@ -114,7 +117,8 @@ def load_kernel(model: str, cache: bool | None = None) -> Kernel:
     hits = _warm_up(module)
     p0, y0 = _defaults(model, module.PARAMETERS, module.SPECIES)
     return Kernel(model, module.SPECIES, module.PARAMETERS, p0, y0, module.DOSE_PARAMETERS,
-                  module.EVENTS_ARE_DOSES, module.solve_batch, module.rhs,
+                  module.EVENTS_ARE_DOSES, dose_events(sbml_text(model)), module.solve_batch,
+                  module.rhs,
                   time.perf_counter() - began, hits)
 
 
@@ -139,8 +143,9 @@ def _warm_up(module: types.ModuleType) -> bool:
     Y0 = np.ones((1, n))
     times = np.array([0.0, 1e-3])
     out = np.empty((1, 2, n))
-    module.solve_batch(P, Y0, times, np.zeros(1, dtype=np.int64), True, 1e-6, np.ones(n), 10, out,
-                 np.empty((1, 3)), np.empty(1, dtype=np.int64), np.empty(1))
+    module.solve_batch(P, Y0, times, np.zeros(1, dtype=np.int64), True, 1e-6, np.ones(n), 10,
+                       np.zeros((1, 0, 3)), np.zeros((1, 0, 5)), out, np.empty((1, 3)),
+                       np.empty(1, dtype=np.int64), np.empty(1), np.zeros((1, 0)))
     module.rhs(0.0, Y0[0], P[0], np.empty(n))
     stats = module.solve_batch.stats
     return bool(sum(stats.cache_hits.values())) and not sum(stats.cache_misses.values())
@@ -164,17 +169,13 @@ def fast_obstacle(model: str) -> str | None:
 def check_fast(model: str, parameters: Mapping[str, float],
                varying: Sequence[tuple[str, float, float]]) -> None:
     """Refuse (with :class:`PycartError`) a sweep of ``model`` (``parameters`` fixed,
-    ``varying`` as name, low and high) that ``--solver fast`` cannot run: no numba, or a dose
-    in it (doses are events, which only libRoadRunner runs). Plain values, not the
-    :class:`~pycart.scale.sweep.Sweep`: a sweep checks itself with this module."""
+    ``varying`` as name, low and high) that ``--solver fast`` cannot run: no numba, or an
+    event the integrator does not run (it runs the curated models' dose events). Plain
+    values, not the :class:`~pycart.scale.sweep.Sweep`: a sweep checks itself with this
+    module."""
     reason = fast_obstacle(model)
-    if reason is None:
-        kernel = load_kernel(model)
-        doses = [d for d in kernel.dose_parameters
-                 if parameters.get(d, 0.0) != 0.0
-                 or any(name == d and (lo != 0.0 or hi != 0.0) for name, lo, hi in varying)]
-        if doses or not kernel.events_are_doses:
-            reason = f"it gives doses ({', '.join(doses) or 'events'}), which are SBML events"
+    if reason is None and not load_kernel(model).events.understood:
+        reason = "it has events other than the dose events the fast path runs"
     if reason:
         raise PycartError(f"--solver fast cannot run this sweep: {reason} (use --solver auto "
                           "or roadrunner)")
