@@ -88,8 +88,8 @@ def engine_options(parser: argparse.ArgumentParser, points: bool = True) -> None
     where it runs sweep points (``points``)."""
     if points:
         parser.add_argument("--solver", choices=("auto", "fast", "roadrunner"), default="auto",
-                            help="auto (default): the compiled fast path, libRoadRunner for "
-                                 "points with doses or where the fast path stops; fast: refuse "
+                            help="auto (default): the compiled fast path (doses included), "
+                                 "libRoadRunner where it stops; fast: refuse "
                                  "a sweep it cannot run; roadrunner: libRoadRunner only")
     parser.add_argument("--engine", choices=("processes", "serial", "dask"), default=None,
                         help="processes on local cores (default), serial, or dask")

@@ -138,7 +138,7 @@ class FastSimulator:
                                                             e.fallback_day)))
                            for e in k.events.on_relapse]
         self.records = tuple(e.record for e in k.events.on_relapse)
-        self.atol = np.full(len(k.species), FAST_ATOL)
+        self.atol = np.full(len(k.states), FAST_ATOL)
         self._roadrunner: dict[str, PointSimulator] = {}
 
     def inputs(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -170,7 +170,7 @@ class FastSimulator:
         day reached, days of the doses on relapse (0: not given)."""
         n = len(P)
         D, R = self.events(P)
-        out = np.zeros((n, len(self.times), len(self.kernel.species)))
+        out = np.zeros((n, len(self.times), len(self.kernel.states)))
         peaks = np.zeros((n, 3))
         status = np.zeros(n, dtype=np.int64)
         reached = np.zeros(n)

@@ -46,8 +46,11 @@ class Kernel:
 
     model: str
     species: tuple[str, ...]
+    #: The integrated state: the species, then the variables of rate rules (cart_bm_ext's
+    #: stimulation history X).
+    states: tuple[str, ...]
     parameters: tuple[str, ...]
-    #: The model's values of ``parameters`` and of the species, as libRoadRunner's
+    #: The model's values of ``parameters`` and of the states, as libRoadRunner's
     #: ``resetAll`` gives them.
     p0: np.ndarray
     y0: np.ndarray
@@ -115,30 +118,33 @@ def load_kernel(model: str, cache: bool | None = None) -> Kernel:
         raise PycartError(f"models/{model}_rhs.py was not generated from models/{model}.xml "
                           "(run 'pycart build')")
     hits = _warm_up(module)
-    p0, y0 = _defaults(model, module.PARAMETERS, module.SPECIES)
-    return Kernel(model, module.SPECIES, module.PARAMETERS, p0, y0, module.DOSE_PARAMETERS,
+    states = (*module.SPECIES, *module.RATE_RULES)
+    p0, y0 = _defaults(model, module.PARAMETERS, states)
+    return Kernel(model, module.SPECIES, states, module.PARAMETERS, p0, y0,
+                  module.DOSE_PARAMETERS,
                   module.EVENTS_ARE_DOSES, dose_events(sbml_text(model)), module.solve_batch,
                   module.rhs,
                   time.perf_counter() - began, hits)
 
 
-def _defaults(model: str, parameters: tuple[str, ...], species: tuple[str, ...]
+def _defaults(model: str, parameters: tuple[str, ...], states: tuple[str, ...]
               ) -> tuple[np.ndarray, np.ndarray]:
-    """The SBML's values of ``parameters`` (compartments and parameters) and initial amounts."""
+    """The SBML's values of ``parameters`` (compartments and parameters) and of ``states``
+    (initial amounts of the species, values of the rate rules' parameters)."""
     import libsbml
 
     sbml = libsbml.readSBMLFromString(sbml_text(model)).getModel()
     values = {c.getId(): c.getSize() for c in sbml.getListOfCompartments()}
     values |= {p.getId(): p.getValue() for p in sbml.getListOfParameters()}
-    amounts = {s.getId(): s.getInitialAmount() for s in sbml.getListOfSpecies()}
+    values |= {s.getId(): s.getInitialAmount() for s in sbml.getListOfSpecies()}
     return (np.array([values[p] for p in parameters], dtype=float),
-            np.array([amounts[s] for s in species], dtype=float))
+            np.array([values[s] for s in states], dtype=float))
 
 
 def _warm_up(module: types.ModuleType) -> bool:
     """Compile (or load) the entry points for the types the engine uses; return whether
     the machine code came from numba's cache."""
-    n, m = len(module.SPECIES), len(module.PARAMETERS)
+    n, m = len(module.SPECIES) + len(module.RATE_RULES), len(module.PARAMETERS)
     P = np.ones((1, m))
     Y0 = np.ones((1, n))
     times = np.array([0.0, 1e-3])
@@ -160,8 +166,6 @@ def fast_obstacle(model: str) -> str | None:
     try:
         rhs_text(model)
     except OSError:
-        if "<rateRule" in sbml_text(model):  # see pycart.exchange.codegen
-            return f"{model} has a rate rule, which the fast path does not support"
         return f"models/{model}_rhs.py is missing (run 'pycart build')"
     return None
 
