@@ -345,6 +345,11 @@ R_TARGET, R_WATCHED, R_THRESHOLD, R_DOSE, R_FALLBACK = 0, 1, 2, 3, 4
 FELL, GIVEN, GIVEN_DAY, FALL_ON, REGROWTH_ON = 0, 1, 2, 3, 4
 #: The day of a dose on relapse is located on the dense output to this many days.
 EVENT_DAY_TOL = 1e-12
+#: The relative tolerance of a point with a dose on relapse armed: the day L crosses the
+#: threshold is off by about L's relative error over its growth rate (~0.5/day), and at the
+#: sweeps' 1e-8 L carries ~1e-6 after falling 14 orders of magnitude and regrowing (2e-6 day
+#: measured against libRoadRunner at 1e-10 on cart_bm_ext); 1e-10 keeps the day within 1e-7.
+EVENT_RTOL = 1e-10
 
 
 def _next_timed(t, doses, relapse, flags, t_stop):
@@ -421,36 +426,38 @@ def _crossing(y, h, dense, j, threshold):
     return b
 
 
-def _first_crossing(t, y, y_new, h, p, K, extra, dense, relapse, flags):
-    """(step fraction, trigger) of the first relapse trigger turning true within the step,
-    located on the step's dense output (computed only when one turns); the trigger is
-    ``2 * rule + 0`` for a fall, ``+ 1`` for a regrowth; (2.0, -1) where none turns."""
-    first, which = 2.0, -1
+def _first_crossing(t, y, y_new, h, p, K, extra, dense, relapse, flags, cross):
+    """The step fraction of the first relapse trigger turning true within the step (2.0:
+    none), located on the step's dense output (computed only when one turns); each rule's
+    fall and regrowth crossings into the columns of ``cross`` (2.0: none)."""
+    first = 2.0
     computed = False
     for i in range(relapse.shape[0]):
+        cross[i, 0], cross[i, 1] = 2.0, 2.0
         fall, regrowth = _triggers(y_new, relapse, i)
         if fall > flags[i, FALL_ON] or regrowth > flags[i, REGROWTH_ON]:
             if not computed:
                 dense_output(t, y, y_new, h, p, K, extra, dense)
                 computed = True
             x = _crossing(y, h, dense, int(relapse[i, R_WATCHED]), relapse[i, R_THRESHOLD])
-            if x < first:
-                first, which = x, 2 * i + (0 if fall > flags[i, FALL_ON] else 1)
-    return first, which
+            cross[i, 0 if fall > flags[i, FALL_ON] else 1] = x
+            first = min(first, x)
+    return first
 
 
-def _fire(t, y, relapse, flags, forced):
-    """Fire the relapse triggers that turned true at day ``t`` (``forced``, as
-    :func:`_first_crossing` numbers them, reads true: the end of a step cut at a crossing
-    can sit a round-off on the near side): ``fall`` sets the flag; ``regrowth`` after a fall
-    gives the dose once and records the day, the SBML semantics of ``_dose_on_relapse``.
-    Returns whether a dose was given."""
+def _fire(t, y, relapse, flags, cross, first):
+    """Fire the relapse triggers that turned true at day ``t``: ``fall`` sets the flag;
+    ``regrowth`` after a fall gives the dose once and records the day, the SBML semantics
+    of ``_dose_on_relapse``. At the end of a step cut at the crossing ``first`` (< 1), the
+    triggers crossing there read true whatever the round-off of the cut step's end (and
+    rules watching one threshold fire together, as in libRoadRunner). Returns whether a
+    dose was given."""
     changed = False
     for i in range(relapse.shape[0]):
         fall, regrowth = _triggers(y, relapse, i)
-        if forced == 2 * i:
+        if first < 1.0 and cross[i, 0] <= first:
             fall = 1.0
-        elif forced == 2 * i + 1:
+        if first < 1.0 and cross[i, 1] <= first:
             regrowth = 1.0
         if fall > flags[i, FALL_ON]:
             flags[i, FELL] = 1.0
@@ -462,19 +469,20 @@ def _fire(t, y, relapse, flags, forced):
     return changed
 
 
-def _step_to(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new, extra, dense, relapse, flags):
+def _step_to(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new, extra, dense, relapse, flags,
+             cross):
     """One accepted step toward ``t_stop``, cut at the first relapse trigger crossing in it
     (redone as a step of the method to that day). Returns (status, new day, step size, next
-    trial size, the trigger crossed at the cut or -1)."""
+    trial size, the crossing's step fraction or 2.0)."""
     status, t_new, h, h_next = accepted_step(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new)
     if status != OK or relapse.shape[0] == 0:
-        return status, t_new, h, h_next, -1
-    x, which = _first_crossing(t, y, y_new, h, p, K, extra, dense, relapse, flags)
+        return status, t_new, h, h_next, 2.0
+    x = _first_crossing(t, y, y_new, h, p, K, extra, dense, relapse, flags, cross)
     if x < 1.0:
         h = x * h
         t_new = t + h
         rk_step(t, y, f, h, p, K, y_new)
-    return status, t_new, h, h_next, which
+    return status, t_new, h, h_next, x
 
 
 def integrate(p, y0, times, car, want_peak, rtol, atol, max_steps, doses, relapse, out, peak,
@@ -524,14 +532,15 @@ def _run(p, y, f, times, k, car, want_peak, rtol, atol, max_steps, doses, relaps
     the last state."""
     t = 0.0
     g = _sum_at(f, car)
+    cross = np.full((relapse.shape[0], 2), 2.0)
     h_abs = initial_step(t, y, f, times[-1], p, rtol, atol, work, y_new)
     steps = 0
     while k < times.size:
         if steps >= max_steps:
             return TOO_MANY_STEPS, t, steps
         t_stop = _next_timed(t, doses, relapse, flags, times[k])
-        status, t_new, h, h_abs, forced = _step_to(t, y, f, h_abs, t_stop, p, rtol, atol, K,
-                                                   y_new, extra, dense, relapse, flags)
+        status, t_new, h, h_abs, first = _step_to(t, y, f, h_abs, t_stop, p, rtol, atol, K,
+                                                  y_new, extra, dense, relapse, flags, cross)
         if status != OK:
             return status, t, steps
         steps += 1
@@ -546,9 +555,9 @@ def _run(p, y, f, times, k, car, want_peak, rtol, atol, max_steps, doses, relaps
         y[:] = y_new
         f[:] = K[12]
         t = t_new
-        dosed = _fire(t, y, relapse, flags, forced)
+        dosed = _fire(t, y, relapse, flags, cross, first)
         if t == t_stop and _apply_timed(t, y, doses, relapse, flags):
-            _fire(t, y, relapse, flags, -1)  # what the doses' new amounts trigger at once
+            _fire(t, y, relapse, flags, cross, 2.0)  # what the new amounts trigger at once
             dosed = True
         if dosed:
             rhs(t, y, p, f)
@@ -568,10 +577,15 @@ def solve_batch(P, Y0, times, car, want_peak, rtol, atol, max_steps, D, R, out, 
     """:func:`integrate` for every row of ``P`` (parameters), ``Y0`` (initial amounts),
     ``D`` (scheduled doses) and ``R`` (doses on relapse): states into ``out[i]``, peaks
     into ``peaks[i]``, the days of the doses on relapse into ``given[i]``, status and day
-    reached per row. Returns the total number of steps."""
+    reached per row; a row with a dose on relapse armed at :data:`EVENT_RTOL` at most.
+    Returns the total number of steps."""
     total = 0
     for i in range(P.shape[0]):
-        st, day, steps = integrate(P[i], Y0[i], times, car, want_peak, rtol, atol,
+        tol = rtol
+        for j in range(R.shape[1]):
+            if R[i, j, R_THRESHOLD] > 0.0 and R[i, j, R_DOSE] > 0.0:
+                tol = min(rtol, EVENT_RTOL)
+        st, day, steps = integrate(P[i], Y0[i], times, car, want_peak, tol, atol,
                                    max_steps, D[i], R[i], out[i], peaks[i], given[i])
         status[i] = st
         reached[i] = day
