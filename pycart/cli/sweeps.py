@@ -201,6 +201,7 @@ FAST_CHUNK_SIZE = 20_000
 def _execute(sweep, out: str, args: argparse.Namespace):
     from ..core.inputs import check_count
     from ..core.output import check_output_path
+    from ..scale.fast import compile_waiting
     from ..scale.runner import progress_bar, run_sweep
     from ..scale.store import parts_dir
     from ..scale.sweep import MAX_CHUNK_SIZE
@@ -212,7 +213,9 @@ def _execute(sweep, out: str, args: argparse.Namespace):
     try:
         with terminate_as_interrupt(), engine_for(args) as engine:
             chunk = chunk or _chunk_size(sweep, engine.workers)
-            report = run_sweep(sweep, path, engine, chunk, progress_bar(path.name))
+            report = run_sweep(sweep, path, engine, chunk,
+                               progress_bar(path.name, waiting=compile_waiting(sweep.model,
+                                                                               sweep.solver)))
     except KeyboardInterrupt:
         sys.stderr.write(f"\npycart {args.command}: interrupted; finished chunks are kept in "
                          f"{parts_dir(path)}; run the same command to resume\n")

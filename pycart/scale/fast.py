@@ -37,7 +37,7 @@ from ..core.resources import sbml_text
 from ..core.schedule import check_schedule, initial_amounts, slot_names, slot_values, slots
 from ..core.variants import variant_sbml
 from .events import dose_events
-from .kernel import Kernel, fast_obstacle, load_kernel
+from .kernel import Kernel, compile_note, fast_obstacle, load_kernel
 from .sweep import Dimension, PointSimulator, Sweep
 
 #: The integrator's tolerances: relative, and absolute in cells per species. Checked by
@@ -50,6 +50,14 @@ FAST_MAX_STEPS = 20_000
 
 STATUS_TEXT = ("ok", "too many steps", "step size collapse", "a non-finite value",
                "a negative amount")
+
+
+def compile_waiting(model: str, solver: str) -> str:
+    """What a progress line says before the first points: that the fast path's kernel of
+    ``model`` is being compiled, where a sweep with ``solver`` will compile it ('' else)."""
+    if solver == "roadrunner" or model not in MODELS:
+        return ""
+    return compile_note(model)
 
 
 def simulator_for(sweep: Sweep) -> FastSimulator | PointSimulator:

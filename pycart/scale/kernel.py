@@ -3,11 +3,14 @@ integrator, compiled together by numba.
 
 The kernel's source is the text of :mod:`pycart.scale.dop853` followed by the model's
 ``models/<model>_rhs.py`` (written by ``pycart build`` from the SBML), which defines the
-``rhs`` the integrator calls. Where the package folder is writable, that text is saved as
-``pycart/scale/__fastpath__/<model>_<digest>.py`` and numba caches the machine code beside
-it, so later processes load it in a fraction of a second; the digest covers the sources and
-numba's version, so a changed model, integrator or numba never meets stale code. Elsewhere
-the kernel is compiled in memory, once per process.
+``rhs`` the integrator calls. That text is saved (atomically: two processes compiling at
+once never read half a module) in the user's cache folder, ``$PYCART_CACHE_DIR`` or the
+platform's (``platformdirs.user_cache_dir("pycart")``), as ``fastpath/<model>_<digest>.py``,
+and numba caches the machine code beside it, so later processes load it in a fraction of a
+second; the digest covers the sources and the versions of numba and Python, so a changed
+model, integrator or interpreter never meets stale code. Nothing is written into the
+package (a read-only install works, and users do not share code). Where the cache folder
+is not writable, the kernel is compiled in memory, once per process.
 """
 
 from __future__ import annotations
@@ -35,8 +38,12 @@ from .events import DoseEvents, dose_events
 #: (fastmath measured no faster here).
 OPTIONS = {"error_model": "numpy"}
 
-#: Where kernels and numba's cache of them go when the package folder is writable.
-CACHE_DIR = Path(__file__).resolve().parent / "__fastpath__"
+#: The environment variable naming the cache folder (the tests point it to a temporary one).
+CACHE_ENV = "PYCART_CACHE_DIR"
+
+#: Seconds a first compile took on a two-core machine (2026-12-05, under load): what the
+#: progress line announces while it waits.
+COMPILE_SECONDS = {"cart_bm": 25, "cart_bm2": 30, "cart_bm_ext": 30, "cart_bm2_ext": 36}
 
 
 @dataclass(frozen=True)
@@ -70,16 +77,30 @@ def kernel_source(model: str) -> str:
     return integrator + "\n\n" + rhs_text(model)
 
 
+def cache_dir() -> Path:
+    """The folder of compiled kernels: ``$PYCART_CACHE_DIR/fastpath``, else the user's cache
+    folder's."""
+    import platformdirs
+
+    return Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("pycart")) / "fastpath"
+
+
+def module_name(model: str, text: str) -> str:
+    """The name of the kernel module compiled from ``text``: its digest covers the text,
+    numba's options and the versions of numba and Python."""
+    import numba
+
+    key = text + numba.__version__ + sys.version + repr(sorted(OPTIONS.items()))
+    return f"pycart_fastpath_{model}_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
 def _module(model: str, text: str, cache: bool) -> types.ModuleType:
     import numba
 
-    digest = hashlib.sha256((text + numba.__version__ + repr(sorted(OPTIONS.items()))).encode()
-                            ).hexdigest()[:16]
-    name = f"pycart_fastpath_{model}_{digest}"
+    name = module_name(model, text)
     if cache:
-        path = CACHE_DIR / f"{name}.py"
+        path = cache_dir() / f"{name}.py"
         if not path.exists():
-            CACHE_DIR.mkdir(exist_ok=True)
             write_text_atomically(path, text)
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
@@ -95,15 +116,34 @@ def _module(model: str, text: str, cache: bool) -> types.ModuleType:
 
 
 def cache_writable() -> bool:
-    """Whether compiled kernels can be kept in the package folder."""
-    folder = CACHE_DIR if CACHE_DIR.exists() else CACHE_DIR.parent
+    """Whether compiled kernels can be kept in the cache folder (made if missing)."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
     return os.access(folder, os.W_OK)
+
+
+def compile_note(model: str) -> str:
+    """What a progress line says while the first kernel of ``model`` is compiled ('' when
+    a compiled one is in the cache, or the fast path cannot run ``model``)."""
+    if fast_obstacle(model):
+        return ""
+    name = module_name(model, kernel_source(model))
+    folder = cache_dir()
+    if cache_writable() and any((folder / "__pycache__").glob(f"{name}.*.nbi")):
+        return ""
+    where = ("first run on this machine" if cache_writable()
+             else "no writable cache folder, so in every process")
+    return (f"compiling the fast path for {model} ({where}, "
+            f"~{COMPILE_SECONDS.get(model, 30)} s)...")
 
 
 @functools.lru_cache(maxsize=4)
 def load_kernel(model: str, cache: bool | None = None) -> Kernel:
     """The compiled kernel of ``model`` (once per process): from numba's cache where the
-    package folder is writable (``cache=None``), compiled in memory otherwise or with
+    cache folder is writable (``cache=None``), compiled in memory otherwise or with
     ``cache=False``."""
     try:
         import numba  # noqa: F401

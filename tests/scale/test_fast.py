@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from pathlib import Path
 
 import libsbml
 import numpy as np
@@ -361,23 +362,63 @@ def test_figure7_on_the_fast_path_against_the_independent_solver():
     assert ((ours < 1) == (ref < 1)).all()
 
 
+def test_the_cache_folder_is_pycart_cache_dir_or_the_users_and_a_compile_is_announced(
+        monkeypatch, tmp_path):
+    import platformdirs
+
+    from pycart.scale.kernel import cache_dir, compile_note
+
+    monkeypatch.setenv("PYCART_CACHE_DIR", str(tmp_path))
+    assert cache_dir() == tmp_path / "fastpath"
+    assert compile_note("cart_bm_ext") == ("compiling the fast path for cart_bm_ext (first run "
+                                           "on this machine, ~30 s)...")
+    monkeypatch.delenv("PYCART_CACHE_DIR")
+    assert cache_dir() == Path(platformdirs.user_cache_dir("pycart")) / "fastpath"
+
+
 @pytest.mark.heavy
-def test_without_a_writable_package_folder_the_kernel_is_compiled_in_memory(tmp_path):
-    """A fresh process that may not cache (as where the package folder is read-only) compiles
-    in memory and computes the same numbers as the cached kernel."""
+def test_kernels_are_cached_in_the_cache_folder_never_in_a_read_only_package(tmp_path):
+    """A fresh process with the package folder read-only (a copy of the package, so the
+    shared one is untouched) and an empty cache folder: the kernel is compiled and kept in
+    the cache folder, with the umask's modes, and computes the same numbers as this
+    process's; nothing is written into the package. With a cache folder it cannot make (a
+    path through a file: mode bits do not stop root), it compiles in memory."""
+    import os
+    import shutil
+    import stat
     import subprocess
     import sys
 
-    code = ("import numpy as np; from pycart.scale.kernel import load_kernel; "
-            "k = load_kernel('cart_bm', cache=False); dy = np.empty(7); "
-            "k.rhs(0.0, k.y0, k.p0, dy); print(k.cached, repr(dy.tolist()))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=600)
-    cached, rates = done.stdout.split(maxsplit=1)
+    package = tmp_path / "site"
+    shutil.copytree(Path(pycart.__file__).parent, package / "pycart", symlinks=False,
+                    ignore=shutil.ignore_patterns("__pycache__", "__fastpath__", "exports"))
+    for folder, _, _ in os.walk(package):
+        os.chmod(folder, 0o555)
+    code = ("import numpy as np; from pycart.scale.kernel import load_kernel, compile_note; "
+            "note = compile_note('cart_bm'); k = load_kernel('cart_bm'); dy = np.empty(7); "
+            "k.rhs(0.0, k.y0, k.p0, dy); print(k.cached, bool(note), repr(dy.tolist()))")
     kernel = load_kernel("cart_bm")
     dy = np.empty(7)
     kernel.rhs(0.0, kernel.y0, kernel.p0, dy)
-    assert cached == "False" and eval(rates) == dy.tolist()
+    (tmp_path / "a-file").write_text("")
+    try:
+        for cache, expected in ((tmp_path / "cache", "False True"),
+                                (tmp_path / "cache", "True False"),
+                                (tmp_path / "a-file" / "cache", "False True")):
+            env = dict(os.environ, PYTHONPATH=str(package), PYCART_CACHE_DIR=str(cache))
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  check=True, timeout=600, env=env, cwd=tmp_path)
+            cached, noted, rates = done.stdout.split(maxsplit=2)
+            assert f"{cached} {noted}" == expected and eval(rates) == dy.tolist()
+    finally:
+        for folder, _, _ in os.walk(package):
+            os.chmod(folder, 0o755)
+    assert list(package.rglob("*fastpath*")) == []
+    kept = list((tmp_path / "cache" / "fastpath").glob("pycart_fastpath_cart_bm_*.py"))
+    assert len(kept) == 1
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(kept[0].stat().st_mode) == 0o666 & ~umask
 
 
 def test_fast_path_chunks_are_larger_by_default():
@@ -408,3 +449,23 @@ def test_a_point_both_paths_fail_on_is_failed_with_both_reasons(monkeypatch):
     assert table["message"].str.match(
         r"fast path stopped at day [0-9.]+ \(too many steps\); recomputed with roadrunner BDF: "
         r"the solver failed: CV_CONV_FAILURE \(test\)$").all()
+
+
+def test_the_progress_line_says_a_compile_is_under_way_instead_of_nan_s_left(monkeypatch,
+                                                                             tmp_path):
+    import io
+
+    from pycart.scale.runner import progress_bar
+
+    monkeypatch.setenv("PYCART_CACHE_DIR", str(tmp_path))  # an empty cache: a compile ahead
+    waiting = fast.compile_waiting("cart_bm_ext", "auto")
+    assert waiting.startswith("compiling the fast path for cart_bm_ext (first run")
+    assert fast.compile_waiting("cart_bm_ext", "roadrunner") == ""
+    stream = io.StringIO()
+    show = progress_bar("out.parquet", stream, waiting)
+    show(0, 4096)
+    assert stream.getvalue().endswith(f"0/4096 points, {waiting} ") and "nan" not in (
+        stream.getvalue())
+    stream = io.StringIO()
+    progress_bar("out.parquet", stream)(0, 10)  # nothing to announce: as before
+    assert stream.getvalue().endswith("0/10 points, 0/s, nan s left ")
