@@ -84,9 +84,12 @@ def _random_points(model, shape, n, rng, t_end):
     columns["relapse_threshold"] = np.where(relapse, 1e8, 0.0)
     columns["relapse_dose"] = np.where(relapse, 10 ** rng.uniform(8, 10, n), 0.0)
     columns["relapse_fallback_day"] = np.where(relapse, 30.5, 0.0)
-    columns["binf_threshold"] = np.where(rng.random(n) < 0.3, 1e7, 0.0)
-    columns["binf_dose"] = 1e8
-    columns["binf_fallback_day"] = 33.5
+    # a rule is off with both its threshold and dose at 0 (threshold 0 alone is off on paper,
+    # but libRoadRunner then reads L's round-off below 0 as a fall and gives the dose)
+    binf = rng.random(n) < 0.3
+    columns["binf_threshold"] = np.where(binf, 1e7, 0.0)
+    columns["binf_dose"] = np.where(binf, 1e8, 0.0)
+    columns["binf_fallback_day"] = np.where(binf, 33.5, 0.0)
     if model in TWO_PRODUCT_MODELS:
         columns["relapse_dose2"] = np.where(rng.random(n) < 0.5, 1e9, 0.0)
     if model in EXTENDED_MODELS:  # both modules on or off: the rate rules X, X2 at work
