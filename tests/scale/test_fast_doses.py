@@ -150,3 +150,30 @@ def test_fast_path_matches_roadrunner_on_a_thousand_random_schedules():
         table = _compare(model, shape, 20, seed=case, t_end=90.0)
         given += int((table["relapse_given_day"] > 0).sum())
     assert given > 100  # the doses on relapse were exercised
+
+
+@pytest.mark.parametrize("doses, columns, message", [
+    ([(2, 1e7, "CA2")], {"h": [1e9]}, "cart_bm has no CA2"),
+    ([(2, 1e7)] * 13, {"h": [1e9]}, "at most 12 doses per run"),
+    ([(2, math.nan)], {"h": [1e9]}, "cells are a finite number > 0"),
+    ([(0, 1e7), (2, 1e7)], {"dose_CA_1_day": [0.0, 3.0]}, "a varied dose day is > 0"),
+    ([(0, 1e7), (2, 1e7)], {"dose_CA_1_day": [3.0, 45.0]}, "to the horizon (30 days)"),
+    ([(0, 1e7), (2, 1e7)], {"dose_CA_1_cells": [-1.0, 1e7]}, "cells are a finite number > 0"),
+    ([(0, 1e7), (2, 1e7)], {"dose_CA_2_day": [3.0]}, "unknown parameter or species"),
+])
+def test_bad_schedules_in_simulate_points_are_refused_in_one_line(doses, columns, message):
+    with pytest.raises(fast.PycartError) as info:
+        fast.simulate_points(pd.DataFrame(columns), doses=doses)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_sweep_over_a_dose_day_and_size_varies_the_slot():
+    """Points varying the second fraction's day and size (slot parameters) on the fast
+    path and on libRoadRunner's variant agree, and differ from each other."""
+    points = pd.DataFrame({"dose_CA_1_day": [2.0, 5.0, 9.0], "dose_CA_1_cells": [1e6, 1e7, 1e8]})
+    kwargs = dict(doses=[(0, 1e7), (2, 1e7)], t_end=30, days=(10.0,), species=("CA",))
+    ours = fast.simulate_points(points, solver="fast", **kwargs)
+    theirs = fast.simulate_points(points, solver="roadrunner", **kwargs)
+    np.testing.assert_allclose(ours["CA@10"], theirs["CA@10"], rtol=1e-6)
+    np.testing.assert_allclose(ours["L30"], theirs["L30"], rtol=1e-6, atol=1e-6)
+    assert ours["CA@10"].nunique() == 3
