@@ -81,11 +81,12 @@ class VariantSimulator(PointSimulator):
 
         fixed = replace(sweep, parameters=dict(sweep.parameters) | slot_values(doses),
                         initial=dict(sweep.initial) | schedule_amounts(sweep, doses))
-        super().__init__(fixed)
-        text = variant_sbml(sweep.model, slots(doses))
-        self.rr = load_roadrunner(with_peak_tracker(text) if sweep.peak else text)
-        SWEEP_SOLVER.apply(self.rr)
-        self.rr.integrator.variable_step_size = False
+        super().__init__(fixed)  # the curated model: the variant where the schedule has slots
+        if slots(doses):
+            text = variant_sbml(sweep.model, slots(doses))
+            self.rr = load_roadrunner(with_peak_tracker(text) if sweep.peak else text)
+            SWEEP_SOLVER.apply(self.rr)
+            self.rr.integrator.variable_step_size = False
         self.stiff = stiff
         self.records = tuple(records)
 
@@ -102,6 +103,8 @@ class VariantSimulator(PointSimulator):
 def schedule_amounts(sweep: Sweep, doses: Sequence[object]) -> dict[str, float]:
     """The initial amounts a schedule's day-0 doses give (pycart.core.schedule's rules)
     over the model's defaults and ``sweep.initial``."""
+    if not doses:
+        return {}
     base = default_values(sweep.model)[1] | dict(sweep.initial)
     return initial_amounts(doses, base, explicit=set(sweep.initial))
 

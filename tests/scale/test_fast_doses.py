@@ -115,6 +115,10 @@ def _compare(model, shape, n, seed, t_end=60.0):
     a, b = ours["L30"].to_numpy(), theirs["L30"].to_numpy()
     assert (np.abs(a - b) <= np.maximum(1e-6 * np.abs(b), 1e-6)).all(), (a, b)
     assert ours["responder"].tolist() == theirs["responder"].tolist()
+    # the first CAR T peak, over every CAR T compartment (CE, CE2 included) on both paths
+    assert ours["peak_reached"].tolist() == theirs["peak_reached"].tolist()
+    np.testing.assert_allclose(ours["C_peak"], theirs["C_peak"], rtol=1e-6)
+    np.testing.assert_allclose(ours["t_peak"], theirs["t_peak"], atol=1e-5)
     for record in [c for c in ours.columns if c.endswith("given_day")]:
         assert (np.abs(ours[record] - theirs[record]) < 1e-6).all(), record
     return ours
