@@ -32,9 +32,14 @@ import pandas as pd
 
 from ..core.errors import PycartError
 from ..core.names import CAR_T, MODELS, PARAMETERS, RESPONSE_DAY, RESPONSE_THRESHOLD
-from ..core.resources import default_values
-from ..core.resources import sbml_text
-from ..core.schedule import check_schedule, initial_amounts, slot_names, slot_values, slots
+from ..core.resources import default_values, sbml_text
+from ..core.schedule import (
+    check_schedule,
+    initial_amounts,
+    slot_names,
+    slot_values,
+    slots,
+)
 from ..core.variants import variant_sbml
 from .events import dose_events
 from .kernel import Kernel, compile_note, fast_obstacle, load_kernel

@@ -6,7 +6,6 @@ import libsbml
 
 from ..core.names import CAR_T
 
-
 #: Parameters the peak tracker adds: whether, when and how high the first CAR T peak was.
 PEAK_RECORDS = ("peak_found", "peak_day", "peak_C")
 

@@ -107,7 +107,8 @@ def _compare(model, shape, n, seed, t_end=60.0):
     points = _random_points(model, shape, n, np.random.default_rng(seed), t_end)
     doses = _schedule_of(shape)
     assert slots(doses) == {s: c for s, c in shape.items() if c}
-    kwargs = dict(model=model, doses=doses, t_end=t_end, records=True, days=(t_end,))
+    kwargs = {"model": model, "doses": doses, "t_end": t_end, "records": True,
+              "days": (t_end,)}
     ours = fast.simulate_points(points, solver="fast", **kwargs)
     theirs = fast.simulate_points(points, solver="roadrunner", **kwargs)
     assert (ours["status"] == "ok").all() and (theirs["status"] == "ok").all()
@@ -175,7 +176,7 @@ def test_a_sweep_over_a_dose_day_and_size_varies_the_slot():
     """Points varying the second fraction's day and size (slot parameters) on the fast
     path and on libRoadRunner's variant agree, and differ from each other."""
     points = pd.DataFrame({"dose_CA_1_day": [2.0, 5.0, 9.0], "dose_CA_1_cells": [1e6, 1e7, 1e8]})
-    kwargs = dict(doses=[(0, 1e7), (2, 1e7)], t_end=30, days=(10.0,), species=("CA",))
+    kwargs = {"doses": [(0, 1e7), (2, 1e7)], "t_end": 30, "days": (10.0,), "species": ("CA",)}
     ours = fast.simulate_points(points, solver="fast", **kwargs)
     theirs = fast.simulate_points(points, solver="roadrunner", **kwargs)
     np.testing.assert_allclose(ours["CA@10"], theirs["CA@10"], rtol=1e-6)
