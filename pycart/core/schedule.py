@@ -101,9 +101,12 @@ def check_schedule(doses: Iterable[object], model: str, t_end: float) -> tuple[D
     """The doses, parsed and checked for ``model`` over ``t_end`` days: at most
     :data:`MAX_DOSES`, each day finite within [0, t_end], each dose finite and > 0 cells, each
     species one ``model`` has among :data:`DOSE_SPECIES`."""
-    parsed = parse_doses(doses)
-    if len(parsed) > MAX_DOSES:
-        raise PycartError(f"{len(parsed)} doses: at most {MAX_DOSES} doses per run")
+    if isinstance(doses, (str, Mapping, Dose)):
+        raise PycartError("doses: expected a list of doses")
+    items = list(doses)
+    if len(items) > MAX_DOSES:  # counted before any is read: a huge list costs nothing
+        raise PycartError(f"{len(items)} doses: at most {MAX_DOSES} doses per run")
+    parsed = parse_doses(items)
     if model not in MODELS:
         raise PycartError(f"unknown model {model!r} (allowed: {', '.join(MODELS)})")
     species = MODELS[model]
