@@ -469,3 +469,18 @@ def test_the_progress_line_says_a_compile_is_under_way_instead_of_nan_s_left(mon
     stream = io.StringIO()
     progress_bar("out.parquet", stream)(0, 10)  # nothing to announce: as before
     assert stream.getvalue().endswith("0/10 points, 0/s, nan s left ")
+
+
+def test_pycart_sweep_runs_an_extended_model_on_the_fast_path(tmp_path, monkeypatch):
+    """cart_bm_ext with exhaustion and escape on and a reinfusion, `--solver fast`: every
+    point from the fast path, as libRoadRunner gives it."""
+    monkeypatch.chdir(tmp_path)
+    args = ["sweep", "--model", "cart_bm_ext", "--param", "h=1e9:1e10:2", "--set",
+            "exhaustion=1", "--set", "escape=1", "--set", "reinf_day=10", "--set",
+            "reinf_dose=1e8", "--t-end", "90", "--engine", "serial"]
+    assert main([*args, "--solver", "fast", "--out", "fast.csv"]) == 0
+    assert main([*args, "--solver", "roadrunner", "--out", "rr.csv"]) == 0
+    ours, theirs = pd.read_csv("fast.csv", keep_default_na=False), pd.read_csv("rr.csv")
+    assert (ours["message"] == "").all() and (ours["status"] == "ok").all()
+    np.testing.assert_allclose(ours["L30"], theirs["L30"], rtol=1e-6)
+    np.testing.assert_allclose(ours["C_peak"], theirs["C_peak"], rtol=1e-6)
