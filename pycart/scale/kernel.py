@@ -72,9 +72,13 @@ class Kernel:
 
 
 def kernel_source(model: str) -> str:
-    """The text the kernel of ``model`` is compiled from."""
+    """The text the kernel of ``model`` is compiled from: the integrator, its stage sums
+    written out (:mod:`pycart.scale.stages`, replacing the loop versions) and the model's
+    right-hand side."""
+    from .stages import stage_source
+
     integrator = Path(__file__).with_name("dop853.py").read_text(encoding="utf-8")
-    return integrator + "\n\n" + rhs_text(model)
+    return integrator + "\n\n" + stage_source() + "\n\n" + rhs_text(model)
 
 
 def cache_dir() -> Path:
