@@ -5,6 +5,8 @@ import math  # noqa: F401 (used when the model's math needs it)
 MODEL = 'cart_bm'
 SBML_SHA256 = 'cd9bb21d07eb38d04786b13b84b6945a01c8bf2367e4f3289b461464ec25a7ae'
 SPECIES = ('B0', 'B1', 'B2', 'B3', 'L', 'CA', 'CM')
+#: Variables of rate rules the rates read, integrated after SPECIES.
+RATE_RULES = ()
 PARAMETERS = ('BM', 'rho0', 'rho1', 'rho2', 'gamma0', 'gamma1', 'gamma2', 'gamma3', 'k', 'rhoL', 'Lmax', 'gammaL', 'alpha', 'rhoA', 'tauA', 'gammaAM', 'gammaMA', 'tauM', 'h', 'B0_in_F', 'CA_loss_gammaMA', 'one', 'reinf_day', 'reinf_dose', 'reinf_given_day', 'relapse_threshold', 'relapse_dose', 'relapse_fallback_day', 'relapse_fell_below', 'relapse_given', 'relapse_given_day', 'binf_threshold', 'binf_dose', 'binf_fallback_day', 'binf_fell_below', 'binf_given', 'binf_given_day')
 #: Parameters whose non-zero value lets a dose event add to a species.
 DOSE_PARAMETERS = ('reinf_dose', 'relapse_dose', 'binf_dose')
@@ -13,7 +15,7 @@ EVENTS_ARE_DOSES = True
 
 
 def rhs(t, y, p, dy):
-    """d/dt of SPECIES at time t (days), state y and parameters p, into dy."""
+    """d/dt of SPECIES then RATE_RULES at time t (days), state y and parameters p, into dy."""
     B0 = y[0]
     B1 = y[1]
     B2 = y[2]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,10 @@ import pytest
 import pycart
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The fast path's compiled kernels go to a cache folder of the tests' own, never the user's
+# (kept between runs: a kernel is named by the digest of its sources and versions).
+os.environ.setdefault("PYCART_CACHE_DIR", str(Path(tempfile.gettempdir()) / "pycart-tests-cache"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

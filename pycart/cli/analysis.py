@@ -134,6 +134,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from ..core.names import MODELS
     from ..core.output import check_output_path, write_table
     from ..experiments.figures import save_figure
+    from ..scale.fast import compile_waiting
     from ..scale.runner import progress_bar
     from ..scale.sweep import CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_SEED
 
@@ -157,7 +158,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
                        None if args.t_end is None else check_horizon(args.t_end),
                        check_count(CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
                                    "--chunk-size", 1, MAX_CHUNK_SIZE),
-                       progress_bar(runs.name), args.solver)
+                       progress_bar(runs.name, waiting=compile_waiting(args.model, args.solver)),
+                       args.solver)
     with engine_for(args) as engine:  # closed on every path (aborted when interrupted)
         model.engine = engine
         for note in design.notes():

@@ -90,8 +90,8 @@ def engine_options(parser: argparse.ArgumentParser, points: bool = True) -> None
     where it runs sweep points (``points``)."""
     if points:
         parser.add_argument("--solver", choices=("auto", "fast", "roadrunner"), default="auto",
-                            help="auto (default): the compiled fast path, libRoadRunner for "
-                                 "points with doses or where the fast path stops; fast: refuse "
+                            help="auto (default): the compiled fast path (doses included), "
+                                 "libRoadRunner where it stops; fast: refuse "
                                  "a sweep it cannot run; roadrunner: libRoadRunner only")
     parser.add_argument("--engine", choices=("processes", "serial", "dask"), default=None,
                         help="processes on local cores (default), serial, or dask")
@@ -203,6 +203,7 @@ FAST_CHUNK_SIZE = 20_000
 def _execute(sweep, out: str, args: argparse.Namespace):
     from ..core.inputs import check_count
     from ..core.output import check_output_path
+    from ..scale.fast import compile_waiting
     from ..scale.runner import progress_bar, run_sweep
     from ..scale.store import parts_dir
     from ..scale.sweep import MAX_CHUNK_SIZE
@@ -214,7 +215,9 @@ def _execute(sweep, out: str, args: argparse.Namespace):
     try:
         with terminate_as_interrupt(), engine_for(args) as engine:
             chunk = chunk or _chunk_size(sweep, engine.workers)
-            report = run_sweep(sweep, path, engine, chunk, progress_bar(path.name))
+            report = run_sweep(sweep, path, engine, chunk,
+                               progress_bar(path.name, waiting=compile_waiting(sweep.model,
+                                                                               sweep.solver)))
     except KeyboardInterrupt:
         sys.stderr.write(f"\npycart {args.command}: interrupted; finished chunks are kept in "
                          f"{parts_dir(path)}; run the same command to resume\n")

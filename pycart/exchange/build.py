@@ -197,7 +197,7 @@ def derived_files(root: Path) -> dict[Path, str]:
         for name, sbml in compile_antimony(src.read_text(encoding="utf-8"), src.name).items():
             out[src.parent / f"{name}.xml"] = sbml
             out[src.parent / f"{name}.md"] = equations_markdown(sbml)
-            if fast_path_obstacle(sbml) is None:  # cart_bm_ext has a rate rule: no fast path
+            if fast_path_obstacle(sbml) is None:  # every curated model has one (rate rules too)
                 out[src.parent / f"{name}_rhs.py"] = rhs_source(sbml, f"models/{name}.xml")
     return out
 

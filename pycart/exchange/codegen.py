@@ -43,7 +43,7 @@ def expression(node: libsbml.ASTNode, where: str) -> str:
         return f"(-{kids[0]})" if len(kids) == 1 else f"({kids[0]} - {kids[1]})"
     if op in ("/", "^") and len(kids) == 2:
         return f"({kids[0]} {'/' if op == '/' else '**'} {kids[1]})"
-    if node.isFunction() and node.getName() == "pow" and len(kids) == 2:
+    if node.isFunction() and node.getName() in ("pow", "power") and len(kids) == 2:
         return f"({kids[0]} ** {kids[1]})"
     if node.isFunction() and node.getName() in _FUNCTIONS and len(kids) == 1:
         return f"{_FUNCTIONS[node.getName()]}({kids[0]})"
@@ -58,11 +58,14 @@ def _names(node: libsbml.ASTNode) -> set[str]:
     return found
 
 
-def _rules_in_order(model: libsbml.Model, needed: set[str]) -> list[libsbml.Rule]:
-    """The assignment rules ``needed`` depends on, each after those it uses."""
+def _rules_in_order(model: libsbml.Model, needed: set[str],
+                    states: frozenset[str] = frozenset()) -> list[libsbml.Rule]:
+    """The assignment rules ``needed`` depends on, each after those it uses (``states``:
+    rate-rule variables integrated as state variables)."""
     rules = {r.getVariable(): r for r in model.getListOfRules() if r.isAssignment()}
     # other rules (the doses' clock) are fine as long as no rate of change reads them
-    others = {r.getVariable() for r in model.getListOfRules() if not r.isAssignment()}
+    others = {r.getVariable() for r in model.getListOfRules()
+              if not r.isAssignment()} - states
     ordered: list[libsbml.Rule] = []
     visiting: set[str] = set()
 
@@ -125,8 +128,10 @@ def _check_supported(model: libsbml.Model) -> None:
 
 
 def _read_by_rates(model: libsbml.Model) -> set[str]:
-    """Every name the species' rates of change read, through assignment rules too."""
-    assigned = {r.getVariable(): r for r in model.getListOfRules() if r.isAssignment()}
+    """Every name the species' rates of change read, through assignment rules and the rate
+    rules they read too."""
+    assigned = {r.getVariable(): r for r in model.getListOfRules()
+                if r.isAssignment() or r.isRate()}
     todo = set()
     for r in model.getListOfReactions():
         todo |= _names(r.getKineticLaw().getMath())
@@ -140,24 +145,30 @@ def _read_by_rates(model: libsbml.Model) -> set[str]:
     return seen
 
 
-def fast_path_obstacle(sbml: str) -> str | None:
-    """Why no right-hand side is generated for this model (None: one is). A rate rule that
-    the species' rates read (a state variable that is not a species, as cart_bm_ext's
-    stimulation history X) is not supported: the fast path's state is the species. The
-    doses' clock, read only by events, is no obstacle."""
-    model = libsbml.readSBMLFromString(sbml).getModel()
-    rates = [r.getVariable() for r in model.getListOfRules() if r.isRate()]
+def state_rules(model: libsbml.Model) -> list[libsbml.Rule]:
+    """The rate rules the species' rates read (a state variable that is not a species, as
+    cart_bm_ext's stimulation history X): integrated with the species, after them. The
+    doses' clock, read only by events, is not one (the integrator has the time)."""
     read = _read_by_rates(model)
-    rates = [v for v in rates if v in read]  # the doses' clock is read by events only
-    if rates:
-        return (f"{model.getId()} has rate rules ({', '.join(rates)}), which the fast path "
-                "does not support")
+    return [r for r in model.getListOfRules() if r.isRate() and r.getVariable() in read]
+
+
+def fast_path_obstacle(sbml: str) -> str | None:
+    """Why no right-hand side is generated for this model (None: one is): a rule other than
+    an assignment or a rate rule that the rates read."""
+    model = libsbml.readSBMLFromString(sbml).getModel()
+    read = _read_by_rates(model)
+    odd = [r.getVariable() for r in model.getListOfRules()
+           if not (r.isAssignment() or r.isRate()) and r.getVariable() in read]
+    if odd:
+        return f"{model.getId()} has algebraic rules ({', '.join(odd)})"
     return None
 
 
 def rhs_source(sbml: str, source: str) -> str:
     """The generated module for one model: ``rhs(t, y, p, dy)`` writes the rates of change
-    of ``SPECIES`` (cells/day) into ``dy``, with ``p`` the values of ``PARAMETERS``."""
+    of the state, ``SPECIES`` (cells/day) then the ``RATE_RULES`` variables, into ``dy``,
+    with ``p`` the values of ``PARAMETERS``."""
     model = libsbml.readSBMLFromString(sbml).getModel()
     _check_supported(model)
     species = [s.getId() for s in model.getListOfSpecies()]
@@ -169,12 +180,30 @@ def rhs_source(sbml: str, source: str) -> str:
             raise PycartError(f"id {ident!r} clashes with a name of the generated code")
     reactions = list(model.getListOfReactions())
     laws = {r.getId(): r.getKineticLaw().getMath() for r in reactions}
-    used = set().union(*(_names(m) for m in laws.values()))
-    rules = _rules_in_order(model, used)
+    states = state_rules(model)
+    rated = [r.getVariable() for r in states]
+    used = set().union(*(_names(m) for m in (*laws.values(), *(r.getMath() for r in states))))
+    rules = _rules_in_order(model, used, frozenset(rated))
     used |= set().union(*(_names(r.getMath()) for r in rules))
+    lines = _header(model, sbml, source, species, params, rated)
+    lines += [f"    {s} = y[{i}]" for i, s in enumerate((*species, *rated)) if s in used]
+    lines += [f"    {name} = p[{i}]" for i, name in enumerate(params) if name in used]
+    lines += [f"    {r.getVariable()} = {expression(r.getMath(), r.getVariable())}"
+              for r in rules]
+    lines += [f"    {rid} = {expression(law, rid)}" for rid, law in laws.items()]
+    lines += [f"    dy[{i}] = {_rate(s, reactions)}" for i, s in enumerate(species)]
+    lines += [f"    dy[{len(species) + i}] = {expression(r.getMath(), r.getVariable())}"
+              for i, r in enumerate(states)]
+    lines += ["    return None", ""]
+    return "\n".join(lines)
+
+
+def _header(model: libsbml.Model, sbml: str, source: str, species: list[str],
+            params: list[str], rated: list[str]) -> list[str]:
+    """The generated module's constants and the first lines of ``rhs``."""
     doses, simple = dose_parameters(model)
     digest = hashlib.sha256(sbml.encode()).hexdigest()
-    lines = [
+    return [
         f'"""Rates of change of {model.getId()}, generated by `pycart build` from {source}; '
         'do not edit."""',
         "",
@@ -183,6 +212,8 @@ def rhs_source(sbml: str, source: str) -> str:
         f"MODEL = {model.getId()!r}",
         f"SBML_SHA256 = {digest!r}",
         f"SPECIES = {tuple(species)!r}",
+        "#: Variables of rate rules the rates read, integrated after SPECIES.",
+        f"RATE_RULES = {tuple(rated)!r}",
         f"PARAMETERS = {tuple(params)!r}",
         "#: Parameters whose non-zero value lets a dose event add to a species.",
         f"DOSE_PARAMETERS = {doses!r}",
@@ -191,25 +222,21 @@ def rhs_source(sbml: str, source: str) -> str:
         "",
         "",
         "def rhs(t, y, p, dy):",
-        '    """d/dt of SPECIES at time t (days), state y and parameters p, into dy."""',
+        '    """d/dt of SPECIES then RATE_RULES at time t (days), state y and parameters p, '
+        'into dy."""',
     ]
-    lines += [f"    {s} = y[{i}]" for i, s in enumerate(species) if s in used]
-    lines += [f"    {name} = p[{i}]" for i, name in enumerate(params) if name in used]
-    lines += [f"    {r.getVariable()} = {expression(r.getMath(), r.getVariable())}"
-              for r in rules]
-    lines += [f"    {rid} = {expression(law, rid)}" for rid, law in laws.items()]
-    for i, s in enumerate(species):
-        terms = []
-        for r in reactions:
-            for sign, refs in (("+", r.getListOfProducts()), ("-", r.getListOfReactants())):
-                for ref in refs:
-                    if ref.getSpecies() == s:
-                        if not ref.getConstant():
-                            raise PycartError(f"{r.getId()}: variable stoichiometry")
-                        stoich = ref.getStoichiometry()
-                        terms.append(f"{sign} " + (r.getId() if stoich == 1
-                                                   else f"{stoich!r} * {r.getId()}"))
-        rate = " ".join(terms).lstrip("+ ") if terms else "0.0"
-        lines.append(f"    dy[{i}] = {rate}")
-    lines += ["    return None", ""]
-    return "\n".join(lines)
+
+
+def _rate(species: str, reactions: list[libsbml.Reaction]) -> str:
+    """The rate of change of ``species``: its reactions times their stoichiometry."""
+    terms = []
+    for r in reactions:
+        for sign, refs in (("+", r.getListOfProducts()), ("-", r.getListOfReactants())):
+            for ref in refs:
+                if ref.getSpecies() == species:
+                    if not ref.getConstant():
+                        raise PycartError(f"{r.getId()}: variable stoichiometry")
+                    stoich = ref.getStoichiometry()
+                    terms.append(f"{sign} " + (r.getId() if stoich == 1
+                                               else f"{stoich!r} * {r.getId()}"))
+    return " ".join(terms).lstrip("+ ") if terms else "0.0"

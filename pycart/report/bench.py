@@ -7,7 +7,12 @@
   per second; the fast path's startup (compiling, or loading from numba's cache) apart.
 - L30 of every path against the independent solver (scipy LSODA, rtol 1e-12).
 - Figure 6 at 200 x 200 (three heatmaps, 120,000 simulations): wall time and peak memory.
-- Optionally a 1,000,000-patient Sobol cohort on the fast path: wall time and peak memory.
+- A dose schedule (four doses: three CAR T fractions and a re-challenge, 60 days) on the fast
+  path against a plain libRoadRunner loop over the same points on the schedule's model
+  variant: simulations per second and L30's agreement.
+- Optionally (``--million``) a 1,048,576-patient Sobol cohort on the fast path, and a
+  1,000,000-patient, 365-day cohort of cart_bm_ext (exhaustion and escape on) with a two-dose
+  schedule: wall time and peak memory.
 """
 
 from __future__ import annotations
@@ -41,7 +46,14 @@ TARGET_RATIO = 3.0
 TARGET_L30 = 1e-5
 TARGET_FIG6_SECONDS = 60.0
 TARGET_MILLION_MB = 1024.0
-TARGET_MILLION_SECONDS = 60.0
+TARGET_MILLION_SECONDS = 15.0
+MILLION_SAMPLES = 2**20
+TARGET_SCHEDULE_RATIO = 10.0
+TARGET_YEAR_SECONDS = 120.0
+#: The schedules of the benchmark: three fractions of 1e7 CAR T cells and a re-challenge of
+#: 1e6 leukaemic cells; for the year-long cohort, two fractions.
+SCHEDULE = ((0.0, 1e7), (2.0, 1e7), (7.0, 1e7), (14.0, 1e6, "L"))
+YEAR_SCHEDULE = ((0.0, 1e7), (7.0, 1e7))
 TARGET_FAST_RATIO = 10.0
 TARGET_FAST_L30 = 1e-6
 
@@ -192,8 +204,10 @@ def run_benchmark(workers: int | None = None, quick: bool = False, million: bool
         _rate_targets(rates, naive_rate, say)
         _accuracy(rates, naive_L30, workers, quick, say)
         _figure6(Path(tmp), workers, quick, say)
+        _schedule(quick, say)
         if million:
             _million(Path(tmp), workers, say)
+            _year(workers, say)
     return 0
 
 
@@ -324,10 +338,10 @@ def _figure6(tmp: Path, workers: int, quick: bool, say) -> None:
 def _million(tmp: Path, workers: int, say) -> None:
     """A 1,000,000-patient Sobol cohort on the fast path, as its own process."""
     cohort = PRESETS["fig7"]
-    say("\nA 1,000,000-patient Sobol cohort over Figure 7's ranges (L30 and the peak), run as "
-        "its own 'pycart sweep --solver fast' process, startup included")
+    say(f"\nA {MILLION_SAMPLES:,}-patient Sobol cohort over Figure 7's ranges (30 days, L30 and "
+        "the peak), run as its own 'pycart sweep --solver fast' process, startup included")
     command = [sys.executable, "-m", "pycart", "sweep", "--sample", "sobol",
-               "--samples", "1000000", "--seed", "1", "--workers", str(workers),
+               "--samples", str(MILLION_SAMPLES), "--seed", "1", "--workers", str(workers),
                "--solver", "fast", "--out", str(tmp / "million.parquet")]
     for d in cohort.dimensions:
         command += ["--range", f"{d.name}={d.lo!r}:{d.hi!r}:{d.scale}"]
@@ -339,3 +353,91 @@ def _million(tmp: Path, workers: int, say) -> None:
     met = status == 0 and seconds < TARGET_MILLION_SECONDS and peak / 2**20 < TARGET_MILLION_MB
     say(f"  targets < {TARGET_MILLION_SECONDS:.0f} s and < {TARGET_MILLION_MB:,.0f} MB: "
         f"{_mark(met)}")
+
+
+def _schedule(quick: bool, say) -> None:
+    """A four-dose schedule on the fast path against a plain libRoadRunner loop over the
+    same points (the schedule's variant loaded once, reset, set, simulated at pycart's
+    tolerances with Adams, as sweeps), both computing L at days 30 and 60: both rates
+    measured here, their ratio, and L30's agreement."""
+    from ..scale.fast import simulate_points
+    from ..scale.kernel import load_kernel
+
+    cohort = PRESETS["fig7"]
+    names = [d.name for d in cohort.dimensions]
+    n, n_rr = (400, 100) if quick else (4000, 400)
+    points = cohort.points()[:n]
+    say(f"\nA dose schedule {list(SCHEDULE)} (60 days) over Figure 7's first {n} patients")
+    load_kernel("cart_bm")  # compiled or loaded before the clock starts
+    began = time.perf_counter()
+    table = simulate_points(points, names, doses=SCHEDULE, t_end=60, solver="fast",
+                            peak=False)  # L30 and L60, as the loop
+    fast_rate = n / (time.perf_counter() - began)
+    rr_rate, rr_L30 = _roadrunner_schedule_loop(points[:n_rr], names)
+    ours = table[col.L30].to_numpy()[:n_rr]
+    big = rr_L30 > 1e-6
+    err = float(np.max(np.abs(ours[big] - rr_L30[big]) / rr_L30[big]))
+    handed = int((table[col.MESSAGE] != "").sum())
+    say(f"  plain libRoadRunner loop on the variant: {rr_rate:8,.0f} simulations/s "
+        f"(over {n_rr} patients)")
+    say(f"  fast path (simulate_points, one process): {fast_rate:8,.0f} simulations/s, "
+        f"{handed} points handed to roadrunner; L30 agrees within {err:.1e} relative")
+    ratio = fast_rate / rr_rate
+    say(f"  target fast path >= {TARGET_SCHEDULE_RATIO:.0f}x the loop: {ratio:.1f}x: "
+        f"{_mark(ratio >= TARGET_SCHEDULE_RATIO)}")
+
+
+def _roadrunner_schedule_loop(points: np.ndarray, names: list[str]
+                              ) -> tuple[float, np.ndarray]:
+    """(simulations per second, L30) of the plain loop over the schedule's variant."""
+    from ..core.schedule import initial_amounts, slot_values, slots
+    from ..core.variants import variant_roadrunner
+
+    rr = variant_roadrunner("cart_bm", slots(SCHEDULE))
+    SolverSettings(stiff=False).apply(rr)
+    fixed = slot_values(SCHEDULE) | initial_amounts(SCHEDULE, {"L": 2e11, "B3": 9e7})
+    L30 = np.empty(len(points))
+    began = time.perf_counter()
+    for i, point in enumerate(points):
+        rr.resetAll()
+        for name, value in (fixed | dict(zip(names, map(float, point), strict=True))).items():
+            rr.setValue(name, value)
+        L30[i] = rr.simulate(times=[0.0, 30.0, 60.0], selections=["L"])[1, 0]
+    return len(points) / (time.perf_counter() - began), L30
+
+
+def year_cohort(samples: int, workers: int) -> None:
+    """The year-long cart_bm_ext cohort of ``pycart bench --million``, in this process and
+    ``workers`` more: Sobol patients over Figure 7's ranges, exhaustion and escape on,
+    :data:`YEAR_SCHEDULE`, 365 days, L30 and the peak, results reduced as they come."""
+    from scipy.stats import qmc
+
+    cohort = PRESETS["fig7"]
+    unit = qmc.Sobol(len(cohort.dimensions), seed=1).random(samples)
+    points = np.column_stack([d.scaled(unit[:, j]) for j, d in enumerate(cohort.dimensions)])
+    spans = [(a, min(a + 20_000, samples)) for a in range(0, samples, 20_000)]
+    with ProcessPoolExecutor(workers) as pool:
+        done = sum(pool.map(_year_chunk, (points[a:b] for a, b in spans)))
+    assert done == samples
+
+
+def _year_chunk(points: np.ndarray) -> int:
+    from ..scale.fast import simulate_points
+
+    table = simulate_points(points, [d.name for d in PRESETS["fig7"].dimensions],
+                            model="cart_bm_ext", parameters={"exhaustion": 1, "escape": 1},
+                            doses=YEAR_SCHEDULE, t_end=365, solver="fast")
+    return int((table[col.STATUS] == col.OK).sum())
+
+
+def _year(workers: int, say) -> None:
+    """The year-long cohort as its own process: wall time and peak memory."""
+    samples = 1_000_000
+    say(f"\nA {samples:,}-patient, 365-day cohort of cart_bm_ext (exhaustion and escape on) "
+        f"with the schedule {list(YEAR_SCHEDULE)}, on the fast path, as its own process")
+    code = f"from pycart.report.bench import year_cohort; year_cohort({samples}, {workers})"
+    seconds, peak, status = _measured([sys.executable, "-c", code])
+    say(f"  {samples:,} patients in {seconds:.0f} s ({samples / seconds:,.0f}/s), exit status "
+        f"{status}; peak memory {peak / 2**20:,.0f} MB (all processes)")
+    ok = status == 0 and seconds < TARGET_YEAR_SECONDS and peak / 2**20 < TARGET_MILLION_MB
+    say(f"  targets < {TARGET_YEAR_SECONDS:.0f} s and < {TARGET_MILLION_MB:,.0f} MB: {_mark(ok)}")

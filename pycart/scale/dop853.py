@@ -338,73 +338,255 @@ def accepted_step(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new):
             rejected = True
 
 
-def integrate(p, y0, times, car, want_peak, rtol, atol, max_steps, out, peak):
+#: Columns of a point's ``doses`` rows (a scheduled dose) and ``relapse`` rows (a dose on
+#: relapse), and of the run state of the latter (``flags``).
+DAY, CELLS, TARGET = 0, 1, 2
+R_TARGET, R_WATCHED, R_THRESHOLD, R_DOSE, R_FALLBACK = 0, 1, 2, 3, 4
+FELL, GIVEN, GIVEN_DAY, FALL_ON, REGROWTH_ON = 0, 1, 2, 3, 4
+#: The day of a dose on relapse is located on the dense output to this many days.
+EVENT_DAY_TOL = 1e-12
+#: The relative tolerance of a point with a dose on relapse armed: the day L crosses the
+#: threshold is off by about L's relative error over its growth rate (~0.5/day), and at the
+#: sweeps' 1e-8 L carries ~1e-6 after falling 14 orders of magnitude and regrowing (2e-6 day
+#: measured against libRoadRunner at 1e-10 on cart_bm_ext); 1e-10 keeps the day within 1e-7.
+EVENT_RTOL = 1e-10
+
+
+def _next_timed(t, doses, relapse, flags, t_stop):
+    """The first day after ``t``, up to ``t_stop``, on which a scheduled dose or a relapse
+    rule's fallback dose is due (each armed as the SBML triggers are: positive values)."""
+    nxt = t_stop
+    for i in range(doses.shape[0]):
+        day = doses[i, DAY]
+        if day > t and doses[i, CELLS] > 0.0 and day < nxt:
+            nxt = day
+    for i in range(relapse.shape[0]):
+        day = relapse[i, R_FALLBACK]
+        if (day > t and day < nxt and relapse[i, R_THRESHOLD] > 0.0 and relapse[i, R_DOSE] > 0.0
+                and flags[i, GIVEN] == 0.0 and flags[i, FELL] == 0.0):
+            nxt = day
+    return nxt
+
+
+def _apply_timed(t, y, doses, relapse, flags):
+    """Give the doses due on day ``t`` (``_dose_at``, and ``no_response`` of the relapse
+    rules: the dose where L never fell below the threshold); return whether any was."""
+    changed = False
+    for i in range(doses.shape[0]):
+        if doses[i, DAY] == t and doses[i, CELLS] > 0.0:
+            y[int(doses[i, TARGET])] += doses[i, CELLS]
+            changed = True
+    for i in range(relapse.shape[0]):
+        if (relapse[i, R_FALLBACK] == t and relapse[i, R_THRESHOLD] > 0.0
+                and relapse[i, R_DOSE] > 0.0 and flags[i, GIVEN] == 0.0
+                and flags[i, FELL] == 0.0):
+            y[int(relapse[i, R_TARGET])] += relapse[i, R_DOSE]
+            flags[i, GIVEN], flags[i, GIVEN_DAY] = 1.0, t
+            changed = True
+    return changed
+
+
+def _triggers(y, relapse, i):
+    """The ``fall`` and ``regrowth`` triggers of relapse rule ``i`` in state ``y`` (1.0: true)."""
+    watched = y[int(relapse[i, R_WATCHED])]
+    threshold, dose = relapse[i, R_THRESHOLD], relapse[i, R_DOSE]
+    return (1.0 if watched < threshold else 0.0,
+            1.0 if watched * dose > threshold * dose else 0.0)
+
+
+def _crossing(y, h, dense, j, threshold):
+    """The step fraction where component ``j`` of the dense output crosses ``threshold``
+    (its value at the step's end is on the far side), by the Illinois variant of regula
+    falsi, to :data:`EVENT_DAY_TOL` days; the fraction returned is on the far side."""
+    coeffs = np.empty(7)
+    for r in range(7):
+        coeffs[r] = dense[r, j]
+    a, b = 0.0, 1.0
+    ga = y[j] - threshold
+    gb = y[j] + _dense_total(coeffs, 1.0)[0] - threshold
+    falling = gb < 0.0
+    side = 0
+    for _ in range(200):
+        if (b - a) * abs(h) <= EVENT_DAY_TOL:
+            break
+        s = (a * gb - b * ga) / (gb - ga) if gb != ga else 0.5 * (a + b)
+        if not a < s < b:
+            s = 0.5 * (a + b)
+        gs = y[j] + _dense_total(coeffs, s)[0] - threshold
+        if (gs >= 0.0) if falling else (gs <= 0.0):  # still on the near side
+            a, ga = s, gs
+            if side == 1:
+                gb *= 0.5
+            side = 1
+        else:
+            b, gb = s, gs
+            if side == -1:
+                ga *= 0.5
+            side = -1
+    return b
+
+
+def _first_crossing(t, y, y_new, h, p, K, extra, dense, relapse, flags, cross):
+    """The step fraction of the first relapse trigger turning true within the step (2.0:
+    none), located on the step's dense output (computed only when one turns); each rule's
+    fall and regrowth crossings into the columns of ``cross`` (2.0: none)."""
+    first = 2.0
+    computed = False
+    for i in range(relapse.shape[0]):
+        cross[i, 0], cross[i, 1] = 2.0, 2.0
+        fall, regrowth = _triggers(y_new, relapse, i)
+        if fall > flags[i, FALL_ON] or regrowth > flags[i, REGROWTH_ON]:
+            if not computed:
+                dense_output(t, y, y_new, h, p, K, extra, dense)
+                computed = True
+            x = _crossing(y, h, dense, int(relapse[i, R_WATCHED]), relapse[i, R_THRESHOLD])
+            cross[i, 0 if fall > flags[i, FALL_ON] else 1] = x
+            first = min(first, x)
+    return first
+
+
+def _fire(t, y, relapse, flags, cross, first):
+    """Fire the relapse triggers that turned true at day ``t``: ``fall`` sets the flag;
+    ``regrowth`` after a fall gives the dose once and records the day, the SBML semantics
+    of ``_dose_on_relapse``. At the end of a step cut at the crossing ``first`` (< 1), the
+    triggers crossing there read true whatever the round-off of the cut step's end (and
+    rules watching one threshold fire together, as in libRoadRunner). Returns whether a
+    dose was given."""
+    changed = False
+    for i in range(relapse.shape[0]):
+        fall, regrowth = _triggers(y, relapse, i)
+        if first < 1.0 and cross[i, 0] <= first:
+            fall = 1.0
+        if first < 1.0 and cross[i, 1] <= first:
+            regrowth = 1.0
+        if fall > flags[i, FALL_ON]:
+            flags[i, FELL] = 1.0
+        if regrowth > flags[i, REGROWTH_ON] and flags[i, FELL] == 1.0 and flags[i, GIVEN] == 0.0:
+            y[int(relapse[i, R_TARGET])] += relapse[i, R_DOSE]
+            flags[i, GIVEN], flags[i, GIVEN_DAY] = 1.0, t
+            changed = True
+        flags[i, FALL_ON], flags[i, REGROWTH_ON] = fall, regrowth
+    return changed
+
+
+def _step_to(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new, extra, dense, relapse, flags,
+             cross):
+    """One accepted step toward ``t_stop``, cut at the first relapse trigger crossing in it
+    (redone as a step of the method to that day). Returns (status, new day, step size, next
+    trial size, the crossing's step fraction or 2.0)."""
+    status, t_new, h, h_next = accepted_step(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new)
+    if status != OK or relapse.shape[0] == 0:
+        return status, t_new, h, h_next, 2.0
+    x = _first_crossing(t, y, y_new, h, p, K, extra, dense, relapse, flags, cross)
+    if x < 1.0:
+        h = x * h
+        t_new = t + h
+        rk_step(t, y, f, h, p, K, y_new)
+    return status, t_new, h, h_next, x
+
+
+def integrate(p, y0, times, car, want_peak, rtol, atol, max_steps, doses, relapse, out, peak,
+              given):
     """Integrate from day 0 through ``times`` (increasing, the last one the horizon),
-    writing the state at each of ``times`` into the rows of ``out``. With ``want_peak``,
-    ``peak`` gets (1, day, total) at the first downward zero crossing of the summed ``car``
-    rates after day 0, else (0, horizon, total at the horizon). As libRoadRunner's event
-    (``initialValue=false``), rates already falling at day 0 are no crossing.
+    writing the state at each of ``times`` into the rows of ``out`` (after the doses due
+    then, as libRoadRunner reports an event's day). ``doses`` rows are scheduled doses (day,
+    cells, target index); ``relapse`` rows are doses on relapse (target, watched index,
+    threshold, dose, fallback day), whose day goes to ``given`` (0: not given). With
+    ``want_peak``, ``peak`` gets (1, day, total) at the first downward zero crossing of the
+    summed ``car`` rates after day 0, else (0, horizon, total at the horizon). As
+    libRoadRunner's events (``initialValue``), no trigger fires at day 0.
     Returns (status, day reached, steps taken)."""
     n = y0.size
     y = y0.copy()
     f = np.empty(n)
     K = np.empty((13, n))
     y_new = np.empty(n)
-    f_new = np.empty(n)
     work = np.empty(n)
     extra = np.empty((3, n))
     dense = np.empty((7, n))
+    flags = np.zeros((relapse.shape[0], 5))
+    for i in range(relapse.shape[0]):
+        flags[i, FALL_ON], flags[i, REGROWTH_ON] = _triggers(y, relapse, i)
     rhs(0.0, y, p, f)
     t = 0.0
     k = 0
     while k < times.size and times[k] <= 0.0:
         out[k, :] = y
         k += 1
-    g = _sum_at(f, car)
     peak[0], peak[1], peak[2] = 0.0, times[-1], 0.0
     status = _bad(y)
-    if status != OK or k == times.size:
-        return status, t, 0
-    h_abs = initial_step(t, y, f, times[-1], p, rtol, atol, work, f_new)
+    steps = 0
+    if status == OK and k < times.size:
+        status, t, steps = _run(p, y, f, times, k, car, want_peak, rtol, atol, max_steps,
+                                doses, relapse, flags, out, peak, K, y_new, work, extra, dense)
+    for i in range(relapse.shape[0]):
+        given[i] = flags[i, GIVEN_DAY]
+    if status == OK and peak[0] == 0.0:
+        peak[2] = _sum_at(y, car)
+    return status, t, steps
+
+
+def _run(p, y, f, times, k, car, want_peak, rtol, atol, max_steps, doses, relapse, flags,
+         out, peak, K, y_new, work, extra, dense):
+    """The stepping loop of :func:`integrate` from day 0 and output ``k`` on; ``y`` ends as
+    the last state."""
+    t = 0.0
+    g = _sum_at(f, car)
+    cross = np.full((relapse.shape[0], 2), 2.0)
+    h_abs = initial_step(t, y, f, times[-1], p, rtol, atol, work, y_new)
     steps = 0
     while k < times.size:
         if steps >= max_steps:
             return TOO_MANY_STEPS, t, steps
-        status, t_new, h, h_abs = accepted_step(t, y, f, h_abs, times[k], p, rtol, atol, K,
-                                                y_new)
+        t_stop = _next_timed(t, doses, relapse, flags, times[k])
+        status, t_new, h, h_abs, first = _step_to(t, y, f, h_abs, t_stop, p, rtol, atol, K,
+                                                  y_new, extra, dense, relapse, flags, cross)
         if status != OK:
             return status, t, steps
         steps += 1
         status = _bad(y_new)
         if status != OK:
             return status, t_new, steps
-        f_new[:] = K[12]
-        g_new = _sum_at(f_new, car)
+        g_new = _sum_at(K[12], car)
         if want_peak and peak[0] == 0.0 and g >= 0.0 and g_new < 0.0:
             peak[0] = 1.0
             peak[1], peak[2] = peak_in_step(t, y, f, h, p, K, y_new, car, g, g_new,
                                             extra, dense)
         y[:] = y_new
-        f[:] = f_new
+        f[:] = K[12]
         t = t_new
+        dosed = _fire(t, y, relapse, flags, cross, first)
+        if t == t_stop and _apply_timed(t, y, doses, relapse, flags):
+            _fire(t, y, relapse, flags, cross, 2.0)  # what the new amounts trigger at once
+            dosed = True
+        if dosed:
+            rhs(t, y, p, f)
+            g_new = _sum_at(f, car)
+            if want_peak and peak[0] == 0.0 and g >= 0.0 and g_new < 0.0:
+                peak[0], peak[1], peak[2] = 1.0, t, _sum_at(y, car)
+            h_abs = initial_step(t, y, f, times[-1], p, rtol, atol, work, y_new)
         g = g_new
         if t == times[k]:
             out[k, :] = y
             k += 1
-    if peak[0] == 0.0:
-        peak[2] = _sum_at(y, car)
     return OK, t, steps
 
 
-def solve_batch(P, Y0, times, car, want_peak, rtol, atol, max_steps, out, peaks,
-                status, reached):
-    """:func:`integrate` for every row of ``P`` (parameters) and ``Y0`` (initial amounts):
-    states into ``out[i]``, peaks into ``peaks[i]``, status and day reached per row.
+def solve_batch(P, Y0, times, car, want_peak, rtol, atol, max_steps, D, R, out, peaks,
+                status, reached, given):
+    """:func:`integrate` for every row of ``P`` (parameters), ``Y0`` (initial amounts),
+    ``D`` (scheduled doses) and ``R`` (doses on relapse): states into ``out[i]``, peaks
+    into ``peaks[i]``, the days of the doses on relapse into ``given[i]``, status and day
+    reached per row; a row with a dose on relapse armed at :data:`EVENT_RTOL` at most.
     Returns the total number of steps."""
     total = 0
     for i in range(P.shape[0]):
-        st, day, steps = integrate(P[i], Y0[i], times, car, want_peak, rtol, atol,
-                                   max_steps, out[i], peaks[i])
+        tol = rtol
+        for j in range(R.shape[1]):
+            if R[i, j, R_THRESHOLD] > 0.0 and R[i, j, R_DOSE] > 0.0:
+                tol = min(rtol, EVENT_RTOL)
+        st, day, steps = integrate(P[i], Y0[i], times, car, want_peak, tol, atol,
+                                   max_steps, D[i], R[i], out[i], peaks[i], given[i])
         status[i] = st
         reached[i] = day
         total += steps

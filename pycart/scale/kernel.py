@@ -3,11 +3,14 @@ integrator, compiled together by numba.
 
 The kernel's source is the text of :mod:`pycart.scale.dop853` followed by the model's
 ``models/<model>_rhs.py`` (written by ``pycart build`` from the SBML), which defines the
-``rhs`` the integrator calls. Where the package folder is writable, that text is saved as
-``pycart/scale/__fastpath__/<model>_<digest>.py`` and numba caches the machine code beside
-it, so later processes load it in a fraction of a second; the digest covers the sources and
-numba's version, so a changed model, integrator or numba never meets stale code. Elsewhere
-the kernel is compiled in memory, once per process.
+``rhs`` the integrator calls. That text is saved (atomically: two processes compiling at
+once never read half a module) in the user's cache folder, ``$PYCART_CACHE_DIR`` or the
+platform's (``platformdirs.user_cache_dir("pycart")``), as ``fastpath/<model>_<digest>.py``,
+and numba caches the machine code beside it, so later processes load it in a fraction of a
+second; the digest covers the sources and the versions of numba and Python, so a changed
+model, integrator or interpreter never meets stale code. Nothing is written into the
+package (a read-only install works, and users do not share code). Where the cache folder
+is not writable, the kernel is compiled in memory, once per process.
 """
 
 from __future__ import annotations
@@ -28,14 +31,19 @@ import numpy as np
 from ..core.errors import PycartError
 from ..core.files import write_text_atomically
 from ..core.resources import rhs_text, sbml_text
+from .events import DoseEvents, dose_events
 
 #: numba's options for every function of a kernel (part of the kernel's digest): division by
 #: zero gives inf or nan, as in numpy, and the integrator reports it; strict IEEE arithmetic
 #: (fastmath measured no faster here).
 OPTIONS = {"error_model": "numpy"}
 
-#: Where kernels and numba's cache of them go when the package folder is writable.
-CACHE_DIR = Path(__file__).resolve().parent / "__fastpath__"
+#: The environment variable naming the cache folder (the tests point it to a temporary one).
+CACHE_ENV = "PYCART_CACHE_DIR"
+
+#: Seconds a first compile took on a two-core machine (2026-12-05, under load): what the
+#: progress line announces while it waits.
+COMPILE_SECONDS = {"cart_bm": 25, "cart_bm2": 30, "cart_bm_ext": 30, "cart_bm2_ext": 36}
 
 
 @dataclass(frozen=True)
@@ -45,13 +53,18 @@ class Kernel:
 
     model: str
     species: tuple[str, ...]
+    #: The integrated state: the species, then the variables of rate rules (cart_bm_ext's
+    #: stimulation history X).
+    states: tuple[str, ...]
     parameters: tuple[str, ...]
-    #: The model's values of ``parameters`` and of the species, as libRoadRunner's
+    #: The model's values of ``parameters`` and of the states, as libRoadRunner's
     #: ``resetAll`` gives them.
     p0: np.ndarray
     y0: np.ndarray
     dose_parameters: tuple[str, ...]
     events_are_doses: bool
+    #: The model's dose events as the integrator runs them (scheduled, on relapse).
+    events: DoseEvents
     batch: object
     rhs: object
     seconds: float
@@ -59,21 +72,39 @@ class Kernel:
 
 
 def kernel_source(model: str) -> str:
-    """The text the kernel of ``model`` is compiled from."""
+    """The text the kernel of ``model`` is compiled from: the integrator, its stage sums
+    written out (:mod:`pycart.scale.stages`, replacing the loop versions) and the model's
+    right-hand side."""
+    from .stages import stage_source
+
     integrator = Path(__file__).with_name("dop853.py").read_text(encoding="utf-8")
-    return integrator + "\n\n" + rhs_text(model)
+    return integrator + "\n\n" + stage_source() + "\n\n" + rhs_text(model)
+
+
+def cache_dir() -> Path:
+    """The folder of compiled kernels: ``$PYCART_CACHE_DIR/fastpath``, else the user's cache
+    folder's."""
+    import platformdirs
+
+    return Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("pycart")) / "fastpath"
+
+
+def module_name(model: str, text: str) -> str:
+    """The name of the kernel module compiled from ``text``: its digest covers the text,
+    numba's options and the versions of numba and Python."""
+    import numba
+
+    key = text + numba.__version__ + sys.version + repr(sorted(OPTIONS.items()))
+    return f"pycart_fastpath_{model}_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
 def _module(model: str, text: str, cache: bool) -> types.ModuleType:
     import numba
 
-    digest = hashlib.sha256((text + numba.__version__ + repr(sorted(OPTIONS.items()))).encode()
-                            ).hexdigest()[:16]
-    name = f"pycart_fastpath_{model}_{digest}"
+    name = module_name(model, text)
     if cache:
-        path = CACHE_DIR / f"{name}.py"
+        path = cache_dir() / f"{name}.py"
         if not path.exists():
-            CACHE_DIR.mkdir(exist_ok=True)
             write_text_atomically(path, text)
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
@@ -89,15 +120,34 @@ def _module(model: str, text: str, cache: bool) -> types.ModuleType:
 
 
 def cache_writable() -> bool:
-    """Whether compiled kernels can be kept in the package folder."""
-    folder = CACHE_DIR if CACHE_DIR.exists() else CACHE_DIR.parent
+    """Whether compiled kernels can be kept in the cache folder (made if missing)."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
     return os.access(folder, os.W_OK)
+
+
+def compile_note(model: str) -> str:
+    """What a progress line says while the first kernel of ``model`` is compiled ('' when
+    a compiled one is in the cache, or the fast path cannot run ``model``)."""
+    if fast_obstacle(model):
+        return ""
+    name = module_name(model, kernel_source(model))
+    folder = cache_dir()
+    if cache_writable() and any((folder / "__pycache__").glob(f"{name}.*.nbi")):
+        return ""
+    where = ("first run on this machine" if cache_writable()
+             else "no writable cache folder, so in every process")
+    return (f"compiling the fast path for {model} ({where}, "
+            f"~{COMPILE_SECONDS.get(model, 30)} s)...")
 
 
 @functools.lru_cache(maxsize=4)
 def load_kernel(model: str, cache: bool | None = None) -> Kernel:
     """The compiled kernel of ``model`` (once per process): from numba's cache where the
-    package folder is writable (``cache=None``), compiled in memory otherwise or with
+    cache folder is writable (``cache=None``), compiled in memory otherwise or with
     ``cache=False``."""
     try:
         import numba  # noqa: F401
@@ -112,35 +162,40 @@ def load_kernel(model: str, cache: bool | None = None) -> Kernel:
         raise PycartError(f"models/{model}_rhs.py was not generated from models/{model}.xml "
                           "(run 'pycart build')")
     hits = _warm_up(module)
-    p0, y0 = _defaults(model, module.PARAMETERS, module.SPECIES)
-    return Kernel(model, module.SPECIES, module.PARAMETERS, p0, y0, module.DOSE_PARAMETERS,
-                  module.EVENTS_ARE_DOSES, module.solve_batch, module.rhs,
+    states = (*module.SPECIES, *module.RATE_RULES)
+    p0, y0 = _defaults(model, module.PARAMETERS, states)
+    return Kernel(model, module.SPECIES, states, module.PARAMETERS, p0, y0,
+                  module.DOSE_PARAMETERS,
+                  module.EVENTS_ARE_DOSES, dose_events(sbml_text(model)), module.solve_batch,
+                  module.rhs,
                   time.perf_counter() - began, hits)
 
 
-def _defaults(model: str, parameters: tuple[str, ...], species: tuple[str, ...]
+def _defaults(model: str, parameters: tuple[str, ...], states: tuple[str, ...]
               ) -> tuple[np.ndarray, np.ndarray]:
-    """The SBML's values of ``parameters`` (compartments and parameters) and initial amounts."""
+    """The SBML's values of ``parameters`` (compartments and parameters) and of ``states``
+    (initial amounts of the species, values of the rate rules' parameters)."""
     import libsbml
 
     sbml = libsbml.readSBMLFromString(sbml_text(model)).getModel()
     values = {c.getId(): c.getSize() for c in sbml.getListOfCompartments()}
     values |= {p.getId(): p.getValue() for p in sbml.getListOfParameters()}
-    amounts = {s.getId(): s.getInitialAmount() for s in sbml.getListOfSpecies()}
+    values |= {s.getId(): s.getInitialAmount() for s in sbml.getListOfSpecies()}
     return (np.array([values[p] for p in parameters], dtype=float),
-            np.array([amounts[s] for s in species], dtype=float))
+            np.array([values[s] for s in states], dtype=float))
 
 
 def _warm_up(module: types.ModuleType) -> bool:
     """Compile (or load) the entry points for the types the engine uses; return whether
     the machine code came from numba's cache."""
-    n, m = len(module.SPECIES), len(module.PARAMETERS)
+    n, m = len(module.SPECIES) + len(module.RATE_RULES), len(module.PARAMETERS)
     P = np.ones((1, m))
     Y0 = np.ones((1, n))
     times = np.array([0.0, 1e-3])
     out = np.empty((1, 2, n))
-    module.solve_batch(P, Y0, times, np.zeros(1, dtype=np.int64), True, 1e-6, np.ones(n), 10, out,
-                 np.empty((1, 3)), np.empty(1, dtype=np.int64), np.empty(1))
+    module.solve_batch(P, Y0, times, np.zeros(1, dtype=np.int64), True, 1e-6, np.ones(n), 10,
+                       np.zeros((1, 0, 3)), np.zeros((1, 0, 5)), out, np.empty((1, 3)),
+                       np.empty(1, dtype=np.int64), np.empty(1), np.zeros((1, 0)))
     module.rhs(0.0, Y0[0], P[0], np.empty(n))
     stats = module.solve_batch.stats
     return bool(sum(stats.cache_hits.values())) and not sum(stats.cache_misses.values())
@@ -155,8 +210,6 @@ def fast_obstacle(model: str) -> str | None:
     try:
         rhs_text(model)
     except OSError:
-        if "<rateRule" in sbml_text(model):  # see pycart.exchange.codegen
-            return f"{model} has a rate rule, which the fast path does not support"
         return f"models/{model}_rhs.py is missing (run 'pycart build')"
     return None
 
@@ -164,17 +217,13 @@ def fast_obstacle(model: str) -> str | None:
 def check_fast(model: str, parameters: Mapping[str, float],
                varying: Sequence[tuple[str, float, float]]) -> None:
     """Refuse (with :class:`PycartError`) a sweep of ``model`` (``parameters`` fixed,
-    ``varying`` as name, low and high) that ``--solver fast`` cannot run: no numba, or a dose
-    in it (doses are events, which only libRoadRunner runs). Plain values, not the
-    :class:`~pycart.scale.sweep.Sweep`: a sweep checks itself with this module."""
+    ``varying`` as name, low and high) that ``--solver fast`` cannot run: no numba, or an
+    event the integrator does not run (it runs the curated models' dose events). Plain
+    values, not the :class:`~pycart.scale.sweep.Sweep`: a sweep checks itself with this
+    module."""
     reason = fast_obstacle(model)
-    if reason is None:
-        kernel = load_kernel(model)
-        doses = [d for d in kernel.dose_parameters
-                 if parameters.get(d, 0.0) != 0.0
-                 or any(name == d and (lo != 0.0 or hi != 0.0) for name, lo, hi in varying)]
-        if doses or not kernel.events_are_doses:
-            reason = f"it gives doses ({', '.join(doses) or 'events'}), which are SBML events"
+    if reason is None and not load_kernel(model).events.understood:
+        reason = "it has events other than the dose events the fast path runs"
     if reason:
         raise PycartError(f"--solver fast cannot run this sweep: {reason} (use --solver auto "
                           "or roadrunner)")

@@ -113,8 +113,10 @@ def _point_source(sweep: Sweep) -> Callable[[int, int], np.ndarray]:
     return lambda first, stop: points[first:stop]
 
 
-def progress_bar(label: str, stream=None) -> Callable[[int, int], None]:
-    """A progress line: points done, rate and time left, rewritten at most 4 times a second."""
+def progress_bar(label: str, stream=None, waiting: str = "") -> Callable[[int, int], None]:
+    """A progress line: points done, rate and time left, rewritten at most 4 times a second;
+    ``waiting`` (the fast path's :func:`~pycart.scale.kernel.compile_note`) in place of the
+    rate and time left until the first points are done."""
     out = stream or sys.stderr
     state = {"start": time.monotonic(), "first": None, "shown": 0.0}
 
@@ -130,8 +132,9 @@ def progress_bar(label: str, stream=None) -> Callable[[int, int], None]:
         width = 30
         filled = int(width * done / total) if total else width
         bar = "#" * filled + "." * (width - filled)
-        out.write(f"\r{label} [{bar}] {done}/{total} points, {rate:,.0f}/s, "
-                  f"{left:,.0f} s left ")
+        pace = (f"{rate:,.0f}/s, {left:,.0f} s left " if rate > 0 or not waiting
+                else f"{waiting} ")
+        out.write(f"\r{label} [{bar}] {done}/{total} points, {pace}")
         if done >= total:
             out.write("\n")
         out.flush()

@@ -163,7 +163,8 @@ def test_a_stale_sbml_is_detected(tmp_path, root):
     assert {p.name for p in stale_files(tmp_path)} == {
         "cart_bm.xml", "cart_bm.md", "cart_bm2.xml", "cart_bm2.md", "cart_bm_ext.xml",
         "cart_bm_ext.md", "cart_bm2_ext.xml", "cart_bm2_ext.md", "cart_bm_rhs.py",
-        "cart_bm2_rhs.py"}  # code names the SBML's digest
+        "cart_bm2_rhs.py", "cart_bm_ext_rhs.py",
+        "cart_bm2_ext_rhs.py"}  # code names the SBML's digest
 
 
 @pytest.mark.parametrize("name", list(MODELS))

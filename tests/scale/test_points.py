@@ -186,7 +186,7 @@ def test_the_readme_point_list_example_prints_what_is_shown(root, tmp_path, monk
 
 
 def test_points_agree_on_the_fast_path_and_on_roadrunner(tmp_path):
-    """Initial amounts as init_ columns on both solvers, a dosed point routed to roadrunner."""
+    """Initial amounts as init_ columns on both solvers, a dosed point on the fast path."""
     pytest.importorskip("numba")
     table = POINTS.assign(reinf_day=[0.0, 0.0, 0.0, 15.0, 0.0],
                           reinf_dose=[0.0, 0.0, 0.0, 5e8, 0.0])
@@ -197,7 +197,7 @@ def test_points_agree_on_the_fast_path_and_on_roadrunner(tmp_path):
                                                  SerialEngine()).out)
     fast, slow = runs["auto"], runs["roadrunner"]
     assert list(fast.columns) == list(slow.columns) and "init_L" in fast.columns
-    assert (fast["status"] == "ok").all() and "roadrunner: dose events" in fast["message"][3]
+    assert (fast["status"] == "ok").all() and (fast["message"] == "").all()
     for column in ("init_L", "init_CA", "L30", "L@20", "CA@20", "C_peak"):
         np.testing.assert_allclose(fast[column], slow[column], rtol=1e-4, atol=1e-9)
     assert fast["responder"].tolist() == slow["responder"].tolist()

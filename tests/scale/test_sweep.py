@@ -317,7 +317,8 @@ def test_bench_quick_prints_its_figures(capsys):
     assert run_benchmark(workers=2, quick=True) == 0
     out = capsys.readouterr().out
     for text in ("naive loop", "pycart serial", "pycart parallel", "independent solver",
-                 "Figure 6", "the engine alone", "fast path >= 10x roadrunner, parallel"):
+                 "Figure 6", "the engine alone", "fast path >= 10x roadrunner, parallel",
+                 "plain libRoadRunner loop on the variant", "target fast path >= 10x the loop"):
         assert text in out
 
 
