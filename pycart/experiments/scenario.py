@@ -28,6 +28,7 @@ from ..core.names import (
     model_parameters,
 )
 from ..core.output import missing_as_nan
+from ..core.schedule import Dose
 from ..scale.engines import Engine, SerialEngine
 from ..scale.runner import run_sweep
 from ..scale.sweep import Dimension, Sweep
@@ -47,12 +48,15 @@ MAX_NAME = 100
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One simulation: a label, the model, and parameters and initial amounts over defaults."""
+    """One simulation: a label, the model, parameters and initial amounts over defaults, and
+    a dose schedule (:class:`pycart.core.schedule.Dose`; the paper's conditional doses are
+    parameters)."""
 
     label: str
     parameters: Mapping[str, float] = field(default_factory=dict)
     initial: Mapping[str, float] = field(default_factory=dict)
     model: str = DEFAULT_MODEL
+    doses: tuple[Dose, ...] = ()
 
 
 @dataclass(frozen=True)
