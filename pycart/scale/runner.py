@@ -116,16 +116,19 @@ def _point_source(sweep: Sweep) -> Callable[[int, int], np.ndarray]:
 def progress_bar(label: str, stream=None) -> Callable[[int, int], None]:
     """A progress line: points done, rate and time left, rewritten at most 4 times a second."""
     out = stream or sys.stderr
-    state = {"start": time.monotonic(), "first": None, "shown": 0.0}
+    start = time.monotonic()
+    first: int | None = None  # points done at the first call (a resumed sweep's are not rated)
+    shown = 0.0
 
     def show(done: int, total: int) -> None:
+        nonlocal first, shown
         now = time.monotonic()
-        if state["first"] is None:
-            state["first"] = done
-        if now - state["shown"] < 0.25 and done < total:
+        if first is None:
+            first = done
+        if now - shown < 0.25 and done < total:
             return
-        state["shown"] = now
-        rate = (done - state["first"]) / max(now - state["start"], 1e-9)
+        shown = now
+        rate = (done - first) / max(now - start, 1e-9)
         left = (total - done) / rate if rate > 0 else float("nan")
         width = 30
         filled = int(width * done / total) if total else width
