@@ -289,9 +289,11 @@ def local_fit(objective: Objective, x0: np.ndarray, fixed: Mapping[int, float] |
         fun = _weighted(objective, x, free, sigma)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            # diff_step: the relative step, one per free parameter (scipy broadcasts a
+            # scalar the same way; its stubs take only the array)
             result = least_squares(fun, x[free], bounds=(p.lower[free], p.upper[free]),
-                                   method="trf", x_scale=1.0, diff_step=1e-7, xtol=1e-10,
-                                   ftol=1e-12, gtol=1e-10, max_nfev=400)
+                                   method="trf", x_scale=1.0, diff_step=np.full(len(free), 1e-7),
+                                   xtol=1e-10, ftol=1e-12, gtol=1e-10, max_nfev=400)
         nfev += result.nfev
         trial = x.copy()
         trial[free] = result.x

@@ -208,7 +208,7 @@ def _plot(args: argparse.Namespace) -> int:
     table = read_table(args.table)
     x_scale, y_scale = (None if s == "auto" else s for s in (args.xscale, args.yscale))
     figure = plot_table(table, args.x, args.y, args.color, (x_scale, y_scale),
-                        note=lambda text: sys.stderr.write(f"pycart plot: {text}\n"))
+                        note=lambda text: print(f"pycart plot: {text}", file=sys.stderr))
     save_figure(figure, path, dpi)
     print(f"wrote {path}")
     return 0

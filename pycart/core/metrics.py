@@ -87,11 +87,11 @@ def summarize(dense: pd.DataFrame) -> Summary:
     second = None
     if "CA2" in dense.columns and car_t[-1] > 0:
         second = float((dense["CA2"].iloc[-1] + dense["CM2"].iloc[-1]) / car_t[-1])
+    b0, b1, b2, b3 = (None if s is None else float(s) for s in shares)
     return Summary(
         point[col.L30], point[col.RESPONDER], point[col.C_PEAK], point[col.T_PEAK],
         float(leukemia[-1].sum()), point[col.FOLD_EXPANSION], point[col.RELAPSE_DAY],
-        *(None if s is None else float(s) for s in shares),
-        steady_state_day(dense), second, point.get(col.CD19NEG_SHARE))
+        b0, b1, b2, b3, steady_state_day(dense), second, point.get(col.CD19NEG_SHARE))
 
 
 def point_metrics(times: np.ndarray, leukemia: np.ndarray, car_t: np.ndarray,

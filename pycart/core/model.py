@@ -286,7 +286,7 @@ def clip_roundoff(values: np.ndarray, times: np.ndarray, species: Sequence[str])
     negatives to zero, in place."""
     low = values.min(initial=0.0)
     if low < -NEGATIVE_ROUNDOFF:
-        row, col = np.unravel_index(int(np.argmin(values)), values.shape)
+        row, col = (int(i) for i in np.unravel_index(int(np.argmin(values)), values.shape))
         raise SimulationError(
             f"negative cell count {low:.3g} for {species[col]} at day {times[row]:.4g}: "
             "the solver's result cannot be trusted (tighten the tolerances)")

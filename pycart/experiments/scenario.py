@@ -219,7 +219,7 @@ class Scenario:
                               f"(allowed: at most {MAX_RUNS} runs and {MAX_PANELS} panels; "
                               "give [[panels]] that group the runs)")
         files: dict[str, str] = {}
-        names = [("scenario name", self.name, None)]
+        names: list[tuple[str, str, str | None]] = [("scenario name", self.name, None)]
         names += [("run", r.label, f"{file_name(r.label)}.csv") for r in self.runs]
         names += [("grid", g.name, f"grid_{file_name(g.name)}.csv") for g in self.grids]
         names += [("the metrics table", "metrics", "metrics.csv")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import threading
 
+from ..core.errors import PycartError
 from .gates import SameMachine, TokenGate
 from .page import PLOTLY, STATIC, WWW, page, plotly_folder
 from .patient import Simulators
@@ -37,7 +38,9 @@ def _warm_up(simulators: Simulators) -> None:
     from ..scale.kernel import load_kernel
     from .fields import read_form
 
-    request, _ = read_form({})
+    request, errors = read_form({})
+    if request is None:  # the models' own values: a failure here is pycart's bug
+        raise PycartError(f"the explorer's default form is invalid: {errors}")
     simulators.run(request)
     load_kernel(request.model)
 

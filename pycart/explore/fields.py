@@ -242,7 +242,7 @@ def read_form(values: Mapping[str, object]) -> tuple[Request | None, dict[str, s
             continue
         raw = values.get(f.key)
         value, message = (base[f.key], "") if raw is None else check_value(f, raw)
-        if message:
+        if value is None:
             errors[f.key] = message
         else:
             read[f.key] = value

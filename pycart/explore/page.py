@@ -15,6 +15,8 @@ from .presets import EVERY_INPUT, FIRST, choices
 
 if TYPE_CHECKING:
     from htmltools import Tag
+    from shiny.types import NavSetArg
+    from shiny.ui import Sidebar
 
 #: The page's own scripts and styles, and where the app serves them.
 WWW = Path(__file__).resolve().parent / "www"
@@ -49,7 +51,7 @@ def field_input(f: Field, value: float) -> Tag:
     return ui.panel_conditional(f"{json.dumps(list(f.models))}.includes(input.model)", body)
 
 
-def sidebar() -> Tag:
+def sidebar() -> Sidebar:
     """Presets, the model, and the inputs by section."""
     from shiny import ui
 
@@ -68,7 +70,7 @@ def sidebar() -> Tag:
         width=380)
 
 
-def patient_tab() -> Tag:
+def patient_tab() -> NavSetArg:
     """The plot, its axis switch, the metrics, the status line and the downloads."""
     from shiny import ui
 
@@ -86,7 +88,7 @@ def patient_tab() -> Tag:
                           col_widths=(7, 5)))
 
 
-def cohort_tab() -> Tag:
+def cohort_tab() -> NavSetArg:
     """Two attributes, their ranges, patients per axis; the responder map and share."""
     from shiny import ui
 
@@ -114,7 +116,7 @@ def cohort_tab() -> Tag:
              "is judged on day 30, on the compiled fast path).", class_="text-muted small"))
 
 
-def reproduce_tab() -> Tag:
+def reproduce_tab() -> NavSetArg:
     """How to run the page's patient in Python or on the command line, and what to cite."""
     from shiny import ui
 

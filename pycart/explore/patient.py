@@ -62,7 +62,8 @@ class Simulators:
         n = len(model.species)
         frame = pd.DataFrame(np.column_stack([times, values[:, :n]]),
                              columns=[TIME, *model.species])
-        doses = {r: (float(d) if d > 0 else None) for r, d in zip(model.records, values[-1, n:])}
+        doses = {r: (float(d) if d > 0 else None)
+                 for r, d in zip(model.records, values[-1, n:], strict=True)}
         return Preview(request, frame, doses)
 
     def run(self, request: Request) -> Outcome:

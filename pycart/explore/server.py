@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import PycartError, SimulationError
 from . import patient
@@ -18,6 +19,9 @@ from .cohort import ATTRIBUTES, Cohort, check_design, responder_map, run_cohort
 from .fields import Request, all_fields, check_value, read_form, text
 from .latest import Latest
 from .presets import presets
+
+if TYPE_CHECKING:
+    from shiny.reactive import Value
 
 
 def message(exc: BaseException) -> str:
@@ -34,9 +38,10 @@ def make_server(simulators: patient.Simulators) -> Callable[..., None]:
     def server(input, output, session) -> None:
         from shiny import reactive
 
-        state = {"outcome": reactive.value(None), "preview": reactive.value(None),
-                 "failure": reactive.value(""), "cohort": reactive.value(None),
-                 "cohort_failure": reactive.value(""), "computed": reactive.value(0)}
+        state: dict[str, Value[Any]] = {
+            "outcome": reactive.value(None), "preview": reactive.value(None),
+            "failure": reactive.value(""), "cohort": reactive.value(None),
+            "cohort_failure": reactive.value(""), "computed": reactive.value(0)}
 
         async def delivered(result) -> None:
             async with reactive.lock():
@@ -247,18 +252,18 @@ def _design(input, request: Request | None):
             key = f"cohort_{axis}_{end}"
             field = next(f for f in all_fields() if f.ident == name)
             value, problem = check_value(field, input[key]())
-            if problem:
+            if value is None:
                 errors[key] = problem
             else:
                 ranges[name][k] = value
     if errors:
         return None, errors
+    bounds = {k: (lo, hi) for k, (lo, hi) in ranges.items()}
     try:
-        n = check_design(x, y, input.cohort_n(), {k: tuple(v) for k, v in ranges.items()},
-                         request.model)
+        n = check_design(x, y, input.cohort_n(), bounds, request.model)
     except PycartError as exc:
         return None, {"cohort_n" if "patients" in str(exc) else "": str(exc)}
-    return (request, x, y, n, {k: tuple(v) for k, v in ranges.items()}), {}
+    return (request, x, y, n, bounds), {}
 
 
 async def _compute(session, state: dict, design, asked: list[int]) -> None:
@@ -278,7 +283,8 @@ async def _compute(session, state: dict, design, asked: list[int]) -> None:
                 f"cohort: {done} of {total} parts")))
 
         try:
-            cohort: Cohort = await asyncio.to_thread(run_cohort, *design, progress)
+            request, x, y, n, ranges = design
+            cohort: Cohort = await asyncio.to_thread(run_cohort, request, x, y, n, ranges, progress)
             image = "data:image/png;base64," + base64.b64encode(responder_map(cohort)).decode()
             result, failure = (cohort, image), ""
         except Exception as exc:  # shown beside the cohort, never raised

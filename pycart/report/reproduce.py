@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..analysis.summary import statistics
 from ..core import columns as col
+from ..core.errors import PycartError
 from ..core.files import write_text_atomically
 from ..core.homeostasis import homeostasis
 from ..core.model import Model, SolverSettings
@@ -71,6 +72,14 @@ def g(value: float | None, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     return f"{value:.{digits}g}"
+
+
+def _defined(value: float | None, what: str) -> float:
+    """``value``, a metric the paper's scenario always defines; an error naming it where a
+    changed scenario leaves it undefined (the claim could not be judged)."""
+    if value is None:
+        raise PycartError(f"reproduce: {what} is undefined, so its claim cannot be judged")
+    return value
 
 
 def reproduce(out: str | os.PathLike[str] = "docs", full: bool = False,
@@ -303,10 +312,11 @@ def _fig2_claims(r: dict[str, ScenarioResult]) -> list[Claim]:
     claims: list[Claim] = []
     add = claims.append
     f2 = r["fig2"].runs["no-B-cells"].summary
+    fold = _defined(f2.fold_expansion, "Figure 2's fold expansion")
     add(Claim("Sec. 3.1, Fig. 2A", "Without B cells, CAR T expand for about 10 days by two "
               "orders of magnitude or more", "~10 days, >= 2 orders",
-              f"peak on day {f2.t_peak:.1f}, {f2.fold_expansion:.2f} orders",
-              "agrees" if f2.fold_expansion >= 2 and 5 <= f2.t_peak <= 15 else "differs"))
+              f"peak on day {f2.t_peak:.1f}, {fold:.2f} orders",
+              "agrees" if fold >= 2 and 5 <= f2.t_peak <= 15 else "differs"))
     traj2 = r["fig2"].runs["no-B-cells"].trajectory
     L270 = float(traj2["L"].iloc[-1])
     add(Claim("Sec. 3.1, Fig. 2", "Leukemic cells decrease and eventually disappear; memory "
@@ -346,11 +356,14 @@ def _fig3_claims(r: dict[str, ScenarioResult]) -> list[Claim]:
               "differs" if s.steady_state_day is None else "agrees",
               "Pro-B cells, unopposed by CAR T (CD19-), keep growing towards their own "
               "homeostasis for years (the B0 steady state is approached very slowly)."))
+    pro_b, pre_bi, pre_bii, immature = (
+        _defined(v, "Figure 3's B-cell shares")
+        for v in (s.B0_share, s.B1_share, s.B2_share, s.B3_share))
     add(Claim("Sec. 3.2, Fig. 3B", "After therapy pro-B cells dominate, the rest ordered by "
               "maturation", "pro-B > pre-BI > pre-BII > immature",
-              f"pro-B {100 * s.B0_share:.1f}%, pre-BI {100 * s.B1_share:.2f}%, pre-BII "
-              f"{100 * s.B2_share:.2f}%, immature {100 * s.B3_share:.3f}% (day 180)",
-              "agrees" if s.B0_share > s.B1_share > s.B2_share > s.B3_share else "differs"))
+              f"pro-B {100 * pro_b:.1f}%, pre-BI {100 * pre_bi:.2f}%, pre-BII "
+              f"{100 * pre_bii:.2f}%, immature {100 * immature:.3f}% (day 180)",
+              "agrees" if pro_b > pre_bi > pre_bii > immature else "differs"))
     b3 = float(t3["B3"].iloc[-1])
     add(Claim("Sec. 3.2", "Immature B cells settle near 1e6 after therapy", "~1e6 cells",
               f"{g(b3)} at day 180", "agrees" if 3e5 <= b3 <= 3e6 else "differs",
@@ -442,14 +455,16 @@ def _cohort_claims(fig6: ScenarioResult, fig7: ScenarioResult) -> list[Claim]:
                   "above about 0.7 (Figure 6A), a small corner of these ranges; pycart does not "
                   "tune parameters to reach the paper's share."))
         if grid == "text":
+            t_r, t_nr, p_t, fold_r, fold_nr, p_fold = (
+                _defined(v, "Figure 7's responder against non-responder statistics")
+                for v in (st.median_t_peak_R, st.median_t_peak_NR, st.p_t_peak,
+                          st.median_fold_R, st.median_fold_NR, st.p_fold))
             add(Claim("Sec. 3.4, Fig. 7B", "NR peak later and lower (Wilcoxon rank-sum, "
                       "p < 1e-26)", "later, lower, p < 1e-26",
-                      f"t_peak median R {st.median_t_peak_R:.1f} vs NR {st.median_t_peak_NR:.1f} "
-                      f"days (p = {st.p_t_peak:.1e}); fold R {st.median_fold_R:.2f} vs NR "
-                      f"{st.median_fold_NR:.2f} (p = {st.p_fold:.1e})",
-                      "agrees" if st.median_t_peak_NR > st.median_t_peak_R
-                      and st.median_fold_NR < st.median_fold_R and st.p_fold < 1e-26
-                      and st.p_t_peak < 1e-26 else "partly"))
+                      f"t_peak median R {t_r:.1f} vs NR {t_nr:.1f} days (p = {p_t:.1e}); "
+                      f"fold R {fold_r:.2f} vs NR {fold_nr:.2f} (p = {p_fold:.1e})",
+                      "agrees" if t_nr > t_r and fold_nr < fold_r and p_fold < 1e-26
+                      and p_t < 1e-26 else "partly"))
     return claims
 
 
@@ -470,7 +485,9 @@ def _reinfusion_claims(r: dict[str, ScenarioResult], s3: ScenarioResult,
         ok = {"A": controlled == 0, "B": 0 < controlled < 3, "C": controlled == 3}[s_]
         add(Claim(f"Sec. 3.5, Fig. 8{s_}", f"NR patients given {text}", claimed, got,
                   "agrees" if ok else "differs"))
-    shares2 = {run: r["figS2"].runs[run].summary.second_product_share for run in r["figS2"].runs}
+    shares2 = {run: _defined(r["figS2"].runs[run].summary.second_product_share,
+                             f"Figure S2's second-product share of {run}")
+               for run in r["figS2"].runs}
     add(Claim("Sec. 3.5, Fig. S2", "The improved product becomes dominant", "dominant",
               ", ".join(f"{k}: {100 * v:.0f}% at day 180" for k, v in shares2.items()),
               "agrees" if all(v > 0.5 for v in shares2.values()) else "partly"))

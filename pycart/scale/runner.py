@@ -118,16 +118,19 @@ def progress_bar(label: str, stream=None, waiting: str = "") -> Callable[[int, i
     ``waiting`` (the fast path's :func:`~pycart.scale.kernel.compile_note`) in place of the
     rate and time left until the first points are done."""
     out = stream or sys.stderr
-    state = {"start": time.monotonic(), "first": None, "shown": 0.0}
+    start = time.monotonic()
+    first: int | None = None  # points done at the first call (a resumed sweep's are not rated)
+    shown = 0.0
 
     def show(done: int, total: int) -> None:
+        nonlocal first, shown
         now = time.monotonic()
-        if state["first"] is None:
-            state["first"] = done
-        if now - state["shown"] < 0.25 and done < total:
+        if first is None:
+            first = done
+        if now - shown < 0.25 and done < total:
             return
-        state["shown"] = now
-        rate = (done - state["first"]) / max(now - state["start"], 1e-9)
+        shown = now
+        rate = (done - first) / max(now - start, 1e-9)
         left = (total - done) / rate if rate > 0 else float("nan")
         width = 30
         filled = int(width * done / total) if total else width

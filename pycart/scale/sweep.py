@@ -285,6 +285,9 @@ class Sweep:
     def points(self) -> np.ndarray:
         """All points, one row each, one column per dimension."""
         if self.sampling == "points":
+            if self.point_list is None:  # for_workers' copy: its chunks carry the points
+                raise PycartError("a point-list sweep without its point list (a worker's "
+                                  "copy has none: take the points from the full sweep)")
             return self.point_list.values
         if self.sampling == "grid":
             return self.chunk_points(0, self.size)
@@ -341,7 +344,7 @@ def sample_times(sweep: Sweep) -> np.ndarray:
     """The days a point of ``sweep`` is sampled on: 0, the report days, day 30 and the
     horizon, and every RELAPSE_STEP days where the relapse day is wanted."""
     dense = output_times(sweep.t_end, int(round(sweep.t_end / RELAPSE_STEP)) + 1) \
-        if sweep.relapse else []
+        if sweep.relapse else np.empty(0)
     return np.unique([0.0, *sweep.days, *([RESPONSE_DAY] if sweep.t_end >= RESPONSE_DAY
                                            else []), sweep.t_end, *dense])
 

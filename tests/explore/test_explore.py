@@ -399,8 +399,18 @@ def test_every_asset_of_the_page_is_served_by_the_app():
     assert not [link for link in links if re.match(r"(https?:)?//", link)]
     local = [link if link.startswith("/") else "/" + link for link in links
              if not link.startswith("data:")]
-    for link, reply in zip(local, _get(app, *local)):
+    for link, reply in zip(local, _get(app, *local), strict=True):
         assert reply.status_code == 200, link
+
+
+def test_the_warm_up_names_an_invalid_default_form(monkeypatch):
+    """The warm-up runs the form's defaults; were they refused (pycart's bug), it says so
+    rather than running None."""
+    from pycart.explore import app
+
+    monkeypatch.setattr(fields, "read_form", lambda values: (None, {"t_end": "bad"}))
+    with pytest.raises(PycartError, match="default form is invalid: {'t_end': 'bad'}"):
+        app._warm_up(patient.Simulators())
 
 
 async def _page(scope, receive, send) -> None:

@@ -45,3 +45,18 @@ def test_committed_report_is_what_pycart_reproduce_writes(root, tmp_path):
     for path, _ in report.figures:
         assert (tmp_path / path).stat().st_size > 20_000
     assert all(c.why for c in report.claims if c.verdict in ("differs", "partly"))
+
+
+def test_a_claim_whose_metric_is_undefined_is_refused_by_name():
+    """A metric the paper's scenario always defines (here the fold expansion, undefined
+    without CAR T at day 0) stops the report with a line naming it, not a TypeError."""
+    from types import SimpleNamespace
+
+    from pycart.core.errors import PycartError
+    from pycart.core.metrics import Summary
+    from pycart.report.reproduce import _fig2_claims
+
+    summary = Summary(L30=1.0, responder=False, C_peak=1e7, t_peak=10.0)
+    results = {"fig2": SimpleNamespace(runs={"no-B-cells": SimpleNamespace(summary=summary)})}
+    with pytest.raises(PycartError, match="Figure 2's fold expansion is undefined"):
+        _fig2_claims(results)

@@ -201,3 +201,26 @@ def test_points_agree_on_the_fast_path_and_on_roadrunner(tmp_path):
     for column in ("init_L", "init_CA", "L30", "L@20", "CA@20", "C_peak"):
         np.testing.assert_allclose(fast[column], slow[column], rtol=1e-4, atol=1e-9)
     assert fast["responder"].tolist() == slow["responder"].tolist()
+
+
+def test_a_workers_copy_of_a_point_sweep_names_its_missing_points():
+    """A worker's copy carries no point list (its chunks carry the points): asking it for
+    every point says so instead of failing on None."""
+    sweep = points_sweep(POINTS)
+    assert sweep.points().shape == (len(POINTS), len(POINTS.columns))
+    with pytest.raises(pycart.PycartError, match="without its point list"):
+        sweep.for_workers().points()
+
+
+def test_the_progress_bar_shows_points_and_ends_its_line():
+    from pycart.scale.runner import progress_bar
+
+    stream = io.StringIO()
+    show = progress_bar("grid.parquet", stream)
+    for done in (2, 5, 10):  # a resumed sweep: 2 points were done before
+        show(done, 10)
+    lines = stream.getvalue().split("\r")
+    # the first call rates nothing (the points done before are not this run's)
+    assert lines[1] == "grid.parquet [" + "#" * 6 + "." * 24 + "] 2/10 points, 0/s, nan s left "
+    assert lines[-1].startswith("grid.parquet [" + "#" * 30 + "] 10/10 points, ")
+    assert lines[-1].endswith(" 0 s left \n")
