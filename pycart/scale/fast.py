@@ -146,16 +146,16 @@ class FastSimulator:
         self.car = np.array([k.species.index(s) for s in CAR_T if s in k.species], dtype=np.int64)
         self.scheduled = [(k.species.index(e.species), self.names.index(e.day),
                            self.names.index(e.cells)) for e in k.events.scheduled]
-        self.scheduled += [(k.species.index(s), *(self.names.index(x) for x in slot_names(s, i)))
+        self.scheduled += [(k.species.index(s), self.names.index(day), self.names.index(cells))
                            for s, count in slots(self.doses).items()
-                           for i in range(1, count + 1)]
+                           for day, cells in (slot_names(s, i) for i in range(1, count + 1))]
         self.on_relapse = [(k.species.index(e.species), k.species.index(e.watched),
                             *(self.names.index(x) for x in (e.threshold, e.dose,
                                                             e.fallback_day)))
                            for e in k.events.on_relapse]
         self.records = tuple(e.record for e in k.events.on_relapse)
         self.atol = np.full(len(k.states), FAST_ATOL)
-        self._roadrunner: dict[str, PointSimulator] = {}
+        self._roadrunner: dict[str, VariantSimulator] = {}
 
     def inputs(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Values (parameters, then slots), initial states, and which points need

@@ -22,9 +22,10 @@ import os
 import sys
 import time
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from .events import DoseEvents, dose_events
 #: numba's options for every function of a kernel (part of the kernel's digest): division by
 #: zero gives inf or nan, as in numpy, and the integrator reports it; strict IEEE arithmetic
 #: (fastmath measured no faster here).
-OPTIONS = {"error_model": "numpy"}
+OPTIONS: dict[str, Any] = {"error_model": "numpy"}
 
 #: The environment variable naming the cache folder (the tests point it to a temporary one).
 CACHE_ENV = "PYCART_CACHE_DIR"
@@ -65,8 +66,8 @@ class Kernel:
     events_are_doses: bool
     #: The model's dose events as the integrator runs them (scheduled, on relapse).
     events: DoseEvents
-    batch: object
-    rhs: object
+    batch: Callable[..., None]
+    rhs: Callable[..., None]
     seconds: float
     cached: bool
 
@@ -107,6 +108,8 @@ def _module(model: str, text: str, cache: bool) -> types.ModuleType:
         if not path.exists():
             write_text_atomically(path, text)
         spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise PycartError(f"the fast path's kernel {path} cannot be imported")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
