@@ -80,7 +80,14 @@ def _tools(text: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
 def _compatibility(args: argparse.Namespace) -> int:
     import sys
 
-    from ..report.compatibility import archive_rows, direct_rows, markdown
+    from ..report.compatibility import (
+        archive_rows,
+        direct_rows,
+        joined,
+        markdown,
+        schedule_archive_rows,
+        schedule_direct_rows,
+    )
 
     runners = _tools(args.runners, ("tellurium", "copasi", "amici"), "--runners")
     direct = _tools(args.direct, ("tellurium", "pysces", "amici"), "--direct")
@@ -94,8 +101,9 @@ def _compatibility(args: argparse.Namespace) -> int:
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    archives = archive_rows(folder, runners, int(args.jobs), say)
-    models = direct_rows(direct, say, int(args.jobs))
+    archives = joined(archive_rows(folder, runners, int(args.jobs), say),
+                      schedule_archive_rows(runners, int(args.jobs), say))
+    models = joined(direct_rows(direct, say, int(args.jobs)), schedule_direct_rows(direct, say))
     command = "pycart compatibility " + " ".join(
         f"--{k} {v}" for k, v in (("runners", args.runners), ("direct", args.direct)))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -23,11 +23,11 @@ from ..core.resources import sbml_text
 from ..experiments.paper import SCENARIOS
 from ..experiments.scenario import Panel, Scenario
 from .omex import write_archive
+from .schedules import check_run_doses, file_sbml, model_file
 from .sedml import (
     PLOTTED,
     View,
     copasi_guide,
-    model_file,
     plot_views,
     scenario_sedml,
     single_plot_sedml,
@@ -41,9 +41,11 @@ def archive_members(name: str) -> dict[str, bytes]:
 
 def scenario_members(scenario: Scenario, stem: str) -> dict[str, bytes]:
     """The files of ``scenario``'s archive (without manifest and metadata): the SBML of the
-    models it uses and its SED-ML, ``<stem>.sedml``."""
-    models = {r.model for r in scenario.runs} | {g.model for g in scenario.grids}
-    files = {model_file(m): sbml_text(m).encode() for m in sorted(models)}
+    models it uses (a run with a dose schedule: the variant of its shape) and its SED-ML,
+    ``<stem>.sedml``."""
+    names = {model_file(r.model, r.doses) for r in scenario.runs}
+    names |= {model_file(g.model) for g in scenario.grids}  # one file per schedule shape
+    files = {name: file_sbml(name).encode() for name in sorted(names)}
     files[f"{stem}.sedml"] = scenario_sedml(scenario).encode()
     return files
 
@@ -91,6 +93,8 @@ def exported_scenario(scenario: Scenario) -> Scenario:
     scenario.validate()
     if not scenario.runs and not scenario.grids:
         raise PycartError(f"scenario {scenario.name}: no runs and no grids: nothing to export")
+    for run in scenario.runs:
+        check_run_doses(run.label, run.model, run.doses, scenario.t_end)
     shown = {label for p in scenario.panels if p.kind in PLOTTED for label in p.runs}
     extra = tuple(Panel(r.label, runs=(r.label,)) for r in scenario.runs if r.label not in shown)
     return replace(scenario, panels=scenario.panels + extra) if extra else scenario

@@ -15,7 +15,7 @@ every data set. Each grid of a scenario contributes a slice along its first axis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libsedml
 
@@ -25,6 +25,7 @@ from ..core.names import MODELS, quantity
 from ..core.resources import default_values
 from ..experiments.figures import BLUE, BROWN, GREY, ORANGE, SERIES, Y_FLOOR
 from ..experiments.scenario import OUTPUT_STEP, RunSpec, Scenario
+from .schedules import dosed_values, file_sbml, model_file, slot_defaults
 
 SBML_LANGUAGE = "urn:sedml:language:sbml.level-3.version-2"
 CVODE = "KISAO:0000019"
@@ -32,11 +33,6 @@ AMOUNT = "KISAO:0000836"
 TIME = "urn:sedml:symbol:time"
 _COLOURS = {GREY: "6e6e6eff", ORANGE: "f28e1cff", BLUE: "1f5fa8ff", BROWN: "8c3b0cff"}
 _LINES = {"-": "solid", "--": "dash", ":": "dot", "-.": "dashDot"}
-
-
-def model_file(name: str) -> str:
-    """The file name of a model inside an archive."""
-    return f"{name}.xml"
 
 
 def parameter_target(pid: str) -> str:
@@ -97,7 +93,7 @@ def set_everything(doc: libsedml.SedDocument) -> None:
         by_file.setdefault(m.getSource(), set()).update(
             {c.getTarget() for c in m.getListOfChanges()} | scanned.get(m.getId(), set()))
     for m in models:
-        values = file_values(m.getSource().removesuffix(".xml"))
+        values = file_values(m.getSource())
         own = {c.getTarget() for c in m.getListOfChanges()} | scanned.get(m.getId(), set())
         events = _event_state_targets(m)  # once per model: it parses the model file
         wanted = by_file[m.getSource()] | {t for t in values if t in events}
@@ -107,14 +103,13 @@ def set_everything(doc: libsedml.SedDocument) -> None:
             change.setNewValue(repr(float(values[target])))
 
 
-def file_values(model: str) -> dict[str, float]:
-    """Every changeable value of a model file, by SED-ML target: parameter values (constant
-    or changed by events) and initial amounts."""
+def file_values(file: str) -> dict[str, float]:
+    """Every changeable value of a model file (its name in an archive,
+    :func:`~pycart.exchange.schedules.model_file`), by SED-ML target: parameter values
+    (constant or changed by events) and initial amounts."""
     import libsbml
 
-    from ..core.resources import sbml_text
-
-    sbml = libsbml.readSBMLFromString(sbml_text(model)).getModel()
+    sbml = libsbml.readSBMLFromString(file_sbml(file)).getModel()
     out = {parameter_target(p.getId()): p.getValue() for p in sbml.getListOfParameters()
            if p.getConstant() or sbml.getRule(p.getId()) is None
            or sbml.getRule(p.getId()).isRate()}
@@ -127,9 +122,7 @@ def _event_state_targets(model: libsedml.SedModel) -> set[str]:
     """Targets of the parameters a model file's events or rate rules change."""
     import libsbml
 
-    from ..core.resources import sbml_text
-
-    sbml = libsbml.readSBMLFromString(sbml_text(model.getSource().removesuffix(".xml")))
+    sbml = libsbml.readSBMLFromString(file_sbml(model.getSource()))
     m = sbml.getModel()
     ids = {a.getVariable() for e in m.getListOfEvents() for a in e.getListOfEventAssignments()}
     ids |= {r.getVariable() for r in m.getListOfRules() if r.isRate()}
@@ -144,7 +137,7 @@ def _scaled_absolute_tolerance(doc: libsedml.SedDocument, solver: SolverSettings
     it is (COPASI, pycart's runner) integrate tighter still."""
     largest = 1.0
     for m in doc.getListOfModels():
-        values = file_values(m.getSource().removesuffix(".xml"))
+        values = file_values(m.getSource())
         values |= {c.getTarget(): float(c.getNewValue()) for c in m.getListOfChanges()}
         largest = max([largest, *(v for t, v in values.items() if t.endswith("@initialAmount"))])
     for task in doc.getListOfTasks():
@@ -174,9 +167,10 @@ PLOTTED: dict[str, tuple[str, ...] | None] = {"timecourse": None, "expansion": (
 
 
 def varying(runs: list[RunSpec]) -> dict[tuple[str, str], list[float]]:
-    """What differs between ``runs`` of one model: ``(kind, id) -> values``, kind
-    "parameter" or "species" (initial amounts), each unset value at the model's default."""
+    """What differs between ``runs`` of one model file: ``(kind, id) -> values``, kind
+    "parameter" or "species" (initial amounts), each unset value at the file's default."""
     params, initial = default_values(runs[0].model)
+    params |= slot_defaults(runs[0].doses)  # a variant's slots are off in its file
     out = {}
     for kind, values, defaults in (("parameter", "parameters", params),
                                    ("species", "initial", initial)):
@@ -198,18 +192,20 @@ def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, 
     """
     sim = doc.getSimulation("timecourse") or _time_course(doc, "timecourse", t_end, solver)
     model_name = runs[0].model
-    one_model = len({r.model for r in runs}) == 1
+    runs = [_written(r) for r in runs]
+    one_model = len({model_file(r.model, r.doses) for r in runs}) == 1
     differ = varying(runs) if len(runs) > 1 and one_model else None
     if len(runs) == 1:
         run = runs[0]
-        model = _model(doc, f"model_{plot_id}", run.label, run.model, run.parameters, run.initial)
+        model = _model(doc, f"model_{plot_id}", run.label, model_file(run.model, run.doses),
+                       run.parameters, run.initial)
         task = _task(doc, f"task_{plot_id}", f"{panel.title} ({run.label})", model, sim)
         _plot(doc, report, plot_id, panel.title, panel.t_max, task, "", model_name, series)
     elif differ is not None and len(differ) == 1:
         ((kind, quantity_id), values), = differ.items()
         shared = runs[0]
         model = _model(doc, f"model_{plot_id}", f"{panel.title}: what the runs share",
-                       shared.model,
+                       model_file(shared.model, shared.doses),
                        {k: v for k, v in shared.parameters.items() if k != quantity_id},
                        {k: v for k, v in shared.initial.items() if k != quantity_id})
         task = _task(doc, f"task_{plot_id}", f"{panel.title}: one run (the subtask of its "
@@ -221,8 +217,8 @@ def _panel(doc: libsedml.SedDocument, report: libsedml.SedReport, plot_id: str, 
               f" ({quantity_id} = {listed})", model_name, series)
     else:  # a plot per run: a tool showing one task per plot draws each correctly
         for k, run in enumerate(runs, start=1):
-            model = _model(doc, f"model_{plot_id}_{k}", run.label, run.model, run.parameters,
-                           run.initial)
+            model = _model(doc, f"model_{plot_id}_{k}", run.label,
+                           model_file(run.model, run.doses), run.parameters, run.initial)
             title = f"{panel.title} ({run.label})"
             task = _task(doc, f"task_{plot_id}_{k}", title, model, sim)
             _plot(doc, report, f"{plot_id}_{k}", title, panel.t_max, task, "", run.model,
@@ -314,7 +310,8 @@ def _grid_slice(doc: libsedml.SedDocument, grid, report: libsedml.SedReport, plo
     fixed = {a.parameter: float(a.values()[len(a.values()) // 2]) for a in others}
     ident = sid(grid.name)
     model = _model(doc, f"model_grid_{ident}", f"grid {grid.name}, the other axes at " + ", ".join(
-        f"{k} = {v:.3g}" for k, v in fixed.items()), grid.model, dict(grid.base) | fixed, {})
+        f"{k} = {v:.3g}" for k, v in fixed.items()), model_file(grid.model),
+        dict(grid.base) | fixed, {})
     sim = _time_course(doc, f"timecourse_grid_{ident}", grid.t_end, solver)
     task = _task(doc, f"task_grid_{ident}", f"grid {grid.name}: one point (the subtask of "
                  "its scan)", model, sim)
@@ -363,14 +360,25 @@ def _time_course(doc: libsedml.SedDocument, ident: str, t_end: float,
     return sim
 
 
-def _model(doc: libsedml.SedDocument, ident: str, name: str, model: str,
+def _written(run: RunSpec) -> RunSpec:
+    """``run`` as its model element states it: with a dose schedule, its parameters and
+    initial amounts include the slots' values and the day-0 doses (the element's file is
+    the variant of the schedule's shape)."""
+    if not run.doses:
+        return run
+    parameters, initial = dosed_values(run.model, run.parameters, run.initial, run.doses)
+    return replace(run, parameters=parameters, initial=initial)
+
+
+def _model(doc: libsedml.SedDocument, ident: str, name: str, source: str,
            parameters, initial) -> libsedml.SedModel:
-    """A model element: the model file with parameter values and initial amounts changed."""
+    """A model element: the model file ``source`` with parameter values and initial amounts
+    changed."""
     element = doc.createModel()
     element.setId(ident)
     element.setName(name)
     element.setLanguage(SBML_LANGUAGE)
-    element.setSource(model_file(model))
+    element.setSource(source)
     for pid, value in sorted(parameters.items()):
         change = element.createChangeAttribute()
         change.setTarget(parameter_target(pid))

@@ -18,12 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.schedule import Dose
 from ..exchange.simulators import (
     RUNNERS,
     compare_reports,
     reference_values,
     run_archive,
 )
+from ..experiments.scenario import Scenario
 
 #: What to set by hand, per runner, where the archive cannot carry it (measured; see
 #: docs/compatibility.md and docs/exchange.md, "Other simulators").
@@ -67,6 +69,14 @@ CASES = {
                               "relapse_threshold": 1e8, "relapse_dose": 5e8},
 }
 DAYS = (0.0, 10.0, 20.0, 30.0, 60.0, 90.0, 120.0, 180.0)
+#: The dose schedule case (archives and direct loads): two CAR T products in four doses
+#: after the first (a fractionated first product, days 0, 2 and 7; a second product on
+#: days 10 and 21) and a leukaemia re-challenge on day 40, on the two-product model.
+SCHEDULE_CASE = "schedule: CA days 0, 2, 7; CA2 days 10, 21; L day 40"
+SCHEDULE_MODEL = "cart_bm2"
+SCHEDULE_PARAMETERS = {"alpha": 3e-10, "h": 1e9}
+SCHEDULE = (Dose(0.0, 1e7), Dose(2.0, 1e7), Dose(7.0, 1e7), Dose(10.0, 5e7, "CA2"),
+            Dose(21.0, 5e7, "CA2"), Dose(40.0, 1e6, "L"))
 #: The models loaded directly: the paper's, the two-product model and both with the
 #: exhaustion and CD19-negative modules (their switches off, as committed).
 DIRECT_MODELS = ("cart_bm", "cart_bm2", "cart_bm_ext", "cart_bm2_ext")
@@ -139,12 +149,78 @@ def _largest(model, parameters: dict, theirs: dict) -> float:
     picked = [int(round(d * 10)) for d in DAYS]
     largest = 0.0
     for s in model.species:
-        mine = frame[s].to_numpy()[picked]
-        got = np.asarray(theirs[s])
-        mask = mine > 1e-6
-        if mask.any():  # the second product's species stay 0 without its doses
-            largest = max(largest, float(np.max(np.abs(got[mask] - mine[mask]) / mine[mask])))
+        # the second product's species stay 0 without its doses
+        largest = max(largest, _relative(np.asarray(theirs[s]), frame[s].to_numpy()[picked]))
     return largest
+
+
+def schedule_scenario() -> Scenario:
+    """The dose schedule case as a scenario of one run over DAYS' span: its archive."""
+    from ..experiments.scenario import Panel, RunSpec
+
+    run = RunSpec("schedule", SCHEDULE_PARAMETERS, model=SCHEDULE_MODEL, doses=SCHEDULE)
+    return Scenario("schedule", SCHEDULE_CASE, "A dose schedule of two CAR T products "
+                    "(CA on days 0, 2 and 7, 1e7 cells each; CA2 on days 10 and 21, 5e7 "
+                    "cells each) and a leukaemia re-challenge (1e6 cells on day 40), "
+                    "Figure 3's patient on the two-product model.", t_end=DAYS[-1],
+                    runs=(run,), panels=(Panel(SCHEDULE_CASE, runs=("schedule",),
+                                                                      series=("L", "C1", "C2")),))
+
+
+def schedule_archive_rows(tools: tuple[str, ...] = ("tellurium", "copasi"), jobs: int = 2,
+                          say: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """The schedule case's archives (exported here, as ``pycart export`` writes a
+    scenario) through each runner, as :func:`archive_rows`."""
+    from ..exchange.export import export_scenario
+
+    with tempfile.TemporaryDirectory() as tmp:
+        export_scenario(schedule_scenario(), tmp)
+        return archive_rows(Path(tmp), tools, jobs, say)
+
+
+def schedule_direct_rows(tools: tuple[str, ...] = ("tellurium", "pysces"),
+                         say: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """The schedule case's model variant, its values written in, loaded directly in each
+    tool, against pycart at ``DAYS`` (species above 1e-6 cells)."""
+    from ..core.names import MODELS
+    from ..core.schedule import slot_values
+    from ..exchange.schedules import simulate_schedule, variant_file_text
+    from ..exchange.simulators import simulate_directly
+
+    species = list(MODELS[SCHEDULE_MODEL])
+    mine = simulate_schedule(SCHEDULE_MODEL, SCHEDULE_PARAMETERS, {}, SCHEDULE, DAYS, species)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sbml = Path(tmp) / "schedule.xml"
+        sbml.write_text(variant_file_text(SCHEDULE_MODEL, SCHEDULE_PARAMETERS, {}, SCHEDULE),
+                        encoding="utf-8")
+        for tool in tools:  # the slots' values again: PySCeS bounds its step with a dose on
+            row = {"tool": tool, "model": SCHEDULE_MODEL, "case": SCHEDULE_CASE}
+            try:
+                theirs = simulate_directly(tool, sbml, slot_values(SCHEDULE), list(DAYS),
+                                           Path(tmp) / tool)
+            except Exception as exc:  # a tool's failure is a result here
+                rows.append(row | {"ran": False, "largest": np.nan, "problems": str(exc)[:300]})
+                continue
+            largest = max(_relative(np.asarray(theirs[s]), mine[:, k])
+                          for k, s in enumerate(species))
+            say(f"{tool} {SCHEDULE_CASE}: {largest:.2g}")
+            rows.append(row | {"ran": True, "largest": largest, "problems": ""})
+    return pd.DataFrame(rows)
+
+
+def _relative(got: np.ndarray, mine: np.ndarray) -> float:
+    """The largest relative difference where ``mine`` exceeds 1e-6 cells (0: nowhere)."""
+    mask = mine > 1e-6
+    if not mask.any():  # a species that stays 0
+        return 0.0
+    return float(np.max(np.abs(got[mask] - mine[mask]) / mine[mask]))
+
+
+def joined(*tables: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``tables`` in order (empty ones left out: a tool list of none)."""
+    full = [t for t in tables if not t.empty]
+    return pd.concat(full, ignore_index=True) if full else pd.DataFrame()
 
 
 def markdown(archives: pd.DataFrame, direct: pd.DataFrame, command: str) -> str:
@@ -185,4 +261,5 @@ def markdown(archives: pd.DataFrame, direct: pd.DataFrame, command: str) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["RUNNERS", "archive_rows", "direct_rows", "markdown"]
+__all__ = ["RUNNERS", "archive_rows", "direct_rows", "joined", "markdown",
+           "schedule_archive_rows", "schedule_direct_rows", "schedule_scenario"]

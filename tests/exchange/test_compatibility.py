@@ -85,6 +85,31 @@ def test_markdown_table_says_what_reproduces_and_what_to_set():
     assert "cvode_hmax = 1e-4" in text  # what to set in PySCeS
 
 
+def test_the_schedule_case_has_four_doses_of_two_products_and_a_rechallenge():
+    """The named case `pycart compatibility` adds to the table (its runs: heavy tests in
+    test_simulators.py); its rows join the others, a tool list of none adds nothing."""
+    from pycart.core.schedule import check_schedule, slots
+    from pycart.report.compatibility import (
+        DAYS,
+        SCHEDULE,
+        SCHEDULE_CASE,
+        SCHEDULE_MODEL,
+        joined,
+        schedule_direct_rows,
+    )
+
+    doses = check_schedule(SCHEDULE, SCHEDULE_MODEL, DAYS[-1])
+    assert slots(doses) == {"CA": 2, "CA2": 2, "L": 1}  # after day 0, besides CA on day 0
+    assert schedule_direct_rows(()).empty
+    row = {"tool": "pysces", "model": SCHEDULE_MODEL, "case": SCHEDULE_CASE, "ran": True,
+           "largest": 3e-6, "problems": ""}
+    table = joined(pd.DataFrame([row | {"case": "doses off"}]), pd.DataFrame(),
+                   pd.DataFrame([row]))
+    assert list(table["case"]) == ["doses off", SCHEDULE_CASE]
+    assert f"| pysces | cart_bm2 | {SCHEDULE_CASE} | yes | 3e-06 | reproduces |" in markdown(
+        pd.DataFrame(), table, "pycart compatibility")
+
+
 def test_pysces_steps_are_bounded_only_with_a_dose_on():
     from pycart.exchange.simulators import PYSCES_DOSE_MAX_STEP, dose_max_step
 

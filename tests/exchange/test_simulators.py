@@ -101,3 +101,36 @@ def test_models_load_directly_with_pycart_numbers(tool, tmp_path):
 @pytest.mark.timeout(3600)  # its environment alone takes ~20 min to create, then a compile
 def test_models_load_in_amici_with_pycart_numbers(tmp_path):
     _direct("amici", tmp_path)
+
+
+@pytest.mark.heavy
+@pytest.mark.timeout(900)  # ~25 s per archive, plus the environment when fresh
+@pytest.mark.parametrize("tool", ["tellurium", "copasi"])
+def test_runner_replays_a_dose_schedule(tool, tmp_path):
+    """The compatibility schedule case (CA on days 0, 2 and 7, CA2 on days 10 and 21, a
+    re-challenge of L on day 40, 180 days of cart_bm2): its archive and its one-plot
+    archive through the runner, every data set within 1e-3 of pycart (whose runner
+    replays the variant's run within 1e-6: tests/exchange/test_schedule_archives.py)."""
+    from pycart.exchange.export import export_scenario
+    from pycart.report.compatibility import schedule_scenario
+
+    written = export_scenario(schedule_scenario(), tmp_path / "archives")
+    assert [p.name for p in written] == ["schedule.omex", "schedule-plot1.omex"]
+    problems = [p for a in written for p in _one(tool, a, tmp_path / a.stem)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.heavy
+@pytest.mark.timeout(1800)  # PySCeS at 1e-4-day steps over 180 days: ~2 min
+@pytest.mark.parametrize("tool", [
+    "tellurium", "pysces",
+    pytest.param("amici", marks=pytest.mark.skipif(
+        os.environ.get("PYCART_AMICI") != "1", reason="AMICI: PYCART_AMICI=1"))])
+def test_a_dose_schedule_loads_directly_with_pycart_numbers(tool):
+    """The schedule case's variant, its values written in, loaded in the tool: every
+    species above 1e-6 cells within 1e-4 of pycart at compatibility.DAYS."""
+    from pycart.report.compatibility import schedule_direct_rows
+
+    (row,) = schedule_direct_rows((tool,)).itertuples()
+    assert row.ran, row.problems
+    assert row.largest <= 1e-4
