@@ -324,10 +324,13 @@ def test_a_bad_cohort_design_is_refused(x, y, n, said):
         check_design(x, y, n, ranges)
 
 
-def test_the_extended_models_cohort_is_capped_for_libroadrunner():
+def test_the_extended_models_cohort_takes_the_fast_paths_size():
+    """The extended models run on the fast path (rate rules generated as states), so their
+    cohorts are 100 x 100 like the others'; a model without one would be held to 20 x 20."""
     ranges = {k: (v[1], v[2]) for k, v in ATTRIBUTES.items()}
-    with pytest.raises(PycartError, match="cart_bm_ext .no fast path. 30 is not allowed"):
-        check_design("alpha", "h", 30, ranges, "cart_bm_ext")
+    assert check_design("alpha", "h", 100, ranges, "cart_bm_ext") == 100
+    with pytest.raises(PycartError, match="patients per axis 101 is not allowed"):
+        check_design("alpha", "h", 101, ranges, "cart_bm_ext")
 
 
 def test_the_responder_map_is_the_figures_heatmap():
