@@ -18,15 +18,34 @@ os.environ.setdefault("PYCART_CACHE_DIR", str(Path(tempfile.gettempdir()) / "pyc
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest first: a test with its own timeout (longer than the default) is one of the
-    few that take many minutes, so on two workers (CI's heavy run, pytest-xdist) it starts
-    at once instead of last, and the workers finish close together. The order of the other
-    tests is kept (a stable sort)."""
-    def cost(item: pytest.Item) -> float:
-        mark = item.get_closest_marker("timeout")
-        return -float(mark.args[0]) if mark and mark.args else 0.0
+    """The few tests that take many minutes (a timeout of their own, longer than the
+    default) placed so that two workers (CI's heavy run, pytest-xdist's worksteal) finish
+    close together, by how worksteal deals: the first half of the list to one worker, the
+    second half to the other, and a worker that runs out steals the tail of the other's
+    queue, never its next test. So the longest (the calibration report) goes first, the
+    next one after it is a short test, and the other long tests, longest first, open the
+    second half: they start at once on the other worker instead of waiting behind the
+    longest. The order of the other tests is kept."""
+    layout = long_first_layout([cost(item) for item in items])
+    items[:] = [items[i] for i in layout]
 
-    items.sort(key=cost)
+
+def cost(item: pytest.Item) -> float:
+    """A test's own timeout (0 without one): the few long tests have one."""
+    mark = item.get_closest_marker("timeout")
+    return float(mark.args[0]) if mark and mark.args else 0.0
+
+
+def long_first_layout(costs: list[float]) -> list[int]:
+    """The order (indices into ``costs``) described above: the costliest first, the
+    others with a cost open the second half, costliest first, the rest in their order."""
+    costly = sorted((i for i, c in enumerate(costs) if c > 0), key=lambda i: -costs[i])
+    rest = [i for i, c in enumerate(costs) if c <= 0]
+    if not costly:
+        return rest
+    head, others = costly[:1], costly[1:]
+    half = len(costs) // 2 - 1  # the short tests in the first half, after the longest
+    return head + rest[:half] + others + rest[half:]
 
 
 @pytest.fixture(scope="session")

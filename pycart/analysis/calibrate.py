@@ -98,7 +98,7 @@ def calibrate(data: pd.DataFrame, settings: FitSettings, out: str | Path,
         folder = _folder(out)
         hold.enter_context(locked(folder, folder / LOCK))
         fits = _fit_all(problems, settings, folder, engine,
-                        log or (lambda text: sys.stderr.write(text + "\n")))
+                        log or (lambda text: print(text, file=sys.stderr)))
         result = _tables(problems, fits)
         _write(result, folder)
         shutil.rmtree(folder / PARTS, ignore_errors=True)
@@ -246,7 +246,7 @@ def _profiles(problems: list[FitProblem], stores: dict[str, _Store], fits: dict[
 
 def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
     estimates, profiles, patients = [], [], []
-    for problem, fit in zip(problems, fits):
+    for problem, fit in zip(problems, fits, strict=True):
         lowest = min([fit["nll"], *(f for s in fit["sides"] for _, f in s["points"])])
         if lowest < fit["nll"] - 1e-3:
             sys.stderr.write(f"pycart fit: warning: a profile of {problem.patient} found a "
@@ -254,7 +254,7 @@ def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
                              "--starts\n")
         for i, name in enumerate(problem.estimate):
             sides = {s["direction"]: s for s in fit["sides"] if s["parameter"] == name}
-            row = {"patient": problem.patient, "parameter": name}
+            row: dict[str, object] = {"patient": problem.patient, "parameter": name}
             if len(sides) == 2:
                 row |= _widened(interval(sides, fit["x_hat"][i], lowest, problem.bounds[i]),
                                 fit["starts"], name, lowest)
@@ -269,7 +269,8 @@ def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
         patients.append({"patient": problem.patient, "measurements": len(problem.data),
                          "nll": fit["nll"], "starts": len(fit["starts"]),
                          "failed_starts": int((~ok).sum()), "starts_at_best": int(near),
-                         **{n: 10.0 ** v for n, v in zip(problem.estimate, fit["x_hat"])}})
+                         **{n: 10.0 ** v
+                            for n, v in zip(problem.estimate, fit["x_hat"], strict=True)}})
     starts = pd.concat([f["starts"] for f in fits], ignore_index=True)
     return FitResult(problems, pd.DataFrame(estimates), starts, pd.concat(profiles,
                      ignore_index=True), pd.DataFrame(patients))

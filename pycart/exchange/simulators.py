@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import time
 import venv
 import zipfile
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,24 +88,115 @@ class RunnerResult:
 
 def run_archive(tool: str, archive: Path, out: Path, timeout: float = 900.0) -> RunnerResult:
     """Run ``archive`` through ``tool``'s BioSimulators runner into folder ``out``."""
+    return run_archives(tool, [(archive, out)], timeout)[0]
+
+
+def run_archives(tool: str, jobs: Sequence[tuple[Path, Path]], timeout: float = 900.0
+                 ) -> list[RunnerResult]:
+    """Run each ``(archive, out)`` of ``jobs`` through ``tool``'s BioSimulators runner, in
+    one process of the tool's environment (``runbatch.py``: the runner's own application
+    called once per archive, its start-up paid once). An archive that takes longer than
+    ``timeout`` seconds, or on which the process dies, is a failed run; the archives after
+    it run in a new process."""
     if tool not in RUNNERS:
         raise PycartError(f"no BioSimulators runner for {tool!r} (allowed: "
                           f"{', '.join(RUNNERS)})")
     env = tool_env(tool)
-    exe = env / "bin" / f"biosimulators-{tool}"
+    results: list[RunnerResult] = []
+    while len(results) < len(jobs):
+        results += _batch(tool, env, list(jobs[len(results):]), timeout)
+    return results
+
+
+def run_dealt(tool: str, archives: Sequence[Path], work: Path, jobs: int = 2,
+              timeout: float = 900.0) -> list[RunnerResult]:
+    """Every archive through ``tool``'s runner, ``jobs`` processes at once (the archives
+    dealt to them in turn), archive ``a``'s reports in ``work/<a's folder>/<a's stem>/out``;
+    the results in the order of ``archives``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = max(1, min(jobs, len(archives)))
+    hands = [[(a, work / a.parent.name / a.stem / "out") for a in archives[k::jobs]]
+             for k in range(jobs)]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        dealt = list(pool.map(lambda hand: run_archives(tool, hand, timeout), hands))
+    return [dealt[i % jobs][i // jobs] for i in range(len(archives))]
+
+
+def compare_archive(archive: Path, reports: Path, folder: Path) -> Comparison:
+    """A runner's ``reports`` (reports.h5) of ``archive`` against pycart's run of its
+    SED-ML (the archive extracted into ``folder``)."""
+    name, reference = reference_values(archive, folder)
+    with zipfile.ZipFile(archive) as z:
+        text = z.read(name).decode()
+    return compare_reports(reports, name, text, reference)
+
+
+def _batch(tool: str, env: Path, jobs: list[tuple[Path, Path]], timeout: float
+           ) -> list[RunnerResult]:
+    """The archives of ``jobs`` one process runs: all of them, or those before the one it
+    stalled or died on, that one a failed run (at least one result)."""
+    import tempfile
+    import threading
+
     environ = dict(os.environ, REPORT_FORMATS="h5", PLOT_FORMATS="",
                    PATH=f"{env / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
-    started = time.monotonic()
-    try:
-        done = subprocess.run([str(exe), "-i", str(archive), "-o", str(out)], env=environ,
-                              capture_output=True, text=True, encoding="utf-8",
-                              errors="replace", timeout=timeout)
-        ok, text = done.returncode == 0, done.stdout + done.stderr
-    except subprocess.TimeoutExpired:
-        ok, text = False, f"timed out after {timeout:g} s"
+    request = json.dumps({"tool": tool, "jobs": [[str(a), str(o)] for a, o in jobs]})
+    lines: queue.Queue[str | None] = queue.Queue()
+    out: list[RunnerResult] = []
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen([str(env / "bin" / "python"),
+                                 str(Path(__file__).with_name("runbatch.py"))],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                                env=environ, text=True, encoding="utf-8", errors="replace")
+        reader = threading.Thread(target=_read_lines, args=(proc, request, lines), daemon=True)
+        reader.start()
+        started = time.monotonic()
+        while len(out) < len(jobs):
+            archive, folder = jobs[len(out)]
+            try:
+                line = lines.get(timeout=timeout)
+            except queue.Empty:
+                line, text = None, f"timed out after {timeout:g} s"
+            else:
+                text = ""
+            if line is None:  # stalled, or the process ended (a crash) before this archive
+                proc.kill()
+                errors.seek(0)
+                text = text or (f"the runner's process ended (status {proc.wait()}): "
+                                + errors.read().decode("utf-8", "replace")[-1800:])
+                out.append(_result(tool, archive, folder, False, time.monotonic() - started,
+                                   text))
+                break
+            item = json.loads(line)
+            out.append(_result(tool, archive, folder, item["ok"], item["seconds"], item["log"]))
+            started = time.monotonic()
+        proc.kill()
+        proc.wait()
+        reader.join(timeout=10.0)  # the pipe's end is read: it may be closed
+        if proc.stdout is not None:
+            proc.stdout.close()
+    return out
+
+
+def _read_lines(proc: subprocess.Popen, request: str, lines: queue.Queue) -> None:
+    """Send ``request`` to ``proc``, then put each line of its output on ``lines``, and
+    None at its end."""
+    if proc.stdin is None or proc.stdout is None:
+        raise ValueError("the runner's process was started without pipes")
+    with suppress(BrokenPipeError):  # a process that died at once: told by its status
+        proc.stdin.write(request)
+        proc.stdin.close()
+    for line in proc.stdout:
+        lines.put(line)
+    lines.put(None)
+
+
+def _result(tool: str, archive: Path, out: Path, ok: bool, seconds: float,
+            text: str) -> RunnerResult:
     h5 = out / "reports.h5"
-    return RunnerResult(tool, archive.name, ok, time.monotonic() - started,
-                        h5 if h5.exists() else None, text[-2000:])
+    return RunnerResult(tool, archive.name, ok, seconds, h5 if h5.exists() else None,
+                        text[-2000:])
 
 
 def reference_values(archive: Path, folder: Path) -> tuple[str, dict[str, np.ndarray]]:

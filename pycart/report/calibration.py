@@ -217,7 +217,8 @@ def year_comparison(typical: FitResult, year: dict[str, FitResult]) -> pd.DataFr
         rows.append({"fit": sub, "estimated": ", ".join(result.problems[0].estimate),
                      "exhaustion": "on" if values["exhaustion"] else "off",
                      "nll": float(best["nll"]), "AIC": 2 * k + 2 * float(best["nll"]),
-                     **{f"day {d:g}": float(ct.loc[d]) / c for d, c in zip(SHOWN_DAYS, curve)},
+                     **{f"day {d:g}": float(ct.loc[d]) / c
+                        for d, c in zip(SHOWN_DAYS, curve, strict=True)},
                      "re-expands after day 56": bool(late.max() > late.iloc[0] * 1.01),
                      col.RESPONDER: bool(run.summary.responder)})
     return pd.DataFrame(rows)

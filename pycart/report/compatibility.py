@@ -10,7 +10,6 @@ from pycart where pycart's value exceeds one cell, and what to set by hand.
 from __future__ import annotations
 
 import tempfile
-import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,9 +20,8 @@ import pandas as pd
 from ..core.schedule import Dose
 from ..exchange.simulators import (
     RUNNERS,
-    compare_reports,
-    reference_values,
-    run_archive,
+    compare_archive,
+    run_dealt,
 )
 from ..experiments.scenario import Scenario
 
@@ -84,31 +82,30 @@ DIRECT_MODELS = ("cart_bm", "cart_bm2", "cart_bm_ext", "cart_bm2_ext")
 
 def archive_rows(folder: Path, tools: tuple[str, ...] = ("tellurium", "copasi"),
                  jobs: int = 2, say: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
-    """Every archive under ``folder`` (and ``folder/copasi``) through each runner."""
+    """Every archive under ``folder`` (and ``folder/copasi``) through each runner (``jobs``
+    processes of a runner at once, each running its share of the archives)."""
     archives = sorted(folder.glob("*.omex")) + sorted((folder / "copasi").glob("*.omex"))
-    tasks = [(tool, a) for tool in tools for a in archives]
-
-    def one(item) -> dict:
-        tool, archive = item
-        label = archive.relative_to(folder).as_posix()
-        with tempfile.TemporaryDirectory() as tmp:
-            result = run_archive(tool, archive, Path(tmp) / "out")
-            row = {"tool": f"biosimulators-{tool}", "archive": label,
-                   "reported": "succeeded" if result.succeeded else "failed",
-                   "seconds": round(result.seconds, 1)}
-            if result.reports is None:
-                say(f"{tool} {label}: no reports")
-                return row | {"complete": False, "largest": np.nan, "problems": "no reports"}
-            name, reference = reference_values(archive, Path(tmp) / "files")
-            with zipfile.ZipFile(archive) as z:
-                text = z.read(name).decode()
-            found = compare_reports(result.reports, name, text, reference)
-        say(f"{tool} {label}: {found.largest:.2g}")
-        return row | {"complete": not found.problems, "largest": found.largest,
-                      "problems": "; ".join(found.problems[:3])}
-
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, 2))) as pool:
-        return pd.DataFrame(list(pool.map(one, tasks)))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for tool in tools:
+            work = Path(tmp) / tool
+            results = run_dealt(tool, archives, work, jobs)
+            for archive, result in zip(archives, results, strict=True):
+                label = archive.relative_to(folder).as_posix()
+                row = {"tool": f"biosimulators-{tool}", "archive": label,
+                       "reported": "succeeded" if result.succeeded else "failed",
+                       "seconds": round(result.seconds, 1)}
+                if result.reports is None:
+                    say(f"{tool} {label}: no reports")
+                    rows.append(row | {"complete": False, "largest": np.nan,
+                                       "problems": "no reports"})
+                    continue
+                found = compare_archive(archive, result.reports,
+                                        work / archive.parent.name / archive.stem / "files")
+                say(f"{tool} {label}: {found.largest:.2g}")
+                rows.append(row | {"complete": not found.problems, "largest": found.largest,
+                                   "problems": "; ".join(found.problems[:3])})
+    return pd.DataFrame(rows)
 
 
 def direct_rows(tools: tuple[str, ...] = ("tellurium", "pysces"),

@@ -165,3 +165,77 @@ def test_padding_of_a_report_mixing_tasks_and_scans_is_removed():
     padded[:3, 0, :] = 7.0
     assert np.array_equal(unpadded(padded, (3, 601)), np.full((3, 601), 7.0))
     assert unpadded(np.ones((3, 601)), (3, 601)).shape == (3, 601)
+
+
+FAKE_RUNNER = '''
+import os, sys, time
+from pathlib import Path
+
+
+class App:
+    """A stand-in for a BioSimulators runner's command-line application."""
+
+    def __init__(self, argv):
+        self.archive, self.out = Path(argv[1]), Path(argv[3])
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def run(self):
+        kind = self.archive.stem
+        print(f"running {kind}")
+        os.write(2, f"C-level output of {kind}\\n".encode())  # a simulator's own messages
+        if kind == "bad":
+            raise SystemExit("the archive is invalid")
+        if kind == "raises":
+            raise ValueError("a runner's bug")
+        if kind == "crash":
+            os._exit(3)
+        if kind == "slow":
+            time.sleep(60)
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / "reports.h5").write_text(str(os.getpid()))
+'''
+
+
+def test_archives_run_in_one_process_and_a_failure_stays_with_its_archive(tmp_path,
+                                                                          monkeypatch):
+    """run_archives runs the archives in one process of the tool's environment (the
+    runner's start-up paid once); a failed archive, a runner's exception, a crash of the
+    process or a stall fails only that archive, and the archives after it run in a new
+    process, every result in order."""
+    from pycart.exchange.simulators import run_archives, run_dealt
+
+    env = tmp_path / "envs" / "tellurium"
+    (env / "bin").mkdir(parents=True)
+    (env / "bin" / "python").write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
+    (env / "bin" / "python").chmod(0o755)
+    (env / ".pycart-complete").write_text("\n".join(TOOLS["tellurium"]), encoding="utf-8")
+    package = tmp_path / "site" / "biosimulators_tellurium"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(FAKE_RUNNER)
+    monkeypatch.setenv("PYCART_ENVS", str(tmp_path / "envs"))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    names = ["a", "bad", "b", "raises", "c", "crash", "d", "slow", "e"]
+    jobs = [(tmp_path / f"{n}.omex", tmp_path / "out" / n) for n in names]
+    results = run_archives("tellurium", jobs[:7], timeout=60.0)
+    results += run_archives("tellurium", jobs[7:], timeout=3.0)  # a stall: not waited out
+    assert [r.archive for r in results] == [f"{n}.omex" for n in names]
+    ok = {n for n, r in zip(names, results, strict=True) if r.succeeded and r.reports is not None}
+    assert ok == {"a", "b", "c", "d", "e"}
+    pids = {n: (tmp_path / "out" / n / "reports.h5").read_text() for n in ok}
+    assert pids["a"] == pids["b"] == pids["c"] != pids["d"] != pids["e"]  # new after each end
+    by = dict(zip(names, results, strict=True))
+    assert "the archive is invalid" in by["bad"].log and "C-level output of bad" in by["bad"].log
+    assert "ValueError: a runner's bug" in by["raises"].log
+    assert "status 3" in by["crash"].log and "timed out after 3 s" in by["slow"].log
+    assert "C-level output of a" in by["a"].log and "running a" in by["a"].log
+    dealt = run_dealt("tellurium", [tmp_path / "x" / f"{n}.omex" for n in "pqr"],
+                      tmp_path / "work")
+    assert [r.archive for r in dealt] == ["p.omex", "q.omex", "r.omex"]
+    assert all(r.succeeded for r in dealt)
+    assert (tmp_path / "work" / "x" / "q" / "out" / "reports.h5").exists()

@@ -1,0 +1,64 @@
+"""Run many COMBINE archives through one BioSimulators runner in ONE process; run by the
+runner's own Python (its environment does not have pycart, so this imports nothing of it).
+
+The runner's command line is started once per archive by a plain loop, but each start
+imports the tool, libSBML, libSED-ML and their numerics again (about 2 s; a small
+archive such as fig3 runs in about 4.5 s from the command line), so this calls the runner's
+own command-line application in a loop instead: the same code path, the same arguments
+(``-i ARCHIVE -o OUT``), the same success rule (the application ends without an error).
+
+Reads a JSON request on stdin, ``{"tool": ..., "jobs": [[archive, out], ...]}``, and
+prints one JSON line per archive as it finishes: its index, whether it succeeded, its
+seconds and the end of its output (the runner's and the simulator's own, C libraries'
+included: file descriptors 1 and 2 go to a file while an archive runs).
+"""
+
+import importlib
+import json
+import os
+import sys
+import tempfile
+import time
+
+
+def _one(app_class, archive, out):
+    """Run one archive; return (succeeded, the end of the output)."""
+    with tempfile.TemporaryFile() as log:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = [os.dup(1), os.dup(2)]
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            with app_class(argv=["-i", archive, "-o", out]) as app:
+                app.run()
+            ok, note = True, ""
+        except SystemExit as exc:  # the application's way to say the archive failed
+            ok, note = exc.code in (None, 0), f"\n{exc.code}"
+        except Exception as exc:  # the runner's own error: this archive failed, not the rest
+            ok, note = False, f"\n{type(exc).__name__}: {exc}"
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+        log.seek(0)
+        text = log.read().decode("utf-8", "replace") + note
+    return ok, text[-2000:]
+
+
+def main():
+    request = json.loads(sys.stdin.read())
+    app_class = importlib.import_module(f"biosimulators_{request['tool']}.__main__").App
+    for index, (archive, out) in enumerate(request["jobs"]):
+        started = time.monotonic()
+        ok, text = _one(app_class, archive, out)
+        line = {"index": index, "ok": ok, "seconds": time.monotonic() - started, "log": text}
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
