@@ -91,15 +91,16 @@ def summarize(dense: pd.DataFrame, doses: Iterable[object] = ()) -> Summary:
                                                relapse=True, doses=given).items()}
     base = float(expansion_base(car_t[:1], np.array([point[col.T_PEAK]]), given)[0])
     b_end = dense[list(B_CELLS)].to_numpy()[-1]
-    shares = b_end / b_end.sum() if b_end.sum() > 0 else [None] * len(B_CELLS)
+    shares = [float(v) for v in b_end / b_end.sum()] if b_end.sum() > 0 else [None] * len(B_CELLS)
     second = None
     if "CA2" in dense.columns and car_t[-1] > 0:
         second = float((dense["CA2"].iloc[-1] + dense["CM2"].iloc[-1]) / car_t[-1])
     return Summary(
         point[col.L30], point[col.RESPONDER], point[col.C_PEAK], point[col.T_PEAK],
         float(leukemia[-1].sum()), point[col.FOLD_EXPANSION], point[col.RELAPSE_DAY],
-        *(None if s is None else float(s) for s in shares),
-        steady_state_day(dense), second, point.get(col.CD19NEG_SHARE), base)
+        B0_share=shares[0], B1_share=shares[1], B2_share=shares[2], B3_share=shares[3],
+        steady_state_day=steady_state_day(dense), second_product_share=second,
+        cd19neg_share_at_relapse=point.get(col.CD19NEG_SHARE), car_t_dose=base)
 
 
 def product_doses(doses: Iterable[object]) -> np.ndarray:

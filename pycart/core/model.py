@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 import roadrunner
 
-from . import columns as col
+from .columns import scheduled_dose
 from .errors import PycartError, SimulationError
 from .inputs import (
     check_horizon,
@@ -25,7 +26,7 @@ from .metrics import Summary, summarize
 from .names import DEFAULT_MODEL, DOSE_RECORDS, MODELS, PARAMETERS, RESPONSE_DAY, TIME
 from .resources import sbml_text
 from .schedule import Dose, check_schedule, initial_amounts, slot_values, slots
-from .variants import sbml_with_dose_slots, slot_key
+from .variants import sbml_with_dose_slots, slot_key, variant_sbml
 
 #: Largest negative amount (cells) accepted as round-off and reported as 0 (seen: ~1e-22).
 #: Anything more negative is a solver failure, never a result.
@@ -79,6 +80,19 @@ def load_roadrunner(sbml: str) -> roadrunner.RoadRunner:
     return roadrunner.RoadRunner(clock_as_time(sbml))
 
 
+@functools.lru_cache(maxsize=8)
+def _variant_roadrunner(model: str, key: tuple[tuple[str, int], ...]) -> roadrunner.RoadRunner:
+    return load_roadrunner(variant_sbml(model, dict(key)))
+
+
+def variant_roadrunner(model: str, slots: Mapping[str, int]) -> roadrunner.RoadRunner:
+    """A libRoadRunner of ``model``'s variant with dose ``slots``
+    (:mod:`pycart.core.variants`), loaded once per process and shape and shared: callers
+    set every value they rely on after ``resetAll()``. (Here, not in variants: loading is
+    this module's, and variants must not import it back.)"""
+    return _variant_roadrunner(model, slot_key(slots))
+
+
 @dataclass(frozen=True)
 class SolverSettings:
     """CVODE settings, chosen from the numerical facts of this model.
@@ -127,7 +141,7 @@ class Run:
 
     trajectory: pd.DataFrame
     summary: Summary
-    doses: dict[str, float | None] = field(default_factory=dict)
+    doses: dict[str, float | str | None] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)
     initial: dict[str, float] = field(default_factory=dict)
 
@@ -227,8 +241,8 @@ class Model:
         given = values[-1, len(self.species):]
         records = {r: (float(d) if d > 0 else None)
                    for r, d in zip(self.records, given, strict=True)}
-        return Run(trajectory, summarize(dense, schedule), records | schedule_record(schedule),
-                   params, init)
+        return Run(trajectory, summarize(dense, schedule),
+                   {**records, **schedule_record(schedule)}, params, init)
 
     def simulate(self, parameters: Mapping[str, object] | None = None,
                  initial: Mapping[str, object] | None = None, t_end: object = 180.0,
@@ -345,9 +359,9 @@ def simulate(parameters: Mapping[str, object] | None = None,
 
 def schedule_record(doses: Sequence[Dose]) -> dict[str, float | str]:
     """The schedule's doses as a run records them: day, cells and species of each, in time
-    order (:func:`pycart.core.columns.scheduled_dose`)."""
+    order (:func:`~pycart.core.columns.scheduled_dose`)."""
     record: dict[str, float | str] = {}
     for k, d in enumerate(sorted(doses, key=lambda d: d.day), start=1):
-        record |= {col.scheduled_dose(k, "day"): d.day, col.scheduled_dose(k, "cells"): d.cells,
-                   col.scheduled_dose(k, "species"): d.species}
+        record |= {scheduled_dose(k, "day"): d.day, scheduled_dose(k, "cells"): d.cells,
+                   scheduled_dose(k, "species"): d.species}
     return record

@@ -87,15 +87,3 @@ def variant_sbml(model: str, slots: Mapping[str, int]) -> str:
     """The SBML of ``model``'s variant with ``slots`` (generated once per process)."""
     return _variant_text(model, slot_key(slots))
 
-
-@functools.lru_cache(maxsize=8)
-def _variant_roadrunner(model: str, key: tuple[tuple[str, int], ...]) -> object:
-    from .model import load_roadrunner
-
-    return load_roadrunner(_variant_text(model, key))
-
-
-def variant_roadrunner(model: str, slots: Mapping[str, int]) -> object:
-    """A libRoadRunner of ``model``'s variant with ``slots``, loaded once per process and
-    shape and shared: callers set every value they rely on after ``resetAll()``."""
-    return _variant_roadrunner(model, slot_key(slots))
