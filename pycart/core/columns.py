@@ -62,11 +62,10 @@ def input_column(name: str, species: Sequence[str]) -> str:
     return f"{INITIAL_PREFIX}{name}" if name in species else name
 
 
-def scheduled_dose(k: int, what: str) -> str:
-    """The column of the ``k``-th dose (from 1, in time order) of a run's dose schedule:
-    ``what`` is "day" (days), "cells" (cells) or "species" (the species dosed):
-    ``scheduled_dose(2, "day")`` is ``"dose2_day"``."""
-    return f"dose{k}_{what}"
+def scheduled_dose_day(k: int) -> str:
+    """The column of the day (days) of the ``k``-th dose (from 1, in time order) of a run's
+    dose schedule: ``scheduled_dose_day(2)`` is ``"dose2_day"``."""
+    return f"dose{k}_day"
 
 
 def at_day(species: str, day: float) -> str:

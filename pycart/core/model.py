@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import roadrunner
 
-from .columns import scheduled_dose
+from .columns import scheduled_dose_day
 from .errors import PycartError, SimulationError
 from .inputs import (
     check_horizon,
@@ -141,7 +141,7 @@ class Run:
 
     trajectory: pd.DataFrame
     summary: Summary
-    doses: dict[str, float | str | None] = field(default_factory=dict)
+    doses: dict[str, float | None] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)
     initial: dict[str, float] = field(default_factory=dict)
 
@@ -227,7 +227,7 @@ class Model:
         tuples ``(day, cells[, species])`` or dicts); return the trajectory on ``points``
         equally spaced times and the summary metrics, computed on a dense grid in the same
         solver call. ``Run.doses`` holds the day of each conditional dose and each dose of
-        the schedule (``dose1_day``, ``dose1_cells``, ``dose1_species``, in time order)."""
+        the schedule (``dose1_day``, ``dose2_day``, ... in time order)."""
         params, init, grid = self._request(parameters, initial, t_end, points)
         schedule = self._schedule(doses, grid, init)
         horizon, n = float(grid[-1]), len(grid)
@@ -241,8 +241,8 @@ class Model:
         given = values[-1, len(self.species):]
         records = {r: (float(d) if d > 0 else None)
                    for r, d in zip(self.records, given, strict=True)}
-        return Run(trajectory, summarize(dense, schedule),
-                   {**records, **schedule_record(schedule)}, params, init)
+        return Run(trajectory, summarize(dense, schedule), records | schedule_record(schedule),
+                   params, init)
 
     def simulate(self, parameters: Mapping[str, object] | None = None,
                  initial: Mapping[str, object] | None = None, t_end: object = 180.0,
@@ -357,11 +357,8 @@ def simulate(parameters: Mapping[str, object] | None = None,
     return Model(model).simulate(parameters, initial, t_end, points, doses)
 
 
-def schedule_record(doses: Sequence[Dose]) -> dict[str, float | str]:
-    """The schedule's doses as a run records them: day, cells and species of each, in time
-    order (:func:`~pycart.core.columns.scheduled_dose`)."""
-    record: dict[str, float | str] = {}
-    for k, d in enumerate(sorted(doses, key=lambda d: d.day), start=1):
-        record |= {scheduled_dose(k, "day"): d.day, scheduled_dose(k, "cells"): d.cells,
-                   scheduled_dose(k, "species"): d.species}
-    return record
+def schedule_record(doses: Sequence[Dose]) -> dict[str, float | None]:
+    """The days of the schedule's doses as a run records them, in time order
+    (:func:`~pycart.core.columns.scheduled_dose_day`), beside the conditional doses'."""
+    days = sorted(d.day for d in doses)
+    return {scheduled_dose_day(k): day for k, day in enumerate(days, start=1)}

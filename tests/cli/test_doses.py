@@ -10,7 +10,6 @@ import pytest
 from test_hostile import refused
 
 from pycart.cli import main
-from pycart.core import columns as col
 from pycart.core.model import Model
 
 FRACTIONS = ["--dose", "0:1e7", "--dose", "2:1e7", "--dose", "7:1e7"]

@@ -36,8 +36,7 @@ def test_three_fractions_record_their_days_and_fold_against_the_total_dose(model
     s = run.summary
     assert s.t_peak > 7 and s.car_t_dose == pytest.approx(3e7, rel=1e-15)
     assert s.fold_expansion == pytest.approx(math.log10(s.C_peak / 3e7), rel=1e-12)
-    assert [run.doses[col.scheduled_dose(k, "day")] for k in (1, 2, 3)] == [0.0, 2.0, 7.0]
-    assert run.doses[col.scheduled_dose(2, "species")] == "CA"
+    assert [run.doses[col.scheduled_dose_day(k)] for k in (1, 2, 3)] == [0.0, 2.0, 7.0]
     # the module-level function gives the same numbers
     table = pycart.simulate(t_end=40, points=41, doses=[(0, 1e7), (2, 1e7), (7, 1e7)])
     np.testing.assert_allclose(table.to_numpy(), run.trajectory.to_numpy(),
