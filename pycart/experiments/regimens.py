@@ -23,8 +23,8 @@ SINGLE_DOSE = FRACTION_CELLS * len(FRACTION_DAYS)
 
 def fractionated() -> Scenario:
     """Figure 3's patient with its CAR T dose given at once or in three fractions."""
-    runs = (RunSpec("one dose", FIG3, doses=(Dose(0.0, SINGLE_DOSE),)),
-            RunSpec("three fractions", FIG3,
+    runs = (RunSpec("one-dose", FIG3, doses=(Dose(0.0, SINGLE_DOSE),)),
+            RunSpec("three-fractions", FIG3,
                     doses=tuple(Dose(day, FRACTION_CELLS) for day in FRACTION_DAYS)))
     return Scenario(
         "fractionated", "CAR T in three fractions against one dose",
@@ -32,10 +32,10 @@ def fractionated() -> Scenario:
         "same cells as three fractions of 1e7 on days 0, 2 and 7 (red lines: the doses). "
         "Fold expansion is log10 of the peak over the CAR T cells given up to it.",
         runs=runs,
-        panels=(Panel("A: marrow and CAR T, both regimens", runs=("one dose", "three fractions"),
+        panels=(Panel("A: marrow and CAR T, both regimens", runs=("one-dose", "three-fractions"),
                       series=("B+", "L", "C"), t_max=60.0),
-                Panel("B: one dose of 3e7", kind="expansion", runs=("one dose",), t_max=60.0),
-                Panel("C: three fractions of 1e7", kind="expansion", runs=("three fractions",),
+                Panel("B: one dose of 3e7", kind="expansion", runs=("one-dose",), t_max=60.0),
+                Panel("C: three fractions of 1e7", kind="expansion", runs=("three-fractions",),
                       t_max=60.0)),
         layout=(1, 3),
         choices=("Fractions: pycart.experiments.regimens.FRACTION_CELLS on FRACTION_DAYS (the "

@@ -67,7 +67,7 @@ def test_bad_doses_in_a_file_are_one_line_naming_the_run(tmp_path, doses, extra,
 def test_show_prints_the_schedule_and_its_day_0_amounts(capsys):
     assert main(["show", "fractionated"]) == 0
     out = capsys.readouterr().out
-    assert "doses of three fractions: day 0: 1e7 CA; day 2: 1e7 CA; day 7: 1e7 CA" in out
+    assert "doses of three-fractions: day 0: 1e7 CA; day 2: 1e7 CA; day 7: 1e7 CA" in out
     line = next(x for x in out.splitlines() if x.startswith("initial CA"))
     assert line.split()[2:] == ["3e7", "1e7"]
     assert main(["show", "fractionated", "--toml"]) == 0
@@ -77,12 +77,12 @@ def test_show_prints_the_schedule_and_its_day_0_amounts(capsys):
 def test_fractionated_compares_the_regimens_on_the_cells_given():
     result = pycart.run_scenario(paper_scenario("fractionated"))
     table = result.metrics().set_index("run")
-    for label in ("one dose", "three fractions"):
+    for label in ("one-dose", "three-fractions"):
         row = table.loc[label]
         assert row[col.CAR_T_DOSE] == 3e7
         assert row[col.FOLD_EXPANSION] == pytest.approx(math.log10(row[col.C_PEAK] / 3e7),
                                                         rel=1e-12)
         assert row[col.RESPONDER]
-    assert table.loc["three fractions", "dose3_day"] == 7.0
+    assert table.loc["three-fractions", "dose3_day"] == 7.0
     # the fractions delay the peak past the last fraction
-    assert table.loc["three fractions", col.T_PEAK] > 7 > table.loc["one dose", col.T_PEAK] - 3
+    assert table.loc["three-fractions", col.T_PEAK] > 7 > table.loc["one-dose", col.T_PEAK] - 3
