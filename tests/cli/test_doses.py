@@ -10,7 +10,9 @@ import pytest
 from test_hostile import refused
 
 from pycart.cli import main
+from pycart.core import columns as col
 from pycart.core.model import Model
+from pycart.scale.sweep import Dimension, Sweep
 
 FRACTIONS = ["--dose", "0:1e7", "--dose", "2:1e7", "--dose", "7:1e7"]
 
@@ -53,4 +55,38 @@ def test_bad_doses_are_one_line_before_any_simulation(tmp_path, monkeypatch, cap
 
     monkeypatch.setattr(Model, "__init__", no_work)
     refused(tmp_path, monkeypatch, capsys, ["simulate", *args, "--out", "x.csv"],
+            contains=says)
+
+
+def test_sweep_and_cohort_take_dose_on_the_command_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", "--param", "dose_CA_1_cells=1e6:1e8:2", "--dose", "0:1e7",
+                 "--dose", "7:1e7", "--t-end", "40", "--engine", "serial",
+                 "--out", "s.csv"]) == 0
+    table = pd.read_csv(tmp_path / "s.csv")
+    assert list(table["dose_CA_1_cells"]) == [1e6, 1e8] and (table[col.STATUS] == "ok").all()
+    small = Sweep((Dimension("alpha", 3e-10, 3e-9, 2), Dimension("h", 1e9, 1e10, 2)),
+                  t_end=30)
+    monkeypatch.setattr("pycart.experiments.cohort.preset", lambda name: small)
+    assert main(["cohort", "--dose", "0:1e7", "--dose", "2:1e7", "--engine", "serial",
+                 "--out", "c.csv"]) == 0
+    cohort = pd.read_csv(tmp_path / "c.csv")
+    expected = Model().run({"alpha": 3e-9, "h": 1e10}, t_end=30,
+                           doses=[(0, 1e7), (2, 1e7)]).summary.L30
+    assert cohort[col.L30].iloc[-1] == pytest.approx(expected, rel=2e-6)
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", [["sweep", "--param", "alpha=1e-10:1e-9:2"], ["cohort"]])
+@pytest.mark.parametrize("doses, says", [
+    (["--dose", "99:1e7"], "horizon"), (["--dose", "2:1e7:Ln"], "cart_bm has no Ln"),
+    (["--dose=-2:1e7"], "dose day -2.0"), (["--dose", "2:nan"], "cells are a finite"),
+])
+def test_bad_doses_on_sweep_and_cohort_are_one_line_before_any_work(
+        tmp_path, monkeypatch, capsys, command, doses, says):
+    def no_work(*a, **k):
+        raise AssertionError("a sweep started before its doses were checked")
+
+    monkeypatch.setattr("pycart.scale.runner.run_sweep", no_work)
+    refused(tmp_path, monkeypatch, capsys, [*command, *doses, "--out", "x.parquet"],
             contains=says)
