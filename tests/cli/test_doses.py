@@ -90,3 +90,18 @@ def test_bad_doses_on_sweep_and_cohort_are_one_line_before_any_work(
     monkeypatch.setattr("pycart.scale.runner.run_sweep", no_work)
     refused(tmp_path, monkeypatch, capsys, [*command, *doses, "--out", "x.parquet"],
             contains=says)
+
+
+def test_the_doses_example_of_the_simulate_page_prints_what_is_shown(tmp_path, monkeypatch,
+                                                                      capsys):
+    import re
+    import shlex
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "simulate.md").read_text()
+    shown = next(b for b in re.findall(r"^```[a-z]*\n(.*?)^```", page, flags=re.S | re.M)
+                 if b.startswith("$ pycart simulate --t-end 60 --dose"))
+    command, *expected = shown.strip().splitlines()
+    monkeypatch.chdir(tmp_path)
+    assert main(shlex.split(command)[2:]) == 0
+    assert capsys.readouterr().out.strip().splitlines() == expected

@@ -86,3 +86,12 @@ def test_fractionated_compares_the_regimens_on_the_cells_given():
     assert table.loc["three-fractions", "dose3_day"] == 7.0
     # the fractions delay the peak past the last fraction
     assert table.loc["three-fractions", col.T_PEAK] > 7 > table.loc["one-dose", col.T_PEAK] - 3
+    # the numbers the README quotes (section "Dose schedules: comparing regimens")
+    quoted = {"one-dose": ("2.7e-03", "2.06e+10", "9.2"), "three-fractions":
+              ("1.3e-03", "2.07e+10", "10.4")}
+    for label, (L30, peak, day) in quoted.items():
+        row = table.loc[label]
+        assert (f"{row[col.L30]:.1e}", f"{row[col.C_PEAK]:.2e}", f"{row[col.T_PEAK]:.1f}",
+                f"{row[col.FOLD_EXPANSION]:.2f}") == (L30, peak, day, "2.84")
+    first_only = math.log10(table.loc["three-fractions", col.C_PEAK] / 1e7)
+    assert f"{first_only - table.loc['three-fractions', col.FOLD_EXPANSION]:.2f}" == "0.48"
