@@ -98,7 +98,8 @@ def test_the_doses_example_of_the_simulate_page_prints_what_is_shown(tmp_path, m
     import shlex
     from pathlib import Path
 
-    page = (Path(__file__).resolve().parents[2] / "docs" / "simulate.md").read_text()
+    page = (Path(__file__).resolve().parents[2] / "docs" / "simulate.md").read_text(
+        encoding="utf-8")
     shown = next(b for b in re.findall(r"^```[a-z]*\n(.*?)^```", page, flags=re.S | re.M)
                  if b.startswith("$ pycart simulate --t-end 60 --dose"))
     command, *expected = shown.strip().splitlines()
