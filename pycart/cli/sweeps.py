@@ -75,6 +75,10 @@ def register(sub) -> None:
     engine_options(cohort)
     add_figure_options(cohort)
     cohort.set_defaults(func=_cohort)
+    _register_bench(sub)
+
+
+def _register_bench(sub) -> None:
     bench = sub.add_parser(
         "bench", help="measure speed, accuracy and memory against a naive loop",
         description="Time the naive loop (tellurium, one RoadRunner, a Python loop) against "

@@ -176,9 +176,7 @@ class Sweep:
         names = [d.name for d in self.dimensions]
         if len(set(names)) != len(names):
             raise PycartError(f"a dimension is given twice: {names}")
-        doses = check_schedule(self.doses, self.model, check_horizon(self.t_end))
-        initial_amounts(doses, {}, explicit=self.initial)
-        slot_params = slot_values(doses)
+        slot_params = self._check_doses()
         for d in self.dimensions:
             if d.name.startswith("dose_") and d.name not in slot_params:
                 raise PycartError(f"{d.name}: the dose schedule has no such slot (its slots: "
@@ -225,6 +223,13 @@ class Sweep:
             raise PycartError(f"--species {','.join(self.species)}: a species is given twice "
                               "(allowed: each once)")
         self._check_solver()
+
+    def _check_doses(self) -> dict[str, float]:
+        """The schedule checked against the model and the horizon (and a product's initial
+        amount set beside a day-0 dose of it); its slot parameters' values."""
+        doses = check_schedule(self.doses, self.model, check_horizon(self.t_end))
+        initial_amounts(doses, {}, explicit=self.initial)
+        return slot_values(doses)
 
     def _check_slot(self, name: str, value: float) -> None:
         """One end of a dimension over a dose of the schedule (``dose_CA_2_day``): a dose's
