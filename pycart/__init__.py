@@ -16,6 +16,7 @@ from .core.homeostasis import homeostasis
 from .core.metrics import Summary, summarize
 from .core.model import Model, Run, SolverSettings, simulate
 from .core.names import MODELS, PARAMETERS, SPECIES, SWITCHES
+from .core.schedule import Dose
 from .experiments.paper import SCENARIOS, paper_scenario
 from .experiments.results import write_result
 from .experiments.scenario import (
@@ -82,6 +83,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "Model", "Run", "SolverSettings", "Summary", "PycartError", "SimulationError",
     "MODELS", "PARAMETERS", "SPECIES", "SWITCHES", "homeostasis", "simulate", "summarize",
+    "Dose",
     "Scenario", "RunSpec", "Grid", "Axis", "Panel", "ScenarioResult", "SCENARIOS",
     "paper_scenario", "load_scenario", "run_scenario", "write_result", "export_scenario",
     # many simulations: sweeps, cohorts and the engines they run on

@@ -282,6 +282,8 @@ ELSEWHERE = {
     "pycart explore": "test_the_page_serves_within_ten_seconds_without_a_console_error",
     "pycart explore --no-browser --port 8765":
         "test_the_page_serves_within_ten_seconds_without_a_console_error",
+    "pycart simulate --t-end 60 --dose 0:1e7 --dose 2:1e7 --dose 7:1e7 --out fractions.csv":
+        "test_the_doses_example_of_the_simulate_page_prints_what_is_shown",
 }
 NOT_RUN = {
     "pycart compatibility --direct tellurium,pysces,amici":
@@ -308,6 +310,11 @@ RUN_HERE = (
     "--out cohort.parquet",
     "pycart sweep --param h=1e9:1e10:3 --set reinf_day=20 --param reinf_dose=0:1e9:2:linear "
     "--t-end 60 --days 60 --species L,CA --out doses.csv --engine serial",
+    "pycart simulate --dose 0:1e7 --dose 2:1e7 --dose 7:1e7",
+    "pycart sweep --dose 0:1e7 --dose 7:1e7 --param dose_CA_1_day=1:14:14:linear "
+    "--param dose_CA_1_cells=1e6:1e8:9",
+    "pycart sweep --dose 0:1e7 --dose 7:1e7 --param dose_CA_1_day=1:14:14:linear "
+    "--param dose_CA_1_cells=1e6:1e8:9 --t-end 60 --out second-fraction.parquet",
     "pycart sensitivity --range alpha=5e-11:5e-9 --range h=5e8:5e10",
     "pycart fit docs/calibration/synthetic.csv --estimate h,rhoA",
     "pycart copasi exports/fig5.omex",

@@ -62,7 +62,8 @@ class FitSettings:
     initial: Mapping[str, object] = field(default_factory=dict)
     model: str = DEFAULT_MODEL
     profiles: bool = True
-    per_patient: Mapping[str, tuple[dict, dict]] = field(default_factory=dict)
+    #: per patient: parameters, initial amounts and the dose schedule (a scenario's run)
+    per_patient: Mapping[str, tuple[dict, dict, tuple]] = field(default_factory=dict)
 
 
 def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:
@@ -71,10 +72,11 @@ def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:
         raise PycartError(f"--starts {settings.starts} (allowed: a whole number 1..100000)")
     out = []
     for patient, rows in data.groupby(PATIENT, sort=False):
-        params, init = settings.per_patient.get(str(patient), ({}, {}))
+        params, init, doses = settings.per_patient.get(str(patient), ({}, {}, ()))
         out.append(make_problem(rows, settings.estimate, settings.bounds, settings.noise,
                                 {**params, **settings.parameters},
-                                {**init, **settings.initial}, settings.model, str(patient)))
+                                {**init, **settings.initial}, settings.model, str(patient),
+                                doses))
     return out
 
 
@@ -302,8 +304,8 @@ def _write(result: FitResult, folder: Path) -> None:
 
 
 def scenario_overrides(scenario, patients: list[str]) -> tuple[str, dict]:
-    """The model and each patient's parameters and initial amounts from a scenario (doses
-    included): a run per patient by label, or the scenario's one run for every patient."""
+    """The model and each patient's parameters, initial amounts and dose schedule from a
+    scenario: a run per patient by label, or the scenario's one run for every patient."""
     runs = {r.label: r for r in scenario.runs}
     if runs and all(p in runs for p in patients):
         chosen = {p: runs[p] for p in patients}
@@ -316,5 +318,5 @@ def scenario_overrides(scenario, patients: list[str]) -> tuple[str, dict]:
     if len(models) != 1:
         raise PycartError(f"scenario {scenario.name!r}: the patients' runs use different "
                           "models (allowed: one model)")
-    per = {p: (dict(r.parameters), dict(r.initial)) for p, r in chosen.items()}
+    per = {p: (dict(r.parameters), dict(r.initial), r.doses) for p, r in chosen.items()}
     return models.pop(), per

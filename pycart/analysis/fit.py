@@ -32,6 +32,8 @@ from ..core.inputs import check_initial, check_parameters
 from ..core.model import SolverSettings, load_roadrunner, run_roadrunner
 from ..core.names import DEFAULT_MODEL, MODELS, PARAMETERS, model_parameters
 from ..core.resources import sbml_text
+from ..core.schedule import Dose, check_schedule, initial_amounts, slot_values, slots
+from ..core.variants import variant_sbml
 from ..scale.engines import Engine, SerialEngine
 from .data import OBSERVABLE, SIGMA, TIME, VALUE, check_noise, observables
 
@@ -63,6 +65,8 @@ class FitProblem:
     initial: Mapping[str, float] = field(default_factory=dict)
     model: str = DEFAULT_MODEL
     patient: str = "patient"
+    #: The patient's dose schedule (:mod:`pycart.core.schedule`), run on the model's variant.
+    doses: tuple[Dose, ...] = ()
 
     @property
     def lower(self) -> np.ndarray:
@@ -76,6 +80,8 @@ class FitProblem:
         """A fingerprint of everything that decides the likelihood."""
         fields = {k: getattr(self, k) for k in ("estimate", "bounds", "noise", "parameters",
                                                  "initial", "model", "patient")}
+        if self.doses:  # only then, so fits without a schedule keep their saved work
+            fields["doses"] = [[d.day, d.cells, d.species] for d in self.doses]
         text = json.dumps({"problem": _jsonable(fields), "sbml": hashlib.sha256(
             sbml_text(self.model).encode()).hexdigest(), "data": self.data.to_json()},
             sort_keys=True)
@@ -143,8 +149,9 @@ def check_estimate(names: Sequence[str], model: str) -> tuple[str, ...]:
 def make_problem(data: pd.DataFrame, estimate: Sequence[str], bounds: Mapping[str, str],
                  noise: str = "lognormal", parameters: Mapping[str, object] | None = None,
                  initial: Mapping[str, object] | None = None, model: str = DEFAULT_MODEL,
-                 patient: str = "patient") -> FitProblem:
-    """Validate everything a fit needs (before any work) and return the problem."""
+                 patient: str = "patient", doses: Iterable[object] = ()) -> FitProblem:
+    """Validate everything a fit needs (before any work) and return the problem; ``doses``
+    is the patient's dose schedule, days up to the last measurement."""
     if model not in MODELS:
         raise PycartError(f"unknown model {model!r} (allowed: {', '.join(MODELS)})")
     names = check_estimate(list(estimate), model)
@@ -158,10 +165,12 @@ def make_problem(data: pd.DataFrame, estimate: Sequence[str], bounds: Mapping[st
     if unknown:
         raise PycartError(f"unknown observable {unknown[0]!r} for {model} (allowed: "
                           f"{', '.join(observables(model))})")
+    schedule = check_schedule(doses, model, float(data[TIME].max()))
+    initial_amounts(schedule, {}, explicit={*init, *names})  # an estimate is set too
     defaults = _model_values(model)
     return FitProblem(data.reset_index(drop=True), names,
                       parse_bounds(names, bounds, model, defaults), noise, fixed, init, model,
-                      patient)
+                      patient, schedule)
 
 
 def _model_values(model: str) -> dict[str, float]:
@@ -193,7 +202,11 @@ class Objective:
 
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
         self.problem = problem
-        self.rr = load_roadrunner(sbml_text(problem.model))
+        self.rr = load_roadrunner(variant_sbml(problem.model, slots(problem.doses)))
+        # the schedule's slots and day-0 amounts, set on every run after the rest
+        self.dosing = {**slot_values(problem.doses), **initial_amounts(
+            problem.doses, _model_values(problem.model) | dict(problem.initial),
+            explicit={*problem.initial, *problem.estimate})}
         (solver or SolverSettings()).apply(self.rr)
         self.rr.integrator.variable_step_size = False
         data = problem.data
@@ -220,7 +233,7 @@ class Objective:
         names = list(selections or self.names)  # counts and shares: never below 0
         values = [*p.parameters.items(),
                   *((name, 10.0 ** value) for name, value in zip(p.estimate, x, strict=True)),
-                  *p.initial.items()]
+                  *p.initial.items(), *self.dosing.items()]
         out = run_roadrunner(self.rr, np.concatenate([[0.0], grid]) if pad else grid, names,
                              values, len(names))
         return out[int(pad):]

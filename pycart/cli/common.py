@@ -7,7 +7,7 @@ import argparse
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -37,6 +37,29 @@ def assignments(items: Sequence[str] | None, option: str) -> dict[str, str]:
             raise PycartError(f"{option} {name} is given twice (allowed: once each)")
         out[name] = value
     return out
+
+
+def add_dose_option(parser: argparse.ArgumentParser, what: str = "the run") -> None:
+    """Add ``--dose DAY:CELLS[:SPECIES]`` (repeatable) to a command; read it back with
+    :func:`doses_of`."""
+    parser.add_argument("--dose", action="append", metavar="DAY:CELLS[:SPECIES]",
+                        dest="doses", default=[],
+                        help=f"a dose of {what}'s schedule (repeatable): cells of SPECIES "
+                             "(CA, the default; CA2; B3; L; Ln) on DAY, e.g. --dose 0:1e7 "
+                             "--dose 2:1e7 --dose 21:5e6:B3; a day-0 dose of a CAR T product "
+                             "is its initial amount")
+
+
+def doses_of(args: argparse.Namespace, model: str, t_end: float,
+             initial: Mapping[str, float]) -> tuple:
+    """The checked schedule of ``--dose`` for ``model`` over ``t_end`` days, with the
+    initial amounts the user set (a product set and dosed on day 0 is refused): one line,
+    before any work."""
+    from ..core.schedule import check_schedule, initial_amounts
+
+    schedule = check_schedule(args.doses, model, t_end)
+    initial_amounts(schedule, {}, explicit=initial)
+    return schedule
 
 
 def numbers(values: dict[str, str]) -> dict[str, float]:

@@ -110,7 +110,7 @@ def settings(args: argparse.Namespace, data):
     from ..analysis.data import PATIENT
 
     names = tuple(n.strip() for n in args.estimate.split(",") if n.strip())
-    model, per = fit_model(args), dict[str, tuple[dict, dict]]()
+    model, per = fit_model(args), dict[str, tuple[dict, dict, tuple]]()
     if args.scenario:
         model, per = scenario_overrides(_scenario(args),
                                         [str(p) for p in dict.fromkeys(data[PATIENT])])

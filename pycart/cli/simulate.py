@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..core.names import PARAMETERS, SPECIES
-from .common import assignments
+from .common import add_dose_option, assignments, doses_of
 
 
 def register(sub) -> None:
@@ -26,6 +26,7 @@ def register(sub) -> None:
     sim.add_argument("--t-end", default="180", metavar="DAYS", help="horizon in days (default 180)")
     sim.add_argument("--points", metavar="N",
                      help="output points, both ends included (default: one a day)")
+    add_dose_option(sim)
     sim.add_argument("--out", default="simulation.csv", metavar="FILE",
                      help="output table, .csv or .parquet (default simulation.csv)")
     sim.set_defaults(func=_simulate)
@@ -48,10 +49,14 @@ def _simulate(args: argparse.Namespace) -> int:
         initial = dict(homeostasis(parameters, args.b_homeostasis)) | initial
     t_end = check_horizon(args.t_end)
     points = None if args.points is None else check_points(args.points)
+    doses = doses_of(args, "cart_bm", t_end, initial)
     out = check_output_path(args.out)
-    run = Model().run(parameters, initial, t_end, points)
+    run = Model().run(parameters, initial, t_end, points, doses)
     write_table(run.trajectory, out)
     print(f"wrote {out} ({len(run.trajectory)} points over {t_end:g} days)")
     for line in run.summary.lines():
         print(line)
+    if doses and run.summary.fold_expansion is not None:
+        print(f"fold expansion: {run.summary.fold_expansion:.4g} (log10 of the peak over the "
+              f"{run.summary.car_t_dose:.4g} CAR T cells given up to it)")
     return 0

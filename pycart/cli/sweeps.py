@@ -13,6 +13,7 @@ from ..core import columns as col
 from ..core.errors import PycartError
 from .common import (
     EXIT_INTERRUPTED,
+    add_dose_option,
     add_figure_options,
     assignments,
     figure_options,
@@ -55,6 +56,7 @@ def register(sub) -> None:
     sweep.add_argument("--species", default="L", metavar="S1,S2",
                        help="species reported at --days (default L)")
     sweep.add_argument("--no-peak", action="store_true", help="skip the CAR T peak (faster)")
+    add_dose_option(sweep, "every point")
     sweep.add_argument("--out", default="sweep.parquet", metavar="FILE",
                        help="result table, .parquet or .csv (default sweep.parquet)")
     engine_options(sweep)
@@ -69,9 +71,14 @@ def register(sub) -> None:
                         help="fig7 (default), fig7-caption, fig6-alpha-h, fig6-alpha-rhoA, "
                              "fig6-h-rhoA")
     cohort.add_argument("--out", metavar="FILE", help="result table (default PRESET.parquet)")
+    add_dose_option(cohort, "every patient")
     engine_options(cohort)
     add_figure_options(cohort)
     cohort.set_defaults(func=_cohort)
+    _register_bench(sub)
+
+
+def _register_bench(sub) -> None:
     bench = sub.add_parser(
         "bench", help="measure speed, accuracy and memory against a naive loop",
         description="Time the naive loop (tellurium, one RoadRunner, a Python loop) against "
@@ -175,7 +182,7 @@ def _sweep_of(args: argparse.Namespace):
                     initial=numbers(assignments(args.initial, "--init")),
                     t_end=check_horizon(args.t_end), days=days,
                     species=tuple(s.strip() for s in args.species.split(",")),
-                    peak=not args.no_peak, solver=args.solver)
+                    peak=not args.no_peak, solver=args.solver, doses=_doses(args))
     if args.points:
         from ..scale.points import points_sweep, read_points
 
@@ -183,6 +190,14 @@ def _sweep_of(args: argparse.Namespace):
     return Sweep(tuple(grid or sampled), args.model, args.sample or "grid",
                  check_count(args.samples, "--samples", 1, MAX_SAMPLES) if args.sample else 0,
                  seed, **settings)
+
+
+def _doses(args: argparse.Namespace) -> tuple:
+    """The ``--dose`` options as doses, parsed (the sweep checks them against its model and
+    horizon, before any work)."""
+    from ..core.schedule import parse_doses
+
+    return parse_doses(args.doses)
 
 
 def _chunk_size(sweep, workers: int) -> int:
@@ -241,7 +256,7 @@ def _cohort(args: argparse.Namespace) -> int:
     from ..analysis.summary import statistics
     from ..experiments.cohort import preset
 
-    sweep = dataclasses.replace(preset(args.preset), solver=args.solver)
+    sweep = dataclasses.replace(preset(args.preset), solver=args.solver, doses=_doses(args))
     kind, dpi = figure_options(args)
     report = _execute(sweep, args.out or f"{args.preset}.parquet", args)
     table = (pd.read_parquet(report.out) if report.out.suffix == ".parquet"

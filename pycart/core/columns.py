@@ -30,8 +30,13 @@ RESPONDER = "responder"
 C_PEAK = "C_peak"
 #: The day of :data:`C_PEAK` (the paper's t_peak), in days.
 T_PEAK = "t_peak"
-#: log10(C_peak / C_0), in orders of magnitude (empty without CAR T at day 0).
+#: log10(C_peak / D), in orders of magnitude, where D is the total CAR T dose given up to
+#: the peak: C at day 0 plus the scheduled doses of a dose schedule on days up to t_peak
+#: (conditional doses, on relapse, are not counted); without a schedule D = C_0, the
+#: paper's log(C_peak / C_0). Empty where D is 0.
 FOLD_EXPANSION = "fold_expansion"
+#: D of :data:`FOLD_EXPANSION`: the CAR T cells given up to the peak (a run's metrics).
+CAR_T_DOSE = "car_t_dose"
 #: Whether C stopped growing before the horizon (False: C_peak is C at the horizon).
 PEAK_REACHED = "peak_reached"
 #: The first day every leukemic cell together regrows past 1e8 cells after falling below
@@ -55,6 +60,12 @@ def input_column(name: str, species: Sequence[str]) -> str:
     """The result-table column of a varying quantity: a parameter by its id, an initial
     amount as ``init_<species>``."""
     return f"{INITIAL_PREFIX}{name}" if name in species else name
+
+
+def scheduled_dose_day(k: int) -> str:
+    """The column of the day (days) of the ``k``-th dose (from 1, in time order) of a run's
+    dose schedule: ``scheduled_dose_day(2)`` is ``"dose2_day"``."""
+    return f"dose{k}_day"
 
 
 def at_day(species: str, day: float) -> str:

@@ -7,6 +7,7 @@ user's output grid, so they do not depend on how many points were asked for.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 
 from . import columns as col
 from .names import B_CELLS, CAR_T, LEUKEMIA, RESPONSE_DAY, RESPONSE_THRESHOLD, TIME
+from .schedule import PRODUCTS, parse_doses
 
 #: L at which a regrowth counts as relapse: the paper reinfuses when L reaches 1e8 cells.
 RELAPSE_LEVEL = 1e8
@@ -34,7 +36,9 @@ class Summary:
     - ``C_peak``, ``t_peak``: the highest total CAR T count C = CA + CM (+ CA2 + CM2,
       + CE) of the run and its day, refined by a parabola through the three grid points
       around it (a sweep point reports the first peak instead, root-found).
-    - ``fold_expansion``: log10(C_peak / C_0) (None without CAR T at day 0).
+    - ``fold_expansion``: log10(C_peak / car_t_dose) (None where no CAR T was given).
+    - ``car_t_dose``: the CAR T cells given up to the peak: C at day 0 plus a dose
+      schedule's CAR T doses on days up to ``t_peak`` (:func:`expansion_base`).
     - ``relapse_day``: first day L regrows past RELAPSE_LEVEL after having fallen below it.
     - ``cd19neg_share_at_relapse``: Ln / (L + Ln) on the relapse day (cart_bm_ext only).
     - ``B0_share``..``B3_share``: each B-cell stage's share of all B cells at the end.
@@ -57,6 +61,7 @@ class Summary:
     steady_state_day: float | None = None
     second_product_share: float | None = None
     cd19neg_share_at_relapse: float | None = None
+    car_t_dose: float | None = None
 
     def lines(self) -> list[str]:
         """The headline metrics as short printable lines."""
@@ -74,29 +79,40 @@ class Summary:
         return asdict(self)
 
 
-def summarize(dense: pd.DataFrame) -> Summary:
-    """Compute the :class:`Summary` from a trajectory sampled densely (and at day 30)."""
+def summarize(dense: pd.DataFrame, doses: Iterable[object] = ()) -> Summary:
+    """Compute the :class:`Summary` from a trajectory sampled densely (and at day 30) of a
+    run with the dose schedule ``doses`` (:mod:`pycart.core.schedule`)."""
     times = dense[TIME].to_numpy()
     # every leukemic clone the model has: L, and the CD19-negative Ln of cart_bm_ext
     leukemia = dense[[c for c in LEUKEMIA if c in dense.columns]].to_numpy()
     car_t = dense[[c for c in CAR_T if c in dense.columns]].sum(axis=1).to_numpy()
+    given = product_doses(doses)[None]
     point = {k: v[0] for k, v in point_metrics(times, leukemia[None], car_t[None],
-                                               relapse=True).items()}
+                                               relapse=True, doses=given).items()}
+    base = float(expansion_base(car_t[:1], np.array([point[col.T_PEAK]]), given)[0])
     b_end = dense[list(B_CELLS)].to_numpy()[-1]
-    shares = b_end / b_end.sum() if b_end.sum() > 0 else [None] * len(B_CELLS)
+    shares = [float(v) for v in b_end / b_end.sum()] if b_end.sum() > 0 else [None] * len(B_CELLS)
     second = None
     if "CA2" in dense.columns and car_t[-1] > 0:
         second = float((dense["CA2"].iloc[-1] + dense["CM2"].iloc[-1]) / car_t[-1])
-    b0, b1, b2, b3 = (None if s is None else float(s) for s in shares)
     return Summary(
         point[col.L30], point[col.RESPONDER], point[col.C_PEAK], point[col.T_PEAK],
         float(leukemia[-1].sum()), point[col.FOLD_EXPANSION], point[col.RELAPSE_DAY],
-        b0, b1, b2, b3, steady_state_day(dense), second, point.get(col.CD19NEG_SHARE))
+        B0_share=shares[0], B1_share=shares[1], B2_share=shares[2], B3_share=shares[3],
+        steady_state_day=steady_state_day(dense), second_product_share=second,
+        cd19neg_share_at_relapse=point.get(col.CD19NEG_SHARE), car_t_dose=base)
+
+
+def product_doses(doses: Iterable[object]) -> np.ndarray:
+    """The CAR T doses (CA, CA2) of a schedule after day 0 as rows (day, cells): the
+    ``doses`` of :func:`point_metrics` for one point."""
+    rows = [(d.day, d.cells) for d in parse_doses(doses) if d.species in PRODUCTS and d.day > 0]
+    return np.array(rows, dtype=float).reshape(-1, 2)
 
 
 def point_metrics(times: np.ndarray, leukemia: np.ndarray, car_t: np.ndarray,
-                  peaks: np.ndarray | None = None, relapse: bool = False
-                  ) -> dict[str, list]:
+                  peaks: np.ndarray | None = None, relapse: bool = False,
+                  doses: np.ndarray | None = None) -> dict[str, list]:
     """The metrics of points (runs, sweep points), by column of :mod:`pycart.core.columns`,
     one value per point: the one place they are computed.
 
@@ -106,7 +122,9 @@ def point_metrics(times: np.ndarray, leukemia: np.ndarray, car_t: np.ndarray,
     the first peak; without them the peak is the highest sample, refined by a parabola. L30
     and the response need day 30 among ``times`` (None otherwise); ``relapse`` adds the
     relapse day and, with two clones, the CD19-negative share at relapse (from the samples:
-    sample densely).
+    sample densely). ``doses`` (points x doses x 2: day, cells) are the CAR T doses a
+    schedule gives after day 0: the fold expansion's denominator is C_0 plus those given on
+    or before the peak's day (:func:`expansion_base`), so regimens compare.
     """
     at30 = np.flatnonzero(times == RESPONSE_DAY)
     total = leukemia.sum(axis=2)
@@ -118,7 +136,7 @@ def point_metrics(times: np.ndarray, leukemia: np.ndarray, car_t: np.ndarray,
         found = peaks[:, 0] > 0.5
         day = np.where(found, peaks[:, 1], times[-1])
         peak = np.where(found, peaks[:, 2], car_t[:, -1])
-    C0 = car_t[:, 0]
+    C0 = expansion_base(car_t[:, 0], day, doses)
     out: dict[str, list] = {
         col.L30: [None if at30.size == 0 else float(v) for v in L30],
         col.RESPONDER: [None if at30.size == 0 else bool(v < RESPONSE_THRESHOLD) for v in L30],
@@ -133,6 +151,20 @@ def point_metrics(times: np.ndarray, leukemia: np.ndarray, car_t: np.ndarray,
             out[col.CD19NEG_SHARE] = [_negative_share(times, clones, d)
                                       for clones, d in zip(leukemia, days, strict=True)]
     return out
+
+
+def expansion_base(C0: np.ndarray, peak_day: np.ndarray,
+                   doses: np.ndarray | None) -> np.ndarray:
+    """The CAR T cells given up to each point's peak: C at day 0 (the day-0 doses) plus the
+    scheduled doses (``doses``: points x doses x 2, day and cells) on days after 0 and on or
+    before ``peak_day``. Conditional doses (on relapse) are not counted: they are given
+    after a response failed, so the paper's fold expansions keep their first-dose meaning."""
+    C0 = np.asarray(C0, dtype=float)
+    if doses is None or not np.size(doses):
+        return C0
+    days, cells = doses[..., 0], doses[..., 1]
+    given = (days > 0.0) & (days <= np.asarray(peak_day, dtype=float)[:, None])
+    return C0 + np.where(given, cells, 0.0).sum(axis=1)
 
 
 def _negative_share(times: np.ndarray, clones: np.ndarray, day: float | None) -> float | None:

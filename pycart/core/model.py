@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 import roadrunner
 
+from .columns import scheduled_dose_day
 from .errors import PycartError, SimulationError
 from .inputs import (
     check_horizon,
@@ -23,6 +25,8 @@ from .inputs import (
 from .metrics import Summary, summarize
 from .names import DEFAULT_MODEL, DOSE_RECORDS, MODELS, PARAMETERS, RESPONSE_DAY, TIME
 from .resources import sbml_text
+from .schedule import Dose, check_schedule, initial_amounts, slot_values, slots
+from .variants import sbml_with_dose_slots, slot_key, variant_sbml
 
 #: Largest negative amount (cells) accepted as round-off and reported as 0 (seen: ~1e-22).
 #: Anything more negative is a solver failure, never a result.
@@ -74,6 +78,19 @@ def _is_clock(model: libsbml.Model, name: str, rate: libsbml.ASTNode | None) -> 
 def load_roadrunner(sbml: str) -> roadrunner.RoadRunner:
     """libRoadRunner on ``sbml``, its clocks read as time (:func:`clock_as_time`)."""
     return roadrunner.RoadRunner(clock_as_time(sbml))
+
+
+@functools.lru_cache(maxsize=8)
+def _variant_roadrunner(model: str, key: tuple[tuple[str, int], ...]) -> roadrunner.RoadRunner:
+    return load_roadrunner(variant_sbml(model, dict(key)))
+
+
+def variant_roadrunner(model: str, slots: Mapping[str, int]) -> roadrunner.RoadRunner:
+    """A libRoadRunner of ``model``'s variant with dose ``slots``
+    (:mod:`pycart.core.variants`), loaded once per process and shape and shared: callers
+    set every value they rely on after ``resetAll()``. (Here, not in variants: loading is
+    this module's, and variants must not import it back.)"""
+    return _variant_roadrunner(model, slot_key(slots))
 
 
 @dataclass(frozen=True)
@@ -142,7 +159,10 @@ class Model:
             raise PycartError(f"unknown model {model!r} (allowed: {', '.join(MODELS)})")
         self.name = model
         self.solver = solver or SolverSettings()
+        self._sbml = sbml
         self._rr = load_roadrunner(sbml if sbml is not None else sbml_text(model))
+        #: libRoadRunners of the model's variants, one per dose schedule's shape (slots)
+        self._variants: dict[tuple[tuple[str, int], ...], roadrunner.RoadRunner] = {}
         self.species: tuple[str, ...] = MODELS[model]
         missing = [s for s in self.species if s not in self._rr.model.getFloatingSpeciesIds()]
         if missing:
@@ -170,44 +190,77 @@ class Model:
         return dict(self._default_initial)
 
     def integrate(self, times: np.ndarray, parameters: Mapping[str, float] | None = None,
-                  initial: Mapping[str, float] | None = None) -> np.ndarray:
+                  initial: Mapping[str, float] | None = None,
+                  doses: Sequence[Dose] = ()) -> np.ndarray:
         """Amounts at ``times`` (increasing, from 0) as an array, one column per species,
         then one per dose record (the day a dose was given, 0 until then).
 
-        Inputs must already be validated. One ``simulate`` call covers the whole run, dose
-        events included.
+        Inputs must already be validated (``doses`` by :func:`check_schedule`). One
+        ``simulate`` call covers the whole run, dose events included; a schedule runs on
+        the model's variant with its dose slots (:mod:`pycart.core.variants`).
         """
-        values = (self._default_parameters | dict(parameters or {})
-                  | self._default_initial | dict(initial or {}))
-        return run_roadrunner(self._rr, times, self._selections, values.items(),
+        given = dict(initial or {})
+        values = (self._default_parameters | dict(parameters or {}) | slot_values(doses)
+                  | self._default_initial | given
+                  | initial_amounts(doses, self._default_initial | given, explicit=given))
+        return run_roadrunner(self._roadrunner(doses), times, self._selections, values.items(),
                               len(self.species))
+
+    def _roadrunner(self, doses: Sequence[Dose]) -> roadrunner.RoadRunner:
+        """The RoadRunner of ``doses``' shape: the model itself without dose slots, else its
+        variant, loaded once per shape and set up as the model."""
+        key = slot_key(slots(doses))
+        if not key:
+            return self._rr
+        if key not in self._variants:
+            text = sbml_with_dose_slots(self._sbml if self._sbml is not None
+                                        else sbml_text(self.name), dict(key))
+            rr = self._variants[key] = load_roadrunner(text)
+            self.solver.apply(rr)
+            rr.integrator.variable_step_size = False
+        return self._variants[key]
 
     def run(self, parameters: Mapping[str, object] | None = None,
             initial: Mapping[str, object] | None = None, t_end: object = 180.0,
-            points: object | None = None) -> Run:
-        """Simulate to ``t_end`` days; return the trajectory on ``points`` equally spaced times
-        and the summary metrics, computed on a dense grid in the same solver call."""
+            points: object | None = None, doses: Iterable[object] = ()) -> Run:
+        """Simulate to ``t_end`` days with the dose schedule ``doses`` (:class:`Dose`,
+        tuples ``(day, cells[, species])`` or dicts); return the trajectory on ``points``
+        equally spaced times and the summary metrics, computed on a dense grid in the same
+        solver call. ``Run.doses`` holds the day of each conditional dose and each dose of
+        the schedule (``dose1_day``, ``dose2_day``, ... in time order)."""
         params, init, grid = self._request(parameters, initial, t_end, points)
+        schedule = self._schedule(doses, grid, init)
         horizon, n = float(grid[-1]), len(grid)
         n_dense = min(_MAX_DENSE_POINTS, int(math.ceil(horizon / DENSE_STEP)) + 1)
         extra = [RESPONSE_DAY] if horizon >= RESPONSE_DAY else []
         times, inverse = np.unique(
             np.concatenate([grid, output_times(horizon, n_dense), extra]), return_inverse=True)
-        values = self.integrate(times, params, init)
+        values = self.integrate(times, params, init, schedule)
         dense = self._frame(times, values)
         trajectory = dense.iloc[inverse[:n]].reset_index(drop=True)
         given = values[-1, len(self.species):]
-        doses = {r: (float(d) if d > 0 else None) for r, d in zip(self.records, given, strict=True)}
-        return Run(trajectory, summarize(dense), doses, params, init)
+        records = {r: (float(d) if d > 0 else None)
+                   for r, d in zip(self.records, given, strict=True)}
+        return Run(trajectory, summarize(dense, schedule), records | schedule_record(schedule),
+                   params, init)
 
     def simulate(self, parameters: Mapping[str, object] | None = None,
                  initial: Mapping[str, object] | None = None, t_end: object = 180.0,
-                 points: object | None = None) -> pd.DataFrame:
-        """Simulate to ``t_end`` days; return columns ``time,B0,B1,B2,B3,L,CA,CM`` (cells;
-        the two-product model adds ``CA2,CM2``) on ``points`` equally spaced times (default:
-        one a day)."""
+                 points: object | None = None, doses: Iterable[object] = ()) -> pd.DataFrame:
+        """Simulate to ``t_end`` days with the dose schedule ``doses`` (see :meth:`run`);
+        return columns ``time,B0,B1,B2,B3,L,CA,CM`` (cells; the two-product model adds
+        ``CA2,CM2``) on ``points`` equally spaced times (default: one a day)."""
         params, init, grid = self._request(parameters, initial, t_end, points)
-        return self._frame(grid, self.integrate(grid, params, init))
+        schedule = self._schedule(doses, grid, init)
+        return self._frame(grid, self.integrate(grid, params, init, schedule))
+
+    def _schedule(self, doses: Iterable[object], grid: np.ndarray,
+                  initial: Mapping[str, float]) -> tuple[Dose, ...]:
+        """``doses`` checked for this model over the run (one line on bad input), with the
+        day-0 rule checked against the initial amounts the user set."""
+        schedule = check_schedule(doses, self.name, float(grid[-1]))
+        initial_amounts(schedule, self._default_initial, explicit=initial)
+        return schedule
 
     def _request(self, parameters: Mapping[str, object] | None,
                  initial: Mapping[str, object] | None, t_end: object, points: object | None
@@ -296,7 +349,16 @@ def clip_roundoff(values: np.ndarray, times: np.ndarray, species: Sequence[str])
 
 def simulate(parameters: Mapping[str, object] | None = None,
              initial: Mapping[str, object] | None = None, t_end: object = 180.0,
-             points: object | None = None, model: str = DEFAULT_MODEL) -> pd.DataFrame:
-    """Load a model and simulate once; see :meth:`Model.simulate`. For many runs, build a
-    :class:`Model` once and call its methods."""
-    return Model(model).simulate(parameters, initial, t_end, points)
+             points: object | None = None, model: str = DEFAULT_MODEL,
+             doses: Iterable[object] = ()) -> pd.DataFrame:
+    """Load a model and simulate once (with the dose schedule ``doses``); see
+    :meth:`Model.simulate`. For many runs, build a :class:`Model` once and call its
+    methods."""
+    return Model(model).simulate(parameters, initial, t_end, points, doses)
+
+
+def schedule_record(doses: Sequence[Dose]) -> dict[str, float | None]:
+    """The days of the schedule's doses as a run records them, in time order
+    (:func:`~pycart.core.columns.scheduled_dose_day`), beside the conditional doses'."""
+    days = sorted(d.day for d in doses)
+    return {scheduled_dose_day(k): day for k, day in enumerate(days, start=1)}

@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import libsbml
 
 from .errors import PycartError
 from .resources import sbml_text
 from .schedule import DOSE_SPECIES, slot_names
-
-if TYPE_CHECKING:  # loaded through .model, which this module must not import at load time
-    from roadrunner import RoadRunner
 
 #: What the variant's parameters say of themselves (SBML ``name``), as the curated ones do.
 _DAY_NAME = "day of scheduled dose {k} of {s} (0: none)"
@@ -91,15 +87,3 @@ def variant_sbml(model: str, slots: Mapping[str, int]) -> str:
     """The SBML of ``model``'s variant with ``slots`` (generated once per process)."""
     return _variant_text(model, slot_key(slots))
 
-
-@functools.lru_cache(maxsize=8)
-def _variant_roadrunner(model: str, key: tuple[tuple[str, int], ...]) -> RoadRunner:
-    from .model import load_roadrunner
-
-    return load_roadrunner(_variant_text(model, key))
-
-
-def variant_roadrunner(model: str, slots: Mapping[str, int]) -> RoadRunner:
-    """A libRoadRunner of ``model``'s variant with ``slots``, loaded once per process and
-    shape and shared: callers set every value they rely on after ``resetAll()``."""
-    return _variant_roadrunner(model, slot_key(slots))

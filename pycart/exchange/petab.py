@@ -8,7 +8,10 @@ scale, a measurement's sigma is its ``noiseParameters``, and where no sigma is g
 noise parameter per observable (and patient) is estimated. Estimated parameters are on the
 log10 scale within the same bounds. Each patient is a simulation condition with parameters of
 its own (``h_<patient>``); fixed values, initial amounts and a scenario's doses are condition
-columns (doses are the model's events, switched on by their parameters).
+columns (doses are the model's events, switched on by their parameters). Where a patient has
+a dose schedule, the model is the curated one's variant with dose slots for the largest
+schedule (:mod:`pycart.core.variants`) and each condition sets every slot's day and cells
+(0: off); day-0 doses are the condition's initial amounts.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from ..core.errors import PycartError
 from ..core.files import atomic_path, write_text_atomically
 from ..core.names import DOSE_RECORDS, MODELS
 from ..core.output import spreadsheet_safe
-from ..core.resources import sbml_text
+from ..core.schedule import initial_amounts, slot_names, slot_values, slots
+from ..core.variants import variant_sbml
 
 if TYPE_CHECKING:
     from ..analysis.calibrate import FitSettings
@@ -58,7 +62,7 @@ def tables(data: pd.DataFrame, settings: FitSettings) -> dict[str, pd.DataFrame]
     for problem in problems:
         pid = ids[problem.patient]
         condition = {"conditionId": f"c_{pid}", "conditionName": problem.patient,
-                     **problem.parameters, **problem.initial}
+                     **problem.parameters, **problem.initial, **_dosing(problem, problems)}
         if any(v for k, v in problem.parameters.items() if k.endswith(("_dose", "_dose2"))):
             condition |= {flag: 0.0 for flag in (*EVENT_FLAGS, *DOSE_RECORDS)
                           if flag in _model_ids(problem.model)}
@@ -92,12 +96,36 @@ def tables(data: pd.DataFrame, settings: FitSettings) -> dict[str, pd.DataFrame]
             "parameters": pd.DataFrame(parameters)}
 
 
+def dose_slots(problems) -> dict[str, int]:
+    """The dose slots of the PEtab model: per species, the most doses after day 0 any
+    patient's schedule has (a patient with fewer leaves the rest off)."""
+    shape: dict[str, int] = {}
+    for problem in problems:
+        for species, n in slots(problem.doses).items():
+            shape[species] = max(shape.get(species, 0), n)
+    return shape
+
+
+def _dosing(problem, problems) -> dict[str, float]:
+    """A patient's schedule as condition values: every slot of the PEtab model (0: off),
+    its own doses' days and cells, and its day-0 doses as initial amounts."""
+    from ..analysis.fit import _model_values
+
+    off = {name: 0.0 for s, n in dose_slots(problems).items() for k in range(1, n + 1)
+           for name in slot_names(s, k)}
+    initial = _model_values(problem.model) | dict(problem.initial)
+    return off | slot_values(problem.doses) | initial_amounts(
+        problem.doses, initial, explicit={*problem.initial, *problem.estimate})
+
+
 def _conditions(rows: list[dict], problems) -> pd.DataFrame:
     """One row per condition; a column a condition does not set takes the model's value."""
     from ..analysis.fit import _model_values
 
     frame = pd.DataFrame(rows)
     values = _model_values(problems[0].model)  # parameters and initial amounts
+    values |= {name: 0.0 for name in frame.columns if name not in values
+               and name.startswith("dose_")}  # the variant's slots, off unless set
     for column in frame.columns[2:]:
         frame[column] = frame[column].where(frame[column].notna(), values[column])
     return frame
@@ -129,12 +157,16 @@ def write_petab(data: pd.DataFrame, settings: FitSettings, out: str | Path) -> l
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise PycartError(f"--out {str(folder)!r} is a file (allowed: a folder)")
+    from ..analysis.calibrate import problems_for
+
     parts = tables(data, settings)
+    # the model: the curated one, or its variant with the patients' dose slots
+    text = variant_sbml(settings.model, dose_slots(problems_for(data, settings)))
     folder.mkdir(parents=True, exist_ok=True)
     files = {"model": folder / "model.xml", "conditions": folder / "conditions.tsv",
              "measurements": folder / "measurements.tsv",
              "observables": folder / "observables.tsv", "parameters": folder / "parameters.tsv"}
-    write_text_atomically(files["model"], sbml_text(settings.model))
+    write_text_atomically(files["model"], text)
     for name, frame in parts.items():
         write_text_atomically(files[name], spreadsheet_safe(frame).to_csv(sep="\t", index=False))
     yaml_file = folder / "problem.yaml"

@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import PycartError
+from ..core.model import variant_roadrunner
 from ..core.names import MODELS
 from ..core.resources import default_values, sbml_text
 from ..core.schedule import DOSE_SPECIES, check_schedule, initial_amounts, slot_values, slots
-from ..core.variants import slot_key, variant_roadrunner, variant_sbml
+from ..core.variants import slot_key, variant_sbml
 
 _DOSES = "_doses_"
 

@@ -13,6 +13,7 @@ import pandas as pd
 from ..core import columns as col
 from ..core.names import MODELS, PARAMETERS, model_parameters
 from ..core.resources import default_values
+from ..core.schedule import Dose, initial_amounts
 from .scenario import Grid, Panel, RunSpec, Scenario
 
 
@@ -63,8 +64,11 @@ def _every(kind: str, models: set[str]) -> list[str]:
 def _value(run: RunSpec, kind: str, ident: str,
            defaults: tuple[dict[str, float], dict[str, float]]) -> float | None:
     """The value ``run`` uses (its own, or its model's default from ``defaults``, the
-    model's parameters and initial amounts); None if its model lacks it."""
-    own = run.parameters if kind == "parameter" else run.initial
+    model's parameters and initial amounts, a dose schedule's day-0 doses included); None
+    if its model lacks it."""
+    own = run.parameters if kind == "parameter" else {
+        **run.initial, **initial_amounts(run.doses, defaults[1] | dict(run.initial),
+                                         explicit=run.initial)}
     if ident in own:
         return float(own[ident])
     return defaults[0 if kind == "parameter" else 1].get(ident)
@@ -88,6 +92,9 @@ def describe(scenario: Scenario, every: bool = False) -> str:
                           ("-" if v is None or (isinstance(v, float) and math.isnan(v))
                            else short(v)))
         lines += shown.to_string().splitlines()
+        lines += [f"doses of {r.label}: " + "; ".join(
+            f"day {d.day:g}: {short(d.cells)} {d.species}" for d in r.doses)
+            for r in scenario.runs if r.doses]
     if scenario.grids:
         lines += ["", "grids:", *(f"  {grid_line(g)}" for g in scenario.grids)]
     if scenario.choices:
@@ -135,6 +142,8 @@ def to_toml(scenario: Scenario) -> str:
     for run in scenario.runs:
         out += ["", "[[runs]]", f"label = {_string(run.label)}", f"model = {_string(run.model)}",
                 f"parameters = {_table(run.parameters)}", f"initial = {_table(run.initial)}"]
+        if run.doses:
+            out += ["doses = [", *(f"  {_dose(d)}," for d in run.doses), "]"]
     for grid in scenario.grids:
         out += ["", "[[grids]]", f"name = {_string(grid.name)}",
                 f"model = {_string(grid.model)}", "axes = ["]
@@ -195,6 +204,12 @@ def _number(value: float) -> str:
             break
     mantissa, exponent = text.split("e")
     return f"{mantissa}e{int(exponent)}"
+
+
+def _dose(dose: Dose) -> str:
+    """A dose as a TOML inline table (the species only where it is not the default CA)."""
+    species = "" if dose.species == "CA" else f", species = {_string(dose.species)}"
+    return f"{{ day = {_number(dose.day)}, cells = {_number(dose.cells)}{species} }}"
 
 
 def _table(values) -> str:

@@ -300,8 +300,10 @@ def _expansion(ax, panel: Panel, result: ScenarioResult) -> tuple[list, list]:
     ax.plot([s.t_peak], [s.C_peak], "o", color=RED)
     ax.axhline(total[0], color=GREY, lw=0.8, ls="--")
     _doses(ax, run, frame[TIME].iloc[-1], "-")
+    # a schedule's later doses join C_0 in the denominator (Summary.car_t_dose)
+    base = "C_0" if s.car_t_dose in (None, float(total[0])) else "D"
     ax.annotate(f"$t_{{peak}}$ = {s.t_peak:.1f} d\n"
-                f"$\\log_{{10}}(C_{{peak}}/C_0)$ = {s.fold_expansion:.2f}",
+                f"$\\log_{{10}}(C_{{peak}}/{base})$ = {s.fold_expansion:.2f}",
                 (s.t_peak, s.C_peak), textcoords="offset points", xytext=(8, -28),
                 fontsize=8)
     ax.set_yscale("log")

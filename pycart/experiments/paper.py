@@ -13,6 +13,7 @@ from ..core import columns as col
 from ..core.errors import PycartError
 from ..core.names import B_CELLS
 from .beyond import BEYOND_SCENARIOS
+from .regimens import REGIMEN_SCENARIOS
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 from .values import (
     ALPHA_RANGE,
@@ -252,11 +253,12 @@ def figS4() -> Scenario:
 
 
 #: The named scenarios: the paper's, in the paper's order, then those beyond the paper
-#: (pycart.experiments.beyond: exhaustion and a CD19-negative clone, issue 14).
+#: (pycart.experiments.beyond: exhaustion and a CD19-negative clone, issue 14), then dose
+#: regimens (pycart.experiments.regimens, issue 20).
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "fig2": fig2, "fig3": fig3, "fig4": fig4, "fig5": fig5, "fig6": fig6, "fig7": fig7,
     "fig8": fig8, "figS1": figS1, "figS2": figS2, "figS3": figS3, "figS4": figS4,
-    **BEYOND_SCENARIOS,
+    **BEYOND_SCENARIOS, **REGIMEN_SCENARIOS,
 }
 
 

@@ -28,7 +28,7 @@ from ..core.names import (
     model_parameters,
 )
 from ..core.output import missing_as_nan
-from ..core.schedule import Dose
+from ..core.schedule import Dose, check_schedule, initial_amounts
 from ..scale.engines import Engine, SerialEngine
 from ..scale.runner import run_sweep
 from ..scale.sweep import Dimension, Sweep
@@ -191,6 +191,8 @@ class Scenario:
             try:
                 check_parameters(run.parameters, allowed)
                 check_initial(run.initial, MODELS[run.model])
+                initial_amounts(check_schedule(run.doses, run.model, self.t_end), {},
+                                explicit=run.initial)
             except PycartError as exc:
                 raise PycartError(f"scenario {self.name}, run {run.label!r}: {exc}") from None
         for grid in self.grids:
@@ -326,7 +328,10 @@ class ScenarioResult:
             elif spec.label in self.failed:
                 rows.append({"run": spec.label, "model": spec.model, col.STATUS: col.FAILED,
                              col.MESSAGE: self.failed[spec.label]})
-        return missing_as_nan(pd.DataFrame(rows))
+        table = pd.DataFrame(rows)  # status and message last, after every run's dose days
+        ends = [c for c in table.columns if c not in (col.STATUS, col.MESSAGE)]
+        return missing_as_nan(table[[*ends, *(c for c in (col.STATUS, col.MESSAGE)
+                                              if c in table.columns)]])
 
     @property
     def failures(self) -> list[str]:
@@ -393,7 +398,7 @@ def run_scenario(scenario: Scenario, resolution: int | None = None,
                 models[spec.model] = Model(spec.model, solver)
             try:
                 runs[spec.label] = models[spec.model].run(spec.parameters, spec.initial,
-                                                          scenario.t_end, points)
+                                                          scenario.t_end, points, spec.doses)
             except SimulationError as exc:  # keep the others; the failure is reported
                 failed[spec.label] = str(exc)
             done += 1

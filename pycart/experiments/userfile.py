@@ -3,9 +3,10 @@
 A file holds ``name`` and optionally ``title``, ``description``, ``t_end``, ``model``,
 ``layout`` (``[rows, columns]`` of the figure),
 shared ``parameters`` and ``initial`` amounts, a list of ``[[runs]]`` (each ``label``, and
-``parameters``, ``initial``, ``model`` over the shared ones), ``[[grids]]`` and
-``[[panels]]``. Every key is checked; an error names the key, what was wrong and what is
-allowed.
+``parameters``, ``initial``, ``model`` over the shared ones, and ``doses``, a dose schedule:
+``doses = [{ day = 0, cells = 1e7 }, { day = 21, cells = 5e6, species = "B3" }]``),
+``[[grids]]`` and ``[[panels]]``. Every key is checked; an error names the key, what was
+wrong and what is allowed.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from typing import TypeVar, cast
 from ..core import columns as col
 from ..core.errors import PycartError
 from ..core.names import DEFAULT_MODEL
+from ..core.schedule import Dose, parse_doses
 from .scenario import Axis, Grid, Panel, RunSpec, Scenario
 
 TOP = {"name", "title", "description", "t_end", "model", "parameters", "initial", "runs",
        "grids", "panels", "layout"}
-RUN = {"label", "parameters", "initial", "model"}
+RUN = {"label", "parameters", "initial", "model", "doses"}
 GRID = {"name", "axes", "base", "t_end", "days", "metrics", "model", "relapse"}
 AXIS = {"parameter", "lo", "hi", "n", "scale"}
 PANEL = {"title", "kind", "runs", "series", "t_max", "grid", "value", "marks"}
@@ -130,7 +132,8 @@ def _scenario(data: dict[str, object]) -> Scenario:
             _typed(f"{where}.label", run["label"], str, "a text"),
             shared_p | _numbers(f"{where}.parameters", run.get("parameters", {})),
             shared_i | _numbers(f"{where}.initial", run.get("initial", {})),
-            _typed(f"{where}.model", run.get("model", model), str, "a model id")))
+            _typed(f"{where}.model", run.get("model", model), str, "a model id"),
+            _doses(f"{where}.doses", run.get("doses", []))))
     grids = tuple(_grid(f"grids[{k}]", g, model, shared_p) for k, g in
                   enumerate(_typed("grids", top.get("grids", []), list, "a list of [[grids]]")))
     if not runs and not grids:
@@ -145,6 +148,16 @@ def _scenario(data: dict[str, object]) -> Scenario:
     return Scenario(name, _typed("title", top.get("title", ""), str, "a text"),
                     _typed("description", top.get("description", ""), str, "a text"),
                     float(t_end), tuple(runs), grids, panels, _layout(top.get("layout"), panels))
+
+
+def _doses(where: str, value: object) -> tuple[Dose, ...]:
+    """A run's ``doses``: a list of ``{ day, cells[, species] }`` tables (checked against
+    the run's model and horizon by :meth:`Scenario.validate`)."""
+    items = _typed(where, value, list, "a list of { day = ..., cells = ... } tables")
+    try:
+        return parse_doses(items)
+    except PycartError as exc:
+        raise PycartError(f"{where}: {exc}") from None
 
 
 def _layout(value: object, panels: tuple[Panel, ...]) -> tuple[int, int] | None:

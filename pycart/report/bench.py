@@ -390,8 +390,8 @@ def _schedule(quick: bool, say) -> None:
 def _roadrunner_schedule_loop(points: np.ndarray, names: list[str]
                               ) -> tuple[float, np.ndarray]:
     """(simulations per second, L30) of the plain loop over the schedule's variant."""
+    from ..core.model import variant_roadrunner
     from ..core.schedule import initial_amounts, slot_values, slots
-    from ..core.variants import variant_roadrunner
 
     rr = variant_roadrunner("cart_bm", slots(SCHEDULE))
     SolverSettings(stiff=False).apply(rr)

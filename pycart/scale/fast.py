@@ -33,6 +33,7 @@ from ..core.errors import PycartError
 from ..core.names import CAR_T, MODELS, PARAMETERS, RESPONSE_DAY
 from ..core.resources import default_values, sbml_text
 from ..core.schedule import (
+    Dose,
     check_schedule,
     initial_amounts,
     slot_names,
@@ -70,7 +71,8 @@ def simulator_for(sweep: Sweep) -> FastSimulator | PointSimulator:
     relapse day (a dense sample the fast path does not take)."""
     if sweep.solver == "roadrunner" or (sweep.solver == "auto" and (
             sweep.relapse or fast_obstacle(sweep.model))):
-        return PointSimulator(sweep)
+        return VariantSimulator(sweep, sweep.doses, (), stiff=False) if sweep.doses \
+            else PointSimulator(sweep)
     return FastSimulator(sweep)
 
 
@@ -118,11 +120,13 @@ def schedule_amounts(sweep: Sweep, doses: Sequence[object]) -> dict[str, float]:
 class FastSimulator:
     """The fast path for one sweep (built once per worker): same inputs and columns as
     :class:`PointSimulator`, many points per compiled call. ``doses`` is a dose schedule
-    (:mod:`pycart.core.schedule`, checked by the caller), given to every point; a point
-    varies a dose through its slot parameters (``dose_CA_2_day``)."""
+    (:mod:`pycart.core.schedule`, checked by the caller; default ``sweep.doses``), given to
+    every point; a point varies a dose through its slot parameters (``dose_CA_2_day``)."""
 
     def __init__(self, sweep: Sweep, kernel: Kernel | None = None,
                  doses: Sequence[object] = ()) -> None:
+        doses = tuple(doses) or sweep.doses
+        sweep = replace(sweep, doses=tuple(Dose.parse(d) for d in doses))
         self.sweep = sweep
         self.kernel = kernel or load_kernel(sweep.model)
         k = self.kernel
@@ -270,30 +274,11 @@ def simulate_points(points: pd.DataFrame | np.ndarray, names: Sequence[str] | No
                            "linear") for j, name in enumerate(names))
     sweep = Sweep(dims, model, "grid", 0, 0, dict(parameters or {}), dict(initial or {}),
                   float(t_end), tuple(float(d) for d in days), tuple(species), peak,
-                  solver=solver)
-    _validate_with_slots(sweep, doses)
+                  solver=solver, doses=doses)
+    sweep.validate()
     if solver == "roadrunner" or (solver == "auto" and fast_obstacle(model)):
         return _on_roadrunner(sweep, doses, matrix, records)
-    return FastSimulator(sweep, doses=doses).evaluate(0, matrix, records=records)
-
-
-def _validate_with_slots(sweep: Sweep, doses: Sequence[object]) -> None:
-    """Validate ``sweep``, whose dimensions may be the schedule's slot parameters (which the
-    curated model has not): those are checked as doses, the others by the sweep."""
-    slot_params = slot_values(doses)
-    other = tuple(d for d in sweep.dimensions if d.name not in slot_params)
-    for d in sweep.dimensions:
-        if d.name in slot_params:
-            species = d.name.split("_")[1]
-            for end in (d.lo, d.hi):
-                day, cells = (end, 1.0) if d.name.endswith("_day") else (1.0, end)
-                if d.name.endswith("_day") and not end > 0.0:
-                    raise PycartError(f"{d.name} {end!r}: a varied dose day is > 0 (a day-0 "
-                                      "dose is an initial amount)")
-                check_schedule([(day, cells, species)], sweep.model, sweep.t_end)
-    if not other:  # only doses vary: a one-value axis stands in, to check the rest
-        other = (Dimension("L", 1.0, 1.0, 1, "linear"),)
-    replace(sweep, dimensions=other).validate()
+    return FastSimulator(sweep).evaluate(0, matrix, records=records)
 
 
 def _on_roadrunner(sweep: Sweep, doses: Sequence[object], matrix: np.ndarray,

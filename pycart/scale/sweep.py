@@ -36,6 +36,15 @@ from ..core.names import (
     model_parameters,
 )
 from ..core.resources import sbml_text
+from ..core.schedule import (
+    PRODUCTS,
+    Dose,
+    check_schedule,
+    initial_amounts,
+    slot_names,
+    slot_values,
+    slots,
+)
 
 #: Sweeps integrate with Adams: over these horizons the problem is not stiff, and Adams is
 #: faster at the same accuracy. A point where Adams fails is integrated again with BDF.
@@ -150,6 +159,10 @@ class Sweep:
     #: sampled every RELAPSE_STEP days on libRoadRunner (the fast path samples report days
     #: only).
     relapse: bool = False
+    #: A dose schedule every point gets (:mod:`pycart.core.schedule`); a dimension named by
+    #: one of its slot parameters (``dose_CA_2_day``, ``dose_CA_2_cells``: the second CA
+    #: dose after day 0) varies that dose.
+    doses: tuple[Dose, ...] = ()
 
     def validate(self) -> None:
         """Check every id and value; raise :class:`PycartError` with one line."""
@@ -163,8 +176,13 @@ class Sweep:
         names = [d.name for d in self.dimensions]
         if len(set(names)) != len(names):
             raise PycartError(f"a dimension is given twice: {names}")
+        slot_params = self._check_doses()
         for d in self.dimensions:
-            if d.name not in species and d.name not in allowed:
+            if d.name.startswith("dose_") and d.name not in slot_params:
+                raise PycartError(f"{d.name}: the dose schedule has no such slot (its slots: "
+                                  f"{', '.join(slot_params) or 'none'}; dose_<S>_<k> is the "
+                                  "k-th dose of S after day 0, so give the schedule with --dose)")
+            if d.name not in species and d.name not in allowed and d.name not in slot_params:
                 raise PycartError(f"unknown parameter or species {d.name!r} (allowed: "
                                   f"{', '.join(allowed)}; or {', '.join(species)})")
             if d.name in self.parameters or d.name in self.initial:
@@ -178,7 +196,9 @@ class Sweep:
             if d.scale == "log" and not (d.lo > 0 and d.hi > 0):
                 raise PycartError(f"{d.name}: a log range needs lo, hi > 0")
             for end in (d.lo, d.hi):
-                if d.name in species:
+                if d.name in slot_params:
+                    self._check_slot(d.name, end)
+                elif d.name in species:
                     check_initial({d.name: end}, species)
                 else:
                     check_parameters({d.name: end}, allowed)
@@ -203,6 +223,25 @@ class Sweep:
             raise PycartError(f"--species {','.join(self.species)}: a species is given twice "
                               "(allowed: each once)")
         self._check_solver()
+
+    def _check_doses(self) -> dict[str, float]:
+        """The schedule checked against the model and the horizon (and a product's initial
+        amount set beside a day-0 dose of it); its slot parameters' values."""
+        doses = check_schedule(self.doses, self.model, check_horizon(self.t_end))
+        initial_amounts(doses, {}, explicit=self.initial)
+        return slot_values(doses)
+
+    def _check_slot(self, name: str, value: float) -> None:
+        """One end of a dimension over a dose of the schedule (``dose_CA_2_day``): a dose's
+        day (> 0: a day-0 dose is an initial amount) or cells, checked as a dose."""
+        species = name.split("_")[1]
+        if name.endswith("_day"):
+            if not value > 0.0:
+                raise PycartError(f"{name} {value!r}: a varied dose day is > 0 (a day-0 dose "
+                                  "is an initial amount)")
+            check_schedule([(value, 1.0, species)], self.model, self.t_end)
+        else:
+            check_schedule([(self.t_end, value, species)], self.model, self.t_end)
 
     def _check_solver(self) -> None:
         if self.solver not in SOLVERS:
@@ -364,13 +403,33 @@ def result_columns(sweep: Sweep, species: Sequence[str], times: np.ndarray,
     for j, name in enumerate(sweep.columns()[1: 1 + len(sweep.dimensions)]):
         columns[name] = points[:, j].tolist()  # an initial amount as init_<species>
     columns |= point_metrics(times, amounts[:, :, leukemia], amounts[:, :, car_t].sum(axis=2),
-                             peaks if peaks is not None else np.zeros((n, 3)), sweep.relapse)
+                             peaks if peaks is not None else np.zeros((n, 3)), sweep.relapse,
+                             point_doses(sweep, points))
     for d in sweep.days:
         for s in sweep.species:
             columns[col.at_day(s, d)] = amounts[:, where[float(d)], species.index(s)].tolist()
     columns[col.STATUS] = [col.OK] * n
     columns[col.MESSAGE] = [""] * n
     return columns
+
+
+def point_doses(sweep: Sweep, points: np.ndarray) -> np.ndarray:
+    """Each point's CAR T doses after day 0 (points x doses x 2: day, cells): the schedule's
+    slots, a varied slot's value taken from the point (the fold expansion's doses)."""
+    fixed = slot_values(sweep.doses)
+    names = [d.name for d in sweep.dimensions]
+
+    def value(name: str) -> np.ndarray:
+        if name in names:
+            return points[:, names.index(name)].astype(float)
+        return np.full(len(points), fixed[name])
+
+    pairs = [slot_names(s, k) for s, n in slots(sweep.doses).items() if s in PRODUCTS
+             for k in range(1, n + 1)]
+    if not pairs:
+        return np.zeros((len(points), 0, 2))
+    return np.stack([np.column_stack([value(day), value(cells)]) for day, cells in pairs],
+                    axis=1)
 
 
 # ---- the simulator of one worker ----------------------------------------------------------

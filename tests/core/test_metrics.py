@@ -57,3 +57,17 @@ def test_no_day_30_no_response_and_no_car_t_no_fold():
     assert m[col.L30] == [None] and m[col.RESPONDER] == [None]
     assert m[col.FOLD_EXPANSION] == [None] and m[col.RELAPSE_DAY] == [None]
     assert col.CD19NEG_SHARE not in m  # one clone
+
+
+def test_fold_expansion_is_against_the_car_t_dose_given_up_to_the_peak():
+    """A schedule's CAR T doses after day 0 join C_0 in the denominator when given on or
+    before the peak's day; one after the peak does not count (hand calculation)."""
+    t, leukemia, C = _patient()  # peak 1.01e9 on day 12.3
+    C0 = 1e7 + 1e9 - 12.3 ** 2 * 1e6
+    doses = np.array([[[2.0, 1e7], [12.3, 3e7], [20.0, 1e9]]])
+    m = point_metrics(t, leukemia[None], C[None], doses=doses)
+    assert m[col.FOLD_EXPANSION][0] == pytest.approx(math.log10(1.01e9 / (C0 + 4e7)),
+                                                     rel=1e-12)
+    # no CAR T at day 0: the doses alone are the denominator
+    m = point_metrics(t, leukemia[None], np.where(t > 0, C, 0.0)[None], doses=doses)
+    assert m[col.FOLD_EXPANSION][0] == pytest.approx(math.log10(1.01e9 / 4e7), rel=1e-12)

@@ -8,6 +8,7 @@ import libsbml
 import pytest
 
 from pycart.core.errors import PycartError
+from pycart.core.model import variant_roadrunner
 from pycart.core.resources import sbml_text
 from pycart.core.schedule import (
     MAX_DOSES,
@@ -20,7 +21,7 @@ from pycart.core.schedule import (
     slots,
     total_car_t_dose,
 )
-from pycart.core.variants import sbml_with_dose_slots, variant_roadrunner, variant_sbml
+from pycart.core.variants import sbml_with_dose_slots, variant_sbml
 from pycart.exchange.validation import check_sbml
 
 

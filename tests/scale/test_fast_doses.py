@@ -164,7 +164,7 @@ def test_fast_path_matches_roadrunner_on_a_thousand_random_schedules():
     ([(0, 1e7), (2, 1e7)], {"dose_CA_1_day": [0.0, 3.0]}, "a varied dose day is > 0"),
     ([(0, 1e7), (2, 1e7)], {"dose_CA_1_day": [3.0, 45.0]}, "to the horizon (30 days)"),
     ([(0, 1e7), (2, 1e7)], {"dose_CA_1_cells": [-1.0, 1e7]}, "cells are a finite number > 0"),
-    ([(0, 1e7), (2, 1e7)], {"dose_CA_2_day": [3.0]}, "unknown parameter or species"),
+    ([(0, 1e7), (2, 1e7)], {"dose_CA_2_day": [3.0]}, "the dose schedule has no such slot"),
 ])
 def test_bad_schedules_in_simulate_points_are_refused_in_one_line(doses, columns, message):
     with pytest.raises(fast.PycartError) as info:
