@@ -38,7 +38,17 @@
     });
   }
 
+  // the dose schedule editor: the first `count` rows are in use and shown
+  function showDoses(msg) {
+    document.querySelectorAll(".pycart-dose").forEach(function (row, k) {
+      row.style.display = k < msg.count ? "" : "none";
+    });
+    var editor = document.getElementById("dose-editor");
+    if (editor) { editor.dataset.count = String(msg.count); }
+  }
+
   function register() {
+    Shiny.addCustomMessageHandler("pycart-doses", showDoses);
     Shiny.addCustomMessageHandler("pycart-plot", draw);
     Shiny.addCustomMessageHandler("pycart-errors", showErrors);
   }
