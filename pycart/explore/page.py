@@ -67,7 +67,8 @@ def sidebar() -> Sidebar:
             items.append(ui.p(section.note, class_="text-muted small"))
         panels.append(ui.accordion_panel(section.title, *items))
     return ui.sidebar(
-        ui.input_select("preset", "Preset (a patient of the paper's figures)", choices(),
+        ui.input_select("preset", "Preset (a patient of the paper's figures, a schedule)",
+                        choices(),
                         selected=FIRST),
         ui.input_select("model", "Model", {m: m for m in MODELS}, selected=DEFAULT_MODEL),
         ui.accordion(*panels, id="sections", open=["Product", "Patient", "Horizon"]),
