@@ -394,6 +394,32 @@ def test_a_bad_dose_is_shown_beside_it_and_removing_it_clears_it(page):
     assert _dose_lines(page) == [7]
 
 
+def test_a_species_the_model_lacks_and_a_dose_too_many_are_shown_not_changed(page):
+    _open_doses(page)
+    _set(page, "model", "cart_bm2")
+    page.wait_for_function("document.querySelector(\"#dose_species_0 option[value='CA2']\")")
+    _set(page, "dose_species_0", "CA2")  # the second product on day 7
+    page.wait_for_function("document.querySelector('#metrics-table') && document.querySelector("
+                           "'#metrics-table').textContent.includes('second product (CA2)')",
+                           timeout=30_000)
+    _set(page, "model", "cart_bm")  # a model without CA2: the dose stays, and says so
+    page.wait_for_function("document.getElementById('err-dose_0').textContent.length > 0")
+    assert page.inner_text("#err-dose_0") == ("dose species CA2: cart_bm has no CA2 (allowed "
+                                              "in cart_bm: CA, B3, L)")
+    assert page.input_value("#dose_species_0") == "CA2"
+    assert page.inner_text("#dose_species_0 option[value='CA2']") == "CA2: not in cart_bm"
+    _set(page, "dose_species_0", "CA")
+    page.wait_for_function("document.getElementById('err-dose_0').textContent === ''")
+    for n in range(2, 13):  # up to pycart's limit of 12 doses per run
+        page.click("#dose_add")
+        page.wait_for_function(f"document.getElementById('dose-editor').dataset.count "
+                               f"=== '{n}'")
+    page.click("#dose_add")
+    page.wait_for_function("document.getElementById('err-doses').textContent.length > 0")
+    assert page.inner_text("#err-doses") == "13 doses: at most 12 doses per run"
+    assert page.get_attribute("#dose-editor", "data-count") == "12"
+
+
 def test_the_example_schedules_are_presets_filling_the_editor(page):
     _open_doses(page)
     page.select_option("#preset", "fractionated/three-fractions")

@@ -32,9 +32,9 @@
     Object.keys(errors).forEach(function (key) {
       var input = document.getElementById(key);
       var note = document.getElementById("err-" + key);
-      if (!input || !note) { return; }
-      input.classList.toggle("is-invalid", Boolean(errors[key]));
-      note.textContent = errors[key];
+      if (!note) { return; }
+      if (input) { input.classList.toggle("is-invalid", Boolean(errors[key])); }
+      note.textContent = errors[key];  // (the schedule's own message has no input)
     });
   }
 
