@@ -2,15 +2,16 @@
 for the rest, integrated on the compiled fast path (:func:`pycart.scale.fast.simulate_points`)
 and judged on day 30; the responder map is the figures' heatmap of L30.
 
-Doses after day 0 are left out (the fast path integrates no events, and the response is
-judged on day 30, before the paper's reinfusions): the page says so beside the result.
+The page's dose schedule comes along (the fast path runs doses), up to day 30, where the
+response is judged; the paper's dose rules are left out (their reinfusions come after day 30,
+on relapse): the page says so beside the result.
 """
 
 from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ from ..core import columns as col
 from ..core.errors import PycartError
 from ..core.inputs import check_count
 from ..core.names import RESPONSE_DAY
+from ..core.schedule import PRODUCTS, Dose
 from ..experiments.values import ALPHA_RANGE, FIG4_DOSE, H_RANGE, L0_RANGE, RHOA_RANGE
 from .fields import SECTIONS, Request, text
 
@@ -68,14 +70,18 @@ def axis_values(name: str, lo: float, hi: float, n: int) -> np.ndarray:
 
 
 def check_design(x: str, y: str, n: object, ranges: dict[str, tuple[float, float]],
-                 model: str = "cart_bm") -> int:
+                 model: str = "cart_bm", doses: Sequence[Dose] = ()) -> int:
     """The number of patients per axis; :class:`PycartError` for the same attribute twice,
-    an unknown one, a bad count (more than the model's path allows) or an empty range."""
+    an unknown one, a bad count (more than the model's path allows), an empty range, or
+    an initial amount the schedule's day-0 doses already give."""
     from ..scale.kernel import fast_obstacle
 
     for name in (x, y):
         if name not in ATTRIBUTES:
             raise PycartError(f"unknown attribute {name!r} (allowed: {', '.join(ATTRIBUTES)})")
+        if name in PRODUCTS and any(d.species == name and d.day == 0 for d in doses):
+            raise PycartError(f"{name}(0) is the schedule's day-0 {name} dose: remove that "
+                              f"dose to vary {name}(0)")
     if x == y:
         raise PycartError(f"the two attributes must differ (both are {x})")
     slow = fast_obstacle(model)
@@ -92,10 +98,12 @@ def run_cohort(request: Request, x: str, y: str, n: int,
                ranges: dict[str, tuple[float, float]],
                progress: Callable[[int, int], None] | None = None) -> Cohort:
     """Every patient of the ``n`` x ``n`` grid over ``x`` and ``y`` (the request's values for
-    everything else, doses off), to day 30 on the fast path."""
+    everything else and its dose schedule up to day 30; the paper's dose rules off), to day
+    30 on the fast path."""
     from ..scale.fast import simulate_points
 
-    n = check_design(x, y, n, ranges, request.model)
+    doses = response_doses(request)
+    n = check_design(x, y, n, ranges, request.model, doses)
     began = time.perf_counter()
     xs, ys = np.meshgrid(axis_values(x, *ranges[x], n), axis_values(y, *ranges[y], n),
                          indexing="ij")
@@ -108,12 +116,18 @@ def run_cohort(request: Request, x: str, y: str, n: int,
     for k, rows in enumerate(chunks):
         part = simulate_points(points.iloc[rows].reset_index(drop=True), model=request.model,
                                parameters=parameters, initial=initial, t_end=RESPONSE_DAY,
-                               peak=False, solver="auto")
+                               peak=False, solver="auto", doses=doses)
         parts.append(part)
         if progress:
             progress(k + 1, len(chunks))
     table = pd.concat(parts, ignore_index=True).rename(columns={f"init_{x}": x, f"init_{y}": y})
     return Cohort(x, y, table, time.perf_counter() - began)
+
+
+def response_doses(request: Request) -> tuple[Dose, ...]:
+    """The doses of the request's schedule up to day 30: those that can change the
+    response (a cohort runs to day 30)."""
+    return tuple(d for d in request.doses if d.day <= RESPONSE_DAY)
 
 
 def responder_map(cohort: Cohort) -> bytes:

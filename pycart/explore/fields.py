@@ -26,6 +26,7 @@ from ..core.names import (
     model_parameters,
 )
 from ..core.resources import default_values
+from ..core.schedule import Dose
 
 #: The longest run the page offers (days): ten years.
 MAX_T_END = 3650.0
@@ -35,6 +36,9 @@ T_END = 180.0
 STEP = 0.1
 #: The largest amount of cells the page accepts anywhere.
 MAX_CELLS = 1e14
+#: Inputs that may be left empty: not set, so the model's value, or a dose schedule that
+#: doses the product on day 0, decides (a product set and dosed on day 0 is ambiguous).
+OPTIONAL = frozenset({"i_CA"})
 #: Upper ends by unit (the lower end is 0, open where the model requires > 0).
 UNIT_MAX = {"1/day": 100.0, "1/(cell*day)": 1e-6, "cell": MAX_CELLS, "1/cell": 1e-3,
             "day": MAX_T_END, "dimensionless": 100.0}
@@ -111,7 +115,7 @@ SECTIONS: tuple[Section, ...] = (
         _p("tauA", "τ_A, lifetime of activated cells"),
         _p("gammaAM", "γ_AM, activated to memory"), _p("gammaMA", "γ_MA, memory to activated"),
         _p("tauM", "τ_M, lifetime of memory cells"),
-        Field("CA", "C_A(0), CAR T dose on day 0", "initial"),
+        Field("CA", "C_A(0), CAR T dose on day 0 (empty: the schedule's)", "initial"),
         _p("alpha2", "α₂, killing capacity of product 2", _TWO),
         _p("h2", "h₂, activation threshold of product 2", _TWO),
         _p("rhoA2", "ρ_A2, proliferation of product 2", _TWO))),
@@ -152,8 +156,8 @@ SECTIONS: tuple[Section, ...] = (
         _p("reinf_day2", "day product 2 is infused (0: none)", _TWO),
         _p("reinf_dose2", "product 2 cells infused on that day", _TWO),
         _p("relapse_dose2", "product 2 cells on relapse", _TWO)),
-        note="The paper's dose rules. A schedule editor (doses on any days) comes with "
-             "pycart's dose schedules."),
+        note="The paper's dose rules (a scheduled reinfusion, doses on relapse), given "
+             "beside the dose schedule above."),
     Section("Horizon", (Field("t_end", "horizon", "horizon"),)),
 )
 
@@ -202,6 +206,8 @@ class Request:
     t_end: float
     changed_parameters: dict[str, float] = field(default_factory=dict)
     changed_initial: dict[str, float] = field(default_factory=dict)
+    #: the dose schedule of the editor (:func:`pycart.explore.doses.read_page`)
+    doses: tuple[Dose, ...] = ()
 
     @property
     def points(self) -> int:
@@ -230,7 +236,8 @@ def check_value(f: Field, raw: object) -> tuple[float | None, str]:
 def read_form(values: Mapping[str, object]) -> tuple[Request | None, dict[str, str]]:
     """The :class:`Request` a form describes (``values`` by input id, with ``model``), or
     None and the message of each bad input by its id. Inputs the model lacks are ignored;
-    one missing from ``values`` takes the model's default."""
+    one missing from ``values`` takes the model's default (one of :data:`OPTIONAL`, missing
+    or empty, is left out of the request: the model or the dose schedule decides it)."""
     model = str(values.get("model", DEFAULT_MODEL))
     if model not in MODELS:
         return None, {"model": f"unknown model {model!r} (allowed: {', '.join(MODELS)})"}
@@ -241,6 +248,8 @@ def read_form(values: Mapping[str, object]) -> tuple[Request | None, dict[str, s
         if model not in f.models:
             continue
         raw = values.get(f.key)
+        if f.key in OPTIONAL and (raw is None or not str(raw).strip()):
+            continue  # not set: the model's value or the schedule's day-0 doses
         value, message = (base[f.key], "") if raw is None else check_value(f, raw)
         if value is None:
             errors[f.key] = message

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.names import DEFAULT_MODEL, MODELS
+from ..core.schedule import MAX_DOSES
 from .cohort import ATTRIBUTES, MAX_PER_AXIS
+from .doses import WHOLE, row_key, row_keys, species_choices
 from .fields import SECTIONS, UNIT_TEXT, Field, defaults, text
 from .presets import EVERY_INPUT, FIRST, choices
 
@@ -59,15 +61,49 @@ def sidebar() -> Sidebar:
     panels = []
     for section in SECTIONS:
         items = [field_input(f, values[f.key]) for f in section.fields]
+        if section.title == "Doses":
+            items.insert(0, schedule_editor())
         if section.note:
             items.append(ui.p(section.note, class_="text-muted small"))
         panels.append(ui.accordion_panel(section.title, *items))
     return ui.sidebar(
-        ui.input_select("preset", "Preset (a patient of the paper's figures)", choices(),
+        ui.input_select("preset", "Preset (a patient of the paper's figures, a schedule)",
+                        choices(),
                         selected=FIRST),
         ui.input_select("model", "Model", {m: m for m in MODELS}, selected=DEFAULT_MODEL),
         ui.accordion(*panels, id="sections", open=["Product", "Patient", "Horizon"]),
         width=380)
+
+
+def schedule_editor() -> Tag:
+    """The dose schedule editor: :data:`~pycart.core.schedule.MAX_DOSES` rows (day, cells,
+    species, a remove button, a place for the row's message), as many shown as are in use
+    (none at first), and the add button with a place for the schedule's own message."""
+    from shiny import ui
+
+    rows = []
+    for k in range(MAX_DOSES):
+        day, cells, species = row_keys(k)
+        rows.append(ui.div(
+            ui.div(ui.input_text(day, "day", "", width="4.5rem"),
+                   ui.input_text(cells, "cells", "", width="5.5rem"),
+                   ui.input_select(species, "species", species_choices(DEFAULT_MODEL),
+                                   width="10rem"),
+                   ui.input_action_button(f"dose_remove_{k}", "×", class_="btn-sm",
+                                          title="remove this dose"),
+                   class_="pycart-dose-inputs"),
+            ui.div(id=f"err-{row_key(k)}", class_="pycart-error"),
+            id=row_key(k), class_="pycart-dose", style="display: none;"))
+    return ui.div(
+        ui.p(ui.strong("Dose schedule"), f": up to {MAX_DOSES} doses on any days: a CAR T "
+             "product, a B-cell infusion or a leukaemia re-challenge (the species this model "
+             "has). A day-0 CAR T dose is C_A(0): leave C_A(0) empty to give it here.",
+             class_="small mb-1"),
+        *rows,
+        ui.input_action_button("dose_add", "add a dose", class_="btn-sm mb-1"),
+        ui.div(id=f"err-{WHOLE}", class_="pycart-error"),
+        ui.hr(class_="my-2"), ui.p(ui.strong("The paper's dose rules"), class_="small mb-1"),
+        id="dose-editor")
 
 
 def patient_tab() -> NavSetArg:
@@ -112,8 +148,9 @@ def cohort_tab() -> NavSetArg:
         "Cohort",
         ui.layout_columns(ui.div(*controls), ui.div(ui.output_ui("cohort_result")),
                           col_widths=(4, 8)),
-        ui.p("Every other value is the page's; doses after day 0 are left out (the response "
-             "is judged on day 30, on the compiled fast path).", class_="text-muted small"))
+        ui.p("Every other value is the page's, with its dose schedule up to day 30 (the "
+             "response is judged on day 30, on the compiled fast path); the paper's dose "
+             "rules are left out.", class_="text-muted small"))
 
 
 def reproduce_tab() -> NavSetArg:

@@ -17,10 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.model import Model, Run, output_times
+from ..core.model import Model, Run, output_times, schedule_record
 from ..core.names import DEFAULT_MODEL, DOSE_RECORDS, TIME
 from ..core.output import spreadsheet_safe
 from ..experiments.scenario import Panel, RunSpec, Scenario, ScenarioResult
+from .doses import SPECIES_WORDS
 from .fields import Request, text
 
 #: The run's label in its scenario file, archive and figure.
@@ -58,13 +59,13 @@ class Simulators:
         with self._lock:
             model = self._model(request.model)
             times = output_times(request.t_end, request.points)
-            values = model.integrate(times, request.parameters, request.initial)
+            values = model.integrate(times, request.parameters, request.initial, request.doses)
         n = len(model.species)
         frame = pd.DataFrame(np.column_stack([times, values[:, :n]]),
                              columns=[TIME, *model.species])
         doses = {r: (float(d) if d > 0 else None)
                  for r, d in zip(model.records, values[-1, n:], strict=True)}
-        return Preview(request, frame, doses)
+        return Preview(request, frame, doses | schedule_record(request.doses))
 
     def run(self, request: Request) -> Outcome:
         """Simulate ``request``; :class:`~pycart.core.errors.SimulationError` where the solver
@@ -72,7 +73,7 @@ class Simulators:
         with self._lock:
             began = time.perf_counter()
             run = self._model(request.model).run(request.parameters, request.initial,
-                                                 request.t_end, request.points)
+                                                 request.t_end, request.points, request.doses)
             return Outcome(request, run, time.perf_counter() - began)
 
 
@@ -110,8 +111,11 @@ def scenario(request: Request) -> Scenario:
     values = {**request.changed_parameters, **{f"{k}(0)": v for k, v in
                                                request.changed_initial.items()}}
     said = ", ".join(f"{k} = {text(v)}" for k, v in values.items()) or "the model's defaults"
+    if request.doses:
+        said += "; doses " + "; ".join(f"day {text(d.day)}: {text(d.cells)} {d.species}"
+                                       for d in request.doses)
     spec = RunSpec(LABEL, dict(request.changed_parameters), dict(request.changed_initial),
-                   request.model)
+                   request.model, request.doses)
     return Scenario(NAME, "One patient from the pycart explorer",
                     f"Model {request.model} over {text(request.t_end)} days with {said}.",
                     request.t_end, (spec,),
@@ -166,12 +170,16 @@ def metrics(outcome: Outcome) -> list[tuple[str, str]]:
                 else "responder (L30 < 1 cell)" if s.responder else "non-responder")
     rows = [("L at day 30", cells(s.L30)), ("response", response),
             ("CAR T peak", cells(s.C_peak)), ("day of the peak", day(s.t_peak)),
-            ("fold expansion log₁₀(C_peak/C₀)",
+            ("CAR T given up to the peak", cells(s.car_t_dose)),
+            ("fold expansion log₁₀(C_peak / CAR T given)",
              "n/a" if s.fold_expansion is None else f"{s.fold_expansion:.2f}"),
             ("relapse (L back above 1e8)", day(s.relapse_day)),
             ("L at the end", cells(s.L_end))]
     rows += [(f"dose given: {DOSE_RECORDS[name]}", day(d))
-             for name, d in outcome.run.doses.items() if d is not None]
+             for name, d in outcome.run.doses.items() if d is not None and name in DOSE_RECORDS]
+    rows += [(f"dose {k}: {text(d.cells)} {SPECIES_WORDS[d.species]} ({d.species})",
+              f"day {text(d.day)}")
+             for k, d in enumerate(sorted(outcome.request.doses, key=lambda d: d.day), start=1)]
     return rows
 
 
@@ -222,15 +230,19 @@ def reproduce(request: Request) -> str:
     params = ", ".join(f"{k!r}: {text(v)}" for k, v in request.changed_parameters.items())
     initial = ", ".join(f"{k!r}: {text(v)}" for k, v in request.changed_initial.items())
     model = "" if request.model == DEFAULT_MODEL else repr(request.model)
+    doses = ", ".join(f"({text(d.day)}, {text(d.cells)}, {d.species!r})" for d in request.doses)
     lines = ["# Python", "import pycart", "",
              (f"run = pycart.Model({model}).run({{{params}}}, {{{initial}}}, "
-              f"t_end={text(request.t_end)}, points={request.points})"),
+              f"t_end={text(request.t_end)}, points={request.points}"
+              + (f", doses=[{doses}])" if request.doses else ")")),
              "print(*run.summary.lines(), sep='\\n')",
              "run.trajectory.to_csv('trajectory.csv', index=False)", "",
              "# command line: the scenario file this page downloads", "pycart run explorer.toml"]
     if request.model == DEFAULT_MODEL:
         options = [f"--set {k}={text(v)}" for k, v in request.changed_parameters.items()]
         options += [f"--init {k}={text(v)}" for k, v in request.changed_initial.items()]
+        options += [f"--dose {text(d.day)}:{text(d.cells)}" + (f":{d.species}" if d.species != "CA"
+                                                               else "") for d in request.doses]
         lines += ["", "# or the trajectory alone",
                   " ".join(["pycart simulate", *options, f"--t-end {text(request.t_end)}",
                             f"--points {request.points}", "--out trajectory.csv"])]

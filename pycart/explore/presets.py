@@ -1,5 +1,6 @@
-"""Presets: every single patient of the paper's scenarios (Figures 2-8, S1, S2, S4) and of
-the scenarios beyond the paper, as values of the explorer's form."""
+"""Presets: every single patient of the paper's scenarios (Figures 2-8, S1, S2, S4), of the
+scenarios beyond the paper and of the example dose schedules (``fractionated``), as values
+of the explorer's form and rows of its dose schedule editor."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import functools
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from ..core.schedule import Dose
 from ..experiments.paper import SCENARIOS
-from .fields import defaults, text
+from .doses import dosed_products, rows_of
+from .fields import OPTIONAL, defaults, text
 
 #: The preset the page opens with: Figure 3, the paper's case of disease control.
 FIRST = "fig3/fig3"
@@ -26,14 +29,25 @@ class Preset:
     label: str
     model: str
     values: dict[str, float]
+    doses: tuple[Dose, ...] = ()
 
     def form(self) -> dict[str, str | bool]:
         """The form's inputs for this preset: the model's defaults with the run's values over
-        them, numbers as text and switches as true/false."""
+        them, numbers as text and switches as true/false; an optional input the run leaves
+        to its dose schedule (C_A(0) of a schedule dosing CA) empty."""
         from .fields import all_fields
 
         switches = {f.key for f in all_fields() if f.switch}
-        return {key: (bool(v) if key in switches else text(v)) for key, v in self.values.items()}
+        return {key: ("" if key in self.unset() else bool(v) if key in switches else text(v))
+                for key, v in self.values.items()}
+
+    def unset(self) -> set[str]:
+        """The optional inputs the run does not set: its schedule decides them."""
+        return {f"i_{s}" for s in dosed_products(self.doses)} & OPTIONAL
+
+    def rows(self) -> list[dict[str, str]]:
+        """The dose schedule editor's rows for this preset."""
+        return rows_of(self.doses)
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,7 +64,8 @@ def presets() -> MappingProxyType:
             values |= {f"i_{k}": float(v) for k, v in run.initial.items() if f"i_{k}" in values}
             values["t_end"] = float(scenario.t_end)
             key = f"{name}/{run.label}"
-            out[key] = Preset(key, name, scenario.title, run.label, run.model, values)
+            out[key] = Preset(key, name, scenario.title, run.label, run.model, values,
+                              tuple(run.doses))
     return MappingProxyType(out)
 
 

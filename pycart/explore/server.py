@@ -14,9 +14,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import PycartError, SimulationError
+from ..core.schedule import MAX_DOSES
 from . import patient
-from .cohort import ATTRIBUTES, Cohort, check_design, responder_map, run_cohort
-from .fields import Request, all_fields, check_value, read_form, text
+from .cohort import (
+    ATTRIBUTES,
+    Cohort,
+    check_design,
+    responder_map,
+    response_doses,
+    run_cohort,
+)
+from .doses import WHOLE, read_page, row_key
+from .editor import Editor, wire
+from .fields import Request, all_fields, check_value, text
 from .latest import Latest
 from .presets import presets
 
@@ -69,6 +79,9 @@ def _form(input, session, runs: Latest, state: dict) -> None:
     from shiny import reactive, ui
 
     fields = all_fields()
+    editor = Editor(input, session)
+    wire(editor, input, session)
+    shown = [f.key for f in fields] + [row_key(k) for k in range(MAX_DOSES)] + [WHOLE]
 
     @reactive.effect
     @reactive.event(input.preset, ignore_init=True)
@@ -82,13 +95,14 @@ def _form(input, session, runs: Latest, state: dict) -> None:
                 ui.update_checkbox(key, value=value)
             else:
                 ui.update_text(key, value=value)
+        editor.fill(chosen.rows(), chosen.model)
 
     @reactive.effect
     async def _read() -> None:
-        values = {"model": input.model(), **{f.key: input[f.key]() for f in fields}}
-        request, errors = read_form(values)
-        await session.send_custom_message(
-            "pycart-errors", {f.key: errors.get(f.key, "") for f in fields})
+        values = {"model": input.model(), **{f.key: input[f.key]() for f in fields},
+                  **editor.values()}
+        request, errors = read_page(values)
+        await session.send_custom_message("pycart-errors", {k: errors.get(k, "") for k in shown})
         if request is None:
             state["failure"].set("Fix the values marked in red; the plot shows the last "
                                  "valid run.")
@@ -260,7 +274,8 @@ def _design(input, request: Request | None):
         return None, errors
     bounds = {k: (lo, hi) for k, (lo, hi) in ranges.items()}
     try:
-        n = check_design(x, y, input.cohort_n(), bounds, request.model)
+        n = check_design(x, y, input.cohort_n(), bounds, request.model,
+                         response_doses(request))
     except PycartError as exc:
         return None, {"cohort_n" if "patients" in str(exc) else "": str(exc)}
     return (request, x, y, n, bounds), {}

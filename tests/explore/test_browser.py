@@ -300,6 +300,146 @@ def test_a_preset_sets_the_inputs(page):
                            timeout=30_000)
 
 
+def _open_doses(page) -> None:
+    """Open the sidebar's Doses section (where the schedule editor is)."""
+    button = page.locator(".accordion-button", has_text="Doses")
+    if "collapsed" in (button.get_attribute("class") or ""):
+        button.click()
+    page.wait_for_selector("#dose_add", state="visible")
+
+
+def _click_ms(page, button: str) -> float:
+    """Click ``button`` and wait for the redrawn plot and its metrics: the ms between."""
+    before = _draws(page)
+    t0 = page.evaluate(f"() => {{ const t0 = performance.now(); "
+                       f"document.getElementById('{button}').click(); return t0; }}")
+    _wait_draws(page, before + 1)
+    _settled(page)
+    return float(page.get_attribute("#plot", "data-drawn-at")) - t0
+
+
+def _dose_lines(page) -> list[float]:
+    return page.evaluate("(document.getElementById('plot').layout.shapes || [])"
+                         ".map(s => s.x0)")
+
+
+def test_two_doses_added_in_the_page_change_the_plot_metrics_and_downloads(page, tmp_path,
+                                                                            capsys):
+    page.select_option("#preset", "fig3/fig3")
+    page.wait_for_function("document.querySelector('#run-status') && document.querySelector("
+                           "'#run-status').dataset.model === 'cart_bm' && document."
+                           "getElementById('dose-editor').dataset.count === '0'", timeout=30_000)
+    _settled(page)
+    _open_doses(page)
+    before = (_metric(page, "L at day 30"), _metric(page, "CAR T peak"))
+    assert _dose_lines(page) == []
+    first = _click_ms(page, "dose_add")  # a CAR T dose on day 7 (a warmed shape)
+    page.wait_for_function("document.getElementById('dose_day_0').value === '7'")
+    second = _click_ms(page, "dose_add")  # and on day 14
+    shape = _update_ms(page, "dose_species_1", "B3")  # a B-cell infusion: a shape not warmed
+    _update_ms(page, "dose_cells_1", "5e6")
+    page.wait_for_function("document.querySelector(\"#metrics-table td[data-metric='dose 2: "
+                           "5e6 B-cell infusion (B3)']\")", timeout=30_000)
+    assert _dose_lines(page) == [7, 14]
+    assert (_metric(page, "L at day 30"), _metric(page, "CAR T peak")) != before
+    assert _metric(page, "dose 1: 1e7 CAR T product (CA)") == "day 7"
+    assert _metric(page, "CAR T given up to the peak") == "6e+07 cells"  # 5e7 + 1e7
+    changes = [_update_ms(page, "dose_day_0", v) for v in ("8", "7", "8", "7", "8")]
+    with capsys.disabled():
+        print(f"\nexplorer schedule: add a dose {first:.0f} and {second:.0f} ms, a new "
+              f"shape (B3 dose) {shape:.0f} ms, a dose's day changed {changes} ms "
+              f"(median {statistics.median(changes):.0f} ms)")
+    assert statistics.median(changes) < UPDATE_MS
+    _update_ms(page, "dose_day_0", "7")
+    csv = _download(page, "download_csv", tmp_path)
+    toml = _download(page, "download_toml", tmp_path)
+    page.click("a[data-value='Reproduce and cite']")
+    page.wait_for_function("document.querySelector('#reproduce pre') && document."
+                           "querySelector('#reproduce pre').textContent.includes('doses=')")
+    text = page.inner_text("#reproduce pre")  # (redrawn once in view: the doses wait for it)
+    page.click("a[data-value='Patient']")
+    assert "doses=[(7, 1e7, 'CA'), (14, 5e6, 'B3')]" in text
+    settings = re.search(r"pycart simulate (.*) --out", text)[1]
+    assert "--dose 7:1e7 --dose 14:5e6:B3" in settings
+    _pycart("simulate", *settings.split(), "--out", "simulated.csv", cwd=tmp_path)
+    page_csv, simulated = pd.read_csv(csv), pd.read_csv(tmp_path / "simulated.csv")
+    assert list(simulated.columns) == list(page_csv.columns)
+    np.testing.assert_allclose(page_csv.to_numpy(), simulated.to_numpy(), rtol=1e-8, atol=0)
+    assert "doses = [" in toml.read_text()
+    _pycart("run", str(toml), "--out", "rerun", cwd=tmp_path)
+    rerun = pd.read_csv(tmp_path / "rerun" / "patient.csv")
+    np.testing.assert_allclose(page_csv.to_numpy(), rerun.to_numpy(), rtol=1e-8, atol=0)
+    omex = _download(page, "download_omex", tmp_path)
+    with zipfile.ZipFile(omex) as archive:
+        assert "dose_B3_1_cells" in archive.read("explorer.sedml").decode()
+
+
+def test_a_bad_dose_is_shown_beside_it_and_removing_it_clears_it(page):
+    _open_doses(page)
+    _set(page, "dose_day_1", "400")
+    page.wait_for_function("document.getElementById('err-dose_1').textContent.length > 0")
+    assert page.inner_text("#err-dose_1") == ("dose day 400.0: a dose day is a finite number "
+                                              "from 0 to the horizon (180 days)")
+    assert "is-invalid" in page.get_attribute("#dose_1", "class")
+    assert page.is_visible("#failure") and "Traceback" not in page.content()
+    _set(page, "dose_day_0", "0")  # C_A(0) is set: a day-0 CAR T dose is ambiguous
+    page.wait_for_function("document.getElementById('err-dose_0').textContent.length > 0")
+    assert page.inner_text("#err-dose_0").startswith("initial CA is set and the schedule "
+                                                     "doses CA on day 0")
+    _set(page, "dose_day_0", "7")
+    _click_ms(page, "dose_remove_1")
+    page.wait_for_function("document.getElementById('dose-editor').dataset.count === '1'")
+    assert not page.is_visible("#dose_1") and page.inner_text("#err-dose_1") == ""
+    assert page.inner_text("#err-dose_0") == "" and page.locator("#failure").count() == 0
+    assert _dose_lines(page) == [7]
+
+
+def test_a_species_the_model_lacks_and_a_dose_too_many_are_shown_not_changed(page):
+    _open_doses(page)
+    _set(page, "model", "cart_bm2")
+    page.wait_for_function("document.querySelector(\"#dose_species_0 option[value='CA2']\")")
+    _set(page, "dose_species_0", "CA2")  # the second product on day 7
+    page.wait_for_function("document.querySelector('#metrics-table') && document.querySelector("
+                           "'#metrics-table').textContent.includes('second product (CA2)')",
+                           timeout=30_000)
+    _set(page, "model", "cart_bm")  # a model without CA2: the dose stays, and says so
+    page.wait_for_function("document.getElementById('err-dose_0').textContent.length > 0")
+    assert page.inner_text("#err-dose_0") == ("dose species CA2: cart_bm has no CA2 (allowed "
+                                              "in cart_bm: CA, B3, L)")
+    assert page.input_value("#dose_species_0") == "CA2"
+    assert page.inner_text("#dose_species_0 option[value='CA2']") == "CA2: not in cart_bm"
+    _set(page, "dose_species_0", "CA")
+    page.wait_for_function("document.getElementById('err-dose_0').textContent === ''")
+    for n in range(2, 13):  # up to pycart's limit of 12 doses per run
+        page.click("#dose_add")
+        page.wait_for_function(f"document.getElementById('dose-editor').dataset.count "
+                               f"=== '{n}'")
+    page.click("#dose_add")
+    page.wait_for_function("document.getElementById('err-doses').textContent.length > 0")
+    assert page.inner_text("#err-doses") == "13 doses: at most 12 doses per run"
+    assert page.get_attribute("#dose-editor", "data-count") == "12"
+
+
+def test_the_example_schedules_are_presets_filling_the_editor(page):
+    _open_doses(page)
+    page.select_option("#preset", "fractionated/three-fractions")
+    page.wait_for_function("document.getElementById('dose-editor').dataset.count === '3' && "
+                           "document.getElementById('dose_day_2').value === '7' && "
+                           "document.getElementById('i_CA').value === ''")
+    page.wait_for_function("document.querySelector(\"#metrics-table td[data-metric='dose 3: "
+                           "1e7 CAR T product (CA)']\")", timeout=30_000)
+    _settled(page)
+    assert _dose_lines(page) == [0, 2, 7]
+    assert _metric(page, "CAR T given up to the peak") == "3e+07 cells"
+    assert _metric(page, "fold expansion log₁₀(C_peak / CAR T given)") == "2.84"  # README
+    page.select_option("#preset", "fractionated/one-dose")
+    page.wait_for_function("document.getElementById('dose-editor').dataset.count === '1'")
+    page.wait_for_function("document.querySelector('#metrics-table') && document.querySelector("
+                           "'#metrics-table').textContent.includes('dose 1: 3e7')",
+                           timeout=30_000)
+    assert not page.is_visible("#dose_1")
+
+
 def test_ten_thousand_patients_within_five_seconds(page, tmp_path, capsys):
     page.select_option("#preset", "fig3/fig3")  # Figure 3's patient: the sweep's defaults
     page.wait_for_function("document.getElementById('i_L').value === '2e11' && "
@@ -365,7 +505,12 @@ def test_nothing_was_asked_of_the_internet_all_along(page):
 
 
 def test_the_screenshot(page, tmp_path):
-    page.select_option("#preset", "fig3/fig3")
+    page.select_option("#preset", "fractionated/three-fractions")
+    for section in ("Product", "Patient"):  # the schedule editor in view
+        button = page.locator(".accordion-button", has_text=section)
+        if "collapsed" not in (button.get_attribute("class") or ""):
+            button.click()
+    _open_doses(page)
     page.wait_for_timeout(1500)
     target = os.environ.get("PYCART_SCREENSHOT")
     path = Path(target) if target else tmp_path / "explorer.png"

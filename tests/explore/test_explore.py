@@ -97,6 +97,8 @@ def test_any_value_typed_is_read_or_refused_in_one_line(key, value):
         partners = {k for pair in (*fields.SCHEDULED, *fields.ON_RELAPSE) if key in pair
                     for k in pair}
         assert set(errors) <= {key} | partners
+    elif key in fields.OPTIONAL and (value is None or not str(value).strip()):
+        assert f.ident not in request.initial  # not set: the model or the schedule decides
     else:
         lo, hi, _ = f.bounds()
         number = (request.parameters | request.initial | {"t_end": request.t_end})[

@@ -32,13 +32,23 @@
     Object.keys(errors).forEach(function (key) {
       var input = document.getElementById(key);
       var note = document.getElementById("err-" + key);
-      if (!input || !note) { return; }
-      input.classList.toggle("is-invalid", Boolean(errors[key]));
-      note.textContent = errors[key];
+      if (!note) { return; }
+      if (input) { input.classList.toggle("is-invalid", Boolean(errors[key])); }
+      note.textContent = errors[key];  // (the schedule's own message has no input)
     });
   }
 
+  // the dose schedule editor: the first `count` rows are in use and shown
+  function showDoses(msg) {
+    document.querySelectorAll(".pycart-dose").forEach(function (row, k) {
+      row.style.display = k < msg.count ? "" : "none";
+    });
+    var editor = document.getElementById("dose-editor");
+    if (editor) { editor.dataset.count = String(msg.count); }
+  }
+
   function register() {
+    Shiny.addCustomMessageHandler("pycart-doses", showDoses);
     Shiny.addCustomMessageHandler("pycart-plot", draw);
     Shiny.addCustomMessageHandler("pycart-errors", showErrors);
   }
