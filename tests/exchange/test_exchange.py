@@ -152,7 +152,8 @@ def _pycart(run, t_end: float, quantities) -> dict[str, np.ndarray]:
     from pycart.core.names import OBSERVABLES
 
     frame = pycart.Model(run.model).simulate(run.parameters, run.initial, t_end,
-                                              int(round(t_end / OUTPUT_STEP)) + 1)
+                                              int(round(t_end / OUTPUT_STEP)) + 1,
+                                              doses=run.doses)
     return {q: frame[list(OBSERVABLES[run.model].get(q, (q,)))].sum(axis=1).to_numpy()
             for q in quantities}
 
