@@ -100,6 +100,41 @@ def expansion(times: np.ndarray, blood: np.ndarray) -> tuple[np.ndarray, ...]:
     return np.exp(log_cmax), tmax, foldx
 
 
+def cmax_ratio_resampled(cmax: np.ndarray, responder: np.ndarray, weights: np.ndarray | None,
+                         rng: np.random.Generator, *, n_r: int = 62, n_nr: int = 8,
+                         draws: int = 2000) -> tuple[float, float, float]:
+    """The ratio of the geometric-mean Cmax of responders to non-responders as a trial of
+    ``n_r`` responders and ``n_nr`` non-responders would measure it: median and 90%
+    interval over ``draws`` resampled trials, each drawing its patients with replacement,
+    with probability proportional to ``weights`` (None: equal), from the population's
+    responders and non-responders. The defaults are Mueller et al. 2018's groups (Clin
+    Cancer Res 24:6175; 62 responders and 8 non-responders of ELIANA and ENSIGN, responders'
+    Cmax 74% higher): a ratio of geometric means over 8 patients varies widely, so a
+    population is compared with the trial's 1.74 by this interval, not by one number."""
+    cmax = np.asarray(cmax, dtype=float)
+    responder = np.asarray(responder, dtype=bool)
+    weights = np.ones(cmax.size) if weights is None else np.asarray(weights, dtype=float)
+    if cmax.ndim != 1 or responder.shape != cmax.shape or weights.shape != cmax.shape:
+        raise PycartError("cmax, responder and weights must be 1-d of one length")
+    if not (np.all(np.isfinite(cmax)) and np.all(cmax > 0)):
+        raise PycartError("Cmax must be finite and > 0 (a ratio of geometric means)")
+    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0)):
+        raise PycartError("weights must be finite and >= 0")
+    if min(n_r, n_nr, draws) < 1:
+        raise PycartError("n_r, n_nr and draws must be at least 1")
+    log_means = []
+    for group, size in ((responder, n_r), (~responder, n_nr)):
+        w = np.where(group, weights, 0.0)
+        if not w.sum() > 0:
+            raise PycartError("the population needs responders and non-responders of "
+                              "weight > 0 to compare their Cmax")
+        picks = rng.choice(cmax.size, size=(draws, size), p=w / w.sum())
+        log_means.append(np.log(cmax)[picks].mean(axis=1))
+    ratio = np.exp(log_means[0] - log_means[1])
+    lower, median, upper = np.quantile(ratio, [0.05, 0.5, 0.95])
+    return float(median), float(lower), float(upper)
+
+
 def _checked_times(times: np.ndarray, follow_up: float) -> tuple[np.ndarray, np.ndarray]:
     times = np.asarray(times, dtype=float)
     if times.ndim != 1 or times.size < 3 or np.any(np.diff(times) <= 0):
