@@ -44,11 +44,13 @@ def patient_endpoints(times: np.ndarray, states: Mapping[str, np.ndarray], model
     from day 0 (which must include 0 and 28; sample days 0-28 finely, e.g. every 0.25 day, for
     Tmax). Samples after ``follow_up`` are ignored. Definitions: the module's docstring and
     each column's in :mod:`pycart.core.columns`."""
+    size = np.size(times)
     times, keep = _checked_times(times, follow_up)
-    leuk = {s: _amounts(states, s, keep) for s in observe.leukaemia_ids(model)}
+    leuk = {s: _amounts(states, s, keep, size) for s in observe.leukaemia_ids(model)}
     total = np.sum(list(leuk.values()), axis=0)
-    car_t = np.sum([_amounts(states, s, keep) for s in observe.car_t_ids(model)], axis=0)
-    cd19_b = np.sum([_amounts(states, s, keep) for s in observe.cd19_b_ids(model)], axis=0)
+    car_t = np.sum([_amounts(states, s, keep, size) for s in observe.car_t_ids(model)], axis=0)
+    cd19_b = np.sum([_amounts(states, s, keep, size) for s in observe.cd19_b_ids(model)],
+                    axis=0)
     at28 = int(np.flatnonzero(times == DAY28)[0])
     blasts28 = observe.blast_fraction(total[:, at28])
     remission = _remission_day(times, total)
@@ -135,7 +137,7 @@ def cmax_ratio_resampled(cmax: np.ndarray, responder: np.ndarray, weights: np.nd
     return float(median), float(lower), float(upper)
 
 
-def _checked_times(times: np.ndarray, follow_up: float) -> tuple[np.ndarray, np.ndarray]:
+def _checked_times(times: np.ndarray, follow_up: float) -> tuple[np.ndarray, int]:
     times = np.asarray(times, dtype=float)
     if times.ndim != 1 or times.size < 3 or np.any(np.diff(times) <= 0):
         raise PycartError("the sample days must be one increasing sequence of at least 3 days")
@@ -144,18 +146,19 @@ def _checked_times(times: np.ndarray, follow_up: float) -> tuple[np.ndarray, np.
                           f"(they run from {times[0]:g} to {times[-1]:g})")
     if not (np.isfinite(follow_up) and follow_up >= DAY28):
         raise PycartError(f"follow_up = {follow_up!r}: must be at least {DAY28:g} days")
-    keep = times <= follow_up
-    return times[keep], keep
+    keep = int(np.searchsorted(times, follow_up, side="right"))  # the samples in follow-up
+    return times[:keep], keep
 
 
-def _amounts(states: Mapping[str, np.ndarray], species: str, keep: np.ndarray) -> np.ndarray:
+def _amounts(states: Mapping[str, np.ndarray], species: str, keep: int, size: int
+             ) -> np.ndarray:
     if species not in states:
         raise PycartError(f"the trajectories lack {species} (the endpoints need it)")
     values = np.asarray(states[species], dtype=float)
-    if values.ndim != 2 or values.shape[1] != keep.size:
+    if values.ndim != 2 or values.shape[1] != size:
         raise PycartError(f"{species}: shape {values.shape}, expected (patients, "
-                          f"{keep.size}) (one column per sample day)")
-    return np.maximum(values[:, keep], 0.0)
+                          f"{size}) (one column per sample day)")
+    return np.maximum(values[:, :keep], 0.0)
 
 
 def _log_cross(times: np.ndarray, row: np.ndarray, i: int, level: float) -> float:

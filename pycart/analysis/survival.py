@@ -35,7 +35,9 @@ def kaplan_meier(time: np.ndarray, event: np.ndarray, weights: np.ndarray | None
     leaving = np.bincount(inverse, weights=weights, minlength=times.size)
     at_risk = leaving[::-1].cumsum()[::-1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        survival = np.cumprod(1.0 - events / at_risk)
+        # a time carried only by patients of weight 0 has no one at risk and no event
+        hazard = np.divide(events, at_risk, out=np.zeros_like(events), where=at_risk > 0)
+        survival = np.cumprod(1.0 - hazard)
         terms = np.where(events > 0, events / (at_risk * (at_risk - events)), 0.0)
         greenwood = np.cumsum(terms)  # var(log S), Greenwood's sum
         spread = norm.ppf(0.5 + LEVEL / 2) * np.sqrt(greenwood) / np.abs(np.log(survival))
@@ -90,7 +92,7 @@ def _risk_sets(time: np.ndarray, event: np.ndarray, group: np.ndarray, weights: 
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """At each distinct event time: those at risk in each group (2 x times), the events, and
     the events in the group."""
-    times = np.unique(time[event])
+    times = np.unique(time[event & (weights > 0)])  # weight-0 events are no events
     later = time[None, :] >= times[:, None]
     at_risk = np.array([(later & g) @ weights for g in (~group, group)])
     now = (time[None, :] == times[:, None]) & event

@@ -114,3 +114,17 @@ def test_all_events_reach_zero():
     assert table["survival"].iloc[-1] == 0.0 and table["lower"].iloc[-1] == 0.0
     # no censoring: the survival is the share still in remission
     assert survival_at(table, 10.0) == pytest.approx(8 / 21)
+
+
+def test_weight_zero_patients_change_nothing():
+    time = np.concatenate([MP_TIME, [40.0, 3.0]])
+    event = np.concatenate([MP_EVENT, [True, True]])
+    table = kaplan_meier(time, event, np.concatenate([np.ones(21), [0.0, 0.0]]))
+    plain = kaplan_meier(MP_TIME, MP_EVENT)
+    assert np.isfinite(table["survival"]).all()
+    for t in (2.0, 3.0, 10.0, 23.0, 40.0):
+        assert survival_at(table, t) == survival_at(plain, t)
+    hr = hazard_ratio(*_trial())
+    time, event, placebo = _trial()
+    extra = (np.append(time, 50.0), np.append(event, True), np.append(placebo, True))
+    assert hazard_ratio(*extra, weights=np.append(np.ones(42), 0.0)) == pytest.approx(hr)
