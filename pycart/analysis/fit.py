@@ -70,11 +70,15 @@ class FitProblem:
 
     @property
     def lower(self) -> np.ndarray:
-        return np.log10([b[0] for b in self.bounds])
+        return log_bounds(self.bounds, 0)
 
     @property
     def upper(self) -> np.ndarray:
-        return np.log10([b[1] for b in self.bounds])
+        return log_bounds(self.bounds, 1)
+
+    def make_objective(self) -> Objective:
+        """The problem's likelihood, with its own RoadRunner."""
+        return Objective(self)
 
     def key(self) -> str:
         """A fingerprint of everything that decides the likelihood."""
@@ -86,6 +90,11 @@ class FitProblem:
             sbml_text(self.model).encode()).hexdigest(), "data": self.data.to_json()},
             sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def log_bounds(bounds: Sequence[tuple[float, float]], end: int) -> np.ndarray:
+    """The lower (``end`` 0) or upper (1) search bounds in log10."""
+    return np.log10([b[end] for b in bounds])
 
 
 def _jsonable(value: object) -> object:
@@ -106,14 +115,7 @@ def parse_bounds(estimate: Sequence[str], given: Mapping[str, str], model: str,
     out = []
     for name in estimate:
         if name in given:
-            lo_text, sep, hi_text = given[name].partition(":")
-            try:
-                lo, hi = float(lo_text), float(hi_text)
-            except ValueError:
-                lo = hi = math.nan
-            if not sep or not (0 < lo < hi < math.inf):
-                raise PycartError(f"--bounds {name}={given[name]}: expected LO:HI with "
-                                  "0 < LO < HI (the search is in log10 space)")
+            lo, hi = lo_hi(name, given[name])
             for end in (lo, hi):
                 if name in MODELS[model]:
                     check_initial({name: end}, MODELS[model])
@@ -127,6 +129,19 @@ def parse_bounds(estimate: Sequence[str], given: Mapping[str, str], model: str,
             lo, hi = DEFAULT_BOUNDS.get(name, (value / 100, value * 100))
         out.append((lo, hi))
     return tuple(out)
+
+
+def lo_hi(name: str, text: str) -> tuple[float, float]:
+    """Search bounds ``LO:HI`` of ``name`` as numbers, 0 < LO < HI."""
+    lo_text, sep, hi_text = text.partition(":")
+    try:
+        lo, hi = float(lo_text), float(hi_text)
+    except ValueError:
+        lo = hi = math.nan
+    if not sep or not (0 < lo < hi < math.inf):
+        raise PycartError(f"--bounds {name}={text}: expected LO:HI with "
+                          "0 < LO < HI (the search is in log10 space)")
+    return lo, hi
 
 
 def check_estimate(names: Sequence[str], model: str) -> tuple[str, ...]:
@@ -187,11 +202,13 @@ def _model_values(model: str) -> dict[str, float]:
 class FitResult:
     """The tables of a calibration (one row per patient and parameter in ``estimates``)."""
 
-    problems: list[FitProblem]
+    problems: list  # FitProblem, or JointProblem (pycart.analysis.joint)
     estimates: pd.DataFrame
     starts: pd.DataFrame
     profiles: pd.DataFrame
     patients: pd.DataFrame
+    #: per problem: the optimum ``x_hat`` (log10), its ``nll`` and the profile ``sides``
+    fits: list[dict] = field(default_factory=list)
 
 
 class Objective:
@@ -356,13 +373,13 @@ def design(problem: FitProblem, starts: int, seed: int = 0, sampling: str = "sob
 _OBJECTIVES: dict[str, Objective] = {}
 
 
-def objective_for(problem: FitProblem, key: str) -> Objective:
+def objective_for(problem: FitProblem, key: str) -> Objective:  # or a joint problem's
     """This process's objective for ``problem`` (built on first use)."""
     objective = _OBJECTIVES.get(key)
     if objective is None:
         if len(_OBJECTIVES) > 8:
             _OBJECTIVES.clear()
-        objective = _OBJECTIVES[key] = Objective(problem)
+        objective = _OBJECTIVES[key] = problem.make_objective()
     return objective
 
 
