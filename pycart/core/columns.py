@@ -47,6 +47,48 @@ CD19NEG_SHARE = "cd19neg_share_at_relapse"
 #: Every leukemic cell at the end of a run, in cells (a scenario's metrics table).
 L_END = "L_end"
 
+#: A virtual trial's endpoints, one row per patient (:mod:`pycart.analysis.endpoints`), as
+#: the trials define them through the clinical observation models of :mod:`pycart.core.observe`
+#: (blasts: a share of the marrow's nucleated cells; CAR T: copies/µg DNA in blood). Days are
+#: days since the infusion (day 0); empty (NaN) where the event did not happen in follow-up.
+#: Complete remission at day 28: marrow blasts under 5% (bool).
+REMISSION_DAY28 = "remission_day28"
+#: The first day blasts are under 5% after day 0 (log-interpolated between samples).
+REMISSION_DAY = "remission_day"
+#: Remission within 3 months, ELIANA's primary endpoint (bool).
+REMISSION_3M = "remission_3m"
+#: MRD-negative at day 28: blasts under 1e-4, flow cytometry's limit (bool).
+MRD_NEGATIVE_DAY28 = "mrd_negative_day28"
+#: Morphologic relapse: the first day after remission blasts are back at 5% or more. Not
+#: :data:`RELAPSE_DAY`, which is the sweeps' regrowth past 1e8 cells (an MRD-level relapse).
+MORPHOLOGIC_RELAPSE_DAY = "morphologic_relapse_day"
+#: Whether a morphologic relapse happened within follow-up (bool).
+RELAPSE_EVENT = "relapse_event"
+#: Relapse-free survival time of a patient in remission within 3 months: days from remission
+#: to relapse or to censoring at the end of follow-up (NaN for the others).
+RFS_TIME = "rfs_time"
+#: Whether the CD19-negative clone Ln is most of the leukaemic cells on the relapse day
+#: (nullable bool: NA without relapse; False in models without Ln).
+RELAPSE_CD19_NEGATIVE = "relapse_cd19_negative"
+#: Days of B-cell aplasia from day 0: the B-cell recovery day, or the follow-up where aplasia
+#: persists; 0 where CD19+ B cells never fell under the aplasia threshold.
+APLASIA_DAYS = "aplasia_days"
+#: The first day CD19+ B cells are back at the aplasia threshold after falling under it (0
+#: where they never fell under it, NaN where aplasia persists through follow-up).
+BCELL_RECOVERY_DAY = "bcell_recovery_day"
+#: Peak CAR T transgene copies/µg DNA in blood over days 0-28 (Stein et al. 2019's Cmax).
+CMAX_BLOOD = "cmax_blood"
+#: The day of :data:`CMAX_BLOOD` (Tmax), in days.
+TMAX = "tmax"
+#: Stein et al. 2019's fold expansion foldx, a ratio (not the log10 of
+#: :data:`FOLD_EXPANSION`): Cmax over the day-0 level of the log-linear expansion phase.
+FOLDX = "foldx"
+#: A trial's endpoint columns, in order.
+TRIAL_ENDPOINTS: tuple[str, ...] = (
+    REMISSION_DAY28, REMISSION_DAY, REMISSION_3M, MRD_NEGATIVE_DAY28, MORPHOLOGIC_RELAPSE_DAY,
+    RELAPSE_EVENT, RFS_TIME, RELAPSE_CD19_NEGATIVE, APLASIA_DAYS, BCELL_RECOVERY_DAY,
+    CMAX_BLOOD, TMAX, FOLDX)
+
 #: The metrics one point can report, in the order of a table's columns.
 METRICS: tuple[str, ...] = (L30, RESPONDER, T_PEAK, C_PEAK, FOLD_EXPANSION, PEAK_REACHED,
                             RELAPSE_DAY, CD19NEG_SHARE)
