@@ -89,6 +89,14 @@ TRIAL_ENDPOINTS: tuple[str, ...] = (
     RELAPSE_EVENT, RFS_TIME, RELAPSE_CD19_NEGATIVE, APLASIA_DAYS, BCELL_RECOVERY_DAY,
     CMAX_BLOOD, TMAX, FOLDX)
 
+#: The CD19-negative clone seeded stochastically (:mod:`pycart.analysis.seeding`), per
+#: patient: the day its first surviving clone reaches the handoff size, where the ODE takes
+#: over (NaN: none within the horizon), the cells dosed as Ln on that day (the handoff size,
+#: or 0), and the number of antigen-loss events.
+LN_SEED_DAY = "ln_seed_day"
+LN_SEED_CELLS = "ln_seed_cells"
+LOSS_EVENTS = "antigen_loss_events"
+
 #: The metrics one point can report, in the order of a table's columns.
 METRICS: tuple[str, ...] = (L30, RESPONDER, T_PEAK, C_PEAK, FOLD_EXPANSION, PEAK_REACHED,
                             RELAPSE_DAY, CD19NEG_SHARE)
