@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,12 +108,12 @@ def load_priors(path: str | Path | None = None) -> Priors:
     return Priors(priors, constants["homing"])
 
 
-def _prior(k: int, table: dict[str, object]) -> Prior:
+def _prior(k: int, table: dict[str, Any]) -> Prior:
     where = f"prior {k + 1}"
     if table["distribution"] not in DISTRIBUTIONS:
         raise PycartError(f"{where}: distribution {table['distribution']!r} (allowed: "
                           f"{', '.join(DISTRIBUTIONS)})")
-    models = tuple(table.get("models", VARIANTS))  # type: ignore[arg-type]
+    models = tuple(table.get("models", VARIANTS))
     if any(m not in VARIANTS for m in models):
         raise PycartError(f"{where}: models {list(models)} (allowed: {', '.join(VARIANTS)})")
     prior = Prior(str(table["parameter"]), str(table["distribution"]), float(table["lower"]),
@@ -133,7 +134,9 @@ def _prior(k: int, table: dict[str, object]) -> Prior:
 def draw(priors: Priors, n: int, seed: int) -> pd.DataFrame:
     """``n`` plausible patients: every prior (of every variant) at once on one scrambled
     Sobol' sequence, so each patient has the same product and burden in every variant."""
-    unit = qmc.Sobol(len(priors.priors), scramble=True, seed=seed).random(n)
+    # the first n points of the next power of two (Sobol's balance holds at powers of 2)
+    unit = qmc.Sobol(len(priors.priors), scramble=True, seed=seed).random_base2(
+        max(0, math.ceil(math.log2(n))))[:n]
     return pd.DataFrame({p.parameter: p.quantile(unit[:, j])
                          for j, p in enumerate(priors.priors)})
 
