@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from ..core import columns as col
 from ..experiments.figures import BLUE, GREY, ORANGE, RED, save_figure
@@ -78,6 +79,7 @@ def kinetics_figure(arms: Arms, w: np.ndarray, scale: float,
             grid * math.sqrt(2 * math.pi * var))
         ax.plot(grid, density, color=RED, label="Stein et al. 2019")
         ax.set(xscale="log", xlabel=name, ylabel="density")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # a narrow log range labels minors
         ax.legend(fontsize=7)
     fig.tight_layout()
     return fig

@@ -25,8 +25,9 @@ from ..scale.engines import Engine
 from .population import Priors
 from .trialsim import FOLLOW_UP, KEEP, simulate_chunk
 
-#: Patients per chunk: a chunk's trajectories (patients x ~490 days x 8 species) stay small.
-CHUNK = 500
+#: Patients per chunk: a chunk's trajectories (patients x ~490 days x 9 species) and the
+#: seeding's clones (events x ~490 days) stay small.
+CHUNK = 250
 #: The second infusion of the prediction: the same dose again on this day, to responders
 #: whose CD19+ B cells have recovered by then (loss of B-cell aplasia, the usual trigger).
 REINFUSION_DAY = 90.0

@@ -116,6 +116,6 @@ def _seeded(run: pd.DataFrame, inputs: pd.DataFrame, patients: pd.DataFrame,
     redone = _run(again, model, switches, days, species, follow_up,
                   (*doses, Dose(float(follow_up), HANDOFF, "Ln")))
     cols = [c for c in run.columns if "@" in c]
-    values = run[cols].to_numpy(dtype=float)
+    values = run[cols].to_numpy(dtype=float, copy=True)
     values[clone] = redone[cols].to_numpy(dtype=float)
     return pd.DataFrame(values, columns=cols)

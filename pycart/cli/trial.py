@@ -65,6 +65,12 @@ def _trial(args: argparse.Namespace) -> int:
         sys.stderr.write(f"\npycart trial: interrupted; the simulated chunks are kept in "
                          f"{args.out}; run the same command to resume\n")
         raise SystemExit(EXIT_INTERRUPTED) from None
+    from ..report.trial import write_trial_report
+
+    command = (f"pycart trial{' ' + args.targets if args.targets else ''} --patients "
+               f"{settings.patients} --seed {settings.seed} --variant {settings.variant} "
+               f"--bootstrap {settings.draws}")
+    write_trial_report(check_folder(args.out), command)
     met = table["met"].eq(True).sum()
-    print(f"{met} of {len(table)} endpoints met; see {args.out}/endpoints.csv")
+    print(f"{met} of {len(table)} endpoints met; see {args.out}/endpoints.csv and trial.md")
     return 0

@@ -99,6 +99,18 @@ def _umask() -> int:
     return mask
 
 
+def test_report_is_written_from_the_run(small_run: Path):
+    from pycart.report.trial import trial_markdown
+
+    text = trial_markdown(small_run, "pycart trial --patients 24 --seed 3 --variant base")
+    table = pd.read_csv(small_run / "endpoints.csv")
+    for r in table.itertuples():
+        assert r.endpoint in text
+    assert "**met**" in text or "**not met**" in text
+    assert "| endpoint | target | base |" in text  # the variants side by side
+    assert "![Relapse-free survival of responders](rfs.png)" in text
+
+
 def test_resume_reuses_saved_chunks_and_refuses_foreign_ones(tmp_path: Path, monkeypatch):
     priors = load_priors()
     patients = draw(priors, 6, seed=0)
