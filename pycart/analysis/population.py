@@ -8,7 +8,6 @@ marrow compartment CA (the infused cells times a homing share, one documented co
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,7 +19,7 @@ from scipy.stats import norm, qmc
 
 from ..core.errors import PycartError
 from ..core.observe import MARROW_CELLS
-from ..experiments.userfile import _read
+from .targets import read_toml
 
 DISTRIBUTIONS = ("uniform", "log-uniform", "truncated log-normal", "truncated normal")
 #: The model variants of the trial: the paper's model, and cart_bm_ext with each module.
@@ -90,13 +89,11 @@ def load_priors(path: str | Path | None = None) -> Priors:
     """The priors of ``path`` (the shipped ones by default); a bad file raises
     :class:`PycartError` with one line."""
     path = default_priors_path() if path is None else Path(path)
+    data: dict[str, Any] = read_toml(path)
     try:
-        data = tomllib.loads(_read(path))
         priors = tuple(_prior(k, t) for k, t in enumerate(data.get("prior", [])))
         constants = {c["parameter"]: float(c["value"]) for c in data.get("constant", [])}
-    except tomllib.TOMLDecodeError as exc:
-        raise PycartError(f"{path}: not valid TOML ({exc})") from None
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PycartError(f"{path}: a prior or constant is malformed ({exc})") from None
     names = [p.parameter for p in priors]
     missing = [n for n in PATIENT if n not in names]

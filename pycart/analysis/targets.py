@@ -11,9 +11,10 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import PycartError
-from ..experiments.userfile import _read
+from ..experiments.userfile import _keys, _read
 
 #: How a target is compared with the simulated population.
 COMPARES = ("rate", "survival", "share", "median", "variance of log", "ratio")
@@ -55,16 +56,22 @@ def load_targets(path: str | Path | None = None) -> dict[str, Target]:
     """The targets of ``path`` (the shipped ELIANA targets by default), by id; a bad file
     raises :class:`PycartError` with one line naming the file and what is wrong."""
     path = default_targets_path() if path is None else Path(path)
-    try:
-        data = tomllib.loads(_read(path))
-    except tomllib.TOMLDecodeError as exc:
-        raise PycartError(f"{path}: not valid TOML ({exc})") from None
-    except RecursionError:
-        raise PycartError(f"{path}: not valid TOML (nested too deeply)") from None
+    data = read_toml(path)
     try:
         return _targets(data)
     except PycartError as exc:
         raise PycartError(f"{path}: {exc}") from None
+
+
+def read_toml(path: Path) -> dict[str, object]:
+    """The tables of a TOML file (a page of text: at most userfile's size); one line on a
+    missing, unreadable or invalid file."""
+    try:
+        return tomllib.loads(_read(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise PycartError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise PycartError(f"{path}: not valid TOML (nested too deeply)") from None
 
 
 def _targets(data: dict[str, object]) -> dict[str, Target]:
@@ -87,17 +94,9 @@ def _targets(data: dict[str, object]) -> dict[str, Target]:
     return out
 
 
-def _target(k: int, table: object) -> Target:
+def _target(k: int, table: Any) -> Target:
     where = f"target {k + 1}"
-    if not isinstance(table, dict):
-        raise PycartError(f"{where} must be a table")
-    unknown = sorted(set(table) - _KEYS)
-    if unknown:
-        raise PycartError(f"{where}: unknown key {unknown[0]!r} (allowed: "
-                          f"{', '.join(sorted(_KEYS))})")
-    missing = sorted(_REQUIRED - set(table))
-    if missing:
-        raise PycartError(f"{where}: missing key {missing[0]!r}")
+    table = _keys(where, table, _KEYS, _REQUIRED)
     for key in ("id", "endpoint", "compare", "role", "source", "note"):
         if key in table and not (isinstance(table[key], str) and table[key].strip()):
             raise PycartError(f"{where}: {key} must be non-empty text")
