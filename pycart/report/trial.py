@@ -50,6 +50,7 @@ def trial_markdown(folder: Path, command: str, figures: str = "") -> str:
              f"(set to Stein's median Cmax). Calibrated targets met: "
              f"{int((met & calibrated).sum())} of {int(calibrated.sum())}; not met: "
              + (", ".join(endpoints.loc[calibrated & ~met, "endpoint"]) or "none") + ".", "",
+             *_not_met(endpoints, population), "",
              "## Endpoints", "", *_endpoint_rows(endpoints), "",
              "## The base model and each module on the same endpoints", "",
              *_variant_rows(variants), "",
@@ -57,6 +58,34 @@ def trial_markdown(folder: Path, command: str, figures: str = "") -> str:
              f"![Tmax, fold expansion and Cmax against Stein et al. 2019]({figures}"
              "kinetics.png)", ""]
     return "\n".join(lines)
+
+
+def _not_met(endpoints: pd.DataFrame, population: pd.DataFrame) -> list[str]:
+    """Each calibrated target missed, which way, and why the weights stop there."""
+    from ..analysis.vpop import MIN_ESS_SHARE, aplastic_relapse
+
+    relapses = int(population["relapse_event"].sum())
+    pool = int(aplastic_relapse(population).sum())
+    lines = [f"Simulated relapses (unweighted): {relapses:,}, of which {pool:,} with "
+             "persisting B-cell aplasia (the CD19-negative share's denominator).", ""]
+    missed = endpoints[(endpoints["role"] == "calibrated")
+                       & ~endpoints["met"].astype(str).eq("True")]
+    if missed.empty:
+        return lines
+    lines += ["### Not met, and why", "",
+              "The weights keep an effective size of at least "
+              f"{MIN_ESS_SHARE:.0%} of the plausible patients (pycart.analysis.vpop); "
+              "such weights stop short of the targets below: the plausible population (the "
+              "priors and the model) holds too few patients like ELIANA's on them to meet "
+              "them together with the others:", ""]
+    for r in missed.itertuples(index=False):
+        side = "below" if r.value < r.target_lower else "above"
+        lines.append(f"- {r.endpoint}: {_fmt(r.value)}, {side} the target's "
+                     f"{_fmt(r.target_lower)}-{_fmt(r.target_upper)}"
+                     if r.target_lower != r.target_upper else
+                     f"- {r.endpoint}: interval {_fmt(r.lower)}-{_fmt(r.upper)} leaves out "
+                     f"{_fmt(r.target)}")
+    return lines
 
 
 def write_trial_report(folder: Path, command: str) -> Path:
