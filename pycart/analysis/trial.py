@@ -63,8 +63,9 @@ class Arms:
 
 
 def values(arms: Arms, targets: dict[str, Target], w: np.ndarray,
-           rng: np.random.Generator) -> dict[str, float]:
-    """Every endpoint of ``targets`` from the population ``arms`` weighted by ``w``."""
+           rng: np.random.Generator | None = None) -> dict[str, float]:
+    """Every endpoint of ``targets`` from the population ``arms`` weighted by ``w``; with
+    ``rng`` (a bootstrap draw), the Cmax ratio of one resample of the trial's group sizes."""
     t = arms.table
     scale = blood_scale(t, w, targets["cmax"])
     resp = t[col.REMISSION_3M].to_numpy(dtype=bool)
@@ -77,7 +78,7 @@ def values(arms: Arms, targets: dict[str, Target], w: np.ndarray,
         keep = np.isfinite(logs)
         mean = float(w[keep] @ logs[keep] / w[keep].sum())
         out[f"{name}_var"] = float(w[keep] @ (logs[keep] - mean) ** 2 / w[keep].sum())
-    out["cmax_ratio"] = _cmax_ratio(t, w, targets["cmax_ratio"].groups, rng)
+    out["cmax_ratio"] = _cmax_ratio(t, w, targets["cmax_ratio"].groups if rng else None, rng)
     out |= _predictions(arms, w)
     return {k: v for k, v in out.items() if k in targets}
 
@@ -99,7 +100,7 @@ def _cd19_share(t: pd.DataFrame, w: np.ndarray, pool: np.ndarray) -> float:
 
 
 def _cmax_ratio(t: pd.DataFrame, w: np.ndarray, groups: tuple[int, int] | None,
-                rng: np.random.Generator) -> float:
+                rng: np.random.Generator | None) -> float:
     """Geometric-mean Cmax of responders over non-responders; with ``groups`` (Mueller et
     al. 2018's 62 and 8), of one resample of those sizes drawn by weight."""
     lc = log_cmax(t)
@@ -110,7 +111,7 @@ def _cmax_ratio(t: pd.DataFrame, w: np.ndarray, groups: tuple[int, int] | None,
     means = []
     for mask, size in zip((resp, nonr), groups or (0, 0), strict=True):
         p = w[mask] / w[mask].sum()
-        means.append(float(lc[mask] @ p) if not size else
+        means.append(float(lc[mask] @ p) if not size or rng is None else
                      float(lc[mask][rng.choice(mask.sum(), size, p=p)].mean()))
     return math.exp(means[0] - means[1])
 
@@ -166,7 +167,7 @@ def bootstrap(arms: Arms, targets: dict[str, Target], draws: int, seed: int
     plausible patients (one row of endpoint values each)."""
     rng = np.random.default_rng(seed)
     w = calibrate_weights(arms.table, targets, arms.has_clone)
-    point = values(arms, targets, w, rng)
+    point = values(arms, targets, w)  # the Cmax ratio of the whole weighted population
     rows = []
     for _ in range(draws):
         index = rng.integers(0, len(arms.table), len(arms.table))
