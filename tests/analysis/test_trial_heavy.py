@@ -77,7 +77,9 @@ def test_another_seed_moves_little(runs):
     moved = []
     for endpoint, row in a[a["role"] == "calibrated"].iterrows():
         width = row["upper"] - row["lower"]
-        if abs(row["value"] - b.loc[endpoint, "value"]) >= max(width, 1e-12):
+        # the median Cmax is met exactly by the blood scale (width 0): rounding only
+        if abs(row["value"] - b.loc[endpoint, "value"]) >= max(width,
+                                                              1e-9 * abs(row["value"])):
             moved.append(endpoint)
     assert not moved, moved
 
