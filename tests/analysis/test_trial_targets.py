@@ -69,12 +69,18 @@ def test_bad_targets_one_line(tmp_path: Path, text: str, says: str):
 def test_edited_targets_refused(tmp_path: Path, old: str, new: str, says: str):
     from pycart.analysis.targets import default_targets_path
 
-    text = default_targets_path().read_text()
-    assert old in text
-    path = tmp_path / "t.toml"
-    path.write_text(text.replace(old, new, 1))
-    with pytest.raises(PycartError, match=says):
-        load_targets(path)
+    _refused(tmp_path, default_targets_path(), (old, new), says, load_targets)
+
+
+def _refused(tmp_path: Path, shipped: Path, edit: tuple[str, str], says: str, load) -> None:
+    """The shipped file with one edit is refused with one line saying ``says``."""
+    text = shipped.read_text()
+    assert edit[0] in text
+    path = tmp_path / "edited.toml"
+    path.write_text(text.replace(*edit, 1))
+    with pytest.raises(PycartError, match=says) as info:
+        load(path)
+    assert "\n" not in str(info.value)
 
 
 def test_missing_and_unreadable_files(tmp_path: Path):
@@ -126,10 +132,4 @@ def test_draw_stays_in_bounds_and_maps_to_cells():
 def test_bad_priors_refused(tmp_path: Path, old: str, new: str, says: str):
     from pycart.analysis.population import default_priors_path
 
-    text = default_priors_path().read_text()
-    assert old in text
-    path = tmp_path / "p.toml"
-    path.write_text(text.replace(old, new, 1))
-    with pytest.raises(PycartError, match=says) as info:
-        load_priors(path)
-    assert "\n" not in str(info.value)
+    _refused(tmp_path, default_priors_path(), (old, new), says, load_priors)
