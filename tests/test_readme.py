@@ -287,6 +287,7 @@ ELSEWHERE = {
         "test_the_page_serves_within_ten_seconds_without_a_console_error",
     "pycart simulate --t-end 60 --dose 0:1e7 --dose 2:1e7 --dose 7:1e7 --out fractions.csv":
         "test_the_doses_example_of_the_simulate_page_prints_what_is_shown",
+    "pycart trial --patients 1024 --out trial/": "test_docs_copy_is_what_the_command_writes",
 }
 NOT_RUN = {
     "pycart compatibility --direct tellurium,pysces,amici":

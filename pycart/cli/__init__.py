@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..core.errors import PycartError, SimulationError
-from . import analysis, exchange, explore, fit, report, scenarios, simulate, sweeps
+from . import analysis, exchange, explore, fit, report, scenarios, simulate, sweeps, trial
 from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, Parser
 
-COMMANDS = (simulate, scenarios, sweeps, analysis, fit, exchange, report, explore)
+COMMANDS = (simulate, scenarios, sweeps, analysis, trial, fit, exchange, report, explore)
 
 
 def _parser() -> argparse.ArgumentParser:

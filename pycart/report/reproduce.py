@@ -554,6 +554,12 @@ share, the Cmax ratio, the fold expansion and the decline rates below are report
 fitted. The exhaustion module was fitted with `pycart fit` to the typical tisagenlecleucel
 curve of Stein et al. 2019 over a year (`docs/calibration.md`, section 3, `pycart
 calibration`); that patient-level fit does not change the values used here.
+
+Figure 7's grid spans the parameter space and is not a patient population, L30 < 1 cell is
+not ELIANA's remission, and the marrow's CAR T peak is not the blood copies of Mueller et al.
+2018 and Stein et al. 2019: the responder share against ELIANA's 81%, the Cmax ratio against
+1.74, Tmax and the fold expansion are compared on the trials' own endpoints, with a
+calibrated virtual population, in the [virtual trial](trial.md) (`pycart trial`).
 """
 
 

@@ -1,0 +1,121 @@
+"""The virtual trial's patients simulated on the compiled fast path, chunk by chunk, and
+reduced at once to the trial's endpoints (memory holds one chunk's trajectories).
+
+With the CD19-negative clone (variants ``escape`` and ``both``) the clone is never seeded
+deterministically (muL = 0 in the ODE: a constant loss rate makes sub-cell clones grow for
+months): a first run gives the CD19+ leukaemia L(t), antigen-loss events and the clone's
+early birth-death growth are drawn stochastically (:func:`pycart.analysis.seeding.
+seed_cd19_negative`), and a patient whose clone survives to the hand-off size gets that many
+Ln cells as a dose on the hand-off day in a second run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..core import columns as col
+from ..core.model import Model
+from ..core.schedule import Dose
+from ..scale.fast import simulate_points
+from .endpoints import patient_endpoints
+from .population import VARIANTS, Priors, model_inputs
+from .seeding import ln_birth_rate, seed_cd19_negative
+
+#: Days followed (the 12-month relapse-free survival is counted from remission, which comes
+#: by day 90 at the latest: 400 days leave 12 months of follow-up after a remission by day 35;
+#: later remitters are censored, as in a trial).
+FOLLOW_UP = 400.0
+#: Sampling: every quarter day to day 28 (Tmax and Cmax), then daily.
+FINE_STEP, FINE_UNTIL = 0.25, 28.0
+#: Cells at which the stochastic CD19-negative clone is handed to the ODE (HANDOFF cells: a
+#: birth-death process at this size goes extinct with probability (d/b)^100, negligible).
+HANDOFF = 100.0
+#: The patient-level columns a chunk keeps beside the endpoints.
+KEEP = (col.REMISSION_DAY28, col.REMISSION_3M, col.MRD_NEGATIVE_DAY28,
+        col.MORPHOLOGIC_RELAPSE_DAY, col.RELAPSE_EVENT,
+        col.RFS_TIME, col.RELAPSE_CD19_NEGATIVE, col.BCELL_RECOVERY_DAY, col.CMAX_BLOOD,
+        col.TMAX, col.FOLDX)
+
+
+def sample_days(follow_up: float = FOLLOW_UP) -> np.ndarray:
+    """The days each patient is sampled on (0 excluded: the sweep reports it as the
+    initial state)."""
+    fine = np.arange(FINE_STEP, FINE_UNTIL + FINE_STEP / 2, FINE_STEP)
+    return np.unique(np.concatenate([fine, np.arange(FINE_UNTIL + 1, follow_up + 0.5)]))
+
+
+def simulate_chunk(patients: pd.DataFrame, priors: Priors, variant: str, seed: int,
+                   start: int, follow_up: float = FOLLOW_UP,
+                   doses: tuple[Dose, ...] = ()) -> pd.DataFrame:
+    """The endpoints of ``patients`` (rows ``start``...) under ``variant``: one row per
+    patient, blood Cmax in copies/µg per unit blood scale (the trial scales it later).
+    ``doses``: CAR T doses after day 0, each of the patient's own day-0 dose."""
+    model, switches = VARIANTS[variant]
+    inputs = model_inputs(patients, priors, variant)
+    for k in range(1, len(doses) + 1):
+        inputs[f"dose_CA_{k}_cells"] = inputs["CA"]
+    days = sample_days(follow_up)
+    species = tuple(s for s in ("B0", "B1", "B2", "B3", "L", "Ln", "CA", "CM", "CE")
+                    if model == "cart_bm_ext" or s not in ("Ln", "CE"))
+    run = _run(inputs, model, switches, days, species, follow_up, doses)
+    if switches.get("escape"):
+        run = _seeded(run, inputs, patients, (model, switches, doses), days, species,
+                      (seed, start), follow_up)
+    times = np.concatenate([[0.0], days])
+    states = {s: _trajectory(run, inputs, s, days) for s in species}
+    table = patient_endpoints(times, states, model, blood_scale=1.0, follow_up=follow_up)
+    return table[list(KEEP)].reset_index(drop=True)
+
+
+def _run(inputs: pd.DataFrame, model: str, parameters: dict[str, float], days: np.ndarray,
+         species: tuple[str, ...], t_end: float, doses: tuple[Dose, ...] = ()) -> pd.DataFrame:
+    return simulate_points(inputs, model=model, parameters=parameters, t_end=t_end,
+                           days=days.tolist(), species=species, peak=False, doses=doses)
+
+
+def _trajectory(run: pd.DataFrame, inputs: pd.DataFrame, species: str,
+                days: np.ndarray) -> np.ndarray:
+    start = (inputs[species].to_numpy() if species in inputs
+             else np.zeros(len(inputs)))
+    sampled = run[[col.at_day(species, d) for d in days]].to_numpy(dtype=float)
+    return np.column_stack([start, sampled])
+
+
+def _seeded(run: pd.DataFrame, inputs: pd.DataFrame, patients: pd.DataFrame,
+            arm: tuple[str, dict[str, float], tuple[Dose, ...]], days: np.ndarray,
+            species: tuple[str, ...], seeds: tuple[int, int], follow_up: float
+            ) -> pd.DataFrame:
+    """``run`` with each patient whose stochastic CD19-negative clone reaches the hand-off
+    size simulated again with the clone given as a dose of Ln on that day. The random
+    stream of a chunk depends on the seed and its first patient only: a resumed chunk (the
+    spans are fixed) draws alike."""
+    model, switches, doses = arm
+    seed, start = seeds
+    defaults = Model(model).default_parameters
+    times = np.concatenate([[0.0], days])
+    leukaemia = _trajectory(run, inputs, "L", days)
+    b_cells = np.sum([_trajectory(run, inputs, s, days) for s in ("B0", "B1", "B2", "B3")],
+                     axis=0)
+    rho_ln = (patients["rhoLn"].to_numpy() if "rhoLn" in patients
+              else np.full(len(inputs), defaults["rhoLn"]))
+    birth = ln_birth_rate({"k": defaults["k"], "rhoLn": rho_ln, "Lmax": defaults["Lmax"]},
+                          b_cells, leukaemia)
+    # One call for the chunk: each patient's own loss rate enters the intensity muL * L(t)
+    # through the trajectory (loss_rate 1), the only place seed_cd19_negative reads L.
+    rng = np.random.default_rng([seed, start])
+    seeded = seed_cd19_negative(times, leukaemia * patients["muL"].to_numpy()[:, None], rng,
+                                loss_rate=1.0, birth=birth, death=defaults["gammaL"],
+                                handoff=HANDOFF)
+    handoff = seeded[col.LN_SEED_DAY].to_numpy(dtype=float)
+    clone = np.isfinite(handoff) & (handoff > 0) & (handoff < follow_up)
+    if not clone.any():
+        return run
+    again = inputs[clone].assign(dose_Ln_1_day=handoff[clone],
+                                 dose_Ln_1_cells=HANDOFF).reset_index(drop=True)
+    redone = _run(again, model, switches, days, species, follow_up,
+                  (*doses, Dose(float(follow_up), HANDOFF, "Ln")))
+    cols = [c for c in run.columns if "@" in c]
+    values = run[cols].to_numpy(dtype=float, copy=True)
+    values[clone] = redone[cols].to_numpy(dtype=float)
+    return pd.DataFrame(values, columns=cols)

@@ -1,0 +1,168 @@
+"""The virtual trial's machinery: the maximum-entropy weights (against hand calculations),
+endpoints.csv's columns and verdicts, a small run on the fast path (outputs, weights, resume,
+lock) and the command line's one-line refusals before any work."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pycart.analysis.population import draw, load_priors
+from pycart.analysis.targets import load_targets
+from pycart.analysis.trial import COLUMNS, endpoints_table
+from pycart.analysis.trialrun import simulate_arm
+from pycart.analysis.virtualtrial import TrialSettings, run_trial
+from pycart.analysis.vpop import effective_size, tilt, weighted_quantile
+from pycart.cli import main
+from pycart.scale.engines import SerialEngine
+from pycart.scale.store import lock_path, locked
+
+
+def test_tilt_is_the_exponential_family_that_meets_a_mean():
+    """With a tight tolerance the weights meet E_w[g] = 0, and they are exp(λ g) normalised:
+    for g in {-1, +3} (equal counts) the mean-zero weighting puts 3/4 on -1: λ = ln(3)/4."""
+    g = np.array([[-1.0], [3.0]] * 50)
+    w = tilt(g, np.array([1e-9]))
+    assert w.sum() == pytest.approx(1.0)
+    assert float(w @ g[:, 0]) == pytest.approx(0.0, abs=1e-6)
+    assert w[0] / w[1] == pytest.approx(3.0, rel=1e-6)
+
+
+def test_tilt_with_a_loose_tolerance_stays_near_uniform():
+    g = np.linspace(-1, 3, 101)[:, None]
+    w = tilt(g, np.array([1e3]))
+    assert effective_size(w) == pytest.approx(101, rel=1e-3)
+
+
+def test_weighted_quantile_by_hand():
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    assert weighted_quantile(x, np.array([0.1, 0.1, 0.1, 0.7]), 0.5) == 4.0
+    assert weighted_quantile(x, np.full(4, 0.25), 0.5) == 2.0
+    assert math.isnan(weighted_quantile(np.array([np.nan]), np.array([1.0]), 0.5))
+
+
+def test_endpoints_table_columns_and_verdicts():
+    targets = load_targets()
+    point = {k: t.value if math.isfinite(t.value) else 0.5 for k, t in targets.items()}
+    point["remission"] = 0.95  # outside 71-89%
+    draws = pd.DataFrame([point] * 20)
+    draws["cmax_ratio"] = np.linspace(1.0, 3.0, 20)
+    table = endpoints_table(targets, point, draws)
+    assert tuple(table.columns) == COLUMNS
+    met = dict(zip(table["endpoint"], table["met"], strict=True))
+    assert met["remission within 3 months"] is False
+    assert met["Cmax ratio, responders to non-responders"] is True  # 1.74 in 1.1-2.9
+    assert met["median Tmax of blood CAR T (days)"] is True
+    assert met["hazard ratio of relapse, B-cell recovery within 6 months vs persisting "
+               "aplasia"] is None  # no published number: no verdict
+    assert set(table["role"]) == {"calibrated", "predicted"}
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory) -> Path:
+    """A 24-patient run of the base model (its endpoints.csv, population, figures)."""
+    import io
+
+    out = tmp_path_factory.mktemp("trial") / "run"
+    run_trial(None, out, TrialSettings(24, seed=3, variant="base", compare=("base",)),
+              SerialEngine(), stream=io.StringIO())
+    return out
+
+
+def test_small_run_writes_every_output(small_run: Path):
+    names = {p.name for p in small_run.iterdir()}
+    assert names == {"population.parquet", "endpoints.csv", "variants.csv", "rfs.png",
+                     "kinetics.png"}
+    table = pd.read_csv(small_run / "endpoints.csv")
+    assert tuple(table.columns) == COLUMNS
+    assert len(table) == 15 and table["source"].str.len().min() > 30
+    population = pd.read_parquet(small_run / "population.parquet")
+    assert len(population) == 24
+    assert population["weight"].sum() == pytest.approx(1.0)
+    assert (population["weight"] >= 0).all()
+    # the blood scale meets Stein's median Cmax exactly: computed, not assumed
+    cmax = population["cmax_blood"] * population["blood_scale"]
+    assert weighted_quantile(cmax.to_numpy(), population["weight"].to_numpy(), 0.5) == \
+        pytest.approx(24000.0)
+    mode = 0o666 & ~_umask()
+    assert all((p.stat().st_mode & 0o777) == mode for p in small_run.iterdir())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_report_is_written_from_the_run(small_run: Path):
+    from pycart.report.trial import trial_markdown
+
+    text = trial_markdown(small_run, "pycart trial --patients 24 --seed 3 --variant base")
+    table = pd.read_csv(small_run / "endpoints.csv")
+    for r in table.itertuples():
+        assert r.endpoint in text
+    assert "**met**" in text or "**not met**" in text
+    assert "| endpoint | target | base |" in text  # the variants side by side
+    assert "![Relapse-free survival of responders](rfs.png)" in text
+
+
+def test_resume_reuses_saved_chunks_and_refuses_foreign_ones(tmp_path: Path, monkeypatch):
+    priors = load_priors()
+    patients = draw(priors, 6, seed=0)
+    first = simulate_arm("base", patients, priors, 0, tmp_path, SerialEngine())
+    import pycart.analysis.trialrun as trialrun
+
+    def fail(*args, **kwargs):
+        raise AssertionError("simulated again")
+
+    monkeypatch.setattr(trialrun, "simulate_chunk", fail)
+    again = simulate_arm("base", patients, priors, 0, tmp_path, SerialEngine())
+    pd.testing.assert_frame_equal(first, again)
+    from pycart.core.errors import PycartError
+
+    with pytest.raises(PycartError, match="different sweep"):  # another seed: never mixed
+        simulate_arm("base", patients, priors, 1, tmp_path, SerialEngine())
+
+
+def test_second_run_on_a_locked_folder_is_refused(tmp_path: Path, capsys):
+    with locked(tmp_path / "population.parquet", lock_path(tmp_path / "population.parquet")):
+        code = main(["trial", "--patients", "4", "--out", str(tmp_path), "--engine",
+                     "serial"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pycart" in err
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--patients", "0"], "--patients '0' is not allowed"),
+    (["--patients", "-3"], "--patients"),
+    (["--patients", "ten"], "not a whole number"),
+    (["--patients", "1e9"], "--patients"),
+    (["--patients", "5", "--bootstrap", "3"], "--bootstrap"),
+    (["--patients", "5", "--seed", "-1"], "--seed"),
+])
+def test_bad_numbers_one_line(tmp_path: Path, capsys, args: list[str], says: str):
+    code = main(["trial", *args, "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and says in err and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_files_one_line(tmp_path: Path, capsys):
+    bad = tmp_path / "t.toml"
+    bad.write_text("[[target]\n")
+    (tmp_path / "file").write_text("x")
+    for args, says in ((["trial", str(bad), "--patients", "4", "--out", str(tmp_path / "o")],
+                        "not valid TOML"),
+                       (["trial", "--patients", "4", "--out", str(tmp_path / "file")],
+                        "is a file"),
+                       (["trial", "--patients", "4", "--out", str(tmp_path / "a" / "b")],
+                        "not an existing folder")):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert says in err and err.count("\n") == 1
