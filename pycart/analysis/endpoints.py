@@ -6,7 +6,8 @@ observation models of :mod:`pycart.core.observe` and returns one row per patient
 columns :data:`pycart.core.columns.TRIAL_ENDPOINTS`:
 
 - complete remission: marrow blasts under 5% (Maude et al. 2018, N Engl J Med 378:439,
-  ELIANA), at day 28 and within 3 months (ELIANA's primary endpoint); MRD-negative at day 28:
+  ELIANA), at day 28 and within 3 months, maintained for at least 28 days (ELIANA's primary
+  endpoint); MRD-negative at day 28:
   blasts under 1e-4 (ELIANA's flow cytometry);
 - morphologic relapse: blasts back at 5% or more after remission; relapse-free survival time
   from remission, censored at the end of follow-up; CD19 status at relapse;
@@ -33,6 +34,8 @@ from ..core.metrics import _peak, relapse_day
 REMISSION_WINDOW = 365.25 / 4
 #: The day of the first marrow assessment (ELIANA: day 28) and the end of Cmax's window.
 DAY28 = 28.0
+#: How long a remission must last to count, in days (ELIANA: maintained for at least 28 days).
+DURABLE = 28.0
 #: Leukaemic cells at which blasts reach 5% of the nucleated cells (blast_fraction inverted).
 REMISSION_CELLS = observe.MARROW_CELLS * observe.REMISSION_BLASTS / (1 - observe.REMISSION_BLASTS)
 
@@ -53,9 +56,7 @@ def patient_endpoints(times: np.ndarray, states: Mapping[str, np.ndarray], model
                     axis=0)
     at28 = int(np.flatnonzero(times == DAY28)[0])
     blasts28 = observe.blast_fraction(total[:, at28])
-    remission = _remission_day(times, total)
-    relapse = np.array([_relapse_after(times, row, day) for row, day in zip(
-        total, remission, strict=True)])
+    remission, relapse = _durable_remission(times, total)
     responder = remission <= REMISSION_WINDOW
     rfs = np.where(np.isnan(relapse), follow_up, relapse) - remission
     out = pd.DataFrame({
@@ -168,17 +169,40 @@ def _log_cross(times: np.ndarray, row: np.ndarray, i: int, level: float) -> floa
     return float(times[i - 1] + np.clip(frac, 0.0, 1.0) * (times[i] - times[i - 1]))
 
 
-def _remission_day(times: np.ndarray, total: np.ndarray) -> np.ndarray:
-    """The first day after day 0 with blasts under 5% (NaN if none): the crossing where
-    blasts fall, or the first sample after day 0 for a patient already under 5% at day 0."""
+def _durable_remission(times: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each patient's remission day and the morphologic relapse after it (NaN where none).
+
+    A remission counts when it is maintained for at least :data:`DURABLE` days (ELIANA's
+    primary endpoint: CR or CRi within 3 months, maintained for at least 28 days; Grupp et
+    al. 2018, ASH abstract of the ELIANA update): blasts that fall under 5% and are back at
+    5% or more within 28 days are not a remission, and the search goes on after them. A
+    remission starting at the end of follow-up, with less than 28 days left, counts (its
+    durability is not yet known, as in a trial's data cut)."""
+    remission = np.full(len(total), np.nan)
+    relapse = np.full(len(total), np.nan)
+    for p, row in enumerate(total):
+        start = 0
+        while start < len(times) - 1:
+            onset = _remission_onset(times[start:], row[start:])
+            if np.isnan(onset):
+                break
+            back = _relapse_after(times, row, onset)
+            if np.isnan(back) or back - onset >= DURABLE:
+                remission[p], relapse[p] = onset, back
+                break
+            start = int(np.searchsorted(times, back))  # the first sample at 5% or more
+    return remission, relapse
+
+
+def _remission_onset(times: np.ndarray, total: np.ndarray) -> float:
+    """The first day after the first sample with blasts under 5% (NaN if none): the crossing
+    where blasts fall, or the second sample for a patient already under 5% at the first."""
     under = observe.blast_fraction(total) < observe.REMISSION_BLASTS
-    out = np.full(len(total), np.nan)
-    for p, row in enumerate(under):
-        hits = np.flatnonzero(row[1:]) + 1
-        if hits.size:
-            i = int(hits[0])
-            out[p] = times[i] if row[i - 1] else _log_cross(times, total[p], i, REMISSION_CELLS)
-    return out
+    hits = np.flatnonzero(under[1:]) + 1
+    if not hits.size:
+        return np.nan
+    i = int(hits[0])
+    return float(times[i]) if under[i - 1] else _log_cross(times, total, i, REMISSION_CELLS)
 
 
 def _relapse_after(times: np.ndarray, total: np.ndarray, remission: float) -> float:

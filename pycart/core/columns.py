@@ -53,7 +53,8 @@ L_END = "L_end"
 #: days since the infusion (day 0); empty (NaN) where the event did not happen in follow-up.
 #: Complete remission at day 28: marrow blasts under 5% (bool).
 REMISSION_DAY28 = "remission_day28"
-#: The first day blasts are under 5% after day 0 (log-interpolated between samples).
+#: The first day blasts fall under 5% and stay there at least 28 days (ELIANA: a remission
+#: maintained for at least 28 days), log-interpolated between samples; NaN if none.
 REMISSION_DAY = "remission_day"
 #: Remission within 3 months, ELIANA's primary endpoint (bool).
 REMISSION_3M = "remission_3m"

@@ -42,7 +42,7 @@ def _constructed() -> tuple[dict[str, np.ndarray], dict[str, list]]:
     L = np.array([_piecewise(0, 2e11, [(20, -1.0), (400, 0.1)]),  # CD19+ relapse
                   _piecewise(0, 2e11, [(20, -1.0), (400, 0.0)]),  # CD19- relapse (Ln)
                   np.full(TIMES.size, 2e11),                       # no remission
-                  _piecewise(0, 1e10, [(400, 0.05)])])             # low burden at day 0
+                  _piecewise(0, 1e10, [(400, 0.05)])])  # under 5% at day 0, back by day 19
     Ln = np.array([np.ones(TIMES.size), _piecewise(0, 1.0, [(400, 0.1)]), np.ones(TIMES.size),
                    np.ones(TIMES.size)])
     B = np.array([_piecewise(0, 3.2e8, [(10, -1.0), (400, 0.05)]),
@@ -57,7 +57,9 @@ def _constructed() -> tuple[dict[str, np.ndarray], dict[str, list]]:
     rem = np.log(2e11 / REMISSION_CELLS)  # days for L falling at 1/day from 2e11
     relapse0 = 20 + np.log(REMISSION_CELLS / (2e11 * np.exp(-20))) / 0.1
     relapse1 = np.log(REMISSION_CELLS) / 0.1  # Ln from 1 cell at 0.1/day (L: 2e11 e^-20)
-    relapse3 = np.log(REMISSION_CELLS / 1e10) / 0.05
+    # patient 3: 2% blasts at day 0, 5% again by day 19 (ln 2.63 / 0.05): under 28 days, so
+    # no remission (ELIANA counts one maintained for at least 28 days)
+    assert np.log(REMISSION_CELLS / 1e10) / 0.05 < 28
     recovery0 = 10 + np.log(THRESHOLD_B / (3.2e8 * np.exp(-10))) / 0.05
     # log C = log 1e9 - 0.05 (t - 9.1)^2: the line through (9.1, 1e9) fitted to the samples
     # before 9.1 by least squares in ln(foldx), its normal equation written out
@@ -65,14 +67,14 @@ def _constructed() -> tuple[dict[str, np.ndarray], dict[str, list]]:
     lever = 1 - early / 9.1
     foldx2 = np.exp(np.sum(lever * 0.05 * (early - 9.1) ** 2) / np.sum(lever ** 2))
     expected = {
-        col.REMISSION_DAY: [rem, rem, np.nan, 0.25],
+        col.REMISSION_DAY: [rem, rem, np.nan, np.nan],
         col.REMISSION_DAY28: [True, True, False, False],
         col.MRD_NEGATIVE_DAY28: [True, True, False, False],
-        col.REMISSION_3M: [True, True, False, True],
-        col.MORPHOLOGIC_RELAPSE_DAY: [relapse0, relapse1, np.nan, relapse3],
-        col.RELAPSE_EVENT: [True, True, False, True],
-        col.RFS_TIME: [relapse0 - rem, relapse1 - rem, np.nan, relapse3 - 0.25],
-        col.RELAPSE_CD19_NEGATIVE: [False, True, pd.NA, False],
+        col.REMISSION_3M: [True, True, False, False],
+        col.MORPHOLOGIC_RELAPSE_DAY: [relapse0, relapse1, np.nan, np.nan],
+        col.RELAPSE_EVENT: [True, True, False, False],
+        col.RFS_TIME: [relapse0 - rem, relapse1 - rem, np.nan, np.nan],
+        col.RELAPSE_CD19_NEGATIVE: [False, True, pd.NA, pd.NA],
         col.BCELL_RECOVERY_DAY: [recovery0, np.nan, 0.0, np.nan],
         col.APLASIA_DAYS: [recovery0, 365.0, 0.0, 365.0],
         col.CMAX_BLOOD: [SCALE * 1e7 * np.exp(8), SCALE * 1e7 * np.exp(6.25), SCALE * 1e9,
@@ -89,7 +91,7 @@ def test_constructed_patients_by_hand():
     assert list(got.columns) == list(col.TRIAL_ENDPOINTS)
     for name, values in expected.items():
         if name == col.RELAPSE_CD19_NEGATIVE:
-            assert got[name].tolist() == [False, True, pd.NA, False]
+            assert got[name].tolist() == [False, True, pd.NA, pd.NA]
         elif got[name].dtype == bool:
             assert got[name].tolist() == values, name
         else:  # exact log-linear pieces: the interpolation is exact to round-off
@@ -100,6 +102,22 @@ def test_constructed_patients_by_hand():
     assert L28 / (observe.MARROW_CELLS + L28) < observe.MRD_FLOW
     L28 = 1e10 * np.exp(1.4)
     assert L28 / (observe.MARROW_CELLS + L28) == pytest.approx(0.0751, abs=1e-4)
+
+
+def test_a_remission_lost_within_28_days_does_not_count():
+    """Blasts under 5% from day 2 to day 12, then from day 30 on: the first episode is not
+    maintained for 28 days, so the remission starts at the second (ELIANA's definition)."""
+    L = _piecewise(0, 2e11, [(4, -1.0), (14, 0.3), (34, -1.0), (400, 0.0)])
+    states = {s: np.ones((1, TIMES.size)) for s in ("Ln", "B0", "B1", "B2", "B3", "CA", "CM",
+                                                     "CE")}
+    got = patient_endpoints(TIMES, {**states, "L": L[None, :]}, "cart_bm_ext",
+                            blood_scale=SCALE)
+    first = np.log(2e11 / REMISSION_CELLS)  # the first fall, about day 2
+    level14 = np.log(2e11) - 4 + 3.0  # ln L at day 14, at its highest
+    second = 14 + level14 - np.log(REMISSION_CELLS)  # the second fall through 5%
+    assert first < 4 and 14 < second < 34
+    assert got[col.REMISSION_DAY][0] == pytest.approx(second, rel=1e-9)
+    assert bool(got[col.REMISSION_3M][0]) and not bool(got[col.RELAPSE_EVENT][0])
 
 
 def test_expansion_of_a_pure_exponential_is_exact():
@@ -117,13 +135,13 @@ def test_without_the_cd19_negative_clone():
     base = {s: states[s] for s in observe.leukaemia_ids("cart_bm") + observe.car_t_ids(
         "cart_bm") + ("B0", "B1", "B2", "B3")}
     got = patient_endpoints(TIMES, base, "cart_bm", blood_scale=SCALE)
-    assert got[col.RELAPSE_CD19_NEGATIVE].tolist() == [False, pd.NA, pd.NA, False]
+    assert got[col.RELAPSE_CD19_NEGATIVE].tolist() == [False, pd.NA, pd.NA, pd.NA]
 
 
 def test_follow_up_censors():
     states, expected = _constructed()
     got = patient_endpoints(TIMES, states, "cart_bm_ext", blood_scale=SCALE, follow_up=200)
-    assert got[col.RELAPSE_EVENT].tolist() == [True, False, False, True]
+    assert got[col.RELAPSE_EVENT].tolist() == [True, False, False, False]
     assert got[col.RFS_TIME][1] == pytest.approx(200 - expected[col.REMISSION_DAY][1])
     assert got[col.APLASIA_DAYS][1] == 200
 
