@@ -185,9 +185,12 @@ def endpoints_table(targets: dict[str, Target], point: dict[str, float],
     the number inside the interval; otherwise empty)."""
     tail = (1 - COVERAGE) / 2
     rows = []
+    # a re-calibration of a small population can leave a ratio undefined (a hazard ratio of
+    # a group without events is infinite): the interval is over the draws that define it
+    finite = draws.replace([np.inf, -np.inf], np.nan)
     for key, t in targets.items():
-        lo, hi = (draws[key].quantile([tail, 1 - tail]).tolist() if key in draws
-                  and draws[key].notna().any() else (math.nan, math.nan))
+        lo, hi = (finite[key].quantile([tail, 1 - tail]).tolist() if key in finite
+                  and finite[key].notna().any() else (math.nan, math.nan))
         if key == "cmax_ratio":
             met: bool | None = lo <= t.value <= hi
         elif t.role == "calibrated":
