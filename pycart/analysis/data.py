@@ -1,4 +1,4 @@
-"""Measurement tables: a long table ``time,observable,value[,sigma][,patient]``, read from
+"""Measurement tables: a long table ``time,observable,value[,sigma][,patient][,lloq]``, read
 CSV or Parquet and checked before any work starts.
 
 Every problem found is one line (what was wrong, where, what is allowed), raised as
@@ -11,6 +11,7 @@ import csv
 import math
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,10 @@ from ..core.inputs import MAX_HORIZON
 from ..core.names import DEFAULT_MODEL, MODELS, OBSERVABLES, SHARES
 
 TIME, OBSERVABLE, VALUE, SIGMA, PATIENT = "time", "observable", "value", "sigma", "patient"
+#: The lower limit of quantification of a row: a value empty or below it is left-censored.
+LLOQ = "lloq"
 REQUIRED = (TIME, OBSERVABLE, VALUE)
-OPTIONAL = (SIGMA, PATIENT)
+OPTIONAL = (SIGMA, PATIENT, LLOQ)
 #: The patient name given to a table without a ``patient`` column.
 SINGLE = "patient"
 #: The most measurements one data file may hold, and its largest size on disk: a fit's data
@@ -39,10 +42,11 @@ def observables(model: str = DEFAULT_MODEL) -> tuple[str, ...]:
     return (*MODELS[model], *OBSERVABLES[model], *SHARES)
 
 
-def read_measurements(path: str | os.PathLike[str], model: str = DEFAULT_MODEL
-                      ) -> pd.DataFrame:
+def read_measurements(path: str | os.PathLike[str], model: str = DEFAULT_MODEL,
+                      allowed: Sequence[str] | None = None) -> pd.DataFrame:
     """Read and check a measurement table; return it with columns time, observable, value,
-    sigma (NaN where not given) and patient, sorted by patient, observable and time."""
+    sigma (NaN where not given), patient, and lloq where given, sorted by patient, observable
+    and time. ``allowed``: the observable ids (default the model's ids, sums and shares)."""
     source = Path(path)
     name = str(source)
     suffix = source.suffix.lower()
@@ -61,7 +65,7 @@ def read_measurements(path: str | os.PathLike[str], model: str = DEFAULT_MODEL
     except (ValueError, OSError, csv.Error) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PycartError(f"data file {name!r} cannot be read as a table ({first})") from None
-    return check_measurements(raw, model, name)
+    return check_measurements(raw, model, name, allowed)
 
 
 def _check_file(source: Path) -> None:
@@ -136,7 +140,8 @@ def _read_parquet(source: Path) -> pd.DataFrame:
 
 
 def check_measurements(raw: pd.DataFrame, model: str = DEFAULT_MODEL,
-                       where: str = "data") -> pd.DataFrame:
+                       where: str = "data", allowed: Sequence[str] | None = None
+                       ) -> pd.DataFrame:
     """Check a raw measurement table (any dtypes); see :func:`read_measurements`."""
     frame = raw.rename(columns=lambda c: str(c).strip())
     _check_columns(frame, where)
@@ -149,14 +154,18 @@ def check_measurements(raw: pd.DataFrame, model: str = DEFAULT_MODEL,
         raise PycartError(f"{where}: line {_row(nameless.idxmax())} has no patient (allowed: "
                           "a name in every row of the patient column)")
     values = _numbers(text, VALUE, where)
-    empty = [p for p in dict.fromkeys(patient) if values[patient == p].isna().all()]
+    lloq = _numbers(text, LLOQ, where) if LLOQ in frame else None
+    known = values.notna() if lloq is None else values.notna() | lloq.notna()
+    empty = [p for p in dict.fromkeys(patient) if not known[patient == p].any()]
     if empty:
         raise PycartError(f"{where}: patient {empty[0]!r} has no data (every value is "
                           "missing; allowed: at least one number per patient)")
     out = pd.DataFrame({TIME: _numbers(text, TIME, where), OBSERVABLE: text[OBSERVABLE],
                         VALUE: values, SIGMA: (_numbers(text, SIGMA, where) if SIGMA in frame
                                                else np.nan), PATIENT: patient})
-    _check_values(out, frame, model, where)
+    if lloq is not None:
+        out[LLOQ] = lloq
+    _check_values(out, frame, list(allowed or observables(model)), where)
     _check_after_day_0(out, PATIENT in frame, where)
     return out.sort_values([PATIENT, OBSERVABLE, TIME], kind="stable").reset_index(drop=True)
 
@@ -221,15 +230,20 @@ def _numbers(text: pd.DataFrame, column: str, where: str) -> pd.Series:
     return out.astype(float)
 
 
-def _check_values(out: pd.DataFrame, raw: pd.DataFrame, model: str, where: str) -> None:
-    allowed = observables(model)
+def _check_values(out: pd.DataFrame, raw: pd.DataFrame, allowed: Sequence[str],
+                  where: str) -> None:
+    # a value may be empty where its row has an lloq: it is below it (left-censored)
+    limited = out[LLOQ].notna().to_numpy() if LLOQ in out else np.zeros(len(out), dtype=bool)
     for column, rule, allowed_text in (
             (TIME, lambda v: np.isfinite(v) & (v >= 0) & (v <= MAX_HORIZON),
              f"a number of days >= 0 and <= {MAX_HORIZON:g}, the longest run"),
-            (VALUE, lambda v: np.isfinite(v) & (v >= 0), "a finite number >= 0"),
+            (VALUE, lambda v: (np.isfinite(v) & (v >= 0)) | (np.isnan(v) & limited),
+             "a finite number >= 0, or empty where the row has an lloq: below it"),
             (SIGMA, lambda v: np.isnan(v) | (np.isfinite(v) & (v > 0)),
-             "a finite number > 0, or empty: estimated")):
-        if column == SIGMA and SIGMA not in raw:
+             "a finite number > 0, or empty: estimated"),
+            (LLOQ, lambda v: np.isnan(v) | (np.isfinite(v) & (v > 0)),
+             "a finite number > 0, the lower limit of quantification, or empty: none")):
+        if column not in out or (column == SIGMA and SIGMA not in raw):
             continue
         bad = ~rule(out[column].to_numpy())
         if bad.any():

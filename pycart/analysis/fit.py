@@ -106,14 +106,7 @@ def parse_bounds(estimate: Sequence[str], given: Mapping[str, str], model: str,
     out = []
     for name in estimate:
         if name in given:
-            lo_text, sep, hi_text = given[name].partition(":")
-            try:
-                lo, hi = float(lo_text), float(hi_text)
-            except ValueError:
-                lo = hi = math.nan
-            if not sep or not (0 < lo < hi < math.inf):
-                raise PycartError(f"--bounds {name}={given[name]}: expected LO:HI with "
-                                  "0 < LO < HI (the search is in log10 space)")
+            lo, hi = lo_hi(name, given[name])
             for end in (lo, hi):
                 if name in MODELS[model]:
                     check_initial({name: end}, MODELS[model])
@@ -127,6 +120,19 @@ def parse_bounds(estimate: Sequence[str], given: Mapping[str, str], model: str,
             lo, hi = DEFAULT_BOUNDS.get(name, (value / 100, value * 100))
         out.append((lo, hi))
     return tuple(out)
+
+
+def lo_hi(name: str, text: str) -> tuple[float, float]:
+    """Search bounds ``LO:HI`` of ``name`` as numbers, 0 < LO < HI."""
+    lo_text, sep, hi_text = text.partition(":")
+    try:
+        lo, hi = float(lo_text), float(hi_text)
+    except ValueError:
+        lo = hi = math.nan
+    if not sep or not (0 < lo < hi < math.inf):
+        raise PycartError(f"--bounds {name}={text}: expected LO:HI with "
+                          "0 < LO < HI (the search is in log10 space)")
+    return lo, hi
 
 
 def check_estimate(names: Sequence[str], model: str) -> tuple[str, ...]:
