@@ -1,0 +1,170 @@
+"""The PEtab problem of a joint fit (issue 21): shared parameters once in the parameter table,
+each patient's own ones mapped by its condition, clinical observables with their scale
+factor and noise models, petablint clean; pyPESTO's likelihood on it is the one computed by
+hand from the model's trajectories; censored rows are refused unless left out on request."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pycart.analysis.data import check_measurements
+from pycart.analysis.joint import make_joint
+from pycart.analysis.observation import Observable
+from pycart.core.errors import PycartError
+from pycart.core.observe import MARROW_CELLS
+from pycart.core.variants import variant_sbml
+from pycart.exchange.petab import dose_slots, lint, runs, write_tables
+from pycart.exchange.petabjoint import joint_tables
+
+BURDENS = {"A": 2e11, "B": 5e10}
+DAYS = (3, 7, 14, 28)
+#: A point of the parameter vector (log10), away from the data on purpose: every term counts.
+POINT = {"h": 9.0, "rhoA": math.log10(0.8), "alpha": math.log10(3e-10), "tauA__A": 1.0,
+         "tauA__B": 0.8, "sigma_MRD": -0.5, "sigma_blood": 3.5, "blood_scale__A": -5.0,
+         "blood_scale__B": -4.5}
+
+
+def _data(lloq: bool = False) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    rows = [{"time": t, "observable": obs, "value": scale * rng.uniform(1, 10),
+             "patient": p} for p in BURDENS for t in DAYS
+            for obs, scale in (("CT", 1e8), ("MRD", 1e-3), ("blood", 1e3))]
+    frame = pd.DataFrame(rows)
+    if lloq:  # MRD by flow cytometry: negative under 1e-4, written empty
+        frame["lloq"] = np.where(frame["observable"] == "MRD", "1e-4", "")
+        frame["value"] = frame["value"].astype(object)
+        frame.loc[(frame["observable"] == "MRD") & (frame["time"] >= 14), "value"] = ""
+    return check_measurements(frame, allowed=["CT", "MRD", "blood"])
+
+
+def _problem(data: pd.DataFrame, blood_noise: str = "normal"):
+    observables = (Observable("CT", "CT", "lognormal", 0.15),
+                   Observable("MRD", "MRD", "lognormal"),
+                   Observable("blood", "blood_CART", blood_noise, None, "per-patient"))
+    return make_joint(data, ["h", "rhoA", "alpha", "tauA"], ["h", "rhoA", "alpha"],
+                      observables, {}, {p: ({}, {"L": v}, ()) for p, v in BURDENS.items()})
+
+
+def _write(problem, folder):
+    return write_tables(joint_tables([problem]),
+                        variant_sbml(problem.model, dose_slots(runs([problem]))), folder)
+
+
+def test_shared_parameters_once_patients_own_by_condition(tmp_path):
+    problem = _problem(_data())
+    written = _write(problem, tmp_path / "petab")
+    assert lint(written[0]) == []  # PEtab's linter, clean
+    params = pd.read_csv(tmp_path / "petab" / "parameters.tsv", sep="\t")
+    assert list(params["parameterId"]) == list(POINT)
+    conditions = pd.read_csv(tmp_path / "petab" / "conditions.tsv", sep="\t",
+                             index_col="conditionId")
+    assert "h" not in conditions  # shared: estimated as the model's own parameter
+    assert conditions.loc["c_A", "tauA"] == "tauA__A" and conditions.loc["c_B", "L"] == 5e10
+    observables = pd.read_csv(tmp_path / "petab" / "observables.tsv", sep="\t",
+                              index_col="observableId")
+    assert observables.loc["obs_MRD", "observableFormula"] == f"(L) / ({MARROW_CELLS:g} + L)"
+    assert observables.loc["obs_blood", "observableFormula"] == \
+        "observableParameter1_obs_blood * (CA + CM)"
+    assert observables.loc["obs_MRD", "observableTransformation"] == "log"
+    measurements = pd.read_csv(tmp_path / "petab" / "measurements.tsv", sep="\t")
+    blood = measurements[measurements["observableId"] == "obs_blood"]
+    assert set(blood["observableParameters"]) == {"blood_scale__A", "blood_scale__B"}
+    ct = measurements[measurements["observableId"] == "obs_CT"]
+    assert (ct["noiseParameters"].astype(float) == 0.15).all()  # the observable's fixed sigma
+
+
+def _hand_nll(data: pd.DataFrame, x: dict[str, float], proportional: bool = False) -> float:
+    """PEtab's likelihood computed here from the model's trajectories (pycart.Model)."""
+    import pycart
+
+    v = {k: 10.0 ** x[k] for k in x}
+    total = 0.0
+    for patient, rows in data.groupby("patient"):
+        traj = pycart.Model().simulate(
+            {"h": v["h"], "rhoA": v["rhoA"], "alpha": v["alpha"],
+             "tauA": v[f"tauA__{patient}"]}, {"L": BURDENS[patient]}, t_end=28,
+            points=29).set_index("time")
+        for _, row in rows.iterrows():
+            s, y = traj.loc[row["time"]], row["value"]
+            if row["observable"] == "blood":
+                sim = v[f"blood_scale__{patient}"] * (s["CA"] + s["CM"])
+                sd = v["sigma_blood"] * (sim if proportional else 1.0)
+                total += 0.5 * math.log(2 * math.pi * sd**2) + 0.5 * ((sim - y) / sd) ** 2
+                continue
+            sim, sd = ((s["CA"] + s["CM"], 0.15) if row["observable"] == "CT" else
+                       (s["L"] / (MARROW_CELLS + s["L"]), v["sigma_MRD"]))
+            total += (0.5 * math.log(2 * math.pi * sd**2) + math.log(y)
+                      + 0.5 * ((math.log(sim) - math.log(y)) / sd) ** 2)
+    return total
+
+
+def test_pypesto_computes_the_joint_likelihood_by_hand(tmp_path):
+    """pyPESTO's RoadRunner objective on the joint problem (shared h, rhoA, alpha; tauA and
+    the blood scale per patient; a fixed, an estimated and a scaled observable) gives the
+    likelihood computed by hand, to the solvers' tolerance."""
+    pytest.importorskip("pypesto")
+    data = _data()
+    written = _write(_problem(data), tmp_path / "petab")
+    pp = pypesto_problem(written[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = pp.objective(np.array([POINT[n] for n in pp.x_names]))
+    assert theirs == pytest.approx(_hand_nll(data, POINT), rel=1e-7)
+
+
+def test_proportional_noise_formula_is_the_likelihoods(tmp_path):
+    """The proportional noise formula, evaluated symbolically at the simulated states with
+    its measurement's noise parameters, gives sd = sigma * simulated value (pyPESTO's
+    RoadRunner objective evaluates a noise formula once per condition, so it is not used
+    here)."""
+    import sympy
+
+    data = _data()
+    tables = joint_tables([_problem(data, "proportional")])
+    obs = tables["observables"].set_index("observableId").loc["obs_blood"]
+    row = tables["measurements"].query("observableId == 'obs_blood'").iloc[0]
+    sigma_id, scale_id = row["noiseParameters"].split(";")
+    assert (sigma_id, scale_id) == ("sigma_blood", "blood_scale__A")
+    formula = sympy.sympify(obs["noiseFormula"])
+    cells = {"CA": 3e9, "CM": 1e8}
+    sd = float(formula.subs({"noiseParameter1_obs_blood": 0.2,
+                             "noiseParameter2_obs_blood": 1e-5, **cells}))
+    assert sd == pytest.approx(0.2 * 1e-5 * 3.1e9, rel=1e-12)
+
+
+def test_censored_rows_are_refused_or_left_out_on_request(tmp_path):
+    data = _data(lloq=True)
+    problem = _problem(data)
+    with pytest.raises(PycartError) as refused:
+        joint_tables([problem])
+    message = str(refused.value)
+    assert "\n" not in message and message.startswith("data: 4 left-censored rows (A MRD "
+                                                      "day 14, A MRD day 28, B MRD day 14 "
+                                                      "and 1 more)")
+    assert "--drop-censored" in message
+    kept = joint_tables([problem], drop_censored=True)["measurements"]
+    assert len(kept) == len(data) - 4
+    assert not ((kept["observableId"] == "obs_MRD") & (kept["time"] >= 14)).any()
+
+
+def pypesto_problem(yaml_file):
+    """pyPESTO's problem of a PEtab file, its RoadRunner objective at pycart's tolerances."""
+    import petab.v1 as petab
+    from pypesto.objective.roadrunner import SolverOptions
+    from pypesto.petab import PetabImporter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        importer = PetabImporter(petab.Problem.from_yaml(yaml_file),
+                                 simulator_type="roadrunner")
+        objective = importer.create_objective_creator(simulator_type="roadrunner") \
+            .create_objective()
+        objective.solver_options = SolverOptions(
+            relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 8,
+            maximum_num_steps=200_000, stiff=True)
+        return importer.create_problem(objective)
