@@ -29,7 +29,7 @@ from ..core.files import write_text_atomically
 from ..core.names import DEFAULT_MODEL
 from ..core.output import write_table
 from ..scale.engines import Engine, ProcessEngine
-from .data import PATIENT
+from .data import LLOQ, OBSERVABLE, PATIENT
 from .fit import (
     FitProblem,
     FitResult,
@@ -40,6 +40,8 @@ from .fit import (
     starts_table,
 )
 from .fitparts import MAX_BYTES, Damaged, check_side, check_start, side_name, start_index
+from .joint import JointProblem, entry_ids, make_joint
+from .observation import Observable, default_observables
 from .profile import THRESHOLD, interval, profile_table, profile_task
 
 PARTS = ".fit-parts"
@@ -64,12 +66,24 @@ class FitSettings:
     profiles: bool = True
     #: per patient: parameters, initial amounts and the dose schedule (a scenario's run)
     per_patient: Mapping[str, tuple[dict, dict, tuple]] = field(default_factory=dict)
+    #: estimated names shared by every patient (a joint fit; empty: each patient alone)
+    shared: tuple[str, ...] = ()
+    #: the observation model (None: each observable a model id with ``noise``)
+    observables: tuple[Observable, ...] | None = None
+
+    def joint(self, data: pd.DataFrame) -> bool:
+        """Whether the fit needs the joint machinery: shared names, an observation model
+        or censored data (otherwise each patient is fitted as before)."""
+        return bool(self.shared) or self.observables is not None or LLOQ in data
 
 
 def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:
-    """One validated problem per patient (checked before any work)."""
+    """One validated problem per patient, or one joint problem for all of them when some
+    names are shared (checked before any work)."""
     if not 1 <= settings.starts <= 100_000:
         raise PycartError(f"--starts {settings.starts} (allowed: a whole number 1..100000)")
+    if settings.joint(data):
+        return _joint_problems(data, settings)
     out = []
     for patient, rows in data.groupby(PATIENT, sort=False):
         params, init, doses = settings.per_patient.get(str(patient), ({}, {}, ()))
@@ -78,6 +92,23 @@ def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:
                                 {**init, **settings.initial}, settings.model, str(patient),
                                 doses))
     return out
+
+
+def _joint_problems(data: pd.DataFrame, settings: FitSettings) -> list:
+    """The joint problem of every patient (shared names), or one per patient."""
+    observables = settings.observables or default_observables(
+        data[OBSERVABLE], settings.noise, settings.model)
+    fixed = {n: v for n, v in settings.parameters.items()}
+    runs = {p: ({**params, **fixed}, {**init, **settings.initial}, doses)
+            for p, (params, init, doses) in settings.per_patient.items()}
+    for patient in dict.fromkeys(data[PATIENT]):
+        runs.setdefault(str(patient), (dict(fixed), dict(settings.initial), ()))
+    if settings.shared:
+        return [make_joint(data, settings.estimate, settings.shared, observables,
+                           settings.bounds, runs, settings.model)]
+    return [make_joint(rows, settings.estimate, (), observables, settings.bounds, runs,
+                       settings.model, str(patient))
+            for patient, rows in data.groupby(PATIENT, sort=False)]
 
 
 def calibrate(data: pd.DataFrame, settings: FitSettings, out: str | Path,
@@ -246,7 +277,7 @@ def _profiles(problems: list[FitProblem], stores: dict[str, _Store], fits: dict[
             f"({'down' if side['direction'] < 0 else 'up'}) done, {len(side['points'])} points")
 
 
-def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
+def _tables(problems: list, fits: list[dict]) -> FitResult:
     estimates, profiles, patients = [], [], []
     for problem, fit in zip(problems, fits, strict=True):
         lowest = min([fit["nll"], *(f for s in fit["sides"] for _, f in s["points"])])
@@ -254,28 +285,57 @@ def _tables(problems: list[FitProblem], fits: list[dict]) -> FitResult:
             sys.stderr.write(f"pycart fit: warning: a profile of {problem.patient} found a "
                              f"better optimum (nll {lowest:.6g} < {fit['nll']:.6g}); use more "
                              "--starts\n")
-        for i, name in enumerate(problem.estimate):
-            sides = {s["direction"]: s for s in fit["sides"] if s["parameter"] == name}
-            row: dict[str, object] = {"patient": problem.patient, "parameter": name}
+        ids = entry_ids(problem)
+        for i, label in enumerate(problem.estimate):
+            sides = {s["direction"]: s for s in fit["sides"] if s["parameter"] == label}
+            row: dict[str, object] = {"patient": ids[i][0], "parameter": ids[i][1]}
             if len(sides) == 2:
                 row |= _widened(interval(sides, fit["x_hat"][i], lowest, problem.bounds[i]),
-                                fit["starts"], name, lowest)
+                                fit["starts"], label, lowest)
             else:
                 row |= {"estimate": 10.0 ** fit["x_hat"][i], "lower": math.nan,
                         "upper": math.nan, "identifiable": "not profiled"}
             estimates.append(row | {"search_lower": problem.bounds[i][0],
                                     "search_upper": problem.bounds[i][1]})
-        profiles.append(profile_table(fit["sides"], lowest))
-        ok = fit["starts"][col.STATUS] == col.OK
-        near = np.sum(np.abs(fit["starts"]["nll"][ok] - fit["nll"]) < 1e-3)
-        patients.append({"patient": problem.patient, "measurements": len(problem.data),
-                         "nll": fit["nll"], "starts": len(fit["starts"]),
-                         "failed_starts": int((~ok).sum()), "starts_at_best": int(near),
-                         **{n: 10.0 ** v
-                            for n, v in zip(problem.estimate, fit["x_hat"], strict=True)}})
+        profiles.append(_relabel(profile_table(fit["sides"], lowest), problem))
+        patients += _patient_rows(problem, fit)
     starts = pd.concat([f["starts"] for f in fits], ignore_index=True)
     return FitResult(problems, pd.DataFrame(estimates), starts, pd.concat(profiles,
-                     ignore_index=True), pd.DataFrame(patients))
+                     ignore_index=True), pd.DataFrame(patients), fits)
+
+
+def _relabel(table: pd.DataFrame, problem: FitProblem | JointProblem) -> pd.DataFrame:
+    """A profile table with each entry's patient and parameter name (not its label)."""
+    if isinstance(problem, FitProblem) or table.empty:
+        return table
+    ids = dict(zip(problem.estimate, entry_ids(problem), strict=True))
+    table = table.copy()
+    table["patient"] = [ids[p][0] for p in table["parameter"]]
+    table["parameter"] = [ids[p][1] for p in table["parameter"]]
+    return table.sort_values(["patient", "parameter", "value"]).reset_index(drop=True)
+
+
+def _patient_rows(problem: FitProblem | JointProblem, fit: dict) -> list[dict]:
+    """patients.csv's rows of one problem: each patient's measurements, nll (its share of
+    a joint one), the starts and the estimates that apply to it."""
+    starts = fit["starts"]
+    ok = starts[col.STATUS] == col.OK
+    common = {"starts": len(starts), "failed_starts": int((~ok).sum()),
+              "starts_at_best": int(np.sum(np.abs(starts["nll"][ok] - fit["nll"]) < 1e-3))}
+    values = {label: 10.0 ** v for label, v in zip(problem.estimate, fit["x_hat"],
+                                                    strict=True)}
+    if isinstance(problem, FitProblem):
+        return [{"patient": problem.patient, "measurements": len(problem.data),
+                 "nll": fit["nll"], **common, **values}]
+    shares = problem.make_objective().patient_nll(fit["x_hat"])
+    rows = []
+    for run, share in zip(problem.runs, shares, strict=True):
+        own = {name: values[e.label] for e, (who, name) in zip(
+            problem.entries, entry_ids(problem), strict=True) if who in ("", run.patient)}
+        rows.append({"patient": run.patient, "measurements": int(
+            (problem.data[PATIENT] == run.patient).sum()), "nll": share,
+            "joint_nll": fit["nll"], **common, **own})
+    return rows
 
 
 def _widened(row: dict, starts: pd.DataFrame, name: str, lowest: float) -> dict:
@@ -303,10 +363,23 @@ def _write(result: FitResult, folder: Path) -> None:
     write_table(result.estimates, folder / "estimates.csv")
 
 
-def scenario_overrides(scenario, patients: list[str]) -> tuple[str, dict]:
+def scenario_overrides(scenario, patients: list[str], exact: bool = False
+                       ) -> tuple[str, dict]:
     """The model and each patient's parameters, initial amounts and dose schedule from a
-    scenario: a run per patient by label, or the scenario's one run for every patient."""
+    scenario: a run per patient by label, or the scenario's one run for every patient.
+    ``exact`` (a joint fit): with several runs, each patient needs its run and each run its
+    patient."""
     runs = {r.label: r for r in scenario.runs}
+    if exact and len(scenario.runs) > 1:
+        lonely = [p for p in patients if p not in runs]
+        if lonely:
+            raise PycartError(f"data patient {lonely[0]!r} has no run in scenario "
+                              f"{scenario.name!r} (allowed: runs labelled "
+                              f"{', '.join(runs)})")
+        unused = [r for r in runs if r not in patients]
+        if unused:
+            raise PycartError(f"scenario {scenario.name!r}: run {unused[0]!r} has no data "
+                              f"(allowed: one run per data patient: {', '.join(patients)})")
     if runs and all(p in runs for p in patients):
         chosen = {p: runs[p] for p in patients}
     elif len(scenario.runs) == 1:

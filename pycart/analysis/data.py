@@ -291,3 +291,13 @@ def check_noise(data: pd.DataFrame, noise: str) -> None:
 def horizon(data: pd.DataFrame) -> float:
     """The last measurement day (at least one day)."""
     return max(1.0, math.ceil(float(data[TIME].max())))
+
+
+def censored_rows(data: pd.DataFrame) -> np.ndarray:
+    """Which rows are left-censored: a value that is empty or below the row's lloq."""
+    if LLOQ not in data:
+        return np.zeros(len(data), dtype=bool)
+    lloq = data[LLOQ].to_numpy(float)
+    value = data[VALUE].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(lloq) & (np.isnan(value) | (value < lloq))

@@ -76,6 +76,10 @@ class FitProblem:
     def upper(self) -> np.ndarray:
         return np.log10([b[1] for b in self.bounds])
 
+    def make_objective(self) -> Objective:
+        """The problem's likelihood, with its own RoadRunner."""
+        return Objective(self)
+
     def key(self) -> str:
         """A fingerprint of everything that decides the likelihood."""
         fields = {k: getattr(self, k) for k in ("estimate", "bounds", "noise", "parameters",
@@ -193,11 +197,13 @@ def _model_values(model: str) -> dict[str, float]:
 class FitResult:
     """The tables of a calibration (one row per patient and parameter in ``estimates``)."""
 
-    problems: list[FitProblem]
+    problems: list  # FitProblem, or JointProblem (pycart.analysis.joint)
     estimates: pd.DataFrame
     starts: pd.DataFrame
     profiles: pd.DataFrame
     patients: pd.DataFrame
+    #: per problem: the optimum ``x_hat`` (log10), its ``nll`` and the profile ``sides``
+    fits: list[dict] = field(default_factory=list)
 
 
 class Objective:
@@ -362,13 +368,13 @@ def design(problem: FitProblem, starts: int, seed: int = 0, sampling: str = "sob
 _OBJECTIVES: dict[str, Objective] = {}
 
 
-def objective_for(problem: FitProblem, key: str) -> Objective:
+def objective_for(problem: FitProblem, key: str) -> Objective:  # or a joint problem's
     """This process's objective for ``problem`` (built on first use)."""
     objective = _OBJECTIVES.get(key)
     if objective is None:
         if len(_OBJECTIVES) > 8:
             _OBJECTIVES.clear()
-        objective = _OBJECTIVES[key] = Objective(problem)
+        objective = _OBJECTIVES[key] = problem.make_objective()
     return objective
 
 

@@ -73,7 +73,7 @@ def check_side(problem: FitProblem, stem: str, side: object, x_hat: Sequence[flo
     if not match or int(match[1]) >= len(problem.estimate):
         raise Damaged("not named profile-<estimate>-<lo|hi>.json for this fit")
     index, direction = int(match[1]), -1 if match[2] == "lo" else 1
-    side = _fields(side, ["patient", "parameter", "direction", "points", "reached"])
+    side = _fields(side, ["patient", "parameter", "direction", "points", "xs", "reached"])
     if (side["patient"], side["parameter"], side["direction"]) != (
             problem.patient, problem.estimate[index], direction) \
             or not _whole(side["direction"]) or not isinstance(side["reached"], bool):
@@ -82,6 +82,11 @@ def check_side(problem: FitProblem, stem: str, side: object, x_hat: Sequence[flo
     if not isinstance(points, list) or not points or not all(
             isinstance(p, list) and len(p) == 2 and all(map(_finite, p)) for p in points):
         raise Damaged("its points are not pairs of finite numbers")
+    xs = side["xs"]
+    if not isinstance(xs, list) or len(xs) != len(points) or not all(
+            isinstance(x, list) and len(x) == len(problem.estimate) and all(map(_finite, x))
+            for x in xs):
+        raise Damaged("its parameter vectors are not one per point, of finite numbers")
     if not (math.isclose(points[0][0], x_hat[index], rel_tol=1e-9, abs_tol=1e-12)
             and math.isclose(points[0][1], nll, rel_tol=1e-9, abs_tol=1e-9)):
         raise Damaged("it was walked from another optimum")

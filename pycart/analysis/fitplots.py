@@ -1,24 +1,42 @@
-"""Figures of a calibration: the data with the fitted trajectories, the profiles, and the
-waterfall of the starts. Log axes; B cells blue, leukaemia grey, CAR T orange."""
+"""Figures of a calibration, ready for a paper: the data with the fitted trajectories and
+their 95% prediction bands (one panel per patient and observable; censored points drawn at
+their limit as open downward triangles), and the profiles (one panel per estimate, the 95%
+threshold drawn) with the waterfall of the starts. Every axis has a label with its unit and
+tick labels, parameters are written as symbols (ρ_A, not rhoA). B cells blue, leukaemia
+grey, CAR T orange.
+
+The prediction band of a trajectory is the envelope of the trajectories over every profile
+point whose nll is within the 95% threshold of the optimum (each point a whole parameter
+vector, re-optimised with one parameter fixed): the set of curves the data do not reject.
+"""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator
 
+from ..core import observe
 from ..core.files import atomic_path
 from ..experiments.figures import BLUE, GREY, ORANGE, RED
-from ..experiments.labels import axis_label, quantity_label, symbol
-from .data import OBSERVABLE, TIME, VALUE, horizon
-from .fit import FitResult, objective_for
+from ..experiments.labels import axis_label, math_number, quantity_label, symbol
+from .data import OBSERVABLE, PATIENT, TIME, VALUE, censored_rows, horizon
+from .fit import FitProblem, FitResult, objective_for
+from .joint import entry_ids
+from .observation import Observable
 from .profile import THRESHOLD
 
 #: Colour of each observable (CAR T orange, leukaemia grey, B cells blue).
 COLOURS = {"CA": ORANGE, "CM": ORANGE, "CT": ORANGE, "CA2": ORANGE, "CM2": ORANGE,
-           "C1": ORANGE, "C2": ORANGE, "CA_all": ORANGE, "CM_all": ORANGE,
-           "L": GREY, "Lshare": GREY}
+           "C1": ORANGE, "C2": ORANGE, "CA_all": ORANGE, "CM_all": ORANGE, "CT_all": ORANGE,
+           observe.BLOOD_CAR_T: ORANGE, "L": GREY, "Lshare": GREY, "L_all": GREY,
+           observe.MRD: GREY}
+#: Most parameter vectors drawn into one prediction band.
+MAX_BAND = 120
+#: Panels per row of the profile figure.
+COLUMNS = 4
 
 
 def _save(fig, path: Path) -> None:
@@ -26,7 +44,7 @@ def _save(fig, path: Path) -> None:
 
     try:
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=110, format="png")
+            fig.savefig(tmp, dpi=150, format="png")
     finally:
         plt.close(fig)
 
@@ -34,67 +52,198 @@ def _save(fig, path: Path) -> None:
 def _grid(rows: int, cols: int):
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False,
-                             layout="constrained")
-    return fig, axes
+    return plt.subplots(rows, cols, figsize=(4.2 * cols, 3.3 * rows), squeeze=False,
+                        layout="constrained")
+
+
+def log_ticks(axis, low: float, high: float) -> None:
+    """Tick labels on a log ``axis`` over [low, high]: decades when it spans two or more,
+    else three to five plain values (a narrow log range would otherwise show none)."""
+    if not (low > 0 and high > low):
+        return
+    if high / low >= 100:
+        axis.set_major_locator(LogLocator(base=10))
+    else:
+        from matplotlib.ticker import MaxNLocator
+
+        ticks = [t for t in MaxNLocator(nbins=4).tick_values(low, high) if low <= t <= high
+                 and t > 0]
+        if len(ticks) < 2:
+            ticks = list(np.geomspace(low, high, 3))
+        axis.set_major_locator(FixedLocator(ticks))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: math_number(float(f"{v:.3g}"))))
+    axis.set_minor_locator(NullLocator())
+
+
+def observable_label(obs: Observable) -> str:
+    """A y-axis label: the observable in words and its unit."""
+    if obs.definition == observe.MRD:
+        return "MRD (fraction of marrow nucleated cells)"
+    if obs.scaled:
+        return "CAR T in blood (copies/µg DNA)"
+    words = " + ".join(quantity_label(t.strip()) for t in obs.definition.split("+"))
+    return f"{words} ({obs.unit()})"
+
+
+def entry_label(name: str) -> str:
+    """An axis label for an estimated entry: a model parameter's symbol and unit, a noise
+    sigma or the blood scale factor."""
+    if name.startswith("sigma_"):
+        return f"$\\sigma$ of {name[6:]} (noise sd)"
+    if name == observe.BLOOD_SCALE:
+        return "blood scale (copies/µg DNA per cell)"
+    return axis_label(name)
+
+
+def entry_symbol(name: str) -> str:
+    """An estimated entry as a symbol: ``rhoA`` as ρ_A, ``sigma_CT`` as σ_CT."""
+    if name.startswith("sigma_"):
+        return f"$\\sigma_{{{name[6:]}}}$"
+    if name == observe.BLOOD_SCALE:
+        return "blood scale"
+    return symbol(name)
+
+
+def _panels(result: FitResult, k: int):
+    """(patient, data rows, observables, curve function) of problem ``k``."""
+    problem, fit = result.problems[k], result.fits[k]
+    if isinstance(problem, FitProblem):
+        obj = objective_for(problem, problem.key())
+        names = list(dict.fromkeys(problem.data[OBSERVABLE]))
+
+        def curve(x, times, _obj=obj, _names=names):
+            out = _obj.simulate(x, times, _names)
+            return {n: out[:, j] for j, n in enumerate(_names)}
+        return [(problem.patient, problem.data, [Observable(n, n) for n in names], curve,
+                 fit)]
+    obj = objective_for(problem, problem.key())
+    out = []
+    for patient in problem.patients:
+        rows = problem.data[problem.data[PATIENT] == patient]
+        used = [o for o in problem.observables if (rows[OBSERVABLE] == o.id).any()]
+        out.append((patient, rows, used,
+                    lambda x, times, _p=patient: obj.curves(x, _p, times), fit))
+    return out
+
+
+def _band_vectors(fit: dict) -> list[np.ndarray]:
+    """The parameter vectors of the profile points within the 95% threshold."""
+    vectors = [np.asarray(x, dtype=float) for side in fit.get("sides", [])
+               for (_, nll), x in zip(side["points"], side["xs"], strict=True)
+               if nll - fit["nll"] <= THRESHOLD]
+    if len(vectors) > MAX_BAND:
+        vectors = [vectors[i] for i in np.linspace(0, len(vectors) - 1, MAX_BAND).astype(int)]
+    return vectors
 
 
 def fit_figure(result: FitResult, path: Path) -> None:
-    """Each patient (row) and observable (column): the data and the fitted trajectory."""
-    rows = [(p, list(dict.fromkeys(p.data[OBSERVABLE]))) for p in result.problems]
-    cols = max(len(names) for _, names in rows)
+    """Each patient (row) and observable (column): the data, the fitted trajectory and its
+    95% prediction band."""
+    _save(fit_canvas(result), path)
+
+
+def fit_canvas(result: FitResult):
+    """The figure of :func:`fit_figure`, not saved."""
+    rows = [panel for k in range(len(result.problems)) for panel in _panels(result, k)]
+    cols = max(len(used) for _, _, used, _, _ in rows)
     fig, axes = _grid(len(rows), cols)
-    for r, (problem, names) in enumerate(rows):
-        best = result.patients.iloc[r]
-        x = np.log10([float(best[n]) for n in problem.estimate])
-        times = np.linspace(0.0, horizon(problem.data), 400)
-        curves = objective_for(problem, problem.key()).simulate(x, times, names)
-        for c, name in enumerate(names):
-            ax = axes[r][c]
-            colour = COLOURS.get(name, BLUE)
-            seen = problem.data[problem.data[OBSERVABLE] == name]
-            ax.semilogy(seen[TIME], seen[VALUE].clip(lower=1e-300), "o", color=colour,
-                        mfc="none", label="data")
-            ax.semilogy(times, np.maximum(curves[:, c], 1e-12), "-", color=colour,
-                        label="fit")
-            ax.set_title(f"{problem.patient}: {quantity_label(name)}", fontsize=9)
-            ax.set_xlabel("day")
-            ax.legend(fontsize=7)
-        for c in range(len(names), cols):
+    for r, (patient, data, used, curve, fit) in enumerate(rows):
+        times = np.linspace(0.0, horizon(data), 300)
+        best = curve(np.asarray(fit["x_hat"]), times)
+        band = [curve(x, times) for x in _band_vectors(fit)]
+        for c, obs in enumerate(used):
+            _draw(axes[r][c], data[data[OBSERVABLE] == obs.id], obs, times, best[obs.id],
+                  [b[obs.id] for b in band])
+            axes[r][c].set_title(f"patient {patient}", fontsize=9)
+        for c in range(len(used), cols):
             axes[r][c].axis("off")
-    _save(fig, path)
+    return fig
+
+
+def _draw(ax, seen, obs: Observable, times: np.ndarray, best: np.ndarray,
+          band: list[np.ndarray]) -> None:
+    colour = COLOURS.get(obs.definition, BLUE)
+    floor = 1e-12
+    if band:
+        stack = np.maximum(np.array(band), floor)
+        ax.fill_between(times, stack.min(axis=0), stack.max(axis=0), color=colour, alpha=0.2,
+                        lw=0, label="95% prediction band")
+    ax.plot(times, np.maximum(best, floor), "-", color=colour, label="fit")
+    censored = censored_rows(seen)
+    ax.plot(seen[TIME][~censored], seen[VALUE][~censored], "o", color=colour, mfc="none",
+            label="data")
+    if censored.any():
+        ax.plot(seen[TIME][censored], seen["lloq"][censored], "v", color=colour, mfc="none",
+                label="below LLOQ")
+    ax.set_yscale("log")
+    values = np.concatenate([np.maximum(best, floor), seen[VALUE].dropna().to_numpy(float)
+                             .clip(min=floor)])
+    low, high = float(values.min()), float(values.max())
+    ax.set_ylim(low / 3, high * 3)
+    log_ticks(ax.yaxis, low / 3, high * 3)
+    ax.set_xlabel("time (days)")
+    ax.set_ylabel(observable_label(obs), fontsize=8)
+    ax.legend(fontsize=7)
 
 
 def profile_figure(result: FitResult, path: Path) -> None:
-    """Each patient (row) and parameter (column): the profile on the chi2 scale, the 3.84
-    threshold of the 95% interval, and the estimate."""
-    problems = result.problems
-    cols = max(len(p.estimate) for p in problems)
-    fig, axes = _grid(len(problems), cols + 1)
-    for r, problem in enumerate(problems):
-        for c, name in enumerate(problem.estimate):
-            ax = axes[r][c]
-            prof = result.profiles[(result.profiles["patient"] == problem.patient)
-                                   & (result.profiles["parameter"] == name)]
-            ax.semilogx(prof["value"], prof["chi2"], "-", color=ORANGE, marker=".")
-            ax.axhline(2 * THRESHOLD, color=RED, lw=1, ls="--")
-            row = result.estimates[(result.estimates["patient"] == problem.patient)
-                                   & (result.estimates["parameter"] == name)].iloc[0]
-            ax.axvline(row["estimate"], color=GREY, lw=1)
-            ax.set_ylim(-0.2, max(8.0, 2 * THRESHOLD + 1))
-            ax.set_title(f"{problem.patient}: {symbol(name)}", fontsize=9)
-            ax.xaxis.set_minor_formatter(NullFormatter())
-            ax.set_xlabel(axis_label(name))
-            ax.set_ylabel("2 (nll - nll best)")
-        _waterfall(axes[r][cols], result, problem.patient)
-    _save(fig, path)
+    """Each estimate: its profile on the chi2 scale with the 3.84 threshold of the 95%
+    interval and the estimate; then each problem's waterfall of the starts."""
+    _save(profile_canvas(result), path)
+
+
+def profile_canvas(result: FitResult):
+    """The figure of :func:`profile_figure`, not saved."""
+    panels = [(k, i) for k, p in enumerate(result.problems) for i in range(len(p.estimate))]
+    panels += [(k, -1) for k in range(len(result.problems))]
+    cols = min(COLUMNS, len(panels))
+    fig, axes = _grid(math.ceil(len(panels) / cols), cols)
+    flat = [ax for row in axes for ax in row]
+    for ax, (k, i) in zip(flat, panels, strict=False):
+        problem = result.problems[k]
+        if i < 0:
+            _waterfall(ax, result, problem.patient)
+            continue
+        patient, name = entry_ids(problem)[i]
+        _profile_panel(ax, result, patient, name)
+    for ax in flat[len(panels):]:
+        ax.axis("off")
+    return fig
+
+
+def _profile_panel(ax, result: FitResult, patient: str, name: str) -> None:
+    prof = result.profiles[(result.profiles["patient"] == patient)
+                           & (result.profiles["parameter"] == name)]
+    row = result.estimates[(result.estimates["patient"] == patient)
+                           & (result.estimates["parameter"] == name)].iloc[0]
+    ax.plot(prof["value"], prof["chi2"], "-", color=ORANGE, marker=".", ms=4, label="profile")
+    ax.axhline(2 * THRESHOLD, color=RED, lw=1, ls="--", label="95% threshold")
+    ax.axvline(row["estimate"], color=GREY, lw=1, label="estimate")
+    ax.set_xscale("log")
+    values = prof["value"].to_numpy(float) if len(prof) else np.array([row["estimate"]])
+    low, high = float(values.min()), float(values.max())
+    if high <= low:
+        low, high = low / 1.1, high * 1.1
+    pad = (high / low) ** 0.05
+    ax.set_xlim(low / pad, high * pad)
+    log_ticks(ax.xaxis, low / pad, high * pad)
+    ax.set_ylim(-0.2, max(8.0, 2 * THRESHOLD + 1))
+    who = f"patient {patient}" if patient else "shared by all patients"
+    ax.set_title(f"{entry_symbol(name)}, {who}", fontsize=9)
+    ax.set_xlabel(entry_label(name), fontsize=8)
+    ax.set_ylabel("$2\\,(nll - nll_{best})$")
+    ax.legend(fontsize=6)
 
 
 def _waterfall(ax, result: FitResult, patient: str) -> None:
     starts = result.starts[result.starts["patient"] == patient]
     nll = np.sort(starts["nll"].dropna().to_numpy())
     if len(nll):
-        ax.semilogy(np.arange(1, len(nll) + 1), nll - nll[0] + 1.0, "o-", color=GREY, ms=3)
-    ax.set_title(f"{patient}: starts (waterfall)", fontsize=9)
-    ax.set_xlabel("start, sorted")
+        ax.plot(np.arange(1, len(nll) + 1), nll - nll[0] + 1.0, "o-", color=GREY, ms=3)
+        ax.set_yscale("log")
+        top = max(3.0, float(nll[-1] - nll[0] + 1.0) * 2)  # starts at one optimum: flat
+        ax.set_ylim(0.7, top)
+        log_ticks(ax.yaxis, 0.7, top)
+    ax.set_title(f"starts of {patient} (waterfall)", fontsize=9)
+    ax.set_xlabel("start, sorted by nll")
     ax.set_ylabel("nll - best + 1")

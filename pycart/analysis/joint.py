@@ -22,8 +22,9 @@ import pandas as pd
 from ..core.errors import PycartError
 from ..core.observe import BLOOD_SCALE
 from ..core.schedule import Dose
-from .data import LLOQ, OBSERVABLE, PATIENT, SIGMA, TIME, VALUE
+from .data import OBSERVABLE, PATIENT, SIGMA, TIME, VALUE, censored_rows
 from .fit import FitProblem, lo_hi, make_problem
+from .likelihood import JointObjective
 from .observation import Observable, by_id
 
 #: Search bounds of a noise sigma for log-normal and proportional noise (a relative sd).
@@ -91,6 +92,10 @@ class JointProblem:
     def patients(self) -> tuple[str, ...]:
         return tuple(r.patient for r in self.runs)
 
+    def make_objective(self) -> JointObjective:
+        """The joint likelihood, with a RoadRunner per patient."""
+        return JointObjective(self)
+
     def parameter_ids(self) -> list[tuple[str, str | None]]:
         """Each entry of the parameter vector as (name, patient or None when shared)."""
         return [(e.name, e.patient) for e in self.entries]
@@ -140,6 +145,15 @@ def make_joint(data: pd.DataFrame, estimate: Sequence[str], shared: Sequence[str
                         tuple(observed.values()), tuple(entries), label)
 
 
+def entry_ids(problem: FitProblem | JointProblem) -> list[tuple[str, str]]:
+    """(patient, parameter) of each estimated entry; the patient is empty for an entry
+    shared by several patients."""
+    if isinstance(problem, FitProblem):
+        return [(problem.patient, n) for n in problem.estimate]
+    alone = problem.patient if len(problem.runs) == 1 else ""
+    return [(e.patient or alone, e.name) for e in problem.entries]
+
+
 def model_first(model: str) -> str:
     """A species of ``model`` (the stub observable of a patient's run)."""
     from ..core.names import MODELS
@@ -169,16 +183,6 @@ def _check_data(data: pd.DataFrame, observed: Mapping[str, Observable]) -> None:
                               f"({row[PATIENT]}) is not > 0 (allowed with lognormal noise: "
                               "values > 0; a value under a detection limit is written empty "
                               "with its lloq)")
-
-
-def censored_rows(data: pd.DataFrame) -> np.ndarray:
-    """Which rows are left-censored: a value that is empty or below the row's lloq."""
-    if LLOQ not in data:
-        return np.zeros(len(data), dtype=bool)
-    lloq = data[LLOQ].to_numpy(float)
-    value = data[VALUE].to_numpy(float)
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(lloq) & (np.isnan(value) | (value < lloq))
 
 
 def _noise_entries(data: pd.DataFrame, observed: Mapping[str, Observable],

@@ -26,20 +26,39 @@ FIRST_STEP, MIN_STEP, MAX_STEP = 0.02, 1e-4, 0.25
 MAX_RISE = 1.0
 #: Most points on one side of one profile.
 MAX_POINTS = 60
+#: Fewest points on one side (the optimum counted): a profile has at least 2*11 - 1 = 21.
+MIN_POINTS = 11
+#: The interval's end is bracketed to this share of the distance from the optimum to it
+#: (one side's half of the width: better than 1% of the interval's width).
+END_TOLERANCE = 0.005
 
 
 def profile_task(problem: FitProblem, key: str, index: int, direction: int,
                  x_hat: np.ndarray, nll_hat: float) -> dict:
     """One side (``direction`` -1 or +1) of the profile of parameter ``index`` (worker side):
-    the points walked from the optimum ``x_hat`` until the threshold or the bound."""
+    the points walked from the optimum ``x_hat`` until the threshold or the bound, then the
+    threshold's crossing bisected and the widest gaps filled to :data:`MIN_POINTS`. Each
+    point keeps its whole parameter vector (``xs``), for the prediction bands."""
     objective = objective_for(problem, key)
+    walk = _walk(objective, problem, index, direction, np.array(x_hat, dtype=float), nll_hat)
+    if walk["reached"]:
+        _bisect(objective, walk, index, nll_hat)
+    _fill(objective, walk, index)
+    order = np.argsort([direction * p[0] for p in walk["points"]], kind="stable")
+    return {"patient": problem.patient, "parameter": problem.estimate[index],
+            "direction": direction, "points": [walk["points"][i] for i in order],
+            "xs": [walk["xs"][i] for i in order], "reached": walk["reached"]}
+
+
+def _walk(objective, problem: FitProblem, index: int, direction: int, x: np.ndarray,
+          nll_hat: float) -> dict:
+    """Steps from the optimum, adapted to the rise of the nll, until the threshold or the
+    bound."""
     bound = problem.lower[index] if direction < 0 else problem.upper[index]
-    x = np.array(x_hat, dtype=float)
-    points = [(float(x[index]), float(nll_hat))]
+    points, xs = [(float(x[index]), float(nll_hat))], [x.tolist()]
     step, reached, failed = FIRST_STEP, False, 0
     while len(points) < MAX_POINTS and not reached:
-        at_bound = abs(points[-1][0] - bound) < 1e-12
-        if at_bound:
+        if abs(points[-1][0] - bound) < 1e-12:
             break
         value = points[-1][0] + direction * step
         value = max(value, bound) if direction < 0 else min(value, bound)
@@ -56,11 +75,63 @@ def profile_task(problem: FitProblem, key: str, index: int, direction: int,
             continue
         x = fit.x
         points.append((value, fit.nll))
+        xs.append(x.tolist())
         reached = fit.nll - nll_hat > THRESHOLD
         step = min(MAX_STEP, step * 2) if rise < 0.1 else (
             max(MIN_STEP, step / 2) if rise > 0.6 else step)
-    return {"patient": problem.patient, "parameter": problem.estimate[index],
-            "direction": direction, "points": points, "reached": reached}
+    return {"points": points, "xs": xs, "reached": reached}
+
+
+def _bisect(objective, walk: dict, index: int, nll_hat: float) -> None:
+    """Narrow the last step (whose ends straddle the threshold) until the crossing is
+    bracketed within :data:`END_TOLERANCE` of its distance from the optimum: try where the
+    straight line between the bracket's ends crosses the threshold (kept off the ends), then
+    just past it on the far side; a smooth profile is bracketed in two or three fits."""
+    points, xs = walk["points"], walk["xs"]
+    inside, outside = len(points) - 2, len(points) - 1
+    tolerance = END_TOLERANCE * abs(points[outside][0] - points[0][0])
+    last, past = None, False
+    for _ in range(30):
+        (a, fa), (b, fb) = points[inside], points[outside]
+        if abs(b - a) <= tolerance:
+            return
+        guess = a + (b - a) * (nll_hat + THRESHOLD - fa) / (fb - fa)
+        guess = min(max(guess, a + 0.1 * (b - a)), b - 0.1 * (b - a)) if (
+            a < b) else max(min(guess, a + 0.1 * (b - a)), b - 0.1 * (b - a))
+        if past and last is not None:  # just past the last try, toward the bracket's end
+            toward = b if last == inside else a
+            guess = points[last][0] + np.sign(toward - points[last][0]) * 0.9 * tolerance
+        past = not past
+        fit = local_fit(objective, np.array(xs[inside]), fixed={index: float(guess)})
+        if not math.isfinite(fit.nll):
+            return
+        points.append((float(guess), fit.nll))
+        xs.append(fit.x.tolist())
+        if fit.nll - nll_hat > THRESHOLD:
+            outside = last = len(points) - 1
+        else:
+            inside = last = len(points) - 1
+
+
+def _fill(objective, walk: dict, index: int) -> None:
+    """Add points in the widest gaps (each from its nearer neighbour's optimum) until the
+    side has :data:`MIN_POINTS`."""
+    points, xs = walk["points"], walk["xs"]
+    while len(points) < MIN_POINTS:
+        order = sorted(range(len(points)), key=lambda i: points[i][0])
+        if len(order) < 2:
+            return
+        gaps = [points[j][0] - points[i][0] for i, j in pairwise(order)]
+        k = int(np.argmax(gaps))
+        if gaps[k] <= 1e-9:
+            return
+        left = order[k]
+        middle = points[left][0] + gaps[k] / 2
+        fit = local_fit(objective, np.array(xs[left]), fixed={index: middle})
+        if not math.isfinite(fit.nll):
+            return
+        points.append((middle, fit.nll))
+        xs.append(fit.x.tolist())
 
 
 def interval(sides: Mapping[int, dict], x_hat: float, nll_best: float,

@@ -3,6 +3,7 @@ ground truth that calibration is tested and demonstrated on."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -78,3 +79,40 @@ def stein_curve(days: Sequence[float] = STEIN_DAYS, dose: float = 5e7, observabl
     values = np.where(t <= k["tmax"], dose * 2.0 ** (t / k["doubling_days"]), decline)
     return check_measurements(pd.DataFrame({"time": t, "observable": observable,
                                             "value": values}), model)
+
+
+#: Sampling days of the joint-fit examples: a CAR T kinetics profile, denser over expansion.
+JOINT_DAYS: tuple[float, ...] = (1, 2, 3, 5, 7, 9, 11, 14, 17, 21, 24, 28)
+
+
+def independent(shared: Mapping[str, float], patients: Mapping[str, Mapping[str, float]],
+                observables: Sequence[str] = ("CT", "Bpos"), days: Sequence[float] = JOINT_DAYS,
+                noise: float = 0.15, seed: int = 1, lloq: float | None = None
+                ) -> pd.DataFrame:
+    """Measurements of cart_bm made with the independent solver (:mod:`pycart.core.reference`,
+    no code shared with the fit's): ``shared`` parameters for every patient, each patient's
+    own initial amounts (or parameters), each observable (``CT``, ``Bpos``, ``L`` or
+    ``MRD``) at ``days`` times log-normal noise of sd ``noise``; no sigma in the table (it is
+    estimated). With ``lloq``, a noisy value under it is written empty with that lloq."""
+    from ..core import reference
+    from ..core.observe import blast_fraction
+
+    sums = {"CT": ("CA", "CM"), "Bpos": ("B1", "B2", "B3"), "L": ("L",), "MRD": ("L",)}
+    rng = np.random.default_rng(seed)
+    times = np.concatenate([[0.0], np.asarray(days, dtype=float)])
+    rows = []
+    for patient, own in patients.items():
+        initial = {k: v for k, v in own.items() if k in reference.ORDER}
+        params = {**shared, **{k: v for k, v in own.items() if k not in reference.ORDER}}
+        amounts = reference.solve(params, initial, times)[1:]
+        for name in observables:
+            exact = amounts[:, [reference.ORDER.index(s) for s in sums[name]]].sum(axis=1)
+            if name == "MRD":
+                exact = blast_fraction(exact)
+            values = exact * np.exp(noise * rng.standard_normal(len(days)))
+            for t, v in zip(days, values, strict=True):
+                row = {"time": t, "observable": name, "value": v, "patient": patient}
+                if lloq is not None:
+                    row |= {"value": v if v >= lloq else math.nan, "lloq": lloq}
+                rows.append(row)
+    return pd.DataFrame(rows)

@@ -21,7 +21,12 @@ def register(sub) -> None:
                     "from a Sobol or Latin-hypercube design, then the profile likelihood of "
                     "each estimate (95%% intervals), on local worker processes (default), in "
                     "this process or on a dask cluster (--engine). Each patient is fitted "
-                    "separately. Writes estimates.csv, starts.csv, profiles.csv, "
+                    "separately, or jointly with --shared: the names given there are "
+                    "estimated once for every patient, the other estimated names once per "
+                    "patient (each patient a run of --scenario labelled with its name). "
+                    "Rows with an lloq column are left-censored where the value is empty or "
+                    "below it. " + _observables_help() + ". Writes estimates.csv, starts.csv, "
+                    "profiles.csv, "
                     "patients.csv, fit.png and profiles.png to --out; finished starts and "
                     "profiles are kept in OUT/.fit-parts/, and the same command run again "
                     "resumes (a damaged saved piece is reported and computed again); a "
@@ -62,12 +67,25 @@ def _problem_options(parser: argparse.ArgumentParser) -> None:
                         help="a fixed parameter (repeatable)")
     parser.add_argument("--init", action="append", metavar="SPECIES=VALUE", dest="initial",
                         help="an initial amount (repeatable)")
+    parser.add_argument("--shared", metavar="NAME[,NAME...]",
+                        help="estimated names shared by every patient (a joint fit; a "
+                             "subset of --estimate)")
+    parser.add_argument("--observables", metavar="OBS.toml",
+                        help="the observation model: one table [ID] per observable with "
+                             "definition, noise, sigma (a number or \"estimate\") and, for "
+                             "blood_CART, scale (shared or per-patient)")
     parser.add_argument("--scenario", metavar="FILE.toml",
                         help="doses and settings from a scenario: its one run, or a run per "
                              "patient labelled with the patient's name")
     parser.add_argument("--model", metavar="MODEL",
                         help="the model fitted (default: the scenario's, else cart_bm): "
                              "cart_bm, cart_bm2, cart_bm_ext or cart_bm2_ext")
+
+
+def _observables_help() -> str:
+    from ..analysis.observation import help_text
+
+    return help_text().replace("%", "%%")
 
 
 def _whole(text: str, option: str, low: int) -> int:
@@ -110,25 +128,48 @@ def settings(args: argparse.Namespace, data):
     from ..analysis.data import PATIENT
 
     names = tuple(n.strip() for n in args.estimate.split(",") if n.strip())
+    given = getattr(args, "shared", None)  # a Namespace built by hand may lack it
+    shared = tuple(n.strip() for n in (given or "").split(",") if n.strip())
     model, per = fit_model(args), dict[str, tuple[dict, dict, tuple]]()
+    if given is not None and not shared:
+        raise PycartError("--shared is empty (allowed: some of --estimate, comma-separated)")
     if args.scenario:
         model, per = scenario_overrides(_scenario(args),
-                                        [str(p) for p in dict.fromkeys(data[PATIENT])])
+                                        [str(p) for p in dict.fromkeys(data[PATIENT])],
+                                        exact=bool(shared))
     out = FitSettings(
         names, assignments(args.bounds, "--bounds"), args.noise,
         _whole(getattr(args, "starts", "1"), "--starts", 1),
         _whole(getattr(args, "seed", "0"), "--seed", 0), getattr(args, "sampling", "sobol"),
         assignments(args.parameters, "--set"), assignments(args.initial, "--init"), model,
-        not getattr(args, "no_profiles", False), per)
+        not getattr(args, "no_profiles", False), per, shared, observation_model(args))
     problems_for(data, out)  # every check, before any work
     return out
 
 
-def _fit(args: argparse.Namespace) -> int:
-    from ..analysis.calibrate import calibrate
+def observation_model(args: argparse.Namespace):
+    """The observables of ``--observables`` (None without it), checked for the model."""
+    if not getattr(args, "observables", None):
+        return None
+    from ..analysis.observation import read_observables
+
+    return read_observables(args.observables, fit_model(args))
+
+
+def read_data(args: argparse.Namespace):
+    """The measurements of a command line, their observables those of ``--observables``
+    where given (else the model's ids)."""
     from ..analysis.data import read_measurements
 
-    data = read_measurements(args.data, fit_model(args))
+    observables = observation_model(args)
+    return read_measurements(args.data, fit_model(args),
+                             None if observables is None else [o.id for o in observables])
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from ..analysis.calibrate import calibrate
+
+    data = read_data(args)
     fit_settings = settings(args, data)
     result = _on_engine(args, lambda engine: calibrate(data, fit_settings, args.out, engine),
                         Path(args.out) / ".fit-parts")
@@ -157,20 +198,28 @@ def _on_engine(args: argparse.Namespace, work, parts: Path):
 def summary(estimates, patients) -> str:
     """The estimates as a short text table, one line per patient and parameter."""
     lines = []
+    if "joint_nll" in patients and (estimates["patient"] == "").any():
+        p = patients.iloc[0]
+        lines.append(f"joint: nll {p['joint_nll']:.4f} from {patients['measurements'].sum()} "
+                     f"measurements; {p['starts_at_best']} of {p['starts']} starts reached it")
+        lines += _estimate_lines(estimates[estimates["patient"] == ""], "shared")
     for _, p in patients.iterrows():
         lines.append(f"{p['patient']}: nll {p['nll']:.4f} from {p['measurements']} "
                      f"measurements; {p['starts_at_best']} of {p['starts']} starts reached it")
-        for _, e in estimates[estimates["patient"] == p["patient"]].iterrows():
-            lines.append(f"  {e['parameter']:<8} {e['estimate']:.4g}   95% "
-                         f"[{e['lower']:.4g}, {e['upper']:.4g}]   {e['identifiable']}")
+        lines += _estimate_lines(estimates[estimates["patient"] == p["patient"]], "")
     return "\n".join(lines)
 
 
+def _estimate_lines(rows, note: str) -> list[str]:
+    return [f"  {e['parameter']:<8} {e['estimate']:.4g}   95% [{e['lower']:.4g}, "
+            f"{e['upper']:.4g}]   {e['identifiable']}{'   ' + note if note else ''}"
+            for _, e in rows.iterrows()]
+
+
 def _petab(args: argparse.Namespace) -> int:
-    from ..analysis.data import read_measurements
     from ..exchange.petab import write_petab
 
-    data = read_measurements(args.data, fit_model(args))
+    data = read_data(args)
     fit_settings = settings(args, data)
     written = write_petab(data, fit_settings, args.out)
     for path in written:

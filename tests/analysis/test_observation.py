@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pycart.analysis.data import check_measurements
-from pycart.analysis.joint import censored_rows, make_joint
+from pycart.analysis.data import censored_rows, check_measurements
+from pycart.analysis.joint import make_joint
 from pycart.analysis.observation import (
     Observable,
     default_observables,
