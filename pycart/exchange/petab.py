@@ -46,14 +46,16 @@ def tables(data: pd.DataFrame, settings: FitSettings, drop_censored: bool = Fals
     joint fit's (shared names, an observation model, censored rows) are
     :func:`pycart.exchange.petabjoint.joint_tables`."""
     from ..analysis.calibrate import problems_for
+    from ..analysis.fit import FitProblem
     from ..analysis.joint import JointProblem
 
-    problems = problems_for(data, settings)
-    joint = [p for p in problems if isinstance(p, JointProblem)]
+    found: list[object] = list(problems_for(data, settings))  # FitProblems or JointProblems
+    joint = [p for p in found if isinstance(p, JointProblem)]
     if joint:
         from .petabjoint import joint_tables
 
         return joint_tables(joint, drop_censored)
+    problems = [p for p in found if isinstance(p, FitProblem)]
     several = len(problems) > 1
     ids = {p.patient: petab_id(p.patient) for p in problems}
     if len(set(ids.values())) != len(ids):

@@ -26,8 +26,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..analysis.data import OBSERVABLE, PATIENT, SIGMA, TIME, VALUE
-from ..analysis.joint import SEPARATOR, Entry, JointProblem, censored_rows
+from ..analysis.data import OBSERVABLE, PATIENT, SIGMA, TIME, VALUE, censored_rows
+from ..analysis.joint import SEPARATOR, Entry, JointProblem
 from ..analysis.observation import Observable
 from ..core.errors import PycartError
 from ..core.names import MODELS

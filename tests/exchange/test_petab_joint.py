@@ -168,3 +168,105 @@ def pypesto_problem(yaml_file):
             relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 8,
             maximum_num_steps=200_000, stiff=True)
         return importer.create_problem(objective)
+
+
+TRUTH = {"h": 1e9, "rhoA": 0.9, "alpha": 3e-10}
+SCENARIO = ('name = "two"\n[[runs]]\nlabel = "A"\ninitial = { L = 2e11 }\n'
+            '[[runs]]\nlabel = "B"\ninitial = { L = 5e10 }\n')
+OBSERVABLES = ('[CT]\nnoise = "lognormal"\nsigma = "estimate"\n'
+               '[MRD]\nnoise = "lognormal"\nsigma = 0.15\n'
+               '[blood]\ndefinition = "blood_CART"\nnoise = "normal"\nsigma = "estimate"\n'
+               'scale = "per-patient"\n')
+
+
+def _files(tmp_path, lloq: float | None = None):
+    """Two patients' data from the independent solver (blood copies: CT times 1e-5, with
+    normal noise), their scenario and observables; the command line's problem options."""
+    from pycart.analysis.synthetic import independent
+
+    data = independent(TRUTH, {"A": {"L": 2e11}, "B": {"L": 5e10}}, ("CT", "MRD"),
+                       lloq=lloq, seed=3)
+    ct = data[data["observable"] == "CT"]
+    blood = ct.assign(observable="blood", value=ct["value"] * 1e-5, lloq=math.nan)
+    pd.concat([data, blood]).to_csv(tmp_path / "data.csv", index=False)
+    (tmp_path / "patients.toml").write_text(SCENARIO, encoding="utf-8")
+    (tmp_path / "obs.toml").write_text(OBSERVABLES, encoding="utf-8")
+    return [str(tmp_path / "data.csv"), "--scenario", str(tmp_path / "patients.toml"),
+            "--observables", str(tmp_path / "obs.toml"), "--estimate", "h,rhoA,alpha",
+            "--shared", "h,rhoA,alpha"]
+
+
+def test_pycart_petab_writes_the_joint_problem_pypesto_computes_pycarts_nll(tmp_path,
+                                                                             capsys):
+    """``pycart petab --shared`` on two patients with an estimated sigma, a fixed one and a
+    per-patient blood scale: petablint clean, and pyPESTO's nll is pycart's joint nll
+    (JointObjective) at two points."""
+    pytest.importorskip("pypesto")
+    from pycart.analysis.calibrate import problems_for
+    from pycart.cli import main
+    from pycart.cli.fit import read_data, settings
+    from pycart.cli import _parser
+
+    argv = ["petab", *_files(tmp_path), "--out", str(tmp_path / "petab")]
+    assert main(argv) == 0
+    assert "petablint: no errors" in capsys.readouterr().out
+    params = pd.read_csv(tmp_path / "petab" / "parameters.tsv", sep="\t")
+    assert list(params["parameterId"]) == ["h", "rhoA", "alpha", "sigma_CT", "sigma_blood",
+                                           "blood_scale__A", "blood_scale__B"]
+    args = _parser().parse_args(argv)
+    data = read_data(args)
+    (problem,) = problems_for(data, settings(args, data))
+    objective = problem.make_objective()
+    pp = pypesto_problem(tmp_path / "petab" / "problem.yaml")
+    assert list(pp.x_names) == list(problem.estimate)
+    for shift in (0.0, 0.1):
+        x = np.log10([*TRUTH.values(), 0.15, 1e6, 1e-5, 2e-5]) + shift
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = pp.objective(x)
+        assert theirs == pytest.approx(objective.nll(x), rel=1e-7)
+
+
+def test_pycart_petab_refuses_censored_rows_unless_dropped(tmp_path, capsys):
+    from pycart.cli import main
+
+    argv = ["petab", *_files(tmp_path, lloq=1e-4), "--out", str(tmp_path / "petab")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "left-censored rows (A MRD day" in err, err
+    assert not (tmp_path / "petab").exists()  # refused before any work
+    assert main([*argv, "--drop-censored"]) == 0
+    err = capsys.readouterr().err
+    dropped = int(err.split("warning: ")[1].split()[0])
+    data = pd.read_csv(tmp_path / "data.csv")
+    assert dropped == data["value"].isna().sum() > 0
+    measurements = pd.read_csv(tmp_path / "petab" / "measurements.tsv", sep="\t")
+    assert len(measurements) == len(data) - dropped
+
+
+@pytest.mark.heavy
+def test_pypesto_reaches_pycarts_joint_optimum(tmp_path):
+    """pyPESTO (Powell from 6 starts) on the joint problem reaches the optimum of pycart
+    fit --shared within 0.1 in nll, with the same estimates within 2%."""
+    pytest.importorskip("pypesto")
+    import pypesto.optimize as optimize
+    from pypesto.engine import SingleCoreEngine
+
+    from pycart.cli import main
+
+    options = _files(tmp_path)
+    assert main(["fit", *options, "--starts", "8", "--no-profiles", "--engine", "serial",
+                 "--out", str(tmp_path / "fit")]) == 0
+    assert main(["petab", *options, "--out", str(tmp_path / "petab")]) == 0
+    ours = pd.read_csv(tmp_path / "fit" / "patients.csv")["joint_nll"].iloc[0]
+    estimates = pd.read_csv(tmp_path / "fit" / "estimates.csv", keep_default_na=False)
+    pp = pypesto_problem(tmp_path / "petab" / "problem.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = optimize.minimize(pp, optimizer=optimize.ScipyOptimizer(method="Powell"),
+                                   n_starts=6, engine=SingleCoreEngine(), progress_bar=False)
+    assert result.optimize_result.fval[0] == pytest.approx(ours, abs=0.1)
+    theirs = dict(zip(pp.x_names, 10 ** np.asarray(result.optimize_result.x[0]), strict=True))
+    for row in estimates.itertuples():
+        label = row.parameter if not row.patient else f"{row.parameter}__{row.patient}"
+        assert theirs[label] == pytest.approx(float(row.estimate), rel=0.02), label
