@@ -203,9 +203,8 @@ def test_pycart_petab_writes_the_joint_problem_pypesto_computes_pycarts_nll(tmp_
     (JointObjective) at two points."""
     pytest.importorskip("pypesto")
     from pycart.analysis.calibrate import problems_for
-    from pycart.cli import main
+    from pycart.cli import _parser, main
     from pycart.cli.fit import read_data, settings
-    from pycart.cli import _parser
 
     argv = ["petab", *_files(tmp_path), "--out", str(tmp_path / "petab")]
     assert main(argv) == 0
