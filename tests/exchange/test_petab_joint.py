@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import pypesto_problem
 
 from pycart.analysis.data import check_measurements
 from pycart.analysis.joint import make_joint
@@ -150,24 +151,6 @@ def test_censored_rows_are_refused_or_left_out_on_request(tmp_path):
     kept = joint_tables([problem], drop_censored=True)["measurements"]
     assert len(kept) == len(data) - 4
     assert not ((kept["observableId"] == "obs_MRD") & (kept["time"] >= 14)).any()
-
-
-def pypesto_problem(yaml_file):
-    """pyPESTO's problem of a PEtab file, its RoadRunner objective at pycart's tolerances."""
-    import petab.v1 as petab
-    from pypesto.objective.roadrunner import SolverOptions
-    from pypesto.petab import PetabImporter
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        importer = PetabImporter(petab.Problem.from_yaml(yaml_file),
-                                 simulator_type="roadrunner")
-        objective = importer.create_objective_creator(simulator_type="roadrunner") \
-            .create_objective()
-        objective.solver_options = SolverOptions(
-            relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 8,
-            maximum_num_steps=200_000, stiff=True)
-        return importer.create_problem(objective)
 
 
 TRUTH = {"h": 1e9, "rhoA": 0.9, "alpha": 3e-10}
