@@ -167,11 +167,15 @@ def _files(tmp_path, lloq: float | None = None):
     normal noise), their scenario and observables; the command line's problem options."""
     from pycart.analysis.synthetic import independent
 
-    data = independent(TRUTH, {"A": {"L": 2e11}, "B": {"L": 5e10}}, ("CT", "MRD"),
-                       lloq=lloq, seed=3)
+    data = independent(TRUTH, {"A": {"L": 2e11}, "B": {"L": 5e10}}, ("CT", "MRD"), seed=3)
     ct = data[data["observable"] == "CT"]
-    blood = ct.assign(observable="blood", value=ct["value"] * 1e-5, lloq=math.nan)
-    pd.concat([data, blood]).to_csv(tmp_path / "data.csv", index=False)
+    blood = ct.assign(observable="blood", value=ct["value"] * 1e-5)
+    data = pd.concat([data, blood], ignore_index=True)
+    if lloq is not None:  # MRD under the limit: written empty, with the limit
+        mrd = data["observable"] == "MRD"
+        data["lloq"] = np.where(mrd, lloq, np.nan)
+        data.loc[mrd & (data["value"] < lloq), "value"] = np.nan
+    data.to_csv(tmp_path / "data.csv", index=False)
     (tmp_path / "patients.toml").write_text(SCENARIO, encoding="utf-8")
     (tmp_path / "obs.toml").write_text(OBSERVABLES, encoding="utf-8")
     return [str(tmp_path / "data.csv"), "--scenario", str(tmp_path / "patients.toml"),
