@@ -263,3 +263,33 @@ def test_docs_pypesto_reaches_pycarts_joint_optimum(root, tmp_path, monkeypatch,
     theirs = float(capsys.readouterr().out.split()[1].rstrip(";"))
     assert theirs == pytest.approx(joint_nll, abs=0.1)
     assert theirs == pytest.approx(float(shown.split()[1].rstrip(";")), abs=0.1)
+
+
+def test_without_shared_each_patients_problem_is_its_own_block(tmp_path, capsys):
+    """--observables without --shared: each patient fitted alone, so every entry of the
+    PEtab problem is the patient's own (sigma_CT__A, ...); pyPESTO's nll is the sum of the
+    patients' pycart nlls."""
+    pytest.importorskip("pypesto")
+    from pycart.analysis.calibrate import problems_for
+    from pycart.cli import _parser, main
+    from pycart.cli.fit import read_data, settings
+
+    options = _files(tmp_path)[:-2]  # no --shared
+    argv = ["petab", *options, "--out", str(tmp_path / "petab")]
+    assert main(argv) == 0
+    args = _parser().parse_args(argv)
+    data = read_data(args)
+    problems = problems_for(data, settings(args, data))
+    assert [p.patient for p in problems] == ["A", "B"]
+    pp = pypesto_problem(tmp_path / "petab" / "problem.yaml")
+    assert {"h__A", "h__B", "sigma_CT__A", "sigma_CT__B", "blood_scale__A",
+            "blood_scale__B"} <= set(pp.x_names)
+    own = {"h": 1e9, "rhoA": 0.9, "alpha": 3e-10, "sigma_CT": 0.15, "sigma_blood": 1e6,
+           "blood_scale": 1e-5}
+    x = {n: math.log10(own[n.split("__")[0]]) for n in pp.x_names}
+    ours = sum(p.make_objective().nll(np.array([x[e if "__" in e else f"{e}__{p.patient}"]
+                                                for e in p.estimate])) for p in problems)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = pp.objective(np.array([x[n] for n in pp.x_names]))
+    assert theirs == pytest.approx(ours, rel=1e-7)
