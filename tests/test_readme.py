@@ -253,6 +253,9 @@ def test_a_failing_docs_example_fails_the_build(root, tmp_path):
 # by the test named (which also checks what the page says it prints), or, for the few too long or
 # needing what a test cannot have, not at all, with the reason and the test that checks the same.
 ELSEWHERE = {
+    "pycart fit docs/joint/patients.csv --scenario docs/joint/patients.toml --observables "
+    "docs/joint/observables.toml --estimate h,rhoA,alpha --shared h,rhoA,alpha --starts 8 "
+    "--out fit-joint": "test_joint_example_prints_what_the_docs_show",
     "pycart simulate --t-end 60 --points 61 --out fig3.csv":
         "test_shown_output_is_what_pycart_prints",
     "pycart simulate --set rhoA=0.4 --set h=1e11 --init L=1e10 --out nr.parquet":

@@ -221,8 +221,10 @@ def _row(index: object) -> int:
 def _numbers(text: pd.DataFrame, column: str, where: str) -> pd.Series:
     """A column as floats; a non-numeric entry is an error, an empty one is NaN."""
     col = text[column]
-    out = pd.to_numeric(col.where(~col.str.lower().isin(["", "nan", "none"])), errors="coerce")
-    bad = out.isna() & ~col.str.lower().isin(["", "nan", "none"])
+    # a missing cell of a numeric column (pandas 3 keeps it missing as text) is empty too
+    empty = col.isna().to_numpy() | col.str.lower().isin(["", "nan", "none"]).fillna(True)
+    out = pd.to_numeric(col.where(~empty), errors="coerce")
+    bad = out.isna() & ~empty
     if bad.any():
         i = bad.idxmax()
         raise PycartError(f"{where}: line {_row(i)}: {column} {col[i]!r} is not a number "
@@ -256,7 +258,8 @@ def _check_values(out: pd.DataFrame, raw: pd.DataFrame, allowed: Sequence[str],
         i = int(np.argmax(unknown.to_numpy()))
         raise PycartError(f"{where}: line {_row(out.index[i])}: unknown observable "
                           f"{out[OBSERVABLE].iloc[i]!r} (allowed: {', '.join(allowed)})")
-    duplicated = out.duplicated(keep="first")
+    # censored replicates (value empty, the same lloq) are alike by nature: not repeats
+    duplicated = out.duplicated(keep="first") & out[VALUE].notna()
     if duplicated.any():
         i = int(np.argmax(duplicated.to_numpy()))
         raise PycartError(f"{where}: line {_row(out.index[i])} repeats an earlier row "

@@ -70,11 +70,11 @@ class FitProblem:
 
     @property
     def lower(self) -> np.ndarray:
-        return np.log10([b[0] for b in self.bounds])
+        return log_bounds(self.bounds, 0)
 
     @property
     def upper(self) -> np.ndarray:
-        return np.log10([b[1] for b in self.bounds])
+        return log_bounds(self.bounds, 1)
 
     def make_objective(self) -> Objective:
         """The problem's likelihood, with its own RoadRunner."""
@@ -90,6 +90,11 @@ class FitProblem:
             sbml_text(self.model).encode()).hexdigest(), "data": self.data.to_json()},
             sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def log_bounds(bounds: Sequence[tuple[float, float]], end: int) -> np.ndarray:
+    """The lower (``end`` 0) or upper (1) search bounds in log10."""
+    return np.log10([b[end] for b in bounds])
 
 
 def _jsonable(value: object) -> object:

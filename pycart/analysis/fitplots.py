@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator
@@ -21,10 +22,11 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocat
 from ..core import observe
 from ..core.files import atomic_path
 from ..experiments.figures import BLUE, GREY, ORANGE, RED
-from ..experiments.labels import axis_label, math_number, quantity_label, symbol
+from ..experiments.labels import axis_label, quantity_label, symbol
 from .data import OBSERVABLE, PATIENT, TIME, VALUE, censored_rows, horizon
 from .fit import FitProblem, FitResult, objective_for
 from .joint import entry_ids
+from .likelihood import JointObjective
 from .observation import Observable
 from .profile import THRESHOLD
 
@@ -71,8 +73,19 @@ def log_ticks(axis, low: float, high: float) -> None:
         if len(ticks) < 2:
             ticks = list(np.geomspace(low, high, 3))
         axis.set_major_locator(FixedLocator(ticks))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: math_number(float(f"{v:.3g}"))))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
     axis.set_minor_locator(NullLocator())
+
+
+def tick_text(value: float) -> str:
+    """A tick label: plain from 0.01 to 10^4, else m·10^e in mathtext."""
+    value = float(f"{value:.3g}")
+    if value == 0 or 1e-2 <= abs(value) < 1e4:
+        return f"{value:g}"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    power = f"10^{{{int(exponent)}}}"
+    return f"${power}$" if mantissa == "1" else f"${mantissa}\\cdot{power}$"
 
 
 def observable_label(obs: Observable) -> str:
@@ -116,13 +129,13 @@ def _panels(result: FitResult, k: int):
             return {n: out[:, j] for j, n in enumerate(_names)}
         return [(problem.patient, problem.data, [Observable(n, n) for n in names], curve,
                  fit)]
-    obj = objective_for(problem, problem.key())
+    joint = cast(JointObjective, objective_for(problem, problem.key()))
     out = []
     for patient in problem.patients:
         rows = problem.data[problem.data[PATIENT] == patient]
         used = [o for o in problem.observables if (rows[OBSERVABLE] == o.id).any()]
         out.append((patient, rows, used,
-                    lambda x, times, _p=patient: obj.curves(x, _p, times), fit))
+                    lambda x, times, _p=patient: joint.curves(x, _p, times), fit))
     return out
 
 
@@ -163,24 +176,30 @@ def fit_canvas(result: FitResult):
 def _draw(ax, seen, obs: Observable, times: np.ndarray, best: np.ndarray,
           band: list[np.ndarray]) -> None:
     colour = COLOURS.get(obs.definition, BLUE)
-    floor = 1e-12
+    censored = censored_rows(seen)
+    marks = np.concatenate([seen[VALUE].dropna().to_numpy(float),
+                            seen["lloq"][censored].to_numpy(float) if censored.any() else []])
+    marks = marks[marks > 0]
+    # the view: the data and limits, and the fit down to 1/100 of the lowest of them (a
+    # trajectory falling further leaves the panel instead of flattening at a floor)
+    low = float(min(marks.min(initial=np.inf), best[best > 0].min(initial=np.inf))) / 100
+    high = 3 * float(max(marks.max(initial=0.0), best.max(initial=0.0)))
+    if not (0 < low < high < np.inf):
+        low, high = 1e-3, 1.0
+    positive = np.where(best > 0, best, np.nan)
     if band:
-        stack = np.maximum(np.array(band), floor)
+        stack = np.clip(np.array(band), low, None)
         ax.fill_between(times, stack.min(axis=0), stack.max(axis=0), color=colour, alpha=0.2,
                         lw=0, label="95% prediction band")
-    ax.plot(times, np.maximum(best, floor), "-", color=colour, label="fit")
-    censored = censored_rows(seen)
+    ax.plot(times, positive, "-", color=colour, label="fit")
     ax.plot(seen[TIME][~censored], seen[VALUE][~censored], "o", color=colour, mfc="none",
             label="data")
     if censored.any():
         ax.plot(seen[TIME][censored], seen["lloq"][censored], "v", color=colour, mfc="none",
                 label="below LLOQ")
     ax.set_yscale("log")
-    values = np.concatenate([np.maximum(best, floor), seen[VALUE].dropna().to_numpy(float)
-                             .clip(min=floor)])
-    low, high = float(values.min()), float(values.max())
-    ax.set_ylim(low / 3, high * 3)
-    log_ticks(ax.yaxis, low / 3, high * 3)
+    ax.set_ylim(low, high)
+    log_ticks(ax.yaxis, low, high)
     ax.set_xlabel("time (days)")
     ax.set_ylabel(observable_label(obs), fontsize=8)
     ax.legend(fontsize=7)

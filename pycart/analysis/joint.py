@@ -23,7 +23,7 @@ from ..core.errors import PycartError
 from ..core.observe import BLOOD_SCALE
 from ..core.schedule import Dose
 from .data import OBSERVABLE, PATIENT, SIGMA, TIME, VALUE, censored_rows
-from .fit import FitProblem, lo_hi, make_problem
+from .fit import FitProblem, lo_hi, log_bounds, make_problem
 from .likelihood import JointObjective
 from .observation import Observable, by_id
 
@@ -78,11 +78,11 @@ class JointProblem:
 
     @property
     def lower(self) -> np.ndarray:
-        return np.log10([b[0] for b in self.bounds])
+        return log_bounds(self.bounds, 0)
 
     @property
     def upper(self) -> np.ndarray:
-        return np.log10([b[1] for b in self.bounds])
+        return log_bounds(self.bounds, 1)
 
     @property
     def model(self) -> str:

@@ -87,24 +87,26 @@ JOINT_DAYS: tuple[float, ...] = (1, 2, 3, 5, 7, 9, 11, 14, 17, 21, 24, 28)
 
 def independent(shared: Mapping[str, float], patients: Mapping[str, Mapping[str, float]],
                 observables: Sequence[str] = ("CT", "Bpos"), days: Sequence[float] = JOINT_DAYS,
-                noise: float = 0.15, seed: int = 1, lloq: float | None = None
+                noise: float = 0.15, seed: int = 1, lloq: Mapping[str, float] | None = None
                 ) -> pd.DataFrame:
     """Measurements of cart_bm made with the independent solver (:mod:`pycart.core.reference`,
     no code shared with the fit's): ``shared`` parameters for every patient, each patient's
     own initial amounts (or parameters), each observable (``CT``, ``Bpos``, ``L`` or
     ``MRD``) at ``days`` times log-normal noise of sd ``noise``; no sigma in the table (it is
-    estimated). With ``lloq``, a noisy value under it is written empty with that lloq."""
+    estimated). ``lloq`` gives observables a detection limit: a noisy value under it is
+    written empty with that lloq (left-censored)."""
     from ..core import reference
     from ..core.observe import blast_fraction
 
     sums = {"CT": ("CA", "CM"), "Bpos": ("B1", "B2", "B3"), "L": ("L",), "MRD": ("L",)}
     rng = np.random.default_rng(seed)
-    times = np.concatenate([[0.0], np.asarray(days, dtype=float)])
+    grid = np.unique(np.concatenate([[0.0], np.asarray(days, dtype=float)]))
+    at = np.searchsorted(grid, np.asarray(days, dtype=float))  # replicates share a time
     rows = []
     for patient, own in patients.items():
         initial = {k: v for k, v in own.items() if k in reference.ORDER}
         params = {**shared, **{k: v for k, v in own.items() if k not in reference.ORDER}}
-        amounts = reference.solve(params, initial, times)[1:]
+        amounts = reference.solve(params, initial, grid)[at]
         for name in observables:
             exact = amounts[:, [reference.ORDER.index(s) for s in sums[name]]].sum(axis=1)
             if name == "MRD":
@@ -112,7 +114,8 @@ def independent(shared: Mapping[str, float], patients: Mapping[str, Mapping[str,
             values = exact * np.exp(noise * rng.standard_normal(len(days)))
             for t, v in zip(days, values, strict=True):
                 row = {"time": t, "observable": name, "value": v, "patient": patient}
-                if lloq is not None:
-                    row |= {"value": v if v >= lloq else math.nan, "lloq": lloq}
+                if lloq:
+                    limit = lloq.get(name, math.nan)
+                    row |= {"value": math.nan if v < limit else v, "lloq": limit}
                 rows.append(row)
     return pd.DataFrame(rows)

