@@ -168,6 +168,33 @@ def test_every_figure_axis_has_tick_labels_and_units(joint_run):
     plt.close("all")
 
 
+def test_an_interrupted_joint_fit_keeps_its_finished_starts(tmp_path, monkeypatch):
+    """The joint problem's starts are saved under its fingerprint: interrupted after them,
+    the same fit run again computes none again and ends with the same estimates."""
+    import pycart.analysis.calibrate as calibration
+
+    data = check_measurements(independent(TRUTH, BURDENS, ("CT",), days=(2, 5, 8)))
+    settings = FitSettings(("h",), starts=2, shared=("h",), profiles=False, per_patient={
+        p: ({}, dict(v), ()) for p, v in BURDENS.items()},
+        observables=(Observable("CT", "CT", "lognormal", 0.15),))
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(calibration, "_tables", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            calibrate(data, settings, tmp_path, SerialEngine(), log=lambda _: None)
+    assert len(list((tmp_path / ".fit-parts").rglob("start-*.json"))) == 2
+    calls = []
+    real = calibration.start_task
+    monkeypatch.setattr(calibration, "start_task", lambda *a: calls.append(a) or real(*a))
+    again = calibrate(data, settings, tmp_path, SerialEngine(), log=lambda _: None)
+    assert calls == [] and len(again.starts) == 2
+    assert list(again.estimates["patient"]) == [""]
+    assert again.estimates["estimate"].iloc[0] == again.starts.sort_values("nll")["h"].iloc[0]
+
+
 def test_fit_help_lists_observables_and_noise_models(capsys):
     with pytest.raises(SystemExit):
         main(["fit", "--help"])
