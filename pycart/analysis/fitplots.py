@@ -119,7 +119,8 @@ def entry_symbol(name: str) -> str:
 
 def _panels(result: FitResult, k: int):
     """(patient, data rows, observables, curve function) of problem ``k``."""
-    problem, fit = result.problems[k], result.fits[k]
+    problem = result.problems[k]
+    fit = result.fits[k] if result.fits else _from_table(result, k)
     if isinstance(problem, FitProblem):
         obj = objective_for(problem, problem.key())
         names = list(dict.fromkeys(problem.data[OBSERVABLE]))
@@ -137,6 +138,15 @@ def _panels(result: FitResult, k: int):
         out.append((patient, rows, used,
                     lambda x, times, _p=patient: joint.curves(x, _p, times), fit))
     return out
+
+
+def _from_table(result: FitResult, k: int) -> dict:
+    """A fit made from ``patients.csv``'s estimates (a result built without ``fits``): the
+    optimum only, no band."""
+    problem = result.problems[k]
+    row = result.patients[result.patients["patient"] == problem.patient].iloc[0]
+    return {"x_hat": np.log10([float(row[n]) for n in problem.estimate]), "nll": math.nan,
+            "sides": []}
 
 
 def _band_vectors(fit: dict) -> list[np.ndarray]:

@@ -249,7 +249,9 @@ def test_fit_figures_name_quantities_and_parameters(monkeypatch, tmp_path):
     fitplots.profile_figure(result, tmp_path / "profiles.png")
     fit, profile = drawn
     titles = [ax.get_title() for ax in fit.axes if ax.get_title()]
-    assert titles == ["P1: total CAR T", "P1: leukaemic share of B-lineage cells"]
+    assert titles == ["patient P1", "patient P1"]
+    assert [ax.get_ylabel() for ax in fit.axes[:2]] == [
+        "total CAR T (cells)", "leukaemic share of B-lineage cells (fraction)"]
     assert [ax.get_xlabel() for ax in profile.axes[:2]] == [
         "$h$ (cells)", "$\\rho_{A}$ (day$^{-1}$)"]
     for figure in drawn:
