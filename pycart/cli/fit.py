@@ -225,20 +225,27 @@ def _estimate_lines(rows, note: str) -> list[str]:
 
 
 def _petab(args: argparse.Namespace) -> int:
-    from ..analysis.data import censored_rows
     from ..exchange.petab import write_petab
 
     data = read_data(args)
     fit_settings = settings(args, data)
     written = write_petab(data, fit_settings, args.out, args.drop_censored)
-    dropped = int(censored_rows(data).sum()) if args.drop_censored else 0
-    if dropped:
-        sys.stderr.write(f"pycart petab: warning: {dropped} left-censored rows left out; the "
-                         "PEtab likelihood is not pycart fit's (PEtab v1 has no censoring)\n")
+    if args.drop_censored:
+        _say_dropped(data)
     for path in written:
         print(f"wrote {path}")
     print("petablint: no errors")
     return 0
+
+
+def _say_dropped(data) -> None:
+    """A warning line with the number of left-censored rows ``--drop-censored`` left out."""
+    from ..analysis.data import censored_rows
+
+    dropped = int(censored_rows(data).sum())
+    if dropped:
+        sys.stderr.write(f"pycart petab: warning: {dropped} left-censored rows left out; the "
+                         "PEtab likelihood is not pycart fit's (PEtab v1 has no censoring)\n")
 
 
 def register_report(sub) -> None:
