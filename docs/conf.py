@@ -32,4 +32,7 @@ pycart_examples_not_run = {
     # pyPESTO (the fit extra) on the PEtab problem the command above writes: 2.5 minutes of random
     # starts; tests/test_fit.py::test_pypesto_reaches_the_optimum_of_pycart_fit (heavy) runs it.
     ("fitting", "import numpy as np"),
+    # pyPESTO on the joint problem: a minute of Powell starts; tests/exchange/
+    # test_petab_joint.py::test_docs_pypesto_reaches_pycarts_joint_optimum (heavy) runs it.
+    ("fitting", "# pyPESTO on the joint problem that pycart petab wrote to petab-two/"),
 }

@@ -1,9 +1,11 @@
-"""Shared fixtures: one loaded model per test session, and the independent reference."""
+"""Shared fixtures: one loaded model per test session, and the independent reference; the
+pyPESTO problem of a PEtab file, for the tests that check pycart's PEtab against it."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,21 @@ def model() -> pycart.Model:
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def pypesto_problem(yaml_file):
+    """pyPESTO's problem of a PEtab file, its RoadRunner objective at pycart's tolerances."""
+    import petab.v1 as petab
+    from pypesto.objective.roadrunner import SolverOptions
+    from pypesto.petab import PetabImporter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        importer = PetabImporter(petab.Problem.from_yaml(yaml_file),
+                                 simulator_type="roadrunner")
+        objective = importer.create_objective_creator(simulator_type="roadrunner") \
+            .create_objective()
+        objective.solver_options = SolverOptions(
+            relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 8,
+            maximum_num_steps=200_000, stiff=True)
+        return importer.create_problem(objective)

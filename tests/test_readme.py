@@ -275,6 +275,12 @@ ELSEWHERE = {
         "test_readme_shows_what_pycart_fit_prints",
     "pycart petab docs/calibration/synthetic.csv --estimate h,rhoA --out petab-synthetic":
         "test_readme_shows_what_pycart_fit_prints",
+    "pycart fit docs/calibration/two-patients.csv --scenario docs/calibration/two-patients.toml "
+    "--estimate h,rhoA,alpha --shared h,rhoA,alpha --starts 8 --no-profiles --out fit-two":
+        "test_docs_pypesto_reaches_pycarts_joint_optimum",
+    "pycart petab docs/calibration/two-patients.csv --scenario docs/calibration/two-patients.toml "
+    "--estimate h,rhoA,alpha --shared h,rhoA,alpha --out petab-two":
+        "test_docs_pypesto_reaches_pycarts_joint_optimum",
     "pycart sensitivity --range alpha=5e-11:5e-9 --range h=5e8:5e10 --range rhoA=0.4:1:linear "
     "--range L=1e10:1e12 --samples 4096 --seed 1 --out fig7-sobol.csv":
         "test_the_readme_answer_on_figure_6s_claim_is_what_pycart_prints",

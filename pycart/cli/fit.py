@@ -45,8 +45,15 @@ def register(sub) -> None:
         "petab", help="write the fit problem in PEtab (for pyPESTO, AMICI, COPASI...)",
         description="Write a PEtab v1 problem (YAML, SBML, conditions, measurements, "
                     "observables and parameters tables) for the same data and settings as "
-                    "pycart fit, and check it with PEtab's linter.")
+                    "pycart fit, and check it with PEtab's linter. With --shared, the joint "
+                    "problem: shared parameters once in the parameter table, each patient's "
+                    "own ones (NAME__PATIENT) set by its condition. PEtab v1 has no censored "
+                    "likelihood: data with censored rows (an lloq) are refused unless "
+                    "--drop-censored leaves those rows out.")
     _problem_options(petab)
+    petab.add_argument("--drop-censored", action="store_true",
+                       help="leave left-censored rows out (the PEtab likelihood then is not "
+                            "pycart fit's; a warning says how many)")
     petab.add_argument("--out", default="petab", metavar="DIR",
                        help="output folder (default petab)")
     petab.set_defaults(func=_petab)
@@ -222,11 +229,23 @@ def _petab(args: argparse.Namespace) -> int:
 
     data = read_data(args)
     fit_settings = settings(args, data)
-    written = write_petab(data, fit_settings, args.out)
+    written = write_petab(data, fit_settings, args.out, args.drop_censored)
+    if args.drop_censored:
+        _say_dropped(data)
     for path in written:
         print(f"wrote {path}")
     print("petablint: no errors")
     return 0
+
+
+def _say_dropped(data) -> None:
+    """A warning line with the number of left-censored rows ``--drop-censored`` left out."""
+    from ..analysis.data import censored_rows
+
+    dropped = int(censored_rows(data).sum())
+    if dropped:
+        sys.stderr.write(f"pycart petab: warning: {dropped} left-censored rows left out; the "
+                         "PEtab likelihood is not pycart fit's (PEtab v1 has no censoring)\n")
 
 
 def register_report(sub) -> None:

@@ -89,6 +89,9 @@ def _register_bench(sub) -> None:
                        help="smaller samples (for a smoke test; the targets need the full run)")
     bench.add_argument("--million", action="store_true",
                        help="also run a 1,000,000-patient Sobol cohort and measure its memory")
+    bench.add_argument("--fit", action="store_true",
+                       help="also time a two-patient, three-parameter joint fit (h, rhoA, "
+                            "alpha shared) in one process and on the workers")
     bench.set_defaults(func=_bench)
 
 
@@ -296,4 +299,5 @@ def _bench(args: argparse.Namespace) -> int:
 
     workers = None if args.workers is None else check_workers(
         check_count(args.workers, "--workers", 1))
-    return run_benchmark(workers=workers, quick=args.quick, million=args.million)
+    return run_benchmark(workers=workers, quick=args.quick, million=args.million,
+                         fit=args.fit)

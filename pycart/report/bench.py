@@ -13,6 +13,8 @@
 - Optionally (``--million``) a 1,048,576-patient Sobol cohort on the fast path, and a
   1,000,000-patient, 365-day cohort of cart_bm_ext (exhaustion and escape on) with a two-dose
   schedule: wall time and peak memory.
+- Optionally (``--fit``) a two-patient, three-parameter joint fit in one process and on the
+  workers (:mod:`pycart.report.benchfit`).
 """
 
 from __future__ import annotations
@@ -173,7 +175,7 @@ def _measured(command: list[str]) -> tuple[float, int, int]:
 
 
 def run_benchmark(workers: int | None = None, quick: bool = False, million: bool = False,
-                  stream=None) -> int:
+                  stream=None, fit: bool = False) -> int:
     """Run the benchmark and print its figures; return 0."""
     out = stream or sys.stdout
     import numba
@@ -208,6 +210,10 @@ def run_benchmark(workers: int | None = None, quick: bool = False, million: bool
         if million:
             _million(Path(tmp), workers, say)
             _year(workers, say)
+        if fit:
+            from .benchfit import joint_fit_bench
+
+            joint_fit_bench(Path(tmp), workers, quick, say)
     return 0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import pypesto_problem as _pypesto_problem
 
 from pycart.analysis.calibrate import FitSettings, calibrate
 from pycart.analysis.data import check_measurements, read_measurements
@@ -258,25 +259,6 @@ def test_an_interrupted_fit_keeps_its_finished_starts(tmp_path, monkeypatch):
     assert calls == [] and len(again.starts) == 3
     fresh = calibrate(data, settings, tmp_path / "fresh", SerialEngine(), log=lambda _: None)
     pd.testing.assert_frame_equal(again.estimates, fresh.estimates)
-
-
-def _pypesto_problem(yaml_file):
-    import warnings
-
-    import petab.v1 as petab
-    from pypesto.objective.roadrunner import SolverOptions
-    from pypesto.petab import PetabImporter
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        importer = PetabImporter(petab.Problem.from_yaml(yaml_file),
-                                 simulator_type="roadrunner")
-        objective = importer.create_objective_creator(simulator_type="roadrunner") \
-            .create_objective()
-        objective.solver_options = SolverOptions(
-            relative_tolerance=1e-10, absolute_tolerance=[1e-14] * 8,
-            maximum_num_steps=200_000, stiff=True)
-        return importer.create_problem(objective)
 
 
 def test_pypesto_computes_pycarts_likelihood_with_doses(tmp_path):
