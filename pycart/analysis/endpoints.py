@@ -49,7 +49,7 @@ def patient_endpoints(times: np.ndarray, states: Mapping[str, np.ndarray], model
     each column's in :mod:`pycart.core.columns`."""
     size = np.size(times)
     times, keep = _checked_times(times, follow_up)
-    leuk = {s: _amounts(states, s, keep, size) for s in observe.leukaemia_ids(model)}
+    leuk = {s: extinct(_amounts(states, s, keep, size)) for s in observe.leukaemia_ids(model)}
     total = np.sum(list(leuk.values()), axis=0)
     car_t = np.sum([_amounts(states, s, keep, size) for s in observe.car_t_ids(model)], axis=0)
     cd19_b = np.sum([_amounts(states, s, keep, size) for s in observe.cd19_b_ids(model)],
@@ -149,6 +149,26 @@ def _checked_times(times: np.ndarray, follow_up: float) -> tuple[np.ndarray, int
         raise PycartError(f"follow_up = {follow_up!r}: must be at least {DAY28:g} days")
     keep = int(np.searchsorted(times, follow_up, side="right"))  # the samples in follow-up
     return times[:keep], keep
+
+
+def extinct(cells: np.ndarray) -> np.ndarray:
+    """Leukaemic amounts (patients x samples) with each clone extinct from its first sample
+    under one cell on: a number that stands for less than one cell is not a cell. The ODE
+    carries a clone through 1e-60 cells and regrows it (the model's CAR T and leukaemia can
+    cycle, and the clone comes back from a fraction of a cell); a real patient's last
+    leukaemic cell is gone, so the clone stays at 0. A clone that starts under one cell (a
+    CD19-negative clone before it is seeded) is 0 until it first reaches one cell."""
+    cells = np.array(cells, dtype=float, copy=True)
+    for row in cells:
+        present = np.flatnonzero(row >= 1.0)
+        if not present.size:
+            row[:] = 0.0
+            continue
+        row[:present[0]] = 0.0
+        gone = np.flatnonzero(row[present[0]:] < 1.0)
+        if gone.size:
+            row[present[0] + gone[0]:] = 0.0
+    return cells
 
 
 def _amounts(states: Mapping[str, np.ndarray], species: str, keep: int, size: int

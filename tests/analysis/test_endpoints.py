@@ -13,6 +13,7 @@ from pycart.analysis.endpoints import (
     REMISSION_CELLS,
     cmax_ratio_resampled,
     expansion,
+    extinct,
     patient_endpoints,
 )
 from pycart.core import columns as col
@@ -118,6 +119,22 @@ def test_a_remission_lost_within_28_days_does_not_count():
     assert first < 4 and 14 < second < 34
     assert got[col.REMISSION_DAY][0] == pytest.approx(second, rel=1e-9)
     assert bool(got[col.REMISSION_3M][0]) and not bool(got[col.RELAPSE_EVENT][0])
+
+
+def test_a_clone_under_one_cell_is_extinct():
+    """L falls from 2e11 to 1e-3 cells by day 32 and the ODE regrows it to 5% blasts by
+    about day 362: not a relapse, the last cell was gone at day 26. A clone first present
+    later (Ln from 1e-3 cells, growing) counts only from its first whole cell."""
+    L = _piecewise(0, 2e11, [(32, -np.log(2e14) / 32), (400, 0.1)])
+    assert L[TIMES == 365][0] > REMISSION_CELLS  # the ODE's regrowth passes 5% blasts
+    states = {s: np.ones((1, TIMES.size)) for s in ("B0", "B1", "B2", "B3", "CA", "CM", "CE")}
+    got = patient_endpoints(TIMES, {**states, "L": L[None, :], "Ln": np.zeros((1, TIMES.size))},
+                            "cart_bm_ext", blood_scale=SCALE)
+    assert bool(got[col.REMISSION_3M][0]) and not bool(got[col.RELAPSE_EVENT][0])
+    late = _piecewise(0, 1e-3, [(400, 0.1)])  # a whole cell from day 69
+    np.testing.assert_array_equal(extinct(late[None, :])[0], np.where(late >= 1, late, 0.0))
+    dips = np.array([[5.0, 0.5, 7.0, 9.0]])  # gone at the second sample, never back
+    np.testing.assert_array_equal(extinct(dips), [[5.0, 0.0, 0.0, 0.0]])
 
 
 def test_expansion_of_a_pure_exponential_is_exact():
