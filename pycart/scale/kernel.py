@@ -4,8 +4,9 @@ integrator, compiled together by numba.
 The kernel's source is the text of :mod:`pycart.scale.dop853` and of its batch loop
 :mod:`pycart.scale.lanes`, followed by the model's ``models/<model>_rhs.py`` (written by
 ``pycart build`` from the SBML), which defines the ``rhs`` the integrator calls, and the
-same right-hand side for many points at once (:mod:`pycart.scale.stages`). That text is saved (atomically: two processes compiling at
-once never read half a module) in the user's cache folder, ``$PYCART_CACHE_DIR`` or the
+same right-hand side for many points at once (:mod:`pycart.scale.stages`). That text is
+saved (atomically: two processes compiling at once never read half a module) in the user's
+cache folder, ``$PYCART_CACHE_DIR`` or the
 platform's (``platformdirs.user_cache_dir("pycart")``), as ``fastpath/<model>_<digest>.py``,
 and numba caches the machine code beside it, so later processes load it in a fraction of a
 second; the digest covers the sources and the versions of numba and Python, so a changed

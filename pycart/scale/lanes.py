@@ -58,7 +58,7 @@ error_lanes: Callable[..., None]
 rk_lanes = error_lanes = None  # type: ignore[assignment]
 
 #: Points integrated side by side. A trial step's stage sums and right-hand sides cost, per
-#: lane, 293, 206 and 171 ns of CPU with 8, 16 and 32 lanes against 402 ns for one point
+#: lane, 393, 235 and 196 ns of CPU with 8, 16 and 32 lanes against 407 ns for one point
 #: alone (cart_bm, a two-core AVX-512 EPYC, 5 December 2026); 16 leaves fewer lanes idle
 #: while a chunk's last points finish.
 LANES = 16
@@ -207,6 +207,23 @@ def _turns(y_new, relapse, flags):
     return False
 
 
+def _cut(w, t, h, t_new, y, f, y_new, p, K, Kw, extra, dense, relapse, flags, cross):
+    """Lane ``w``'s accepted step from ``(t, y)`` of size ``h``, cut at the first relapse
+    trigger crossing in it (redone as a step of the method to that day, into ``Kw`` and
+    ``y_new``). Returns (the crossing's step fraction or 2.0, step size, new day, whether
+    ``Kw`` holds the step's stages)."""
+    cross[:] = 2.0
+    if not _turns(y_new, relapse, flags):
+        return 2.0, h, t_new, False
+    _lane_stages(K, w, Kw)
+    first = _first_crossing(t, y, y_new, h, p, Kw, extra, dense, relapse, flags, cross)
+    if first < 1.0:
+        h = first * h
+        t_new = t + h
+        rk_step(t, y, f, h, p, Kw, y_new)
+    return first, h, t_new, True
+
+
 def _lane_stages(K, w, Kw):
     """Lane ``w``'s stages into the one-point layout ``Kw``."""
     for s in range(13):
@@ -284,26 +301,17 @@ def _finish(S, w, st, day, R, flags, car, Y, status, reached, given, peaks):
 def _accepted(w, nxt, S, P, Y0, times, car, want_peak, rtol, atol, max_steps, D, R, out,
               peaks, status, reached, given, Y, F, YN, PL, K, flags, cross, scratch, total):
     """Lane ``w``'s trial step was accepted: cut it at the first relapse trigger crossing
-    in it, check the new state, find the peak in it, give the doses due, write the output
-    due; finish the point (and start the next) where it is done. Returns (next point not
-    started, total steps)."""
+    in it (:func:`_cut`), check the new state, find the peak in it, give the doses due,
+    write the output due; finish the point (and start the next) where it is done. Returns
+    (next point not started, total steps)."""
     i = int(S[w, S_POINT])
     p, relapse, fl, cr = P[i], R[i], flags[w], cross[w]
     y, f, y_new, work, Kw, extra, dense = scratch
     for j in range(y.size):
         y[j], f[j], y_new[j] = Y[j, w], F[j, w], YN[j, w]
-    t, h, t_new = S[w, S_DAY], S[w, S_STEP], S[w, S_T_NEW]
-    have_stages = False  # whether Kw holds the step's stages
-    first = 2.0
-    cr[:] = 2.0
-    if _turns(y_new, relapse, fl):
-        _lane_stages(K, w, Kw)
-        have_stages = True
-        first = _first_crossing(t, y, y_new, h, p, Kw, extra, dense, relapse, fl, cr)
-        if first < 1.0:
-            h = first * h
-            t_new = t + h
-            rk_step(t, y, f, h, p, Kw, y_new)
+    t = S[w, S_DAY]
+    first, h, t_new, have_stages = _cut(w, t, S[w, S_STEP], S[w, S_T_NEW], y, f, y_new, p, K,
+                                        Kw, extra, dense, relapse, fl, cr)
     S[w, S_STEPS] += 1.0
     total += 1
     st = _bad(y_new)
