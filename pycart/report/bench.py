@@ -354,11 +354,19 @@ def _million(tmp: Path, workers: int, say) -> None:
     seconds, peak, status = _measured(command)
     rows = (len(pd.read_parquet(tmp / "million.parquet", columns=[col.POINT]))
             if status == 0 else 0)
-    say(f"  {rows:,} patients in {seconds:.0f} s ({rows / seconds:,.0f}/s), exit status "
-        f"{status}; peak memory {peak / 2**20:,.0f} MB (the sweep and its workers)")
+    say(f"  {rows:,} patients in {seconds:.0f} s ({rows / seconds:,.0f}/s, "
+        f"{_per_patient_core(seconds, workers, rows)}), exit status {status}; peak memory "
+        f"{peak / 2**20:,.0f} MB (the sweep and its workers)")
     met = status == 0 and seconds < TARGET_MILLION_SECONDS and peak / 2**20 < TARGET_MILLION_MB
     say(f"  targets < {TARGET_MILLION_SECONDS:.0f} s and < {TARGET_MILLION_MB:,.0f} MB: "
         f"{_mark(met)}")
+
+
+def _per_patient_core(seconds: float, workers: int, patients: int) -> str:
+    """Wall time times the cores used, per patient: less sensitive than the wall time to
+    how many cores a shared machine gives the run (workers beyond the cores do not count)."""
+    cores = min(workers, os.cpu_count() or 1)
+    return f"{seconds * cores / max(patients, 1) * 1e6:,.0f} µs per patient-core"
 
 
 def _schedule(quick: bool, say) -> None:
@@ -386,8 +394,9 @@ def _schedule(quick: bool, say) -> None:
     handed = int((table[col.MESSAGE] != "").sum())
     say(f"  plain libRoadRunner loop on the variant: {rr_rate:8,.0f} simulations/s "
         f"(over {n_rr} patients)")
-    say(f"  fast path (simulate_points, one process): {fast_rate:8,.0f} simulations/s, "
-        f"{handed} points handed to roadrunner; L30 agrees within {err:.1e} relative")
+    say(f"  fast path (simulate_points, one process): {fast_rate:8,.0f} simulations/s "
+        f"({1e6 / fast_rate:.0f} µs per patient), {handed} points handed to roadrunner; L30 "
+        f"agrees within {err:.1e} relative")
     ratio = fast_rate / rr_rate
     say(f"  target fast path >= {TARGET_SCHEDULE_RATIO:.0f}x the loop: {ratio:.1f}x: "
         f"{_mark(ratio >= TARGET_SCHEDULE_RATIO)}")
@@ -443,7 +452,8 @@ def _year(workers: int, say) -> None:
         f"with the schedule {list(YEAR_SCHEDULE)}, on the fast path, as its own process")
     code = f"from pycart.report.bench import year_cohort; year_cohort({samples}, {workers})"
     seconds, peak, status = _measured([sys.executable, "-c", code])
-    say(f"  {samples:,} patients in {seconds:.0f} s ({samples / seconds:,.0f}/s), exit status "
-        f"{status}; peak memory {peak / 2**20:,.0f} MB (all processes)")
+    say(f"  {samples:,} patients in {seconds:.0f} s ({samples / seconds:,.0f}/s, "
+        f"{_per_patient_core(seconds, workers, samples)}), exit status {status}; peak memory "
+        f"{peak / 2**20:,.0f} MB (all processes)")
     ok = status == 0 and seconds < TARGET_YEAR_SECONDS and peak / 2**20 < TARGET_MILLION_MB
     say(f"  targets < {TARGET_YEAR_SECONDS:.0f} s and < {TARGET_MILLION_MB:,.0f} MB: {_mark(ok)}")

@@ -6,9 +6,10 @@ Equations I: Nonstiff Problems*, 2nd ed., Springer 1993, Sec. II.5 and II.10, an
 Fortran code DOP853 (the coefficients below are those of that code, as scipy.integrate
 carries them; a test checks them against scipy's copy). Step-size control and the starting
 step follow scipy's ``DOP853`` (safety 0.9, step ratio within [0.2, 10], no increase right
-after a rejection), so a test can compare the two step by step.
+after a rejection), so a test can compare the two step by step. This module has the method's
+parts for one point; :mod:`pycart.scale.lanes` steps many points with them.
 
-What this module adds for sweeps: steps land exactly on the output days; the first CAR T
+What the fast path adds for sweeps: steps land exactly on the output days; the first CAR T
 peak (the total CAR T count stops growing: the sum of its rates crosses zero downward) is
 root-found inside the step with the method itself; every failure (too many steps, a step
 size collapse, a non-finite or a negative amount) stops the run with a status code, so the
@@ -16,9 +17,9 @@ caller recomputes the point with libRoadRunner instead of returning a doubtful n
 
 The functions are plain Python, written in the subset numba compiles. They call the global
 ``rhs(t, y, p, dy)`` (rates of change of state ``y`` with parameters ``p`` into ``dy``):
-``pycart.scale.kernel`` compiles this module's text followed by a model's generated
-right-hand side, which defines it. (numba cannot cache code that receives a function as an
-argument, hence a global.)
+``pycart.scale.kernel`` compiles this module's text followed by the batch loop and a
+model's generated right-hand side, which defines it. (numba cannot cache code that receives
+a function as an argument, hence a global.)
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ ERROR_EXPONENT = -1.0 / 8.0
 #: The spacing of doubles near 1 (a step below ten spacings at t is a collapse).
 EPS = 2.220446049250313e-16
 
-#: Status codes of :func:`integrate`.
+#: Status codes of a point (:func:`pycart.scale.lanes.solve_batch`).
 OK, TOO_MANY_STEPS, STEP_TOO_SMALL, NOT_FINITE, NEGATIVE = 0, 1, 2, 3, 4
 STATUS_TEXT = ("ok", "too many steps", "step size collapse", "a non-finite value",
                "a negative amount")
@@ -330,34 +331,6 @@ def _peak_by_steps(t, y, f, h, p, K, work, car, g0, g1):
     return t + b, _sum_at(work, car)
 
 
-def accepted_step(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new):
-    """One step from ``(t, y)`` toward ``t_stop``, starting from a trial size ``h_abs`` and
-    shrinking it until the error estimate is accepted (scipy's control). Returns (status,
-    new day, step taken, next trial size); the stages are in ``K``, the new state in
-    ``y_new``."""
-    min_step = 10.0 * max(abs(t) * EPS, 5e-324)
-    h_abs = max(h_abs, min_step)
-    rejected = False
-    while True:
-        if h_abs < min_step:
-            return STEP_TOO_SMALL, t, 0.0, h_abs
-        t_new = min(t + h_abs, t_stop)
-        h = t_new - t
-        h_abs = h
-        rk_step(t, y, f, h, p, K, y_new)
-        err = error_norm(K, h, y, y_new, rtol, atol)
-        if not math.isfinite(err):
-            h_abs *= MIN_FACTOR
-            rejected = True
-        elif err < 1.0:
-            factor = MAX_FACTOR if err == 0.0 else min(MAX_FACTOR, SAFETY * err ** ERROR_EXPONENT)
-            h_abs *= min(1.0, factor) if rejected else factor
-            return OK, t_new, h, h_abs
-        else:
-            h_abs *= max(MIN_FACTOR, SAFETY * err ** ERROR_EXPONENT)
-            rejected = True
-
-
 #: Columns of a point's ``doses`` rows (a scheduled dose) and ``relapse`` rows (a dose on
 #: relapse), and of the run state of the latter (``flags``).
 DAY, CELLS, TARGET = 0, 1, 2
@@ -487,127 +460,3 @@ def _fire(t, y, relapse, flags, cross, first):
             changed = True
         flags[i, FALL_ON], flags[i, REGROWTH_ON] = fall, regrowth
     return changed
-
-
-def _step_to(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new, extra, dense, relapse, flags,
-             cross):
-    """One accepted step toward ``t_stop``, cut at the first relapse trigger crossing in it
-    (redone as a step of the method to that day). Returns (status, new day, step size, next
-    trial size, the crossing's step fraction or 2.0)."""
-    status, t_new, h, h_next = accepted_step(t, y, f, h_abs, t_stop, p, rtol, atol, K, y_new)
-    if status != OK or relapse.shape[0] == 0:
-        return status, t_new, h, h_next, 2.0
-    x = _first_crossing(t, y, y_new, h, p, K, extra, dense, relapse, flags, cross)
-    if x < 1.0:
-        h = x * h
-        t_new = t + h
-        rk_step(t, y, f, h, p, K, y_new)
-    return status, t_new, h, h_next, x
-
-
-def integrate(p, y0, times, car, want_peak, rtol, atol, max_steps, doses, relapse, out, peak,
-              given):
-    """Integrate from day 0 through ``times`` (increasing, the last one the horizon),
-    writing the state at each of ``times`` into the rows of ``out`` (after the doses due
-    then, as libRoadRunner reports an event's day). ``doses`` rows are scheduled doses (day,
-    cells, target index); ``relapse`` rows are doses on relapse (target, watched index,
-    threshold, dose, fallback day), whose day goes to ``given`` (0: not given). With
-    ``want_peak``, ``peak`` gets (1, day, total) at the first downward zero crossing of the
-    summed ``car`` rates after day 0, else (0, horizon, total at the horizon). As
-    libRoadRunner's events (``initialValue``), no trigger fires at day 0.
-    Returns (status, day reached, steps taken)."""
-    n = y0.size
-    y = y0.copy()
-    f = np.empty(n)
-    K = np.empty((13, n))
-    y_new = np.empty(n)
-    work = np.empty(n)
-    extra = np.empty((3, n))
-    dense = np.empty((7, n))
-    flags = np.zeros((relapse.shape[0], 5))
-    for i in range(relapse.shape[0]):
-        flags[i, FALL_ON], flags[i, REGROWTH_ON] = _triggers(y, relapse, i)
-    rhs(0.0, y, p, f)
-    t = 0.0
-    k = 0
-    while k < times.size and times[k] <= 0.0:
-        out[k, :] = y
-        k += 1
-    peak[0], peak[1], peak[2] = 0.0, times[-1], 0.0
-    status = _bad(y)
-    steps = 0
-    if status == OK and k < times.size:
-        status, t, steps = _run(p, y, f, times, k, car, want_peak, rtol, atol, max_steps,
-                                doses, relapse, flags, out, peak, K, y_new, work, extra, dense)
-    for i in range(relapse.shape[0]):
-        given[i] = flags[i, GIVEN_DAY]
-    if status == OK and peak[0] == 0.0:
-        peak[2] = _sum_at(y, car)
-    return status, t, steps
-
-
-def _run(p, y, f, times, k, car, want_peak, rtol, atol, max_steps, doses, relapse, flags,
-         out, peak, K, y_new, work, extra, dense):
-    """The stepping loop of :func:`integrate` from day 0 and output ``k`` on; ``y`` ends as
-    the last state."""
-    t = 0.0
-    g = _sum_at(f, car)
-    cross = np.full((relapse.shape[0], 2), 2.0)
-    h_abs = initial_step(t, y, f, times[-1], p, rtol, atol, work, y_new)
-    steps = 0
-    while k < times.size:
-        if steps >= max_steps:
-            return TOO_MANY_STEPS, t, steps
-        t_stop = _next_timed(t, doses, relapse, flags, times[k])
-        status, t_new, h, h_abs, first = _step_to(t, y, f, h_abs, t_stop, p, rtol, atol, K,
-                                                  y_new, extra, dense, relapse, flags, cross)
-        if status != OK:
-            return status, t, steps
-        steps += 1
-        status = _bad(y_new)
-        if status != OK:
-            return status, t_new, steps
-        g_new = _sum_at(K[12], car)
-        if want_peak and peak[0] == 0.0 and g >= 0.0 and g_new < 0.0:
-            peak[0] = 1.0
-            peak[1], peak[2] = peak_in_step(t, y, f, h, p, K, y_new, car, g, g_new,
-                                            extra, dense)
-        y[:] = y_new
-        f[:] = K[12]
-        t = t_new
-        dosed = _fire(t, y, relapse, flags, cross, first)
-        if t == t_stop and _apply_timed(t, y, doses, relapse, flags):
-            _fire(t, y, relapse, flags, cross, 2.0)  # what the new amounts trigger at once
-            dosed = True
-        if dosed:
-            rhs(t, y, p, f)
-            g_new = _sum_at(f, car)
-            if want_peak and peak[0] == 0.0 and g >= 0.0 and g_new < 0.0:
-                peak[0], peak[1], peak[2] = 1.0, t, _sum_at(y, car)
-            h_abs = initial_step(t, y, f, times[-1], p, rtol, atol, work, y_new)
-        g = g_new
-        if t == times[k]:
-            out[k, :] = y
-            k += 1
-    return OK, t, steps
-
-
-def solve_batch(P, Y0, times, car, want_peak, rtol, atol, max_steps, D, R, out, peaks,
-                status, reached, given):
-    """:func:`integrate` for every row of ``P`` (parameters), ``Y0`` (initial amounts),
-    ``D`` (scheduled doses) and ``R`` (doses on relapse): states into ``out[i]``, peaks
-    into ``peaks[i]``, the days of the doses on relapse into ``given[i]``, status and day
-    reached per row; a row with a dose on relapse armed at :data:`EVENT_RTOL` at most.
-    Returns the total number of steps."""
-    total = 0
-    for i in range(P.shape[0]):
-        tol = rtol
-        for j in range(R.shape[1]):
-            if R[i, j, R_THRESHOLD] > 0.0 and R[i, j, R_DOSE] > 0.0:
-                tol = min(rtol, EVENT_RTOL)
-        st, day, steps = integrate(P[i], Y0[i], times, car, want_peak, tol, atol,
-                                   max_steps, D[i], R[i], out[i], peaks[i], given[i])
-        status[i] = st
-        reached[i] = day
-        total += steps
-    return total

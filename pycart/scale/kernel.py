@@ -1,10 +1,12 @@
 """The compiled kernel of the fast path: a model's generated right-hand side and the DOP853
 integrator, compiled together by numba.
 
-The kernel's source is the text of :mod:`pycart.scale.dop853` followed by the model's
-``models/<model>_rhs.py`` (written by ``pycart build`` from the SBML), which defines the
-``rhs`` the integrator calls. That text is saved (atomically: two processes compiling at
-once never read half a module) in the user's cache folder, ``$PYCART_CACHE_DIR`` or the
+The kernel's source is the text of :mod:`pycart.scale.dop853` and of its batch loop
+:mod:`pycart.scale.lanes`, followed by the model's ``models/<model>_rhs.py`` (written by
+``pycart build`` from the SBML), which defines the ``rhs`` the integrator calls, and the
+same right-hand side for many points at once (:mod:`pycart.scale.stages`). That text is
+saved (atomically: two processes compiling at once never read half a module) in the user's
+cache folder, ``$PYCART_CACHE_DIR`` or the
 platform's (``platformdirs.user_cache_dir("pycart")``), as ``fastpath/<model>_<digest>.py``,
 and numba caches the machine code beside it, so later processes load it in a fraction of a
 second; the digest covers the sources and the versions of numba and Python, so a changed
@@ -15,6 +17,7 @@ is not writable, the kernel is compiled in memory, once per process.
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import importlib.util
@@ -42,9 +45,9 @@ OPTIONS: dict[str, Any] = {"error_model": "numpy"}
 #: The environment variable naming the cache folder (the tests point it to a temporary one).
 CACHE_ENV = "PYCART_CACHE_DIR"
 
-#: Seconds a first compile took on a two-core machine (2026-12-05, under load): what the
-#: progress line announces while it waits.
-COMPILE_SECONDS = {"cart_bm": 25, "cart_bm2": 30, "cart_bm_ext": 30, "cart_bm2_ext": 36}
+#: Seconds a first compile takes on a two-core machine (2026-12-05, under load; the lanes
+#: of pycart.scale.lanes doubled them): what the progress line announces while it waits.
+COMPILE_SECONDS = {"cart_bm": 45, "cart_bm2": 55, "cart_bm_ext": 60, "cart_bm2_ext": 70}
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,28 @@ class Kernel:
 
 
 def kernel_source(model: str) -> str:
-    """The text the kernel of ``model`` is compiled from: the integrator, its stage sums
-    written out (:mod:`pycart.scale.stages`, replacing the loop versions) and the model's
-    right-hand side."""
-    from .stages import stage_source
+    """The text the kernel of ``model`` is compiled from: the integrator, its batch loop
+    (:mod:`pycart.scale.lanes`), the stage sums written out for one point and for the
+    lanes (:mod:`pycart.scale.stages`, replacing the loop versions), the model's right-hand
+    side for the lanes and for one point."""
+    from .stages import lane_source, stage_source
 
-    integrator = Path(__file__).with_name("dop853.py").read_text(encoding="utf-8")
-    return integrator + "\n\n" + stage_source() + "\n\n" + rhs_text(model)
+    here = Path(__file__).parent
+    rhs = rhs_text(model)
+    return "\n\n".join([(here / "dop853.py").read_text(encoding="utf-8"),
+                        _without_imports((here / "lanes.py").read_text(encoding="utf-8")),
+                        stage_source(), lane_source(rhs), rhs])
+
+
+def _without_imports(text: str) -> str:
+    """``text`` with its ``__future__`` and relative imports blanked: in the kernel's one
+    module, the names they import are defined by the text before it."""
+    lines = text.splitlines()
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.ImportFrom) and (node.level or node.module == "__future__"):
+            for number in range(node.lineno - 1, node.end_lineno or node.lineno):
+                lines[number] = ""
+    return "\n".join(lines) + "\n"
 
 
 def cache_dir() -> Path:

@@ -371,7 +371,7 @@ def test_the_cache_folder_is_pycart_cache_dir_or_the_users_and_a_compile_is_anno
     monkeypatch.setenv("PYCART_CACHE_DIR", str(tmp_path))
     assert cache_dir() == tmp_path / "fastpath"
     assert compile_note("cart_bm_ext") == ("compiling the fast path for cart_bm_ext (first run "
-                                           "on this machine, ~30 s)...")
+                                           "on this machine, ~60 s)...")
     monkeypatch.delenv("PYCART_CACHE_DIR")
     assert cache_dir() == Path(platformdirs.user_cache_dir("pycart")) / "fastpath"
 

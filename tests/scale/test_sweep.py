@@ -322,6 +322,17 @@ def test_bench_quick_prints_its_figures(capsys):
         assert text in out
 
 
+def test_bench_per_patient_core_counts_only_the_cores_there_are(monkeypatch):
+    """Wall time x cores used / patients: 10 s for a million patients on 2 workers is 20 µs
+    per patient-core; 8 workers on 2 cores still use 2."""
+    from pycart.report import bench
+
+    monkeypatch.setattr(bench.os, "cpu_count", lambda: 2)
+    assert bench._per_patient_core(10.0, 2, 1_000_000) == "20 µs per patient-core"
+    assert bench._per_patient_core(10.0, 8, 1_000_000) == "20 µs per patient-core"
+    assert bench._per_patient_core(10.0, 1, 1_000_000) == "10 µs per patient-core"
+
+
 def test_presets_are_the_papers_designs():
     fig7 = PRESETS["fig7"]
     assert fig7.size == 4000 and [d.name for d in fig7.dimensions] == ["rhoA", "alpha", "h"]
