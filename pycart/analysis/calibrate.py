@@ -40,6 +40,7 @@ from .fit import (
     starts_table,
 )
 from .fitparts import MAX_BYTES, Damaged, check_side, check_start, side_name, start_index
+from .polish import polish
 from .profile import THRESHOLD, interval, profile_table, profile_task
 
 PARTS = ".fit-parts"
@@ -64,6 +65,8 @@ class FitSettings:
     profiles: bool = True
     #: per patient: parameters, initial amounts and the dose schedule (a scenario's run)
     per_patient: Mapping[str, tuple[dict, dict, tuple]] = field(default_factory=dict)
+    #: restart near the best optima until none improves (:mod:`pycart.analysis.polish`)
+    polish: bool = False
 
 
 def problems_for(data: pd.DataFrame, settings: FitSettings) -> list[FitProblem]:
@@ -208,6 +211,9 @@ def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, en
             f"(nll {row['nll']:.6g})")
     fits = {}
     for problem in problems:
+        if settings.polish:  # its fits are not saved: a rerun repeats them (same seed)
+            done[problem.patient] = polish(problem, done[problem.patient], engine,
+                                           settings.seed)
         starts = starts_table(done[problem.patient].values())
         best = starts.iloc[0]
         if not (best[col.STATUS] == col.OK and math.isfinite(best["nll"])):
