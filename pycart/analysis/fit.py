@@ -369,12 +369,14 @@ def _jacobian(objective: Objective, x: np.ndarray, free: list[int], sigma: np.nd
               ) -> Callable[[np.ndarray], np.ndarray]:
     """The forward-difference Jacobian of :func:`_weighted`'s residuals, its k+1 points in
     one batch (:func:`pycart.analysis.fdjac.forward_jacobian`, whose step says why)."""
-    from .fdjac import forward_jacobian
+    from .fdjac import forward_jacobian, residual_rows
+
+    rows = residual_rows(objective)
 
     def residuals(thetas: np.ndarray) -> np.ndarray:
         trials = np.repeat(x[None, :], len(thetas), axis=0)
         trials[:, free] = thetas
-        raw = objective.raw_residuals_many(trials) / sigma
+        raw = rows(trials) / sigma
         return np.where(np.isnan(raw).any(axis=1, keepdims=True), FAILED_RESIDUAL, raw)
     return forward_jacobian(residuals, objective.problem.upper[free])
 

@@ -66,7 +66,7 @@ class BatchSimulator:
 
     def __init__(self, model: str, names: Sequence[str], times: Sequence[float] | np.ndarray,
                  selections: Sequence[str], parameters: Mapping[str, float] | None = None,
-                 initial: Mapping[str, float] | None = None, doses: Sequence[Dose] = (),
+                 initial: Mapping[str, float] | None = None, doses: Sequence[object] = (),
                  solver: str = "auto") -> None:
         if solver not in SOLVERS:
             raise PycartError(f"solver {solver!r} (allowed: {', '.join(SOLVERS)})")
@@ -86,7 +86,8 @@ class BatchSimulator:
         self.sweep = Sweep(dims, model, "grid", 0, 0, dict(parameters or {}),
                            dict(initial or {}), float(self.times[-1]),
                            tuple(float(t) for t in self.times), self.species, False,
-                           solver="auto" if self.fast else "roadrunner", doses=tuple(doses))
+                           solver="auto" if self.fast else "roadrunner",
+                           doses=tuple(Dose.parse(d) for d in doses))
         self.simulator = FastSimulator(self.sweep) if self.fast else None
         # built on first use: a fit on the fast path never needs it
         self.roadrunner: FastSimulator | VariantSimulator | PointSimulator | None = None
