@@ -42,6 +42,7 @@ from .fit import (
 from .fitparts import MAX_BYTES, Damaged, check_side, check_start, side_name, start_index
 from .joint import JointProblem, entry_ids, make_joint
 from .observation import Observable, default_observables
+from .polish import polish
 from .profile import THRESHOLD, interval, profile_table, profile_task
 
 PARTS = ".fit-parts"
@@ -66,6 +67,8 @@ class FitSettings:
     profiles: bool = True
     #: per patient: parameters, initial amounts and the dose schedule (a scenario's run)
     per_patient: Mapping[str, tuple[dict, dict, tuple]] = field(default_factory=dict)
+    #: restart near the best optima until none improves (:mod:`pycart.analysis.polish`)
+    polish: bool = False
     #: estimated names shared by every patient (a joint fit; empty: each patient alone)
     shared: tuple[str, ...] = ()
     #: the observation model (None: each observable a model id with ``noise``)
@@ -239,6 +242,9 @@ def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, en
             f"(nll {row['nll']:.6g})")
     fits = {}
     for problem in problems:
+        if settings.polish:  # its fits are not saved: a rerun repeats them (same seed)
+            done[problem.patient] = polish(problem, done[problem.patient], engine,
+                                           settings.seed)
         starts = starts_table(done[problem.patient].values())
         best = starts.iloc[0]
         if not (best[col.STATUS] == col.OK and math.isfinite(best["nll"])):

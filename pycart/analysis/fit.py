@@ -21,6 +21,7 @@ import json
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -212,10 +213,16 @@ class FitResult:
 
 
 class Objective:
-    """The negative log-likelihood of one problem, with its own RoadRunner."""
+    """The negative log-likelihood of one problem: its simulations on the fast path in
+    batches (:mod:`pycart.analysis.fdjac`), with its own RoadRunner for what the fast path
+    does not compute (``solver``: "auto", "fast" or "roadrunner", as sweeps take it;
+    ``settings``: that RoadRunner's CVODE settings)."""
 
-    def __init__(self, problem: FitProblem, solver: SolverSettings | None = None) -> None:
+    def __init__(self, problem: FitProblem, settings: SolverSettings | None = None,
+                 solver: str = "auto") -> None:
         import roadrunner
+
+        from .fdjac import Simulations
 
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
         self.problem = problem
@@ -224,8 +231,9 @@ class Objective:
         self.dosing = {**slot_values(problem.doses), **initial_amounts(
             problem.doses, _model_values(problem.model) | dict(problem.initial),
             explicit={*problem.initial, *problem.estimate})}
-        (solver or SolverSettings()).apply(self.rr)
+        (settings or SolverSettings()).apply(self.rr)
         self.rr.integrator.variable_step_size = False
+        self.batches = Simulations(problem, solver)
         data = problem.data
         self.times = np.unique(np.concatenate([[0.0], data[TIME].to_numpy(float)]))
         self.names = list(dict.fromkeys(data[OBSERVABLE]))
@@ -246,6 +254,11 @@ class Objective:
         (default the measurement times) for log10 parameters ``x``."""
         p = self.problem
         grid = self.times if times is None else np.asarray(times, dtype=float)
+        if self.batches.covers(selections or self.names):
+            out = self.simulate_many(np.asarray(x)[None, :], grid, selections)[0]
+            if np.isnan(out).any():
+                raise SimulationError("the solver failed (fast path and libRoadRunner)")
+            return out
         pad = grid[0] > 0  # a run always starts at day 0
         names = list(selections or self.names)  # counts and shares: never below 0
         values = [*p.parameters.items(),
@@ -255,9 +268,30 @@ class Objective:
                              values, len(names))
         return out[int(pad):]
 
+    def simulate_many(self, X: np.ndarray, times: np.ndarray | None = None,
+                      selections: Sequence[str] | None = None) -> np.ndarray:
+        """:meth:`simulate` for every row of ``X`` at once (points x times x selections),
+        NaN where the solver failed at a point: one call to the fast path where it covers
+        the selections, else one RoadRunner run per row."""
+        grid = self.times if times is None else np.asarray(times, dtype=float)
+        names = list(selections or self.names)
+        if self.batches.covers(names):
+            return self.batches.values(X, grid, names)
+        out = np.full((len(X), len(grid), len(names)), np.nan)
+        for i, x in enumerate(X):
+            with suppress(SimulationError):
+                out[i] = self.simulate(x, grid, names)
+        return out
+
     def raw_residuals(self, x: np.ndarray) -> np.ndarray:
         """Simulation minus data (on the log scale for log-normal noise), one per row."""
         sim = self.simulate(x)[self.row_time, self.row_obs]
+        return (np.log(np.maximum(sim, LOG_FLOOR)) if self.log else sim) - self.y
+
+    def raw_residuals_many(self, X: np.ndarray) -> np.ndarray:
+        """:meth:`raw_residuals` of every row of ``X`` (a row of NaN where the solver
+        failed)."""
+        sim = self.simulate_many(X)[:, self.row_time, self.row_obs]
         return (np.log(np.maximum(sim, LOG_FLOOR)) if self.log else sim) - self.y
 
     def sigmas(self, raw: np.ndarray) -> np.ndarray:
@@ -319,11 +353,10 @@ def local_fit(objective: Objective, x0: np.ndarray, fixed: Mapping[int, float] |
         fun = _weighted(objective, x, free, sigma)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # diff_step: the relative step, one per free parameter (scipy broadcasts a
-            # scalar the same way; its stubs take only the array)
-            result = least_squares(fun, x[free], bounds=(p.lower[free], p.upper[free]),
-                                   method="trf", x_scale=1.0, diff_step=np.full(len(free), 1e-7),
-                                   xtol=1e-10, ftol=1e-12, gtol=1e-10, max_nfev=400)
+            result = least_squares(fun, x[free], jac=_jacobian(objective, x, free, sigma),
+                                   bounds=(p.lower[free], p.upper[free]), method="trf",
+                                   x_scale=1.0, xtol=1e-10, ftol=1e-12, gtol=1e-10,
+                                   max_nfev=400)
         nfev += result.nfev
         trial = x.copy()
         trial[free] = result.x
@@ -347,6 +380,22 @@ def _weighted(objective: Objective, x: np.ndarray, free: list[int],
         except SimulationError:
             return np.full(len(sigma), FAILED_RESIDUAL)
     return residuals
+
+
+def _jacobian(objective: Objective, x: np.ndarray, free: list[int], sigma: np.ndarray
+              ) -> Callable[[np.ndarray], np.ndarray]:
+    """The forward-difference Jacobian of :func:`_weighted`'s residuals, its k+1 points in
+    one batch (:func:`pycart.analysis.fdjac.forward_jacobian`, whose step says why)."""
+    from .fdjac import forward_jacobian, residual_rows
+
+    rows = residual_rows(objective)
+
+    def residuals(thetas: np.ndarray) -> np.ndarray:
+        trials = np.repeat(x[None, :], len(thetas), axis=0)
+        trials[:, free] = thetas
+        raw = rows(trials) / sigma
+        return np.where(np.isnan(raw).any(axis=1, keepdims=True), FAILED_RESIDUAL, raw)
+    return forward_jacobian(residuals, objective.problem.upper[free])
 
 
 # ---- multistart ----------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def test_each_patient_is_fitted_under_its_own_schedule(files):
         objective = Objective(problem)
         sim = objective.simulate(np.log10([1e9]))  # h at the model's value: the truth
         expected = problem.data.pivot(index="time", columns="observable", values="value")
-        np.testing.assert_allclose(sim[1:], expected[objective.names].to_numpy(), rtol=1e-8)
+        # the objective runs the fast path (rtol 1e-8): the bound of its own tests, 1e-6
+        np.testing.assert_allclose(sim[1:], expected[objective.names].to_numpy(), rtol=1e-6)
         assert objective.nll(np.log10([1e9])) < objective.nll(np.log10([3e9]))
 
 
