@@ -67,12 +67,12 @@ class FitSettings:
     profiles: bool = True
     #: per patient: parameters, initial amounts and the dose schedule (a scenario's run)
     per_patient: Mapping[str, tuple[dict, dict, tuple]] = field(default_factory=dict)
-    #: restart near the best optima until none improves (:mod:`pycart.analysis.polish`)
-    polish: bool = False
     #: estimated names shared by every patient (a joint fit; empty: each patient alone)
     shared: tuple[str, ...] = ()
     #: the observation model (None: each observable a model id with ``noise``)
     observables: tuple[Observable, ...] | None = None
+    #: restart near the best optima until none improves (:mod:`pycart.analysis.polish`)
+    polish: bool = False
 
     def joint(self, data: pd.DataFrame) -> bool:
         """Whether the fit needs the joint machinery: shared names, an observation model
