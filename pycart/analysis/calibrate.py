@@ -35,6 +35,7 @@ from .fit import (
     FitResult,
     design,
     make_problem,
+    objective_for,
     start_task,
     start_tasks,
     starts_table,
@@ -332,7 +333,8 @@ def _patient_rows(problem: FitProblem | JointProblem, fit: dict) -> list[dict]:
                                                     strict=True)}
     if isinstance(problem, FitProblem):
         return [{"patient": problem.patient, "measurements": len(problem.data),
-                 "nll": fit["nll"], **common, **values}]
+                 "nll": fit["nll"], **common, **values,
+                 **noise_levels(problem, fit["x_hat"])}]
     shares = problem.make_objective().patient_nll(fit["x_hat"])
     rows = []
     for run, share in zip(problem.runs, shares, strict=True):
@@ -342,6 +344,17 @@ def _patient_rows(problem: FitProblem | JointProblem, fit: dict) -> list[dict]:
             (problem.data[PATIENT] == run.patient).sum()), "nll": share,
             "joint_nll": fit["nll"], **common, **own})
     return rows
+
+
+def noise_levels(problem: FitProblem, x_hat: np.ndarray) -> dict[str, float]:
+    """The noise sd estimated for each observable whose data give none (``sigma_<id>``, on
+    the natural-log scale for log-normal noise): its maximum-likelihood value at the optimum
+    ``x_hat``, the root mean square of the residuals. A point estimate: a fit with an
+    observation model (``--observables``) estimates it as an entry, with its profile."""
+    objective = objective_for(problem, problem.key())
+    sigma = objective.sigmas(objective.raw_residuals(np.asarray(x_hat, dtype=float)))
+    return {f"sigma_{name}": float(sigma[rows[0]])
+            for name, rows in zip(objective.names, objective.groups, strict=True) if len(rows)}
 
 
 def _widened(row: dict, starts: pd.DataFrame, name: str, lowest: float) -> dict:

@@ -116,6 +116,25 @@ def test_small_fit_recovers_the_truth(tmp_path):
     assert not (tmp_path / ".fit-parts").exists()
 
 
+def test_estimated_noise_level_is_reported(tmp_path):
+    """Data without a sigma: the noise sd of CT is estimated with the parameters, and
+    patients.csv says its value at the optimum (sigma_CT), the root mean square of the
+    log residuals there, computed here by hand from a libRoadRunner simulation."""
+    data = synthetic({"R": TRUTHS["R-slow"]}, days=(3, 7, 10, 14, 21, 28), seed=3)
+    data["sigma"] = np.nan
+    settings = FitSettings(("rhoA",), {"rhoA": "0.2:2"}, parameters={"h": 5e8}, starts=2,
+                           profiles=False)
+    result = calibrate(data, settings, tmp_path, SerialEngine(), log=lambda _: None)
+    row = pd.read_csv(tmp_path / "patients.csv").iloc[0]
+    problem = make_problem(data, ["rhoA"], {"rhoA": "0.2:2"}, parameters={"h": 5e8})
+    rr = Objective(problem, solver="roadrunner")
+    x = np.log10([result.patients.iloc[0]["rhoA"]])
+    sim = rr.simulate(x, np.array(sorted(data["time"])), ["CT"])[:, 0]
+    by_hand = np.sqrt(np.mean((np.log(sim) - np.log(data.sort_values("time")["value"])) ** 2))
+    assert row["sigma_CT"] == pytest.approx(by_hand, rel=1e-5)
+    assert 0.02 < row["sigma_CT"] < 0.5  # the data's 10% noise, from six points
+
+
 def test_flat_profile_is_not_identifiable(tmp_path):
     """gammaMA moves memory cells back to effectors; with no memory yet (days <= 6) the data
     say nothing about it: the interval reaches both bounds."""
