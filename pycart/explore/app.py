@@ -54,7 +54,24 @@ def _warm_up(simulators: Simulators) -> None:
     for shape in WARM_SHAPES:  # each schedule shape is a model variant, loaded once
         doses = tuple(Dose(day, 1e7) for day in shape)
         simulators.preview(replace(request, initial=request.initial | {"CA": 1e7}, doses=doses))
+    _compile_elsewhere(request.model)
     load_kernel(request.model)
+
+
+def _compile_elsewhere(model: str) -> None:
+    """Compile ``model``'s fast-path kernel in a child process, whose machine code lands in
+    the cache folder, so the load that follows reads it: numba compiles with the GIL held,
+    and a compile in this process (30-60 s on a first run) kept the page from answering.
+    Without a writable cache folder the child's work would be lost: nothing to do."""
+    import subprocess
+    import sys
+
+    from ..scale.kernel import cache_writable
+
+    if cache_writable():
+        code = f"from pycart.scale.kernel import load_kernel; load_kernel({model!r})"
+        subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=900,
+                       check=False)
 
 
 def new_token() -> str:

@@ -179,9 +179,10 @@ YEAR_FITS = {"stein-year-base": (PRODUCT, False), "stein-year-exhaustion": (EXHA
 
 def year_fits(typical: FitResult, assets: Path, engine: Engine,
               log: Callable[[str], None] | None, starts: int = 12,
-              profiles: bool = True) -> dict[str, FitResult]:
+              profiles: bool = True, polish: bool = True) -> dict[str, FitResult]:
     """Section 3's three fits of cart_bm_ext to the curve over a year, the product's other
-    attributes at ``typical``'s estimates (section 2)."""
+    attributes at ``typical``'s estimates (section 2); ``polish`` restarts near the best
+    optima (:mod:`pycart.analysis.polish`), as the report does."""
     data = stein_curve(STEIN_YEAR_DAYS, observable="CT_all", model=EXT_MODEL)
     write_table(data, assets / "stein2019-year.csv")
     product = {n: float(typical.patients.iloc[0][n]) for n in STEIN_ESTIMATE}
@@ -191,7 +192,7 @@ def year_fits(typical: FitResult, assets: Path, engine: Engine,
         fixed["exhaustion"] = 1.0 if exhausted else 0.0
         out[sub] = calibrate(data, FitSettings(estimate, starts=starts, parameters=fixed,
                                                model=EXT_MODEL, profiles=profiles,
-                                               polish=True),
+                                               polish=polish),
                              assets / sub, engine, log)
     return out
 

@@ -552,7 +552,7 @@ def test_calibration_section_on_exhaustion_runs_pycart_fit_on_cart_bm_ext(tmp_pa
                               "alpha": 3.225e-11, "tauA": 8.879, "gammaAM": 1.002e-5}])
     typical = FitResult([], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), section2)
     year = year_fits(typical, tmp_path, SerialEngine(), lambda _: None, starts=1,
-                     profiles=False)
+                     profiles=False, polish=False)  # the polish: the report's run above
     assert list(year) == list(YEAR_FITS)
     assert all(r.problems[0].model == "cart_bm_ext" for r in year.values())
     assert year["stein-year-exhaustion"].problems[0].parameters["h"] == 1.027e11
