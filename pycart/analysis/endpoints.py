@@ -28,7 +28,7 @@ import pandas as pd
 from ..core import columns as col
 from ..core import observe
 from ..core.errors import PycartError
-from ..core.metrics import _peak, relapse_day
+from ..core.metrics import parabola_peak, relapse_day
 
 #: ELIANA's remission window, "within 3 months" of infusion, in days.
 REMISSION_WINDOW = 365.25 / 4
@@ -92,7 +92,7 @@ def expansion(times: np.ndarray, blood: np.ndarray) -> tuple[np.ndarray, ...]:
     """
     window = times <= DAY28
     t, y = times[window], np.log(np.maximum(blood[:, window], np.finfo(float).tiny))
-    peaks = np.array([_peak(t, row) for row in y]).reshape(-1, 2)
+    peaks = np.array([parabola_peak(t, row) for row in y]).reshape(-1, 2)
     log_cmax, tmax = peaks[:, 0], peaks[:, 1]
     foldx = np.ones(len(y))
     for i, (top, day) in enumerate(zip(log_cmax, tmax, strict=True)):

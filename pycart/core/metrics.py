@@ -131,7 +131,7 @@ def point_metrics(times: np.ndarray, leukemia: np.ndarray, car_t: np.ndarray,
     L30 = total[:, at30[0]] if at30.size else np.full(len(total), np.nan)
     if peaks is None:
         found = np.ones(len(car_t), dtype=bool)
-        day, peak = np.array([_peak(times, c)[::-1] for c in car_t]).reshape(-1, 2).T
+        day, peak = np.array([parabola_peak(times, c)[::-1] for c in car_t]).reshape(-1, 2).T
     else:  # not found: C still grows at the horizon (or never grew)
         found = peaks[:, 0] > 0.5
         day = np.where(found, peaks[:, 1], times[-1])
@@ -203,7 +203,9 @@ def steady_state_day(dense: pd.DataFrame, tolerance: float = STEADY_TOLERANCE) -
     return None if day > times[0] + 0.9 * (times[-1] - times[0]) else day
 
 
-def _peak(t: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def parabola_peak(t: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """The highest value of samples ``y`` at days ``t`` and its day, refined by a parabola
+    through the highest sample and its two neighbours where they are evenly spaced."""
     i = int(np.argmax(y))
     if 0 < i < len(y) - 1 and np.isclose(t[i] - t[i - 1], t[i + 1] - t[i], rtol=1e-9):
         y0, y1, y2 = y[i - 1], y[i], y[i + 1]
