@@ -62,13 +62,14 @@ def _compile_elsewhere(model: str) -> None:
     """Compile ``model``'s fast-path kernel in a child process, whose machine code lands in
     the cache folder, so the load that follows reads it: numba compiles with the GIL held,
     and a compile in this process (30-60 s on a first run) kept the page from answering.
-    Without a writable cache folder the child's work would be lost: nothing to do."""
+    Without a writable cache folder the child's work would be lost, and with the kernel
+    already in the cache there is nothing to compile: no child then."""
     import subprocess
     import sys
 
-    from ..scale.kernel import cache_writable
+    from ..scale.kernel import cache_writable, compile_note
 
-    if cache_writable():
+    if cache_writable() and compile_note(model):  # not compiled yet on this machine
         code = f"from pycart.scale.kernel import load_kernel; load_kernel({model!r})"
         subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=900,
                        check=False)
