@@ -146,8 +146,9 @@ def _write(folder: Path, results: dict[str, VariantResult], settings: TrialSetti
     from .trialplots import draw_figures
 
     chosen = results[settings.variant]
+    # prevalence_weight: the patients' body weight is the column "weight"
     population = pd.concat([patients, chosen.arms.table], axis=1).assign(
-        weight=chosen.weights, blood_scale=chosen.scale, variant=settings.variant)
+        prevalence_weight=chosen.weights, blood_scale=chosen.scale, variant=settings.variant)
     with atomic_path(folder / "population.parquet") as tmp:
         population.to_parquet(tmp, index=False)
     _csv(folder / "endpoints.csv", chosen.table)

@@ -83,11 +83,13 @@ def test_small_run_writes_every_output(small_run: Path):
     assert len(table) == 15 and table["source"].str.len().min() > 30
     population = pd.read_parquet(small_run / "population.parquet")
     assert len(population) == 24
-    assert population["weight"].sum() == pytest.approx(1.0)
-    assert (population["weight"] >= 0).all()
+    assert population["prevalence_weight"].sum() == pytest.approx(1.0)
+    assert (population["prevalence_weight"] >= 0).all()
+    # regression: the prevalence weights were written over the patients' body weights
+    assert population["weight"].between(14.0, 140.0).all()
     # the blood scale meets Stein's median Cmax exactly: computed, not assumed
     cmax = population["cmax_blood"] * population["blood_scale"]
-    assert weighted_quantile(cmax.to_numpy(), population["weight"].to_numpy(), 0.5) == \
+    assert weighted_quantile(cmax.to_numpy(), population["prevalence_weight"].to_numpy(), 0.5) == \
         pytest.approx(24000.0)
     mode = 0o666 & ~_umask()
     assert all((p.stat().st_mode & 0o777) == mode for p in small_run.iterdir())
