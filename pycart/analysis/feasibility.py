@@ -7,7 +7,8 @@ each calibrated target (the median Cmax aside: the blood scale meets it exactly)
 endpoint, as the trial defines it (:func:`pycart.analysis.trial.values`), is computed under
 uniform weights (the plausible population itself), the joint calibration, and a calibration
 to that target alone (a median with its variance: the variance's feature is centred on the
-median's target), each at the run's effective-size floor and at :data:`LOW_FLOOR`; and the
+median's target), each at the run's effective-size floor and at :data:`LOW_FLOOR` (reached:
+inside the target's interval, or past it from the plausible population's side); and the
 two priors that move it most: the endpoint in the lowest and the highest fifth of each
 prior's draws, unweighted (a difference measured in widths of the target's interval).
 """
@@ -37,8 +38,8 @@ PARTNERS = {"tmax": ("tmax", "tmax_var"), "tmax_var": ("tmax", "tmax_var"),
 DRIVERS = 2
 #: feasibility.csv's columns, in order.
 COLUMNS = ("endpoint", "id", "target", "target_lower", "target_upper", "plausible", "joint",
-           "joint_low_floor", "alone", "alone_low_floor", "met_joint", "met_alone",
-           "met_alone_low_floor", "driver_1", "lowest_fifth_1", "highest_fifth_1",
+           "joint_low_floor", "alone", "alone_low_floor", "met_joint", "reached_alone",
+           "reached_alone_low_floor", "driver_1", "lowest_fifth_1", "highest_fifth_1",
            "driver_2", "lowest_fifth_2", "highest_fifth_2")
 
 
@@ -62,10 +63,19 @@ def feasibility(arms: Arms, targets: dict[str, Target], joint: np.ndarray,
         reached = [values(arms, targets, w)[key] for w in alone.values()]
         met = [_met(arms, t, w, computed_value, seed) for w, computed_value in
                zip((joint, *alone.values()), (computed["joint"][key], *reached), strict=True)]
+        # served alone, a median can overshoot its interval: it was reached on the way
+        side = _side(t, computed["plausible"][key])
+        met[1:] = [m or _side(t, v) == -side != 0 for m, v in zip(met[1:], reached,
+                                                                   strict=True)]
         rows.append((t.endpoint, key, t.value, t.lower, t.upper, computed["plausible"][key],
                      computed["joint"][key], computed["joint_low_floor"][key], *reached,
                      *met, *drivers[key]))
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _side(target: Target, value: float) -> int:
+    """-1 below the target's interval, +1 above, 0 inside."""
+    return -1 if value < target.lower else int(value > target.upper)
 
 
 def _met(arms: Arms, target: Target, w: np.ndarray, value: float, seed: int) -> bool:

@@ -50,7 +50,7 @@ def trial_markdown(folder: Path, command: str, figures: str = "") -> str:
              f"(set to Stein's median Cmax). Calibrated targets met: "
              f"{int((met & calibrated).sum())} of {int(calibrated.sum())}; not met: "
              + (", ".join(endpoints.loc[calibrated & ~met, "endpoint"]) or "none") + ".", "",
-             *_not_met(endpoints, population), "",
+             *_not_met(folder, endpoints, population), "", *_checks(folder), "",
              "## Endpoints", "", *_endpoint_rows(endpoints), "",
              "## The base model and each module on the same endpoints", "",
              *_variant_rows(variants), "",
@@ -60,8 +60,10 @@ def trial_markdown(folder: Path, command: str, figures: str = "") -> str:
     return "\n".join(lines)
 
 
-def _not_met(endpoints: pd.DataFrame, population: pd.DataFrame) -> list[str]:
-    """Each calibrated target missed, which way, and why the weights stop there."""
+def _not_met(folder: Path, endpoints: pd.DataFrame, population: pd.DataFrame) -> list[str]:
+    """Each calibrated target missed, with what the population can reach on it alone and
+    jointly and the priors that move it most (feasibility.csv), all from the run."""
+    from ..analysis.feasibility import LOW_FLOOR
     from ..analysis.vpop import MIN_ESS_SHARE, aplastic_relapse
 
     relapses = int(population["relapse_event"].sum())
@@ -72,20 +74,73 @@ def _not_met(endpoints: pd.DataFrame, population: pd.DataFrame) -> list[str]:
                        & ~endpoints["met"].astype(str).eq("True")]
     if missed.empty:
         return lines
+    feas = pd.read_csv(folder / "feasibility.csv").set_index("endpoint")
+    floors = f"{MIN_ESS_SHARE:.0%} of the plausible patients"
     lines += ["### Not met, and why", "",
-              "The weights keep an effective size of at least "
-              f"{MIN_ESS_SHARE:.0%} of the plausible patients (pycart.analysis.vpop); "
-              "such weights stop short of the targets below: the plausible population (the "
-              "priors and the model) holds too few patients like ELIANA's on them to meet "
-              "them together with the others:", ""]
+              f"The weights keep an effective size of at least {floors} (pycart.analysis."
+              f"vpop). For each target missed, `feasibility.csv` gives the value the "
+              f"population reaches when the weights serve that target alone (a median with "
+              f"its variance), at that floor and at {LOW_FLOOR:.0%} (what "
+              f"{MIN_ESS_SHARE / LOW_FLOOR:.0f} times as many plausible patients would allow "
+              "at the same effective size), and the two priors whose lowest and highest "
+              "fifths move it most (unweighted):", ""]
+    alone_only, never = [], []
     for r in missed.itertuples(index=False):
-        side = "below" if r.value < r.target_lower else "above"
-        lines.append(f"- {r.endpoint}: {_fmt(r.value)}, {side} the target's "
-                     f"{_fmt(r.target_lower)}-{_fmt(r.target_upper)}"
-                     if r.target_lower != r.target_upper else
-                     f"- {r.endpoint}: interval {_fmt(r.lower)}-{_fmt(r.upper)} leaves out "
-                     f"{_fmt(r.target)}")
+        if r.endpoint not in feas.index:  # a variant without the clone cannot weight it
+            lines.append(f"- {r.endpoint}: {_fmt(r.value)}; this variant has no "
+                         "CD19-negative clone")
+            continue
+        f = feas.loc[r.endpoint]
+        (alone_only if _true(f["reached_alone"]) else never).append(r.endpoint)
+        lines.append(_missed_line(r, f, population, LOW_FLOOR))
+    lines += ["", "Cannot be met together with the others, though reached when the weights "
+              "serve it alone: " + (", ".join(alone_only) or "none") + ". Not reached even "
+              f"alone at the {MIN_ESS_SHARE:.0%} floor (the priors and the model hold too few "
+              "such patients): " + (", ".join(never) or "none") + "."]
     return lines
+
+
+def _missed_line(r, f: pd.Series, population: pd.DataFrame, low: float) -> str:
+    """One missed target's line: its value, the target, the reach and the drivers."""
+    where = (f"interval {_fmt(r.lower)}-{_fmt(r.upper)} of resampled trials leaves out "
+             f"{_fmt(r.target)}" if r.target_lower == r.target_upper else
+             f"{'below' if r.value < r.target_lower else 'above'} the target's "
+             f"{_fmt(r.target_lower)}-{_fmt(r.target_upper)}")
+    drivers = " and ".join(
+        f"{f[f'driver_{k}']} ({_fmt(f[f'lowest_fifth_{k}'])} in its lowest fifth, "
+        f"{_fmt(f[f'highest_fifth_{k}'])} in its highest)" for k in (1, 2)
+        if isinstance(f[f"driver_{k}"], str))
+    line = (f"- {r.endpoint}: {_fmt(r.value)}, {where}; unweighted {_fmt(f['plausible'])}; "
+            f"served alone {_fmt(f['alone'])} ({_fmt(f['alone_low_floor'])} at {low:.0%}); "
+            f"jointly at {low:.0%} {_fmt(f['joint_low_floor'])}. It moves most with "
+            f"{drivers}.")
+    if f["id"] == "remission":
+        w = population["prevalence_weight"].to_numpy()
+        day28 = float(w @ population["remission_day28"].to_numpy(dtype=float))
+        line += (f" Blasts under 5% on day 28 without the 28 days' durability: "
+                 f"{_fmt(day28)} of the same weighted population.")
+    return line
+
+
+def _true(value: object) -> bool:
+    return str(value) == "True"
+
+
+def _checks(folder: Path) -> list[str]:
+    """checks.csv as a table: another seed and another seeding, computed in the run."""
+    checks = pd.read_csv(folder / "checks.csv")
+    out = ["## Checks computed in this run", "",
+           "Another seed (new plausible patients and seedings, calibrated anew) must move each "
+           "calibrated endpoint by less than the width of its 90% interval; another "
+           "CD19-negative seeding of the same patients must move the CD19-negative share of "
+           "relapses by at most 5 percentage points.", "",
+           "| check | endpoint | this run | other | difference | limit | verdict | note |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in checks.itertuples(index=False):
+        out.append(f"| {r.check} | {r.endpoint} | {_fmt(r.value)} | {_fmt(r.other)} | "
+                   f"{_fmt(r.difference)} | {_fmt(r.limit)} | "
+                   f"{'**holds**' if _true(r.passed) else '**fails**'} | {r.note} |")
+    return out
 
 
 def write_trial_report(folder: Path, command: str) -> Path:

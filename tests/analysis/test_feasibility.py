@@ -5,6 +5,7 @@ against hand-made populations whose answers are known."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -93,6 +94,31 @@ def test_feasibility_rows_and_the_prior_that_decides():
     assert row["plausible"] == pytest.approx(0.4, abs=0.03)
     assert row["driver_1"] == "x"
     assert row["lowest_fifth_1"] == 0.0 and row["highest_fifth_1"] == pytest.approx(1.0)
-    assert row["met_alone"] and row["alone"] == pytest.approx(0.81, abs=0.02)
+    assert row["reached_alone"] and row["alone"] == pytest.approx(0.81, abs=0.02)
     ratio = out.set_index("id").loc["cmax_ratio"]
-    assert ratio["plausible"] == pytest.approx(3.0, rel=0.1) and ratio["met_alone"]
+    assert ratio["plausible"] == pytest.approx(3.0, rel=0.1) and ratio["reached_alone"]
+
+
+def test_the_seeding_check_by_hand(monkeypatch):
+    """Another seeding of the same patients: the CD19-negative share of relapses before and
+    after, their difference against 5 points, with the counts; computed on a table where
+    the second seeding turns 4 of 20 CD19-negative relapses positive (share 0.5 to 0.4)."""
+    import pycart.analysis.trialchecks as checks
+
+    patients, table = _population()
+    table = table.iloc[:40].reset_index(drop=True)
+    table[col.RELAPSE_EVENT] = True
+    table[col.MORPHOLOGIC_RELAPSE_DAY] = 100.0
+    table[col.BCELL_RECOVERY_DAY] = 50.0  # recovered before relapse: no aplastic relapse
+    table[col.RELAPSE_CD19_NEGATIVE] = pd.array([True] * 20 + [False] * 20, dtype="boolean")
+    again = table.copy()
+    again.loc[:3, col.RELAPSE_CD19_NEGATIVE] = False
+    monkeypatch.setattr(checks, "_simulate", lambda *args: again)
+    arms = Arms(patients.iloc[:40], table, table, True)
+    rows = checks._seeding_rows("both", arms, np.full(40, 1 / 40), None, 0, Path("x"), None,
+                                None)
+    first = dict(zip(checks.COLUMNS, rows[0], strict=True))
+    assert (first["value"], first["other"]) == (0.5, 0.4)
+    assert first["difference"] == pytest.approx(0.1) and first["passed"] is False
+    assert "40 and 40 simulated relapses" in first["note"]
+    assert math.isnan(rows[1][2])  # no relapse with persisting aplasia: undefined share
