@@ -10,7 +10,9 @@ to that target alone (a median with its variance: the variance's feature is cent
 median's target), each at the run's effective-size floor and at :data:`LOW_FLOOR` (reached:
 inside the target's interval, or past it from the plausible population's side); and the
 two priors that move it most: the endpoint in the lowest and the highest fifth of each
-prior's draws, unweighted (a difference measured in widths of the target's interval).
+prior's draws, unweighted (a difference measured in widths of the target's interval). A
+target reached alone but missed jointly is paired with each other target in turn: the
+targets it cannot be met with at the run's floor are its conflicts.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ DRIVERS = 2
 #: feasibility.csv's columns, in order.
 COLUMNS = ("endpoint", "id", "target", "target_lower", "target_upper", "plausible", "joint",
            "joint_low_floor", "alone", "alone_low_floor", "met_joint", "reached_alone",
-           "reached_alone_low_floor", "driver_1", "lowest_fifth_1", "highest_fifth_1",
+           "reached_alone_low_floor", "conflicts", "driver_1", "lowest_fifth_1", "highest_fifth_1",
            "driver_2", "lowest_fifth_2", "highest_fifth_2")
 
 
@@ -67,10 +69,27 @@ def feasibility(arms: Arms, targets: dict[str, Target], joint: np.ndarray,
         side = _side(t, computed["plausible"][key])
         met[1:] = [m or _side(t, v) == -side != 0 for m, v in zip(met[1:], reached,
                                                                    strict=True)]
+        conflicts = _conflicts(arms, targets, key, seed) if met[1] and not met[0] else ()
         rows.append((t.endpoint, key, t.value, t.lower, t.upper, computed["plausible"][key],
                      computed["joint"][key], computed["joint_low_floor"][key], *reached,
-                     *met, *drivers[key]))
+                     *met, " ".join(conflicts), *drivers[key]))
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _conflicts(arms: Arms, targets: dict[str, Target], key: str, seed: int
+               ) -> tuple[str, ...]:
+    """The targets that ``key`` (reached alone, missed jointly) cannot be met with, pairwise:
+    the weights serving both at the run's floor miss one of them."""
+    mine = PARTNERS.get(key, (key,))
+    out = []
+    for other in feature_ids(arms.has_clone):
+        if other in mine:
+            continue
+        w = calibrate_weights(arms.table, targets, arms.has_clone, (*mine, other))
+        got = values(arms, targets, w)
+        if not all(_met(arms, targets[k], w, got[k], seed) for k in (key, other)):
+            out.append(other)
+    return tuple(out)
 
 
 def _side(target: Target, value: float) -> int:

@@ -95,7 +95,7 @@ def _not_met(folder: Path, endpoints: pd.DataFrame, population: pd.DataFrame) ->
             continue
         f = feas.loc[r.endpoint]
         (alone_only if _true(f["reached_alone"]) else never).append(r.endpoint)
-        lines.append(_missed_line(r, f, population, LOW_FLOOR))
+        lines.append(_missed_line(r, f, population, LOW_FLOOR) + _conflict_words(f, feas))
     lines += ["", "Cannot be met together with the others, though reached when the weights "
               "serve it alone: " + (", ".join(alone_only) or "none") + ". Not reached even "
               f"alone at the {MIN_ESS_SHARE:.0%} floor (the priors and the model hold too few "
@@ -134,6 +134,26 @@ def _missed_line(r, f: pd.Series, population: pd.DataFrame, low: float) -> str:
         line += (f" Blasts under 5% on day 28 without the 28 days' durability: "
                  f"{_fmt(day28)} of the same weighted population.")
     return line
+
+
+def _conflict_words(f: pd.Series, feas: pd.DataFrame) -> str:
+    """The targets ``f`` cannot be met with (pairwise) and the priors they share among the
+    two that move each most, with the values in the priors' lowest and highest fifths."""
+    ids = f["conflicts"].split() if isinstance(f["conflicts"], str) else []
+    if not ids:
+        return ""
+    by_id = feas.reset_index().set_index("id")
+    words = []
+    for other in ids:
+        g = by_id.loc[other]
+        shared = [(f[f"driver_{k}"], f[f"lowest_fifth_{k}"], f[f"highest_fifth_{k}"],
+                   g[f"lowest_fifth_{j}"], g[f"highest_fifth_{j}"])
+                  for k in (1, 2) for j in (1, 2) if f[f"driver_{k}"] == g[f"driver_{j}"]]
+        words.append(g["endpoint"] + "".join(
+            f" (both move with {d}: {_fmt(a)} to {_fmt(b)} here, {_fmt(c)} to {_fmt(e)} "
+            "there, lowest to highest fifth)" for d, a, b, c, e in shared))
+    return (" Served together with one other target at a time, it cannot be met with: "
+            + "; ".join(words) + ".")
 
 
 def _true(value: object) -> bool:

@@ -122,3 +122,19 @@ def test_the_seeding_check_by_hand(monkeypatch):
     assert first["difference"] == pytest.approx(0.1) and first["passed"] is False
     assert "40 and 40 simulated relapses" in first["note"]
     assert math.isnan(rows[1][2])  # no relapse with persisting aplasia: undefined share
+
+
+def test_conflicting_targets_are_named():
+    """Tmax rising with the prior x that decides remission (x > 0.6): Tmax's target (median
+    9.3 days) needs patients with x near 0.3, remission's 81% needs most weight on x > 0.6,
+    so each is reached alone and Tmax is missed jointly, in conflict with remission."""
+    patients, table = _population()
+    x = patients["x"].to_numpy()
+    table[col.TMAX] = 9.3 * np.exp(3 * (x - 0.3) + np.random.default_rng(2).normal(0, 0.3, N))
+    targets = load_targets()
+    arms = Arms(patients, table, table, False)
+    out = feasibility(arms, targets, calibrate_weights(table, targets, False)).set_index("id")
+    tmax = out.loc["tmax"]
+    assert tmax["reached_alone"] and not tmax["met_joint"]
+    assert "remission" in tmax["conflicts"].split()
+    assert tmax["driver_1"] == "x"
