@@ -70,7 +70,7 @@ def values(arms: Arms, targets: dict[str, Target], w: np.ndarray,
     scale = blood_scale(t, w, targets["cmax"])
     resp = t[col.REMISSION_3M].to_numpy(dtype=bool)
     out = {"remission": float(w @ resp), "rfs12": _rfs12(t, w)}
-    out["cd19neg_aplasia"] = _cd19_share(t, w, aplastic_relapse(t))
+    out["cd19neg_aplasia"] = cd19_share(t, w, aplastic_relapse(t))
     for name, column in (("tmax", col.TMAX), ("fold", col.FOLDX), ("cmax", col.CMAX_BLOOD)):
         x = t[column].to_numpy(dtype=float) * (scale if name == "cmax" else 1.0)
         out[name] = weighted_quantile(x, w, 0.5)
@@ -93,7 +93,8 @@ def _rfs12(t: pd.DataFrame, w: np.ndarray) -> float:
     return survival_at(km, YEAR)
 
 
-def _cd19_share(t: pd.DataFrame, w: np.ndarray, pool: np.ndarray) -> float:
+def cd19_share(t: pd.DataFrame, w: np.ndarray, pool: np.ndarray) -> float:
+    """The CD19-negative share (by weight ``w``) of the relapses ``pool``; NaN if none."""
     neg = t[col.RELAPSE_CD19_NEGATIVE].fillna(False).to_numpy(dtype=bool)
     total = float(w @ pool)
     return float(w @ (pool & neg)) / total if total > 0 else math.nan
@@ -130,8 +131,8 @@ def _predictions(arms: Arms, w: np.ndarray) -> dict[str, float]:
     return {"real_world": float(_real_world(arms.patients, w) @ t[col.REMISSION_DAY28]
                                 .to_numpy(dtype=float)),
             "hr_bcell": hr,
-            "cd19neg_high": _cd19_share(t, w, relapses & high),
-            "cd19neg_low": _cd19_share(t, w, relapses & ~high),
+            "cd19neg_high": cd19_share(t, w, relapses & high),
+            "cd19neg_low": cd19_share(t, w, relapses & ~high),
             "reinfusion": _rfs12(_with_reinfusion(arms), w)}
 
 

@@ -4,7 +4,10 @@ Plausible patients are drawn from the priors, simulated under every model varian
 calibrated variant's second-infusion arm), weighted to the calibrated targets, re-calibrated
 on bootstrap resamples, and written under the output folder: ``population.parquet`` (the
 patients, their drawn values, endpoints and weights), ``endpoints.csv`` (the chosen
-variant), ``variants.csv`` (every variant on the same endpoints) and the figures. The folder
+variant), ``feasibility.csv`` (what the population can reach on each calibrated target:
+:mod:`pycart.analysis.feasibility`), ``checks.csv`` (another seed, another seeding:
+:mod:`pycart.analysis.trialchecks`), ``variants.csv`` (every variant on the same endpoints)
+and the figures. The folder
 is locked while a run writes it; the simulations are kept chunk by chunk until the run ends.
 """
 
@@ -26,9 +29,12 @@ from ..core.files import atomic_path
 from ..core.output import spreadsheet_safe
 from ..scale import store
 from ..scale.engines import Engine
+from .feasibility import feasibility
 from .population import VARIANTS, Priors, draw, load_priors
 from .targets import Target, load_targets
 from .trial import Arms, bootstrap, endpoints_table
+from .trialchecks import FOLDERS as CHECK_FOLDERS
+from .trialchecks import run_checks
 from .trialrun import simulate_arm
 from .vpop import blood_scale, effective_size
 
@@ -105,11 +111,16 @@ def run_trial(targets_path: str | Path | None, out: str | os.PathLike[str],
         for variant in dict.fromkeys((settings.variant, *settings.compare)):
             results[variant] = _variant(variant, patients, priors, targets, settings,
                                         folder, engine, say)
-        table = _write(folder, results, settings, targets, patients)
+        chosen = results[settings.variant]
+        checks = run_checks(settings.variant, chosen.arms, chosen.weights, chosen.table,
+                            targets, priors, settings.seed, folder, engine, say)
+        table = _write(folder, results, settings, targets, patients, checks)
         for variant in results:  # the outputs are written: the kept chunks are not needed
             for arm in (variant, f"{variant}+reinfusion"):
                 shutil.rmtree(store.parts_dir(folder / f"sim-{arm}.parquet"),
                               ignore_errors=True)
+        for name in CHECK_FOLDERS:
+            shutil.rmtree(folder / name, ignore_errors=True)
     say(f"wrote {folder}: {settings.patients:,} plausible patients x {len(results)} variants "
         f"in {time.monotonic() - began:.1f} s", end="\n")
     return table
@@ -142,15 +153,20 @@ def _variant(variant: str, patients: pd.DataFrame, priors: Priors,
 
 
 def _write(folder: Path, results: dict[str, VariantResult], settings: TrialSettings,
-           targets: dict[str, Target], patients: pd.DataFrame) -> pd.DataFrame:
+           targets: dict[str, Target], patients: pd.DataFrame, checks: pd.DataFrame
+           ) -> pd.DataFrame:
     from .trialplots import draw_figures
 
     chosen = results[settings.variant]
+    # prevalence_weight: the patients' body weight is the column "weight"
     population = pd.concat([patients, chosen.arms.table], axis=1).assign(
-        weight=chosen.weights, blood_scale=chosen.scale, variant=settings.variant)
+        prevalence_weight=chosen.weights, blood_scale=chosen.scale, variant=settings.variant)
     with atomic_path(folder / "population.parquet") as tmp:
         population.to_parquet(tmp, index=False)
     _csv(folder / "endpoints.csv", chosen.table)
+    _csv(folder / "feasibility.csv", feasibility(chosen.arms, targets, chosen.weights,
+                                                 settings.seed))
+    _csv(folder / "checks.csv", checks)
     side = pd.concat([r.table.assign(variant=v) for v, r in results.items()],
                      ignore_index=True)
     _csv(folder / "variants.csv", side)

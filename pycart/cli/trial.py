@@ -22,7 +22,10 @@ def register(sub) -> None:
                     "them (maximum entropy) to the calibrated targets, re-calibrate on "
                     "bootstrap resamples, and write DIR/population.parquet, endpoints.csv "
                     "(endpoint,value,lower,upper,target,target_lower,target_upper,source,"
-                    "role,met), variants.csv and the figures rfs.png and kinetics.png. "
+                    "role,met), feasibility.csv (each calibrated target reached alone and "
+                    "jointly, and the priors that limit it), checks.csv (another seed and "
+                    "another CD19-negative seeding, run and compared), variants.csv and the "
+                    "figures rfs.png and kinetics.png. "
                     "Interrupted, the same command resumes from the simulated chunks.")
     trial.add_argument("targets", nargs="?", metavar="TARGETS.toml",
                        help="the targets (default: the shipped ELIANA and Stein 2019 targets)")

@@ -26,6 +26,9 @@ calibrated targets of `pycart/analysis/trialdata/eliana.toml`, each with its sou
 90% over {draws} bootstrap re-calibrations. **Met** means the value lies in the target's
 interval (the Cmax ratio: the interval of ratios resampled as 62 responders and 8
 non-responders contains 1.74); predictions are computed after calibration and never tuned to.
+Why a target is missed is computed in the same run (`feasibility.csv`: each target served
+alone and jointly, at two effective-size floors, and the priors that move it most), and the
+run checks itself against another seed and another CD19-negative seeding (`checks.csv`).
 This replaces the clinical comparisons of the reproduction report's "Beyond the paper" that
 were not like-for-like (Figure 7's grid as a population, L30 < 1 cell as remission, marrow
 peaks against blood copies).
@@ -38,7 +41,7 @@ def trial_markdown(folder: Path, command: str, figures: str = "") -> str:
     variants = pd.read_csv(folder / "variants.csv")
     population = pd.read_parquet(folder / "population.parquet")
     chosen = str(population["variant"].iloc[0])
-    weights = population["weight"].to_numpy()
+    weights = population["prevalence_weight"].to_numpy()
     draws = _draws(command)
     met = endpoints["met"].astype(str).eq("True")
     calibrated = endpoints["role"].eq("calibrated")
@@ -50,7 +53,7 @@ def trial_markdown(folder: Path, command: str, figures: str = "") -> str:
              f"(set to Stein's median Cmax). Calibrated targets met: "
              f"{int((met & calibrated).sum())} of {int(calibrated.sum())}; not met: "
              + (", ".join(endpoints.loc[calibrated & ~met, "endpoint"]) or "none") + ".", "",
-             *_not_met(endpoints, population), "",
+             *_not_met(folder, endpoints, population), "", *_checks(folder), "",
              "## Endpoints", "", *_endpoint_rows(endpoints), "",
              "## The base model and each module on the same endpoints", "",
              *_variant_rows(variants), "",
@@ -60,8 +63,10 @@ def trial_markdown(folder: Path, command: str, figures: str = "") -> str:
     return "\n".join(lines)
 
 
-def _not_met(endpoints: pd.DataFrame, population: pd.DataFrame) -> list[str]:
-    """Each calibrated target missed, which way, and why the weights stop there."""
+def _not_met(folder: Path, endpoints: pd.DataFrame, population: pd.DataFrame) -> list[str]:
+    """Each calibrated target missed, with what the population can reach on it alone and
+    jointly and the priors that move it most (feasibility.csv), all from the run."""
+    from ..analysis.feasibility import LOW_FLOOR
     from ..analysis.vpop import MIN_ESS_SHARE, aplastic_relapse
 
     relapses = int(population["relapse_event"].sum())
@@ -72,20 +77,104 @@ def _not_met(endpoints: pd.DataFrame, population: pd.DataFrame) -> list[str]:
                        & ~endpoints["met"].astype(str).eq("True")]
     if missed.empty:
         return lines
+    feas = pd.read_csv(folder / "feasibility.csv").set_index("endpoint")
+    floors = f"{MIN_ESS_SHARE:.0%} of the plausible patients"
     lines += ["### Not met, and why", "",
-              "The weights keep an effective size of at least "
-              f"{MIN_ESS_SHARE:.0%} of the plausible patients (pycart.analysis.vpop); "
-              "such weights stop short of the targets below: the plausible population (the "
-              "priors and the model) holds too few patients like ELIANA's on them to meet "
-              "them together with the others:", ""]
+              f"The weights keep an effective size of at least {floors} (pycart.analysis."
+              f"vpop). For each target missed, `feasibility.csv` gives the value the "
+              f"population reaches when the weights serve that target alone (a median with "
+              f"its variance), at that floor and at {LOW_FLOOR:.0%} (what "
+              f"{MIN_ESS_SHARE / LOW_FLOOR:.0f} times as many plausible patients would allow "
+              "at the same effective size), and the two priors whose lowest and highest "
+              "fifths move it most (unweighted):", ""]
+    alone_only, never = [], []
     for r in missed.itertuples(index=False):
-        side = "below" if r.value < r.target_lower else "above"
-        lines.append(f"- {r.endpoint}: {_fmt(r.value)}, {side} the target's "
-                     f"{_fmt(r.target_lower)}-{_fmt(r.target_upper)}"
-                     if r.target_lower != r.target_upper else
-                     f"- {r.endpoint}: interval {_fmt(r.lower)}-{_fmt(r.upper)} leaves out "
-                     f"{_fmt(r.target)}")
+        if r.endpoint not in feas.index:  # a variant without the clone cannot weight it
+            lines.append(f"- {r.endpoint}: {_fmt(r.value)}; this variant has no "
+                         "CD19-negative clone")
+            continue
+        f = feas.loc[r.endpoint]
+        (alone_only if _true(f["reached_alone"]) else never).append(r.endpoint)
+        lines.append(_missed_line(r, f, population, LOW_FLOOR) + _conflict_words(f, feas))
+    lines += ["", "Cannot be met together with the others, though reached when the weights "
+              "serve it alone: " + (", ".join(alone_only) or "none") + ". Not reached even "
+              f"alone at the {MIN_ESS_SHARE:.0%} floor (the priors and the model hold too few "
+              "such patients): " + (", ".join(never) or "none") + ".", "",
+              *_low_floor(feas, missed, LOW_FLOOR)]
     return lines
+
+
+def _low_floor(feas: pd.DataFrame, missed: pd.DataFrame, low: float) -> list[str]:
+    """Which missed targets the joint weights would meet at the lower floor."""
+    rows = feas.loc[[e for e in missed["endpoint"] if e in feas.index]]
+    rows = rows[rows["target_lower"] < rows["target_upper"]]  # the ratio: by its resampling
+    inside = rows["joint_low_floor"].between(rows["target_lower"], rows["target_upper"])
+    return [f"Jointly, at an effective size of {low:.0%} of the plausible patients, these "
+            "would be met: " + (", ".join(rows.index[inside]) or "none") + "; still missed: "
+            + (", ".join(rows.index[~inside]) or "none") + "."] if len(rows) else []
+
+
+def _missed_line(r, f: pd.Series, population: pd.DataFrame, low: float) -> str:
+    """One missed target's line: its value, the target, the reach and the drivers."""
+    where = (f"interval {_fmt(r.lower)}-{_fmt(r.upper)} of resampled trials leaves out "
+             f"{_fmt(r.target)}" if r.target_lower == r.target_upper else
+             f"{'below' if r.value < r.target_lower else 'above'} the target's "
+             f"{_fmt(r.target_lower)}-{_fmt(r.target_upper)}")
+    drivers = " and ".join(
+        f"{f[f'driver_{k}']} ({_fmt(f[f'lowest_fifth_{k}'])} in its lowest fifth, "
+        f"{_fmt(f[f'highest_fifth_{k}'])} in its highest)" for k in (1, 2)
+        if isinstance(f[f"driver_{k}"], str))
+    line = (f"- {r.endpoint}: {_fmt(r.value)}, {where}; unweighted {_fmt(f['plausible'])}; "
+            f"served alone {_fmt(f['alone'])} ({_fmt(f['alone_low_floor'])} at {low:.0%}); "
+            f"jointly at {low:.0%} {_fmt(f['joint_low_floor'])}. It moves most with "
+            f"{drivers}.")
+    if f["id"] == "remission":
+        w = population["prevalence_weight"].to_numpy()
+        day28 = float(w @ population["remission_day28"].to_numpy(dtype=float))
+        line += (f" Blasts under 5% on day 28 without the 28 days' durability: "
+                 f"{_fmt(day28)} of the same weighted population.")
+    return line
+
+
+def _conflict_words(f: pd.Series, feas: pd.DataFrame) -> str:
+    """The targets ``f`` cannot be met with (pairwise) and the priors they share among the
+    two that move each most, with the values in the priors' lowest and highest fifths."""
+    ids = f["conflicts"].split() if isinstance(f["conflicts"], str) else []
+    if not ids:
+        return ""
+    by_id = feas.reset_index().set_index("id")
+    words = []
+    for other in ids:
+        g = by_id.loc[other]
+        shared = [(f[f"driver_{k}"], f[f"lowest_fifth_{k}"], f[f"highest_fifth_{k}"],
+                   g[f"lowest_fifth_{j}"], g[f"highest_fifth_{j}"])
+                  for k in (1, 2) for j in (1, 2) if f[f"driver_{k}"] == g[f"driver_{j}"]]
+        words.append(g["endpoint"] + "".join(
+            f" (both move with {d}: {_fmt(a)} to {_fmt(b)} here, {_fmt(c)} to {_fmt(e)} "
+            "there, lowest to highest fifth)" for d, a, b, c, e in shared))
+    return (" Served together with one other target at a time, it cannot be met with: "
+            + "; ".join(words) + ".")
+
+
+def _true(value: object) -> bool:
+    return str(value) == "True"
+
+
+def _checks(folder: Path) -> list[str]:
+    """checks.csv as a table: another seed and another seeding, computed in the run."""
+    checks = pd.read_csv(folder / "checks.csv")
+    out = ["## Checks computed in this run", "",
+           "Another seed (new plausible patients and seedings, calibrated anew) must move each "
+           "calibrated endpoint by less than the width of its 90% interval; another "
+           "CD19-negative seeding of the same patients must move the CD19-negative share of "
+           "relapses by at most 5 percentage points.", "",
+           "| check | endpoint | this run | other | difference | limit | verdict | note |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in checks.itertuples(index=False):
+        out.append(f"| {r.check} | {r.endpoint} | {_fmt(r.value)} | {_fmt(r.other)} | "
+                   f"{_fmt(r.difference)} | {_fmt(r.limit)} | "
+                   f"{'**holds**' if _true(r.passed) else '**fails**'} | {r.note} |")
+    return out
 
 
 def write_trial_report(folder: Path, command: str) -> Path:

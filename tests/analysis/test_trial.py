@@ -77,17 +77,19 @@ def small_run(tmp_path_factory) -> Path:
 def test_small_run_writes_every_output(small_run: Path):
     names = {p.name for p in small_run.iterdir()}
     assert names == {"population.parquet", "endpoints.csv", "variants.csv", "rfs.png",
-                     "kinetics.png"}
+                     "kinetics.png", "feasibility.csv", "checks.csv"}  # the checks' sims gone
     table = pd.read_csv(small_run / "endpoints.csv")
     assert tuple(table.columns) == COLUMNS
     assert len(table) == 15 and table["source"].str.len().min() > 30
     population = pd.read_parquet(small_run / "population.parquet")
     assert len(population) == 24
-    assert population["weight"].sum() == pytest.approx(1.0)
-    assert (population["weight"] >= 0).all()
+    assert population["prevalence_weight"].sum() == pytest.approx(1.0)
+    assert (population["prevalence_weight"] >= 0).all()
+    # regression: the prevalence weights were written over the patients' body weights
+    assert population["weight"].between(14.0, 140.0).all()
     # the blood scale meets Stein's median Cmax exactly: computed, not assumed
     cmax = population["cmax_blood"] * population["blood_scale"]
-    assert weighted_quantile(cmax.to_numpy(), population["weight"].to_numpy(), 0.5) == \
+    assert weighted_quantile(cmax.to_numpy(), population["prevalence_weight"].to_numpy(), 0.5) == \
         pytest.approx(24000.0)
     mode = 0o666 & ~_umask()
     assert all((p.stat().st_mode & 0o777) == mode for p in small_run.iterdir())
@@ -109,6 +111,26 @@ def test_report_is_written_from_the_run(small_run: Path):
     assert "**met**" in text or "**not met**" in text
     assert "| endpoint | target | base |" in text  # the variants side by side
     assert "![Relapse-free survival of responders](rfs.png)" in text
+    # the checks of this run: another seed on every calibrated endpoint (no clone in base:
+    # no seeding check), as a table in the report
+    checks = pd.read_csv(small_run / "checks.csv")
+    calibrated = table[table["role"] == "calibrated"]
+    assert list(checks["endpoint"]) == list(calibrated["endpoint"])
+    assert set(checks["check"]) == {"another seed"}
+    assert np.allclose(checks["difference"], (checks["other"] - checks["value"]).abs(),
+                       equal_nan=True)
+    assert np.allclose(checks["limit"].iloc[:2], (calibrated["upper"] - calibrated["lower"])
+                       .iloc[:2])
+    assert "## Checks computed in this run" in text and "| another seed |" in text
+    feas = pd.read_csv(small_run / "feasibility.csv")
+    assert set(feas["endpoint"]) == set(calibrated["endpoint"]) - {  # the blood scale meets
+        "median Cmax of blood CAR T (copies/ug DNA)",  # the median exactly; base: no clone
+        "CD19-negative share of relapses with persisting B-cell aplasia"}
+    missed = calibrated[calibrated["met"].astype(str) != "True"]
+    for endpoint in missed["endpoint"]:  # each missed target's line quotes its reach
+        line = next(t for t in text.splitlines() if t.startswith(f"- {endpoint}:"))
+        assert ("served alone" in line and "moves most with" in line
+                or line.endswith("this variant has no CD19-negative clone"))
 
 
 def test_resume_reuses_saved_chunks_and_refuses_foreign_ones(tmp_path: Path, monkeypatch):
