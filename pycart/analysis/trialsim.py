@@ -17,7 +17,7 @@ import pandas as pd
 from ..core import columns as col
 from ..core.model import Model
 from ..core.schedule import Dose
-from ..scale.fast import FastSimulator, points_sweep
+from ..scale.fast import FastSimulator, validated_sweep
 from .endpoints import patient_endpoints
 from .population import VARIANTS, Priors, model_inputs
 from .seeding import ln_birth_rate, seed_cd19_negative
@@ -31,6 +31,8 @@ FINE_STEP, FINE_UNTIL = 0.25, 28.0
 #: Cells at which the stochastic CD19-negative clone is handed to the ODE (HANDOFF cells: a
 #: birth-death process at this size goes extinct with probability (d/b)^100, negligible).
 HANDOFF = 100.0
+#: The species sampled (cart_bm_ext's; the paper's model has no Ln or CE).
+SPECIES = ("B0", "B1", "B2", "B3", "L", "Ln", "CA", "CM", "CE")
 #: The patient-level columns a chunk keeps beside the endpoints.
 KEEP = (col.REMISSION_DAY28, col.REMISSION_3M, col.MRD_NEGATIVE_DAY28,
         col.MORPHOLOGIC_RELAPSE_DAY, col.RELAPSE_EVENT,
@@ -56,8 +58,7 @@ def simulate_chunk(patients: pd.DataFrame, priors: Priors, variant: str, seed: i
     for k in range(1, len(doses) + 1):
         inputs[f"dose_CA_{k}_cells"] = inputs["CA"]
     days = sample_days(follow_up)
-    species = tuple(s for s in ("B0", "B1", "B2", "B3", "L", "Ln", "CA", "CM", "CE")
-                    if model == "cart_bm_ext" or s not in ("Ln", "CE"))
+    species = tuple(s for s in SPECIES if model == "cart_bm_ext" or s not in ("Ln", "CE"))
     run = _run(inputs, model, switches, days, species, follow_up, doses)
     if switches.get("escape"):
         run = _seeded(run, inputs, patients, (model, switches, doses), days, species,
@@ -75,9 +76,9 @@ def _run(inputs: pd.DataFrame, model: str, parameters: dict[str, float], days: n
     integration); the points it cannot vouch for go to libRoadRunner as in a sweep."""
     names = list(inputs.columns)
     matrix = inputs.to_numpy(dtype=float)
-    sweep = points_sweep(matrix, names, model=model, parameters=parameters, initial=None,
-                         t_end=t_end, days=days.tolist(), species=species, peak=False,
-                         solver="auto", doses=doses)
+    sweep = validated_sweep(matrix, names, model=model, parameters=parameters, initial=None,
+                            t_end=t_end, days=days.tolist(), species=species, peak=False,
+                            solver="auto", doses=doses)
     simulator = FastSimulator(sweep)
     P, Y0, routed = simulator.inputs(matrix)
     out, _, status, _, _ = simulator.integrate(P, Y0)

@@ -14,7 +14,8 @@ def test_bench_fit_option_asks_for_the_joint_fit(monkeypatch):
     asked = {}
     monkeypatch.setattr(bench, "run_benchmark", lambda **kw: asked.update(kw) or 0)
     assert main(["bench", "--quick", "--fit", "--workers", "1"]) == 0
-    assert asked == {"workers": 1, "quick": True, "million": False, "fit": True}
+    assert asked == {"workers": 1, "quick": True, "million": False, "fit": True,
+                     "trial": False}
 
 
 @pytest.mark.heavy
