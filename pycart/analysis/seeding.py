@@ -142,23 +142,33 @@ def clone_handoff_days(times: np.ndarray, birth: np.ndarray, start: np.ndarray,
     hit = np.full(start.size, np.inf)
     live = np.flatnonzero(t < times[-1])
     # the live clones' state kept compact (a patient's events share its row of rates, never
-    # copied per clone): each step touches only the clones still running
+    # copied per clone): each step touches only the clones still running. Most clones of a
+    # trial never jump (rates ~1e-4 per day) and cross every sample: the step is written for
+    # them, whole-array passes kept few, the jumps done on their own small index.
     t, k, n = t[live], k[live], np.ones(live.size)
     row = live if rows is None else np.asarray(rows)[live]
+    last = len(times) - 1
     while live.size:
         b = birth[row, k]
+        rate = b + death
+        rate *= n
         with np.errstate(divide="ignore"):
-            wait = rng.exponential(1.0, live.size) / ((b + death) * n)
+            wait = rng.exponential(1.0, live.size)
+            wait /= rate
+        moved = t + wait
         edge = times[k + 1]
-        crosses = t + wait >= edge  # no jump before the next sample: redraw from it
-        t = np.where(crosses, edge, t + wait)
-        k = k + crosses
-        jumped = ~crosses
-        up = rng.random(np.count_nonzero(jumped)) * (b[jumped] + death) < b[jumped]
+        jumped = np.flatnonzero(~(moved >= edge))  # no jump before the next sample: redraw
+        k += 1
+        k[jumped] -= 1
+        t = edge
+        t[jumped] = moved[jumped]
+        up = rng.random(jumped.size) * (b[jumped] + death) < b[jumped]
         n[jumped] += np.where(up, 1.0, -1.0)
-        reached = n >= handoff  # only a clone that just jumped can be at handoff here
+        size = n[jumped]
+        reached = jumped[size >= handoff]
         hit[live[reached]] = t[reached]
-        going = ~((n <= 0) | reached | (k >= len(times) - 1))
+        going = k < last
+        going[jumped[(size <= 0) | (size >= handoff)]] = False
         live, t, k, n, row = live[going], t[going], k[going], n[going], row[going]
     return hit
 
