@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ..core import columns as col
-from ..core.model import Model
 from ..core.schedule import Dose
 from ..scale.fast import FastSimulator, validated_sweep
+from ..scale.kernel import load_kernel
 from .endpoints import patient_endpoints
 from .population import VARIANTS, Priors, model_inputs
 from .seeding import ln_birth_rate, seed_cd19_negative
@@ -110,7 +110,8 @@ def _seeded(run: np.ndarray, inputs: pd.DataFrame, patients: pd.DataFrame,
     spans are fixed) draws alike."""
     model, switches, doses = arm
     seed, start = seeds
-    defaults = Model(model).default_parameters
+    kernel = load_kernel(model)  # the defaults, without loading libRoadRunner per chunk
+    defaults = dict(zip(kernel.parameters, kernel.p0.tolist(), strict=True))
     times = np.concatenate([[0.0], days])
     leukaemia = _trajectory(run, inputs, "L", species)
     b_cells = np.sum([_trajectory(run, inputs, s, species)
