@@ -219,7 +219,7 @@ def run_benchmark(workers: int | None = None, quick: bool = False, million: bool
         if trial:
             from .benchtrial import trial_bench
 
-            trial_bench(Path(tmp), workers, quick, say)
+            trial_bench(Path(tmp), workers, quick, say, tree_rss)
     return 0
 
 

@@ -34,8 +34,10 @@ BASELINE, QUICK_BASELINE = 24, 4
 ARMS = 8
 
 
-def trial_bench(tmp: Path, workers: int, quick: bool, say: Callable[[str], None]) -> None:
-    """Run the trial as its own process and print its wall and CPU time, peak memory,
+def trial_bench(tmp: Path, workers: int, quick: bool, say: Callable[[str], None],
+                tree_rss: Callable[[int], int]) -> None:
+    """Run the trial as its own process and print its wall and CPU time, peak memory (of the
+    process tree, as ``tree_rss`` measures a process and its descendants: the benchmark's),
     patients per second, the effective size reached, the stages, the baseline and the
     target."""
     from ..analysis.vpop import MIN_ESS_SHARE, effective_size
@@ -48,7 +50,7 @@ def trial_bench(tmp: Path, workers: int, quick: bool, say: Callable[[str], None]
         f"trial' as its own process on {workers} workers")
     command = [sys.executable, "-m", "pycart", "trial", "--patients", str(patients), "--seed",
                "0", "--bootstrap", "20", "--workers", str(workers), "--out", str(out)]
-    wall, cpu, peak, status = measured_tree(command, tmp / "trial.log")
+    wall, cpu, peak, status = measured_tree(command, tmp / "trial.log", tree_rss)
     for line in (tmp / "trial.log").read_text().splitlines():
         if line.startswith(("simulated ", "calibrated ")):
             say(f"    {line}")
@@ -79,12 +81,11 @@ def trial_bench(tmp: Path, workers: int, quick: bool, say: Callable[[str], None]
         f"{wall / 60:.1f} min: {verdict}")
 
 
-def measured_tree(command: list[str], log: Path) -> tuple[float, float, int, int]:
+def measured_tree(command: list[str], log: Path, tree_rss: Callable[[int], int]
+                  ) -> tuple[float, float, int, int]:
     """Run ``command`` with its output to ``log``; return its wall time, the CPU time (user
     and system) of it and every process it waited for, the peak memory of its process tree
-    and its exit status."""
-    from .bench import tree_rss
-
+    (``tree_rss``) and its exit status."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     with log.open("w") as sink:

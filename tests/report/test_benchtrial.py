@@ -21,10 +21,11 @@ def test_bench_trial_option_asks_for_the_trial(monkeypatch):
 @pytest.mark.heavy
 @pytest.mark.timeout(1800)
 def test_quick_trial_bench_prints_every_figure(tmp_path):
+    from pycart.report.bench import tree_rss
     from pycart.report.benchtrial import QUICK_PATIENTS, trial_bench
 
     lines: list[str] = []
-    trial_bench(tmp_path, 2, True, lines.append)
+    trial_bench(tmp_path, 2, True, lines.append, tree_rss)
     text = "\n".join(lines)
     assert f"{QUICK_PATIENTS} plausible patients" in text
     for stage in ("simulated both:", "simulated base+reinfusion:", "calibrated escape:"):
