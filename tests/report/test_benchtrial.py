@@ -1,21 +1,9 @@
 """``pycart bench --trial``: issue 22's virtual trial timed as its own process, with a
-libRoadRunner baseline measured in the same run."""
+libRoadRunner baseline measured in the same run (the flag's dispatch: test_benchfit.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-from pycart.cli import main
-
-
-def test_bench_trial_option_asks_for_the_trial(monkeypatch):
-    import pycart.report.bench as bench
-
-    asked = {}
-    monkeypatch.setattr(bench, "run_benchmark", lambda **kw: asked.update(kw) or 0)
-    assert main(["bench", "--quick", "--trial", "--workers", "2"]) == 0
-    assert asked == {"workers": 2, "quick": True, "million": False, "fit": False,
-                     "trial": True}
 
 
 @pytest.mark.heavy
