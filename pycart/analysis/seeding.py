@@ -62,7 +62,8 @@ def seed_cd19_negative(times: np.ndarray, leukaemia: np.ndarray, rng: np.random.
     times, leukaemia = _checked(times, leukaemia, loss_rate, death, handoff)
     rates = _birth_grid(birth, leukaemia.shape)
     patient, start = loss_events(times, leukaemia, rng, loss_rate)
-    hit = clone_handoff_days(times, rates[patient], start, rng, death=death, handoff=handoff)
+    hit = clone_handoff_days(times, rates, start, rng, death=death, handoff=handoff,
+                             rows=patient)
     first = np.full(len(leukaemia), np.inf)
     np.minimum.at(first, patient, hit)
     day = np.where(np.isfinite(first), first, np.nan)
@@ -127,35 +128,48 @@ def _invert(x: np.ndarray, left: np.ndarray, right: np.ndarray, step: np.ndarray
 
 
 def clone_handoff_days(times: np.ndarray, birth: np.ndarray, start: np.ndarray,
-                       rng: np.random.Generator, *, death: float, handoff: float
-                       ) -> np.ndarray:
+                       rng: np.random.Generator, *, death: float, handoff: float,
+                       rows: np.ndarray | None = None) -> np.ndarray:
     """The day each clone, one cell at day ``start`` (per clone), reaches ``handoff`` cells
     as a linear birth-death process with ``birth`` (clones x len(times): the rate on the
-    interval after each sample) and ``death``: inf where it dies out or has not reached
-    ``handoff`` by the last sample. Simulated exactly by the jump chain, all clones at once."""
+    interval after each sample; with ``rows``, the row of ``birth`` of each clone) and
+    ``death``: inf where it dies out or has not reached ``handoff`` by the last sample.
+    Simulated exactly by the jump chain, all clones at once."""
     if handoff <= 1:
         return np.where(start < times[-1], start.astype(float), np.inf)
-    n = np.ones(start.size)
-    t = start.astype(float).copy()
+    t = start.astype(float)
     k = np.clip(np.searchsorted(times, t, side="right") - 1, 0, len(times) - 2)
     hit = np.full(start.size, np.inf)
     live = np.flatnonzero(t < times[-1])
+    # the live clones' state kept compact (a patient's events share its row of rates, never
+    # copied per clone): each step touches only the clones still running. Most clones of a
+    # trial never jump (rates ~1e-4 per day) and cross every sample: the step is written for
+    # them, whole-array passes kept few, the jumps done on their own small index.
+    t, k, n = t[live], k[live], np.ones(live.size)
+    row = live if rows is None else np.asarray(rows)[live]
+    last = len(times) - 1
     while live.size:
-        b = birth[live, k[live]]
-        rate = (b + death) * n[live]
+        b = birth[row, k]
+        rate = b + death
+        rate *= n
         with np.errstate(divide="ignore"):
-            wait = rng.exponential(1.0, live.size) / rate
-        edge = times[k[live] + 1]
-        crosses = t[live] + wait >= edge  # no jump before the next sample: redraw from it
-        t[live] = np.where(crosses, edge, t[live] + wait)
-        k[live] += crosses
-        jumped = live[~crosses]
-        up = rng.random(jumped.size) * (b[~crosses] + death) < b[~crosses]
+            wait = rng.exponential(1.0, live.size)
+            wait /= rate
+        moved = t + wait
+        edge = times[k + 1]
+        jumped = np.flatnonzero(~(moved >= edge))  # no jump before the next sample: redraw
+        k += 1
+        k[jumped] -= 1
+        t = edge
+        t[jumped] = moved[jumped]
+        up = rng.random(jumped.size) * (b[jumped] + death) < b[jumped]
         n[jumped] += np.where(up, 1.0, -1.0)
-        reached = jumped[n[jumped] >= handoff]
-        hit[reached] = t[reached]
-        done = (n[live] <= 0) | (n[live] >= handoff) | (k[live] >= len(times) - 1)
-        live = live[~done]
+        size = n[jumped]
+        reached = jumped[size >= handoff]
+        hit[live[reached]] = t[reached]
+        going = k < last
+        going[jumped[(size <= 0) | (size >= handoff)]] = False
+        live, t, k, n, row = live[going], t[going], k[going], n[going], row[going]
     return hit
 
 

@@ -12,6 +12,7 @@ interval over bootstrap re-calibrations on resampled plausible patients.
 from __future__ import annotations
 
 import math
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ import pandas as pd
 
 from ..core import columns as col
 from ..core.observe import REMISSION_BLASTS
+from ..scale.engines import Engine, SerialEngine
 from .survival import hazard_ratio, kaplan_meier, survival_at
 from .targets import Target
 from .vpop import (
@@ -162,20 +164,65 @@ def _with_reinfusion(arms: Arms) -> pd.DataFrame:
     return out
 
 
-def bootstrap(arms: Arms, targets: dict[str, Target], draws: int, seed: int
-              ) -> tuple[np.ndarray, dict[str, float], pd.DataFrame]:
+def bootstrap(arms: Arms, targets: dict[str, Target], draws: int, seed: int,
+              engine: Engine | None = None) -> tuple[np.ndarray, dict[str, float], pd.DataFrame]:
     """Calibrated weights, the endpoints' values, and ``draws`` re-calibrations on resampled
-    plausible patients (one row of endpoint values each)."""
+    plausible patients (one row of endpoint values each): a reweighting of the patients
+    already simulated, never new simulations. The calibrations run on ``engine``'s workers
+    (all at once: each is independent of the others); the draws, taken in order from one
+    stream as before, reuse them."""
+    n = len(arms.table)
+    planned = _planned_resamples(n, draws, seed, targets)
+    tasks = [(k, arms.table, index, targets, arms.has_clone)
+             for k, index in enumerate([None, *planned])]
+    done = dict((engine or SerialEngine()).run(calibration_task, tasks))
     rng = np.random.default_rng(seed)
-    w = calibrate_weights(arms.table, targets, arms.has_clone)
-    point = values(arms, targets, w)  # the Cmax ratio of the whole weighted population
-    rows = []
-    for _ in range(draws):
-        index = rng.integers(0, len(arms.table), len(arms.table))
-        again = arms.take(index)
-        rows.append(values(again, targets, calibrate_weights(again.table, targets,
-                                                             arms.has_clone), rng))
+    w = done[0]
+    with one_blas_thread():
+        point = values(arms, targets, w)  # the Cmax ratio of the whole weighted population
+        rows = []
+        for k in range(draws):
+            index = rng.integers(0, n, n)
+            again = arms.take(index)
+            weights = (done[k + 1] if np.array_equal(index, planned[k]) else
+                       calibration_task(k, again.table, None, targets, arms.has_clone)[1])
+            rows.append(values(again, targets, weights, rng))
     return w, point, pd.DataFrame(rows)
+
+
+def _planned_resamples(n: int, draws: int, seed: int, targets: dict[str, Target]
+                       ) -> list[np.ndarray]:
+    """The resamples :func:`bootstrap`'s stream gives when each draw's Cmax ratio takes its
+    usual uniforms (one per resampled trial patient, as ``Generator.choice`` does): known
+    before any calibration, so the calibrations can run at once. A draw whose ratio is
+    undefined takes none; :func:`bootstrap` then sees its resamples differ and calibrates
+    those in order, so the result never depends on this plan."""
+    rng = np.random.default_rng(seed)
+    planned = []
+    for _ in range(draws):
+        planned.append(rng.integers(0, n, n))
+        for size in targets["cmax_ratio"].groups or ():
+            if size:
+                rng.random(size)
+    return planned
+
+
+def calibration_task(key: int, table: pd.DataFrame, index: np.ndarray | None,
+                     targets: dict[str, Target], has_clone: bool) -> tuple[int, np.ndarray]:
+    """One calibration (worker side): the weights of ``table``'s rows ``index`` (all where
+    None). BLAS on one thread: its work here is a few hundred thousand numbers per call, where
+    a second thread spins more than it helps (five times the CPU time on two cores), and the
+    weights do not depend on how many threads the machine would have given it."""
+    rows = table if index is None else table.iloc[index].reset_index(drop=True)
+    with one_blas_thread():
+        return key, calibrate_weights(rows, targets, has_clone)
+
+
+def one_blas_thread() -> AbstractContextManager[object]:
+    """BLAS limited to one thread while the context lasts (:func:`calibration_task`)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
 
 
 def endpoints_table(targets: dict[str, Target], point: dict[str, float],

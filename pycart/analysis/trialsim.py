@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ..core import columns as col
-from ..core.model import Model
 from ..core.schedule import Dose
-from ..scale.fast import simulate_points
+from ..scale.fast import FastSimulator, validated_sweep
+from ..scale.kernel import load_kernel
 from .endpoints import patient_endpoints
 from .population import VARIANTS, Priors, model_inputs
 from .seeding import ln_birth_rate, seed_cd19_negative
@@ -31,6 +31,8 @@ FINE_STEP, FINE_UNTIL = 0.25, 28.0
 #: Cells at which the stochastic CD19-negative clone is handed to the ODE (HANDOFF cells: a
 #: birth-death process at this size goes extinct with probability (d/b)^100, negligible).
 HANDOFF = 100.0
+#: The species sampled (cart_bm_ext's; the paper's model has no Ln or CE).
+SPECIES = ("B0", "B1", "B2", "B3", "L", "Ln", "CA", "CM", "CE")
 #: The patient-level columns a chunk keeps beside the endpoints.
 KEEP = (col.REMISSION_DAY28, col.REMISSION_3M, col.MRD_NEGATIVE_DAY28,
         col.MORPHOLOGIC_RELAPSE_DAY, col.RELAPSE_EVENT,
@@ -56,47 +58,64 @@ def simulate_chunk(patients: pd.DataFrame, priors: Priors, variant: str, seed: i
     for k in range(1, len(doses) + 1):
         inputs[f"dose_CA_{k}_cells"] = inputs["CA"]
     days = sample_days(follow_up)
-    species = tuple(s for s in ("B0", "B1", "B2", "B3", "L", "Ln", "CA", "CM", "CE")
-                    if model == "cart_bm_ext" or s not in ("Ln", "CE"))
+    species = tuple(s for s in SPECIES if model == "cart_bm_ext" or s not in ("Ln", "CE"))
     run = _run(inputs, model, switches, days, species, follow_up, doses)
     if switches.get("escape"):
         run = _seeded(run, inputs, patients, (model, switches, doses), days, species,
                       (seed, start), follow_up)
     times = np.concatenate([[0.0], days])
-    states = {s: _trajectory(run, inputs, s, days) for s in species}
+    states = {s: _trajectory(run, inputs, s, species) for s in species}
     table = patient_endpoints(times, states, model, blood_scale=1.0, follow_up=follow_up)
     return table[list(KEEP)].reset_index(drop=True)
 
 
 def _run(inputs: pd.DataFrame, model: str, parameters: dict[str, float], days: np.ndarray,
-         species: tuple[str, ...], t_end: float, doses: tuple[Dose, ...] = ()) -> pd.DataFrame:
-    return simulate_points(inputs, model=model, parameters=parameters, t_end=t_end,
-                           days=days.tolist(), species=species, peak=False, doses=doses)
+         species: tuple[str, ...], t_end: float, doses: tuple[Dose, ...] = ()) -> np.ndarray:
+    """The amounts of ``species`` at ``days`` (patients x days x species), on the fast path's
+    arrays (a sweep's table of patients x days x species columns cost 5-10 times the
+    integration); the points it cannot vouch for go to libRoadRunner as in a sweep."""
+    names = list(inputs.columns)
+    matrix = inputs.to_numpy(dtype=float)
+    sweep = validated_sweep(matrix, names, model=model, parameters=parameters, initial=None,
+                            t_end=t_end, days=days.tolist(), species=species, peak=False,
+                            solver="auto", doses=doses)
+    simulator = FastSimulator(sweep)
+    P, Y0, routed = simulator.inputs(matrix)
+    out, _, status, _, _ = simulator.integrate(P, Y0)
+    where = np.searchsorted(simulator.times, days)
+    index = [simulator.kernel.species.index(s) for s in species]
+    values = out[:, where][:, :, index]
+    again = np.flatnonzero(routed | (status != 0))
+    if again.size:  # the sweep's own fallback, on these points only
+        table = simulator.evaluate(0, matrix[again])
+        for j, s in enumerate(species):
+            values[again, :, j] = table[[col.at_day(s, d) for d in days]].to_numpy(float)
+    return values
 
 
-def _trajectory(run: pd.DataFrame, inputs: pd.DataFrame, species: str,
-                days: np.ndarray) -> np.ndarray:
+def _trajectory(run: np.ndarray, inputs: pd.DataFrame, species: str,
+                names: tuple[str, ...]) -> np.ndarray:
     start = (inputs[species].to_numpy() if species in inputs
              else np.zeros(len(inputs)))
-    sampled = run[[col.at_day(species, d) for d in days]].to_numpy(dtype=float)
-    return np.column_stack([start, sampled])
+    return np.column_stack([start, run[:, :, names.index(species)]])
 
 
-def _seeded(run: pd.DataFrame, inputs: pd.DataFrame, patients: pd.DataFrame,
+def _seeded(run: np.ndarray, inputs: pd.DataFrame, patients: pd.DataFrame,
             arm: tuple[str, dict[str, float], tuple[Dose, ...]], days: np.ndarray,
             species: tuple[str, ...], seeds: tuple[int, int], follow_up: float
-            ) -> pd.DataFrame:
+            ) -> np.ndarray:
     """``run`` with each patient whose stochastic CD19-negative clone reaches the hand-off
     size simulated again with the clone given as a dose of Ln on that day. The random
     stream of a chunk depends on the seed and its first patient only: a resumed chunk (the
     spans are fixed) draws alike."""
     model, switches, doses = arm
     seed, start = seeds
-    defaults = Model(model).default_parameters
+    kernel = load_kernel(model)  # the defaults, without loading libRoadRunner per chunk
+    defaults = dict(zip(kernel.parameters, kernel.p0.tolist(), strict=True))
     times = np.concatenate([[0.0], days])
-    leukaemia = _trajectory(run, inputs, "L", days)
-    b_cells = np.sum([_trajectory(run, inputs, s, days) for s in ("B0", "B1", "B2", "B3")],
-                     axis=0)
+    leukaemia = _trajectory(run, inputs, "L", species)
+    b_cells = np.sum([_trajectory(run, inputs, s, species)
+                      for s in ("B0", "B1", "B2", "B3")], axis=0)
     rho_ln = (patients["rhoLn"].to_numpy() if "rhoLn" in patients
               else np.full(len(inputs), defaults["rhoLn"]))
     birth = ln_birth_rate({"k": defaults["k"], "rhoLn": rho_ln, "Lmax": defaults["Lmax"]},
@@ -115,7 +134,6 @@ def _seeded(run: pd.DataFrame, inputs: pd.DataFrame, patients: pd.DataFrame,
                                  dose_Ln_1_cells=HANDOFF).reset_index(drop=True)
     redone = _run(again, model, switches, days, species, follow_up,
                   (*doses, Dose(float(follow_up), HANDOFF, "Ln")))
-    cols = [c for c in run.columns if "@" in c]
-    values = run[cols].to_numpy(dtype=float, copy=True)
-    values[clone] = redone[cols].to_numpy(dtype=float)
-    return pd.DataFrame(values, columns=cols)
+    values = run.copy()
+    values[clone] = redone
+    return values

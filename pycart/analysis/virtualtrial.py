@@ -144,7 +144,7 @@ def _variant(variant: str, patients: pd.DataFrame, priors: Priors,
     arms = Arms(patients, sims[variant].iloc[:, skip:], sims[f"{variant}+reinfusion"]
                 .iloc[:, skip:], VARIANTS[variant][1].get("escape", 0.0) == 1.0)
     say(f"calibrating {variant} and {settings.draws} bootstrap re-calibrations")
-    w, point, draws = bootstrap(arms, targets, settings.draws, settings.seed)
+    w, point, draws = bootstrap(arms, targets, settings.draws, settings.seed, engine)
     table = endpoints_table(targets, point, draws)
     say(f"calibrated {variant}: effective size {effective_size(w):,.0f} of "
         f"{len(patients):,}; {int(table['met'].eq(True).sum())} of {len(table)} rows met",

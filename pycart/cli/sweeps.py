@@ -92,6 +92,10 @@ def _register_bench(sub) -> None:
     bench.add_argument("--fit", action="store_true",
                        help="also time a two-patient, three-parameter joint fit (h, rhoA, "
                             "alpha shared) in one process and on the workers")
+    bench.add_argument("--trial", action="store_true",
+                       help="also time a virtual trial of 10,000 accepted patients (100,000 "
+                            "plausible, 400 days, 20 bootstrap re-calibrations) against "
+                            "libRoadRunner on a sample; with --quick, 64 plausible patients")
     bench.set_defaults(func=_bench)
 
 
@@ -300,4 +304,4 @@ def _bench(args: argparse.Namespace) -> int:
     workers = None if args.workers is None else check_workers(
         check_count(args.workers, "--workers", 1))
     return run_benchmark(workers=workers, quick=args.quick, million=args.million,
-                         fit=args.fit)
+                         fit=args.fit, trial=args.trial)

@@ -15,6 +15,8 @@
   schedule: wall time and peak memory.
 - Optionally (``--fit``) a two-patient, three-parameter joint fit in one process and on the
   workers (:mod:`pycart.report.benchfit`).
+- Optionally (``--trial``) a virtual trial of 10,000 accepted patients (100,000 plausible),
+  against libRoadRunner's integration of a sample (:mod:`pycart.report.benchtrial`).
 """
 
 from __future__ import annotations
@@ -175,7 +177,7 @@ def _measured(command: list[str]) -> tuple[float, int, int]:
 
 
 def run_benchmark(workers: int | None = None, quick: bool = False, million: bool = False,
-                  stream=None, fit: bool = False) -> int:
+                  stream=None, fit: bool = False, trial: bool = False) -> int:
     """Run the benchmark and print its figures; return 0."""
     out = stream or sys.stdout
     import numba
@@ -214,6 +216,10 @@ def run_benchmark(workers: int | None = None, quick: bool = False, million: bool
             from .benchfit import joint_fit_bench
 
             joint_fit_bench(Path(tmp), workers, quick, say)
+        if trial:
+            from .benchtrial import trial_bench
+
+            trial_bench(Path(tmp), workers, quick, say, tree_rss)
     return 0
 
 

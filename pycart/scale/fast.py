@@ -263,6 +263,21 @@ def simulate_points(points: pd.DataFrame | np.ndarray, names: Sequence[str] | No
     if matrix.ndim != 2 or matrix.shape[1] != len(names) or not len(matrix):
         raise PycartError(f"points: expected a non-empty table with one column per name "
                           f"({len(names)}), got shape {matrix.shape}")
+    sweep = validated_sweep(matrix, names, model=model, parameters=parameters,
+                            initial=initial, t_end=t_end, days=days, species=species,
+                            peak=peak, solver=solver, doses=doses)
+    if solver == "roadrunner" or (solver == "auto" and fast_obstacle(model)):
+        return _on_roadrunner(sweep, sweep.doses, matrix, records)
+    return FastSimulator(sweep).evaluate(0, matrix, records=records)
+
+
+def validated_sweep(matrix: np.ndarray, names: Sequence[str], *, model: str,
+                    parameters: Mapping[str, float] | None,
+                    initial: Mapping[str, float] | None, t_end: float,
+                    days: Sequence[float], species: Sequence[str], peak: bool, solver: str,
+                    doses: Sequence[object]) -> Sweep:
+    """The checked sweep of :func:`simulate_points`' points (``matrix``, one column per
+    name): the schedule and switches checked, each column's extremes as a two-value axis."""
     doses = check_schedule(doses, model, float(t_end))
     for j, name in enumerate(names):
         spec = PARAMETERS.get(str(name))
@@ -276,9 +291,7 @@ def simulate_points(points: pd.DataFrame | np.ndarray, names: Sequence[str] | No
                   float(t_end), tuple(float(d) for d in days), tuple(species), peak,
                   solver=solver, doses=doses)
     sweep.validate()
-    if solver == "roadrunner" or (solver == "auto" and fast_obstacle(model)):
-        return _on_roadrunner(sweep, doses, matrix, records)
-    return FastSimulator(sweep).evaluate(0, matrix, records=records)
+    return sweep
 
 
 def _on_roadrunner(sweep: Sweep, doses: Sequence[object], matrix: np.ndarray,

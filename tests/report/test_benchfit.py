@@ -8,13 +8,16 @@ import pytest
 from pycart.cli import main
 
 
-def test_bench_fit_option_asks_for_the_joint_fit(monkeypatch):
+@pytest.mark.parametrize("flag", ["fit", "trial"])
+def test_bench_option_asks_for_its_part(monkeypatch, flag):
+    """--fit asks for the joint fit, --trial for the virtual trial (pycart.report.benchtrial)."""
     import pycart.report.bench as bench
 
     asked = {}
     monkeypatch.setattr(bench, "run_benchmark", lambda **kw: asked.update(kw) or 0)
-    assert main(["bench", "--quick", "--fit", "--workers", "1"]) == 0
-    assert asked == {"workers": 1, "quick": True, "million": False, "fit": True}
+    assert main(["bench", "--quick", f"--{flag}", "--workers", "1"]) == 0
+    assert asked == {"workers": 1, "quick": True, "million": False, "fit": flag == "fit",
+                     "trial": flag == "trial"}
 
 
 @pytest.mark.heavy

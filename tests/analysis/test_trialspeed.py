@@ -1,0 +1,100 @@
+"""The virtual trial's fast execution gives the numbers of the plain one: the fast path's
+arrays against simulate_points' table, the seeding's clones reading their patient's rates
+against a copy per clone, and the bootstrap's calibrations run at once against the draws
+calibrated one after the other."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pycart.analysis import trial
+from pycart.analysis.population import VARIANTS, draw, load_priors, model_inputs
+from pycart.analysis.seeding import clone_handoff_days
+from pycart.analysis.targets import load_targets
+from pycart.analysis.trial import Arms, bootstrap, values
+from pycart.analysis.trialrun import REINFUSION_DAY
+from pycart.analysis.trialsim import SPECIES, _run, sample_days, simulate_chunk
+from pycart.analysis.vpop import calibrate_weights
+from pycart.core import columns as col
+from pycart.core.schedule import Dose
+from pycart.scale.engines import ProcessEngine, SerialEngine
+from pycart.scale.fast import FastSimulator, simulate_points
+
+
+@pytest.fixture(scope="module")
+def patients() -> tuple[pd.DataFrame, object]:
+    priors = load_priors()
+    return draw(priors, 48, 3), priors
+
+
+def test_the_fast_arrays_are_the_sweep_table_and_its_fallback(patients, monkeypatch):
+    """Every amount of _run is simulate_points' column, bit for bit, a point handed to
+    libRoadRunner included (one patient marked as stopped by the integrator)."""
+    frame, priors = patients
+    inputs = model_inputs(frame.iloc[:4], priors, "both")
+    marked = float(inputs["L"].iloc[2])
+    integrate = FastSimulator.integrate
+
+    def stopped(self, P, Y0):
+        out = integrate(self, P, Y0)
+        out[2][Y0[:, self.kernel.species.index("L")] == marked] = 1  # "too many steps"
+        return out
+
+    monkeypatch.setattr(FastSimulator, "integrate", stopped)
+    model, switches = VARIANTS["both"]
+    days = sample_days()[::7]
+    fast = _run(inputs, model, switches, days, SPECIES, 400.0)
+    table = simulate_points(inputs, model=model, parameters=switches, t_end=400.0,
+                            days=days.tolist(), species=SPECIES, peak=False)
+    assert "recomputed with roadrunner" in table[col.MESSAGE].iloc[2]
+    for j, s in enumerate(SPECIES):
+        expected = table[[col.at_day(s, d) for d in days]].to_numpy(dtype=float)
+        np.testing.assert_array_equal(fast[:, :, j], expected, err_msg=s)
+
+
+def test_clones_reading_their_patients_rates_draw_alike():
+    times = np.linspace(0.0, 60.0, 121)
+    rates = np.random.default_rng(1).uniform(0.0, 0.6, (5, times.size))
+    patient = np.repeat(np.arange(5), 40)
+    start = np.tile(np.linspace(0.0, 50.0, 40), 5)
+    copied = clone_handoff_days(times, rates[patient], start, np.random.default_rng(7),
+                                death=0.2, handoff=20)
+    shared = clone_handoff_days(times, rates, start, np.random.default_rng(7), death=0.2,
+                                handoff=20, rows=patient)
+    np.testing.assert_array_equal(shared, copied)
+    assert np.isfinite(shared).sum() > 5  # some clones reached the hand-off
+
+
+@pytest.fixture(scope="module")
+def arms(patients) -> Arms:
+    frame, priors = patients
+    table = simulate_chunk(frame, priors, "both", 0, 0)
+    again = simulate_chunk(frame, priors, "both", 0, 0, doses=(Dose(REINFUSION_DAY, 1.0),))
+    return Arms(frame, table, again, True)
+
+
+def _in_order(arms: Arms, targets, draws: int, seed: int) -> pd.DataFrame:
+    """The bootstrap as written before its calibrations ran at once: one after another."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(draws):
+        again = arms.take(rng.integers(0, len(arms.table), len(arms.table)))
+        rows.append(values(again, targets, calibrate_weights(again.table, targets, True), rng))
+    return pd.DataFrame(rows)
+
+
+def test_bootstrap_at_once_is_the_bootstrap_in_order(arms, monkeypatch):
+    targets = load_targets()
+    expected = _in_order(arms, targets, 4, 5)
+    with ProcessEngine(1) as engine:
+        w, _, draws = bootstrap(arms, targets, 4, 5, engine)
+    pd.testing.assert_frame_equal(draws, expected, check_exact=True)
+    np.testing.assert_array_equal(w, calibrate_weights(arms.table, targets, True))
+    # a plan that misses the stream (another seed's resamples) changes nothing either
+    planned = trial._planned_resamples
+    monkeypatch.setattr(trial, "_planned_resamples",
+                        lambda n, k, seed, t: planned(n, k, seed + 1, t))
+    _, _, again = bootstrap(arms, targets, 4, 5, SerialEngine())
+    pd.testing.assert_frame_equal(again, expected, check_exact=True)
