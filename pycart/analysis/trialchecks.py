@@ -64,7 +64,7 @@ def _seed_rows(variant: str, arms: Arms, endpoints: pd.DataFrame,
     table = _simulate(variant, patients, priors, seed + 1, folder / FOLDERS[0], engine, say)
     other = Arms(patients, table, table, arms.has_clone)  # no second infusion: not compared
     moved = values(other, targets, calibrate_weights(table, targets, arms.has_clone))
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for r in endpoints.itertuples(index=False):
         key = next(k for k, t in targets.items() if t.endpoint == r.endpoint)
         if key not in CALIBRATED_IDS:
@@ -83,7 +83,7 @@ def _seeding_rows(variant: str, arms: Arms, weights: np.ndarray, priors: Priors,
                   ) -> list[tuple[object, ...]]:
     again = _simulate(variant, arms.patients, priors, seed + 1, folder / FOLDERS[1], engine,
                       say)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for name, pool_of, w in (("CD19-negative share of relapses", _relapses, None),
                              ("CD19-negative share of relapses with persisting B-cell "
                               "aplasia", aplastic_relapse, weights)):

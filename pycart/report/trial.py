@@ -87,7 +87,8 @@ def _not_met(folder: Path, endpoints: pd.DataFrame, population: pd.DataFrame) ->
               f"{MIN_ESS_SHARE / LOW_FLOOR:.0f} times as many plausible patients would allow "
               "at the same effective size), and the two priors whose lowest and highest "
               "fifths move it most (unweighted):", ""]
-    alone_only, never = [], []
+    alone_only: list[str] = []
+    never: list[str] = []
     for r in missed.itertuples(index=False):
         if r.endpoint not in feas.index:  # a variant without the clone cannot weight it
             lines.append(f"- {r.endpoint}: {_fmt(r.value)}; this variant has no "
