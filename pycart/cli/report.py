@@ -59,9 +59,11 @@ def register_compatibility(sub) -> None:
     comp.add_argument("--runners", default="tellurium,copasi", metavar="LIST",
                       help="BioSimulators runners: tellurium, copasi, amici, or none "
                            "(default tellurium,copasi)")
-    comp.add_argument("--direct", default="tellurium,pysces", metavar="LIST",
-                      help="tools loading the models directly: tellurium, pysces, amici, or "
-                           "none (default tellurium,pysces)")
+    comp.add_argument("--direct", default="tellurium,copasi,pysces,amici", metavar="LIST",
+                      help="tools loading the models directly: tellurium, copasi (in "
+                           "pycart's own environment), pysces, amici, or none (default all "
+                           "four: with --runners' default, the whole table; AMICI builds "
+                           "from source on first use, about 20 minutes)")
     comp.add_argument("--jobs", default="2", metavar="N", help="archives at once: 1 or 2")
     comp.set_defaults(func=_compatibility)
 
@@ -81,6 +83,7 @@ def _compatibility(args: argparse.Namespace) -> int:
     import sys
 
     from ..report.compatibility import (
+        DIRECT_TOOLS,
         archive_rows,
         direct_rows,
         joined,
@@ -90,7 +93,7 @@ def _compatibility(args: argparse.Namespace) -> int:
     )
 
     runners = _tools(args.runners, ("tellurium", "copasi", "amici"), "--runners")
-    direct = _tools(args.direct, ("tellurium", "pysces", "amici"), "--direct")
+    direct = _tools(args.direct, DIRECT_TOOLS, "--direct")
     if args.jobs not in ("1", "2"):
         raise PycartError(f"--jobs {args.jobs!r} (allowed: 1 or 2; the machine is shared)")
     folder, out = Path(args.exports), Path(args.out)
