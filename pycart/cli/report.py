@@ -73,9 +73,9 @@ def _tools(text: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
         return ()
     tools = tuple(t.strip() for t in text.split(",") if t.strip())
     bad = [t for t in tools if t not in allowed]
-    if bad or not tools:
+    if bad or not tools or len(set(tools)) < len(tools):  # a tool twice: its rows twice
         raise PycartError(f"{what} {text!r} (allowed: a comma list of "
-                          f"{', '.join(allowed)}, or none)")
+                          f"{', '.join(allowed)}, each once, or none)")
     return tools
 
 

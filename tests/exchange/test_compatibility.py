@@ -141,6 +141,10 @@ def test_unknown_tool_is_refused(tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["--runners", "matlab"], "--runners 'matlab' (allowed"),
     (["--direct", ""], "--direct '' (allowed"),
+    (["--runners", "tellurium,tellurium", "--exports", "nowhere"],
+     "--runners 'tellurium,tellurium' (allowed: a comma list of tellurium, copasi, amici, "
+     "each once, or none)"),
+    (["--direct", "copasi,pysces"], "--exports 'exports' holds no .omex archive"),
     (["--jobs", "8"], "--jobs '8' (allowed: 1 or 2"),
     (["--exports", "nowhere"], "--exports 'nowhere' holds no .omex archive"),
 ])
@@ -239,3 +243,30 @@ def test_archives_run_in_one_process_and_a_failure_stays_with_its_archive(tmp_pa
     assert [r.archive for r in dealt] == ["p.omex", "q.omex", "r.omex"]
     assert all(r.succeeded for r in dealt)
     assert (tmp_path / "work" / "x" / "q" / "out" / "reports.h5").exists()
+
+
+def test_copasi_loads_a_model_directly_with_pycart_numbers():
+    """COPASI (python-copasi, in this process) on the committed SBML with a reinfusion on
+    day 10: every species above 1e-6 cells within 1e-6 relative at days 0 to 30 (both
+    solvers at relative 1e-10; the dose is an event either root-finds), the dose's day
+    recorded; times off COPASI's regular output grid refused."""
+    import pycart
+    from pycart.core.errors import PycartError
+    from pycart.core.resources import sbml_text
+    from pycart.exchange.copasisbml import copasi_time_course
+    from pycart.exchange.sbml import with_values
+
+    dose = {"reinf_day": 10.0, "reinf_dose": 1e8}
+    days = [0.0, 10.0, 20.0, 30.0]
+    theirs = copasi_time_course(with_values(sbml_text("cart_bm"), dose), days)
+    model = pycart.Model("cart_bm")
+    mine = model.simulate(dose, t_end=30.0, points=4)
+    np.testing.assert_allclose(theirs["time"], days, rtol=0, atol=1e-9)
+    for species in model.species:
+        keep = mine[species].to_numpy() > 1e-6
+        np.testing.assert_allclose(theirs[species][keep], mine[species].to_numpy()[keep],
+                                   rtol=1e-6, err_msg=species)
+    assert theirs["CA"][1] > mine["CA"].iloc[0]  # day 10's value is after the dose
+    assert theirs["reinf_given_day"][-1] == pytest.approx(10.0)
+    with pytest.raises(PycartError, match="regular grid from 0"):
+        copasi_time_course(sbml_text("cart_bm"), [0.0, 10.0, 25.0])
