@@ -50,8 +50,9 @@ def register_compatibility(sub) -> None:
         "compatibility", help="which simulators reproduce which archives and models",
         description="Run every archive of --exports through the BioSimulators runners and "
                     "the SBML models directly through other tools (each in its own "
-                    "environment under ~/.cache/pycart-envs, created on first use), compare "
-                    "with pycart, and write the table (Markdown) to --out.")
+                    "environment under ~/.cache/pycart-envs, created on first use; COPASI "
+                    "in pycart's own), compare with pycart, and write the table (Markdown) "
+                    "to --out. With no options: the whole table of docs/compatibility.md.")
     comp.add_argument("--exports", default="exports", metavar="DIR",
                       help="folder of archives (default exports; its copasi/ too)")
     comp.add_argument("--out", default="docs/compatibility.md", metavar="FILE",
