@@ -296,8 +296,9 @@ ELSEWHERE = {
     "pycart trial --patients 1024 --out trial/": "test_docs_copy_is_what_the_command_writes",
 }
 NOT_RUN = {
-    "pycart compatibility --direct tellurium,pysces,amici":
-        "29 minutes with the tools' environments made; test_simulators (heavy) compares the same",
+    "pycart compatibility":
+        "the whole table, about 30 minutes on two idle cores; test_compatibility_table (heavy) "
+        "re-runs a part and finds its rows in the committed table",
     "pycart compatibility --runners none --direct amici --out amici.md":
         "AMICI builds from source (about 20 minutes); test_simulators -k amici (PYCART_AMICI=1)",
     "pycart cohort --scheduler tcp://HOST:8786":

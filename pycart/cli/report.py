@@ -50,8 +50,9 @@ def register_compatibility(sub) -> None:
         "compatibility", help="which simulators reproduce which archives and models",
         description="Run every archive of --exports through the BioSimulators runners and "
                     "the SBML models directly through other tools (each in its own "
-                    "environment under ~/.cache/pycart-envs, created on first use), compare "
-                    "with pycart, and write the table (Markdown) to --out.")
+                    "environment under ~/.cache/pycart-envs, created on first use; COPASI "
+                    "in pycart's own), compare with pycart, and write the table (Markdown) "
+                    "to --out. With no options: the whole table of docs/compatibility.md.")
     comp.add_argument("--exports", default="exports", metavar="DIR",
                       help="folder of archives (default exports; its copasi/ too)")
     comp.add_argument("--out", default="docs/compatibility.md", metavar="FILE",
@@ -59,9 +60,11 @@ def register_compatibility(sub) -> None:
     comp.add_argument("--runners", default="tellurium,copasi", metavar="LIST",
                       help="BioSimulators runners: tellurium, copasi, amici, or none "
                            "(default tellurium,copasi)")
-    comp.add_argument("--direct", default="tellurium,pysces", metavar="LIST",
-                      help="tools loading the models directly: tellurium, pysces, amici, or "
-                           "none (default tellurium,pysces)")
+    comp.add_argument("--direct", default="tellurium,copasi,pysces,amici", metavar="LIST",
+                      help="tools loading the models directly: tellurium, copasi (in "
+                           "pycart's own environment), pysces, amici, or none (default all "
+                           "four: with --runners' default, the whole table; AMICI builds "
+                           "from source on first use, about 20 minutes)")
     comp.add_argument("--jobs", default="2", metavar="N", help="archives at once: 1 or 2")
     comp.set_defaults(func=_compatibility)
 
@@ -71,9 +74,9 @@ def _tools(text: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
         return ()
     tools = tuple(t.strip() for t in text.split(",") if t.strip())
     bad = [t for t in tools if t not in allowed]
-    if bad or not tools:
+    if bad or not tools or len(set(tools)) < len(tools):  # a tool twice: its rows twice
         raise PycartError(f"{what} {text!r} (allowed: a comma list of "
-                          f"{', '.join(allowed)}, or none)")
+                          f"{', '.join(allowed)}, each once, or none)")
     return tools
 
 
@@ -81,6 +84,7 @@ def _compatibility(args: argparse.Namespace) -> int:
     import sys
 
     from ..report.compatibility import (
+        DIRECT_TOOLS,
         archive_rows,
         direct_rows,
         joined,
@@ -90,7 +94,7 @@ def _compatibility(args: argparse.Namespace) -> int:
     )
 
     runners = _tools(args.runners, ("tellurium", "copasi", "amici"), "--runners")
-    direct = _tools(args.direct, ("tellurium", "pysces", "amici"), "--direct")
+    direct = _tools(args.direct, DIRECT_TOOLS, "--direct")
     if args.jobs not in ("1", "2"):
         raise PycartError(f"--jobs {args.jobs!r} (allowed: 1 or 2; the machine is shared)")
     folder, out = Path(args.exports), Path(args.out)

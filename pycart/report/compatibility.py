@@ -10,6 +10,7 @@ from pycart where pycart's value exceeds one cell, and what to set by hand.
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,6 +42,10 @@ BY_HAND = {
 }
 #: What to set by hand, per tool loading the SBML models directly (measured; docs/exchange.md).
 DIRECT_BY_HAND = {
+    "copasi": "the time course's method (LSODA) parameters: Relative Tolerance 1e-10, "
+              "Absolute Tolerance 1e-14, Max Internal Steps 200000 (COPASI's defaults, "
+              "1e-6 and 1e-12, are looser than pycart's); species read as amounts "
+              "(particle numbers: the substance unit is the item)",
     "tellurium": "the integrator's tolerances: relative 1e-10, absolute 1e-14 as a vector "
                  "(one value per state: the species, the doses' clock and the stimulation "
                  "histories X, X2 of the _ext models; a single value is multiplied by each "
@@ -75,6 +80,9 @@ SCHEDULE_MODEL = "cart_bm2"
 SCHEDULE_PARAMETERS = {"alpha": 3e-10, "h": 1e9}
 SCHEDULE = (Dose(0.0, 1e7), Dose(2.0, 1e7), Dose(7.0, 1e7), Dose(10.0, 5e7, "CA2"),
             Dose(21.0, 5e7, "CA2"), Dose(40.0, 1e6, "L"))
+#: The tools loading the SBML directly: COPASI in pycart's own environment (python-copasi),
+#: the others each in its own (pycart.exchange.simulators.tool_env).
+DIRECT_TOOLS = ("tellurium", "copasi", "pysces", "amici")
 #: The models loaded directly: the paper's, the two-product model and both with the
 #: exhaustion and CD19-negative modules (their switches off, as committed).
 DIRECT_MODELS = ("cart_bm", "cart_bm2", "cart_bm_ext", "cart_bm2_ext")
@@ -109,14 +117,15 @@ def archive_rows(folder: Path, tools: tuple[str, ...] = ("tellurium", "copasi"),
 
 
 def direct_rows(tools: tuple[str, ...] = ("tellurium", "pysces"),
-                say: Callable[[str], None] = lambda _: None, jobs: int = 2) -> pd.DataFrame:
-    """The SBML models loaded directly in each tool, against pycart at ``DAYS`` (``jobs``
-    simulations at once, each in its own process and folder)."""
+                say: Callable[[str], None] = lambda _: None, jobs: int = 2,
+                models: tuple[str, ...] = DIRECT_MODELS) -> pd.DataFrame:
+    """The SBML ``models`` loaded directly in each tool, against pycart at ``DAYS``
+    (``jobs`` simulations at once, each in its own process and folder; COPASI's in this
+    one)."""
     from ..core.model import Model
     from ..core.resources import sbml_text
-    from ..exchange.simulators import simulate_directly
 
-    models = DIRECT_MODELS
+    lock = threading.Lock()  # COPASI runs in this process: one time course at a time
     items = [(tool, model, case) for tool in tools for model in models for case in CASES]
     with tempfile.TemporaryDirectory() as tmp:
         for model in models:  # the committed SBML, as a user gets it
@@ -127,8 +136,7 @@ def direct_rows(tools: tuple[str, ...] = ("tellurium", "pysces"),
             row = {"tool": tool, "model": model, "case": case}
             work = Path(tmp) / "work" / tool / model / case.replace(" ", "_")
             try:
-                theirs = simulate_directly(tool, Path(tmp) / f"{model}.xml", CASES[case],
-                                           list(DAYS), work)
+                theirs = _theirs(tool, Path(tmp) / f"{model}.xml", CASES[case], work, lock)
             except Exception as exc:  # a tool's failure is a result here
                 say(f"{tool} {model} {case}: failed")
                 return row | {"ran": False, "largest": np.nan, "problems": str(exc)[:300]}
@@ -138,6 +146,22 @@ def direct_rows(tools: tuple[str, ...] = ("tellurium", "pysces"),
 
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, 2))) as pool:
             return pd.DataFrame(list(pool.map(one, items)))
+
+
+def _theirs(tool: str, sbml: Path, parameters: dict[str, float], work: Path,
+            lock: threading.Lock) -> dict[str, np.ndarray]:
+    """``tool``'s amounts of ``sbml`` with ``parameters`` at ``DAYS``: COPASI in this
+    process (under ``lock``), the others in their own environments."""
+    if tool != "copasi":
+        from ..exchange.simulators import simulate_directly
+
+        return simulate_directly(tool, sbml, parameters, list(DAYS), work)
+    from ..exchange.copasisbml import copasi_time_course
+    from ..exchange.sbml import with_values
+
+    text = with_values(sbml.read_text(encoding="utf-8"), parameters)
+    with lock:
+        return copasi_time_course(text, DAYS)
 
 
 def _largest(model, parameters: dict, theirs: dict) -> float:
@@ -182,8 +206,6 @@ def schedule_direct_rows(tools: tuple[str, ...] = ("tellurium", "pysces"),
     from ..core.names import MODELS
     from ..core.schedule import slot_values
     from ..exchange.schedules import simulate_schedule, variant_file_text
-    from ..exchange.simulators import simulate_directly
-
     species = list(MODELS[SCHEDULE_MODEL])
     mine = simulate_schedule(SCHEDULE_MODEL, SCHEDULE_PARAMETERS, {}, SCHEDULE, DAYS, species)
     rows = []
@@ -194,8 +216,8 @@ def schedule_direct_rows(tools: tuple[str, ...] = ("tellurium", "pysces"),
         for tool in tools:  # the slots' values again: PySCeS bounds its step with a dose on
             row = {"tool": tool, "model": SCHEDULE_MODEL, "case": SCHEDULE_CASE}
             try:
-                theirs = simulate_directly(tool, sbml, slot_values(SCHEDULE), list(DAYS),
-                                           Path(tmp) / tool)
+                theirs = _theirs(tool, sbml, slot_values(SCHEDULE), Path(tmp) / tool,
+                                 threading.Lock())
             except Exception as exc:  # a tool's failure is a result here
                 rows.append(row | {"ran": False, "largest": np.nan, "problems": str(exc)[:300]})
                 continue
@@ -258,5 +280,5 @@ def markdown(archives: pd.DataFrame, direct: pd.DataFrame, command: str) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["RUNNERS", "archive_rows", "direct_rows", "joined", "markdown",
+__all__ = ["DIRECT_TOOLS", "RUNNERS", "archive_rows", "direct_rows", "joined", "markdown",
            "schedule_archive_rows", "schedule_direct_rows", "schedule_scenario"]

@@ -72,3 +72,24 @@ def test_bad_schedules_are_refused_in_one_line(model, doses, match):
 def test_an_initial_amount_and_a_day_0_dose_of_one_product_are_refused(model):
     with pytest.raises(PycartError, match="initial CA is set and the schedule doses CA"):
         model.simulate(initial={"CA": 1e7}, t_end=30, doses=[(0, 1e7)])
+
+
+def test_the_papers_dose_on_relapse_combines_with_a_schedule(model):
+    """A schedule (day 0 and a second fraction on day 5) and the paper's conditional dose
+    on relapse in one run (issue 20: the conditional doses stay and combine): both doses'
+    days recorded, the relapse dose added to CA on its day (5e8 cells), the run up to that
+    day that of the same schedule without it."""
+    nonresponder = {"alpha": 3e-10, "h": 1e10, "rhoA": 0.55}
+    doses = [(0, 5e7), (5, 1e7)]
+    both = model.run(nonresponder | {"relapse_threshold": 1e8, "relapse_dose": 5e8},
+                     t_end=180, doses=doses)
+    alone = model.run(nonresponder, t_end=180, doses=doses)
+    day = both.doses["relapse_given_day"]
+    assert both.doses[col.scheduled_dose_day(2)] == 5.0 and 5.0 < day < 180.0
+    assert alone.doses.get("relapse_given_day") in (None, 0.0)
+    grid = both.trajectory["time"].to_numpy()
+    before, after = grid < day - 1e-9, grid > day + 1e-9
+    np.testing.assert_allclose(both.trajectory["CA"].to_numpy()[before],
+                               alone.trajectory["CA"].to_numpy()[before], rtol=1e-6)
+    gap = (both.trajectory["CA"].to_numpy() - alone.trajectory["CA"].to_numpy())[after][0]
+    assert gap > 1e8  # the 5e8 cells given on relapse, expanding or contracting since
