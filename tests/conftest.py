@@ -23,10 +23,31 @@ FAST_TESTS = ROOT / "tests" / "scale" / "test_fast.py"
 os.environ.setdefault("PYCART_CACHE_DIR", str(Path(tempfile.gettempdir()) / "pycart-tests-cache"))
 
 
-#: The default suite's slowest tests (seconds, warm cache, including the processes they
-#: start; measured on the two shared cores, 5 December 2026): only their order matters,
-#: longest first, so that no long test is left for last while the other worker idles.
+#: The default suite's slowest tests with no module-scoped fixture (moved away from their
+#: module, a test with one would make it twice): seconds of wall time in a run on the two
+#: cores under a load average of ~12 (5 December 2026), so ten times an idle machine's. Only
+#: their order matters, longest first: no long test is left for last while the other
+#: worker idles.
 SLOW: dict[str, float] = {
+    "tests/scale/test_sweep.py::test_a_killed_sweep_resumes_with_exactly_the_rows_of_a_full_run":
+        66,
+    "tests/scale/test_hostile_files.py::"
+    "test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing": 50,
+    "tests/cli/test_cli.py::test_console_script_end_to_end": 25,
+    "tests/scale/test_sweep.py::test_identical_results_on_a_dask_local_cluster": 24,
+    "tests/exchange/test_exchange.py::test_validate_command_is_clean_on_the_checkout": 24,
+    "tests/experiments/test_scenarios.py::test_an_interrupted_run_keeps_what_was_computed": 21,
+    "tests/scale/test_hostile_files.py::test_every_file_written_follows_the_umask[fit-umask027]":
+        21,
+    "tests/analysis/test_fit.py::test_petab_problem_passes_petablint": 20,
+    "tests/scale/test_points.py::test_points_run_identically_on_every_engine_and_resume": 19,
+    "tests/scale/test_sweep.py::test_cohort_command_prints_the_statistics": 19,
+    "tests/exchange/test_exchange.py::test_sedml_runs_in_roadrunner_with_pycart_numbers[fig7]":
+        18,
+    "tests/scale/test_sweep.py::test_identical_results_on_serial_and_process_engines": 18,
+    "tests/analysis/test_fit.py::test_model_option_fits_an_extended_model": 16,
+    "tests/scale/test_sweep.py::"
+    "test_a_local_clusters_workers_keep_their_log_lines_off_the_terminal": 16,
 }
 
 

@@ -64,3 +64,23 @@ def test_each_worker_compiles_its_share_of_the_missing_kernels(monkeypatch):
     conftest.pytest_collection_finish(session([other], workerid="gw0", workercount=2))
     conftest.pytest_collection_finish(session([conftest.FAST_TESTS]))
     assert compiled == []
+
+
+def test_the_slow_tests_named_exist_and_use_no_module_fixture():
+    """Every name of conftest.SLOW is a test function of its file (a renamed test would
+    silently lose its place), taking none of its file's module-scoped fixtures (moved away
+    from the other tests of its file, it would have that fixture made twice)."""
+    import ast
+
+    from conftest import ROOT, SLOW
+
+    for nodeid in SLOW:
+        path, name = nodeid.split("::")
+        tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+        functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        module_fixtures = {n for n, f in functions.items() for d in f.decorator_list
+                           if isinstance(d, ast.Call) and any(
+                               k.arg == "scope" and ast.literal_eval(k.value) == "module"
+                               for k in d.keywords)}
+        test = functions[name.split("[")[0]]
+        assert not {a.arg for a in test.args.args} & module_fixtures, nodeid
