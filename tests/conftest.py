@@ -105,7 +105,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     shares = kernel_shares([COMPILE_SECONDS.get(m, 60) for m in models], worker["workercount"])
     for index in shares[int(worker["workerid"].removeprefix("gw"))]:
         if compile_note(models[index]):  # not in the cache yet
-            load_kernel(models[index])
+            try:
+                load_kernel(models[index])
+            except pycart.PycartError:  # a stale generated model: its tests say so, one by one
+                return
 
 
 def kernel_shares(costs: list[float], workers: int) -> list[list[int]]:

@@ -66,6 +66,26 @@ def test_each_worker_compiles_its_share_of_the_missing_kernels(monkeypatch):
     assert compiled == []
 
 
+def test_a_kernel_that_cannot_be_compiled_is_left_to_its_tests(monkeypatch):
+    """A stale generated model (pycart build not run) stops the compiles at the start, not
+    the run: the tests that load the kernel report it."""
+    from types import SimpleNamespace
+
+    import conftest
+
+    import pycart
+    from pycart.scale import kernel
+
+    def stale(model):
+        raise pycart.PycartError(f"models/{model}_rhs.py was not generated from ...")
+
+    monkeypatch.setattr(kernel, "load_kernel", stale)
+    monkeypatch.setattr(kernel, "compile_note", lambda m: "compiling")
+    config = SimpleNamespace(workerinput={"workerid": "gw0", "workercount": 2})
+    conftest.pytest_collection_finish(SimpleNamespace(
+        config=config, items=[SimpleNamespace(path=conftest.FAST_TESTS)]))
+
+
 def test_the_slow_tests_named_exist_and_use_no_module_fixture():
     """Every name of conftest.SLOW is a test function of its file (a renamed test would
     silently lose its place), taking none of its file's module-scoped fixtures (moved away
