@@ -1,5 +1,7 @@
 """Shared fixtures: one loaded model per test session, and the independent reference; the
-pyPESTO problem of a PEtab file, for the tests that check pycart's PEtab against it."""
+pyPESTO problem of a PEtab file, for the tests that check pycart's PEtab against it. The
+order of the long tests on two workers, and the fast path's kernels compiled by both
+workers at the start of a run that needs them all."""
 
 from __future__ import annotations
 
@@ -13,41 +15,109 @@ import pytest
 import pycart
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The fast path's own tests: they compile the kernel of every model (tests/scale/test_fast.py).
+FAST_TESTS = ROOT / "tests" / "scale" / "test_fast.py"
 
 # The fast path's compiled kernels go to a cache folder of the tests' own, never the user's
 # (kept between runs: a kernel is named by the digest of its sources and versions).
 os.environ.setdefault("PYCART_CACHE_DIR", str(Path(tempfile.gettempdir()) / "pycart-tests-cache"))
 
 
+#: The default suite's slowest tests with no module-scoped fixture (moved away from their
+#: module, a test with one would make it twice): seconds of wall time in a run on the two
+#: cores under a load average of ~12 (5 December 2026), so ten times an idle machine's. Only
+#: their order matters, longest first: no long test is left for last while the other
+#: worker idles.
+SLOW: dict[str, float] = {
+    "tests/scale/test_sweep.py::test_a_killed_sweep_resumes_with_exactly_the_rows_of_a_full_run":
+        66,
+    "tests/scale/test_hostile_files.py::"
+    "test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing": 50,
+    "tests/cli/test_cli.py::test_console_script_end_to_end": 25,
+    "tests/scale/test_sweep.py::test_identical_results_on_a_dask_local_cluster": 24,
+    "tests/exchange/test_exchange.py::test_validate_command_is_clean_on_the_checkout": 24,
+    "tests/experiments/test_scenarios.py::test_an_interrupted_run_keeps_what_was_computed": 21,
+    "tests/scale/test_hostile_files.py::test_every_file_written_follows_the_umask[fit-umask027]":
+        21,
+    "tests/analysis/test_fit.py::test_petab_problem_passes_petablint": 20,
+    "tests/scale/test_points.py::test_points_run_identically_on_every_engine_and_resume": 19,
+    "tests/scale/test_sweep.py::test_cohort_command_prints_the_statistics": 19,
+    "tests/exchange/test_exchange.py::test_sedml_runs_in_roadrunner_with_pycart_numbers[fig7]":
+        18,
+    "tests/scale/test_sweep.py::test_identical_results_on_serial_and_process_engines": 18,
+    "tests/analysis/test_fit.py::test_model_option_fits_an_extended_model": 16,
+    "tests/scale/test_sweep.py::"
+    "test_a_local_clusters_workers_keep_their_log_lines_off_the_terminal": 16,
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The few tests that take many minutes (a timeout of their own, longer than the
-    default) placed so that two workers (CI's heavy run, pytest-xdist's worksteal) finish
-    close together, by how worksteal deals: the first half of the list to one worker, the
-    second half to the other, and a worker that runs out steals the tail of the other's
-    queue, never its next test. So the longest (the calibration report) goes first, the
-    next one after it is a short test, and the other long tests, longest first, open the
-    second half: they start at once on the other worker instead of waiting behind the
-    longest. The order of the other tests is kept."""
+    """The long tests (a timeout of their own, longer than the default: the heavy ones; or
+    in ``SLOW``) placed so that two workers (pytest-xdist's worksteal) finish close
+    together, by how worksteal deals: the first half of the list to one worker, the second
+    half to the other, and a worker that runs out steals the tail of the other's queue,
+    never its next test. So the longest (the calibration report in CI's heavy run) goes
+    first, the next one after it is a short test, and the other long tests, longest first,
+    are dealt to the half with less so far: those of the second half open it and start at
+    once on the other worker instead of waiting behind the longest. The order of the other
+    tests is kept."""
     layout = long_first_layout([cost(item) for item in items])
     items[:] = [items[i] for i in layout]
 
 
 def cost(item: pytest.Item) -> float:
-    """A test's own timeout (0 without one): the few long tests have one."""
+    """A test's own timeout, else its seconds in ``SLOW`` (0 for the others)."""
     mark = item.get_closest_marker("timeout")
-    return float(mark.args[0]) if mark and mark.args else 0.0
+    return float(mark.args[0]) if mark and mark.args else SLOW.get(item.nodeid, 0.0)
 
 
 def long_first_layout(costs: list[float]) -> list[int]:
-    """The order (indices into ``costs``) described above: the costliest first, the
-    others with a cost open the second half, costliest first, the rest in their order."""
+    """The order (indices into ``costs``) described above: the costly tests dealt to the
+    two halves, costliest first, each to the half with less so far; a half opens with its
+    costly ones (after the first half's costliest, one short test), then short ones in
+    their order."""
     costly = sorted((i for i, c in enumerate(costs) if c > 0), key=lambda i: -costs[i])
     rest = [i for i, c in enumerate(costs) if c <= 0]
-    if not costly:
+    halves: list[list[int]] = [[], []]
+    for i in costly:
+        min(halves, key=lambda half: sum(costs[j] for j in half)).append(i)
+    first, second = halves
+    if not first:
         return rest
-    head, others = costly[:1], costly[1:]
-    half = len(costs) // 2 - 1  # the short tests in the first half, after the longest
-    return head + rest[:half] + others + rest[half:]
+    short = max(1, len(costs) // 2 - len(first))  # the short tests of the first half
+    return first[:1] + rest[:1] + first[1:] + rest[1:short] + second + rest[short:]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On a cold kernel cache, a run on several workers that collects the fast path's own
+    tests (they compile every model's kernel, about a minute of CPU each) compiles the
+    kernels before its first test, each worker its share: the two cores compile different
+    kernels at once, where the tests would have had both compile cart_bm first (or, with
+    the cache's lock, one wait for the other). A smaller run compiles what its tests load,
+    when they load it; a warm cache compiles nothing."""
+    worker = getattr(session.config, "workerinput", None)
+    if not worker or not any(item.path == FAST_TESTS for item in session.items):
+        return
+    from pycart.core.names import MODELS
+    from pycart.scale.kernel import COMPILE_SECONDS, compile_note, load_kernel
+
+    models = list(MODELS)
+    shares = kernel_shares([COMPILE_SECONDS.get(m, 60) for m in models], worker["workercount"])
+    for index in shares[int(worker["workerid"].removeprefix("gw"))]:
+        if compile_note(models[index]):  # not in the cache yet
+            try:
+                load_kernel(models[index])
+            except pycart.PycartError:  # a stale generated model: its tests say so, one by one
+                return
+
+
+def kernel_shares(costs: list[float], workers: int) -> list[list[int]]:
+    """Indices into ``costs`` dealt to ``workers`` so that their sums are close: the
+    costliest first, each to the worker with the least so far; each share in index order."""
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    for i in sorted(range(len(costs)), key=lambda i: -costs[i]):
+        min(shares, key=lambda share: sum(costs[j] for j in share)).append(i)
+    return [sorted(share) for share in shares]
 
 
 @pytest.fixture(scope="session")

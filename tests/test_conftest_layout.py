@@ -15,3 +15,92 @@ def test_long_tests_open_both_halves_of_the_list():
     assert [i for i in order if costs[i] == 0] == [0, 1, 3, 5, 6, 8, 9, 10, 11]
     assert long_first_layout([0, 0, 0]) == [0, 1, 2]
     assert long_first_layout([5]) == [0]
+
+
+def test_long_tests_are_dealt_to_the_half_with_less():
+    """Four long tests (50, 40, 30, 20 s) in ten: 50 and 20 in the first half (after one
+    short test), 40 and 30 opening the second: 70 s each."""
+    costs = [0, 50, 0, 40, 0, 30, 0, 20, 0, 0]
+    assert long_first_layout(costs) == [1, 0, 7, 2, 4, 3, 5, 6, 8, 9]
+
+
+def test_kernel_shares_balance_the_workers():
+    """The four kernels' compile times (45, 55, 60, 70 s) dealt to two workers: 115 s each;
+    one worker takes all; every index once."""
+    from conftest import kernel_shares
+
+    assert kernel_shares([45, 55, 60, 70], 2) == [[0, 3], [1, 2]]
+    assert kernel_shares([45, 55, 60, 70], 1) == [[0, 1, 2, 3]]
+    assert kernel_shares([5], 2) == [[0], []]
+
+
+def test_each_worker_compiles_its_share_of_the_missing_kernels(monkeypatch):
+    """A worker of a run with the fast path's tests compiles its share of the kernels not in
+    the cache, before the first test; a run without them, or in one process, compiles none
+    (stand-ins record the compiles: no kernel is compiled here)."""
+    from types import SimpleNamespace
+
+    import conftest
+
+    from pycart.scale import kernel
+
+    compiled: list[str] = []
+    monkeypatch.setattr(kernel, "load_kernel", compiled.append)
+    monkeypatch.setattr(kernel, "compile_note", lambda m: "" if m == "cart_bm2" else "compiling")
+
+    def session(items, **worker):
+        config = SimpleNamespace(workerinput=worker) if worker else SimpleNamespace()
+        return SimpleNamespace(config=config, items=[SimpleNamespace(path=p) for p in items])
+
+    other = conftest.ROOT / "tests" / "core" / "test_model.py"
+    conftest.pytest_collection_finish(session([other, conftest.FAST_TESTS], workerid="gw0",
+                                              workercount=2))
+    assert compiled == ["cart_bm", "cart_bm2_ext"]
+    compiled.clear()
+    conftest.pytest_collection_finish(session([conftest.FAST_TESTS], workerid="gw1",
+                                              workercount=2))
+    assert compiled == ["cart_bm_ext"]  # cart_bm2, its other kernel, is in the cache
+    compiled.clear()
+    conftest.pytest_collection_finish(session([other], workerid="gw0", workercount=2))
+    conftest.pytest_collection_finish(session([conftest.FAST_TESTS]))
+    assert compiled == []
+
+
+def test_a_kernel_that_cannot_be_compiled_is_left_to_its_tests(monkeypatch):
+    """A stale generated model (pycart build not run) stops the compiles at the start, not
+    the run: the tests that load the kernel report it."""
+    from types import SimpleNamespace
+
+    import conftest
+
+    import pycart
+    from pycart.scale import kernel
+
+    def stale(model):
+        raise pycart.PycartError(f"models/{model}_rhs.py was not generated from ...")
+
+    monkeypatch.setattr(kernel, "load_kernel", stale)
+    monkeypatch.setattr(kernel, "compile_note", lambda m: "compiling")
+    config = SimpleNamespace(workerinput={"workerid": "gw0", "workercount": 2})
+    conftest.pytest_collection_finish(SimpleNamespace(
+        config=config, items=[SimpleNamespace(path=conftest.FAST_TESTS)]))
+
+
+def test_the_slow_tests_named_exist_and_use_no_module_fixture():
+    """Every name of conftest.SLOW is a test function of its file (a renamed test would
+    silently lose its place), taking none of its file's module-scoped fixtures (moved away
+    from the other tests of its file, it would have that fixture made twice)."""
+    import ast
+
+    from conftest import ROOT, SLOW
+
+    for nodeid in SLOW:
+        path, name = nodeid.split("::")
+        tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+        functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        module_fixtures = {n for n, f in functions.items() for d in f.decorator_list
+                           if isinstance(d, ast.Call) and any(
+                               k.arg == "scope" and ast.literal_eval(k.value) == "module"
+                               for k in d.keywords)}
+        test = functions[name.split("[")[0]]
+        assert not {a.arg for a in test.args.args} & module_fixtures, nodeid

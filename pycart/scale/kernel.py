@@ -9,7 +9,8 @@ saved (atomically: two processes compiling at once never read half a module) in 
 cache folder, ``$PYCART_CACHE_DIR`` or the
 platform's (``platformdirs.user_cache_dir("pycart")``), as ``fastpath/<model>_<digest>.py``,
 and numba caches the machine code beside it, so later processes load it in a fraction of a
-second; the digest covers the sources and the versions of numba and Python, so a changed
+second (one process compiles a kernel, under a lock beside it; the others wait for its
+machine code); the digest covers the sources and the versions of numba and Python, so a changed
 model, integrator or interpreter never meets stale code. Nothing is written into the
 package (a read-only install works, and users do not share code). Where the cache folder
 is not writable, the kernel is compiled in memory, once per process.
@@ -18,6 +19,7 @@ is not writable, the kernel is compiled in memory, once per process.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -25,7 +27,7 @@ import os
 import sys
 import time
 import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,6 +167,21 @@ def compile_note(model: str) -> str:
             f"~{COMPILE_SECONDS.get(model, 30)} s)...")
 
 
+@contextlib.contextmanager
+def one_compiler(name: str, cache: bool) -> Iterator[None]:
+    """Hold the lock ``<name>.lock`` of the cache folder while kernel ``name`` is compiled
+    into it (nothing without ``cache``): a second process (a sweep's worker, a test worker)
+    waits, then loads the machine code the first one cached, instead of spending the same
+    minute of CPU compiling it again beside it on a first run."""
+    if not cache:
+        yield
+        return
+    from filelock import FileLock
+
+    with FileLock(str(cache_dir() / f"{name}.lock")):
+        yield
+
+
 @functools.lru_cache(maxsize=4)
 def load_kernel(model: str, cache: bool | None = None) -> Kernel:
     """The compiled kernel of ``model`` (once per process): from numba's cache where the
@@ -178,11 +195,12 @@ def load_kernel(model: str, cache: bool | None = None) -> Kernel:
     began = time.perf_counter()
     text = kernel_source(model)
     use_cache = cache_writable() if cache is None else cache
-    module = _module(model, text, use_cache)
-    if module.SBML_SHA256 != hashlib.sha256(sbml_text(model).encode()).hexdigest():
-        raise PycartError(f"models/{model}_rhs.py was not generated from models/{model}.xml "
-                          "(run 'pycart build')")
-    hits = _warm_up(module)
+    with one_compiler(module_name(model, text), use_cache):
+        module = _module(model, text, use_cache)
+        if module.SBML_SHA256 != hashlib.sha256(sbml_text(model).encode()).hexdigest():
+            raise PycartError(f"models/{model}_rhs.py was not generated from models/{model}.xml "
+                              "(run 'pycart build')")
+        hits = _warm_up(module)
     states = (*module.SPECIES, *module.RATE_RULES)
     p0, y0 = _defaults(model, module.PARAMETERS, states)
     return Kernel(model, module.SPECIES, states, module.PARAMETERS, p0, y0,
