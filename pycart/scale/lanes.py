@@ -59,9 +59,11 @@ rk_lanes = error_lanes = None  # type: ignore[assignment]
 
 #: Points integrated side by side. A trial step's stage sums and right-hand sides cost, per
 #: lane, 393, 235 and 196 ns of CPU with 8, 16 and 32 lanes against 407 ns for one point
-#: alone (cart_bm, a two-core AVX-512 EPYC, 5 December 2026); 16 leaves fewer lanes idle
-#: while a chunk's last points finish.
-LANES = 16
+#: alone (cart_bm, a two-core AVX-512 EPYC, 5 December 2026). 32: a Sobol patient of 30 days
+#: takes 27.7 µs of CPU against 30.4 µs with 16 (three alternating runs of 16,000 patients
+#: each, loaded machine), with the same bits; lanes left idle while a chunk's last points
+#: finish cost less than that (64 lanes: 196 ns per lane, no better).
+LANES = 32
 
 #: Columns of a lane's state (``S``; prefixed: the kernel is one module, with dop853's names):
 #: its point (-1: idle), day, trial step size, the size
