@@ -27,3 +27,23 @@ def test_every_function_of_a_kernel_is_compiled_once():
     done = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True,
                           check=True, timeout=900)
     assert done.stdout.strip() == "[]"
+
+
+def test_checking_a_fast_sweep_loads_no_kernel(monkeypatch):
+    """``--solver fast``'s check reads the model's events from the SBML: the main process
+    of a sweep does not load (or, on a first run, silently compile) a kernel its workers
+    load anyway (about 1.4 s of CPU for a sweep of cart_bm)."""
+    from pycart.core.errors import PycartError
+    from pycart.scale import kernel
+    from pycart.scale.sweep import Dimension, Sweep
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kernel was loaded")
+
+    monkeypatch.setattr(kernel, "load_kernel", refuse)
+    for model in ("cart_bm", "cart_bm_ext"):
+        kernel.check_fast(model, {}, [("h", 1e8, 1e10)])
+        Sweep((Dimension("h", 1e8, 1e10, 3),), model, solver="fast").validate()
+    monkeypatch.setattr(kernel, "dose_events", lambda text: type("E", (), {"understood": False}))
+    with pytest.raises(PycartError, match="events other than the dose events"):
+        kernel.check_fast("cart_bm", {}, [])
