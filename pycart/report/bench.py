@@ -17,7 +17,7 @@
   against a plain libRoadRunner loop over a sample of its patients, extrapolated (CPU time
   per patient times the patients), and against its targets by the wall time and by the CPU
   time shared over the cores (what idle cores would take: a loaded machine inflates the
-  wall time, not the CPU time).
+  wall time far more than the CPU time).
 - Optionally (``--fit``) a two-patient, three-parameter joint fit in one process and on the
   workers (:mod:`pycart.report.benchfit`).
 """
@@ -206,7 +206,8 @@ class Measured:
 
 def _measured(command: list[str]) -> Measured:
     """Run ``command`` and measure it (its CPU time from the kernel's accounts of the
-    processes it and its workers ended, so a loaded machine does not inflate it)."""
+    processes it and its workers ended: other jobs' load moves it far less than the wall
+    time)."""
     import resource
     import subprocess
 
