@@ -419,7 +419,7 @@ def _against_targets(run: Measured, complete: bool, target: float, workers: int)
     """A run's figures against its targets: ``target`` seconds on two cores, by the wall
     time and by the CPU time shared over the cores (the wall time on idle cores if the work
     divides evenly, which is what a loaded machine cannot show), and the memory target."""
-    cores = min(workers, os.cpu_count() or 1)
+    cores = _cores(workers)
     idle = run.cpu / cores
     load = os.getloadavg()[0]
     memory = run.pss / 2**20 < TARGET_MILLION_MB
@@ -433,7 +433,7 @@ def _against_targets(run: Measured, complete: bool, target: float, workers: int)
 def _extrapolated(per_patient: float, patients: int, run: Measured, workers: int) -> str:
     """The baseline line: a plain libRoadRunner loop's CPU time per patient, extrapolated
     to ``patients`` and compared with ``run``'s CPU time."""
-    cores = min(workers, os.cpu_count() or 1)
+    cores = _cores(workers)
     total = per_patient * patients
     return (f"  baseline, a plain libRoadRunner loop (the same model, doses and tolerances, "
             f"Adams, one process) on {BASELINE_SAMPLE} of these patients: "
@@ -452,10 +452,15 @@ def _baseline(model: str, parameters: dict, doses: tuple, t_end: float) -> float
     return (time.process_time() - began) / len(points)
 
 
+def _cores(workers: int) -> int:
+    """The cores ``workers`` processes can use (workers beyond the cores do not count)."""
+    return min(workers, os.cpu_count() or 1)
+
+
 def _per_patient_core(seconds: float, workers: int, patients: int) -> str:
     """Wall time times the cores used, per patient: less sensitive than the wall time to
     how many cores a shared machine gives the run (workers beyond the cores do not count)."""
-    cores = min(workers, os.cpu_count() or 1)
+    cores = _cores(workers)
     return f"{seconds * cores / max(patients, 1) * 1e6:,.0f} µs per patient-core"
 
 
