@@ -88,7 +88,9 @@ def _register_bench(sub) -> None:
     bench.add_argument("--quick", action="store_true",
                        help="smaller samples (for a smoke test; the targets need the full run)")
     bench.add_argument("--million", action="store_true",
-                       help="also run a 1,000,000-patient Sobol cohort and measure its memory")
+                       help="also run the 1,048,576-patient Sobol cohort (30 days) and the "
+                            "1,000,000-patient cart_bm_ext year with two doses: wall and CPU "
+                            "time, memory, against a libRoadRunner loop extrapolated")
     bench.add_argument("--fit", action="store_true",
                        help="also time a two-patient, three-parameter joint fit (h, rhoA, "
                             "alpha shared) in one process and on the workers")

@@ -261,7 +261,9 @@ def check_fast(model: str, parameters: Mapping[str, float],
     values, not the :class:`~pycart.scale.sweep.Sweep`: a sweep checks itself with this
     module."""
     reason = fast_obstacle(model)
-    if reason is None and not load_kernel(model).events.understood:
+    # The events are read from the SBML, not from a loaded kernel: a sweep's checks (in the
+    # main process, before any work) neither compile nor load one; its workers do.
+    if reason is None and not dose_events(sbml_text(model)).understood:
         reason = "it has events other than the dose events the fast path runs"
     if reason:
         raise PycartError(f"--solver fast cannot run this sweep: {reason} (use --solver auto "

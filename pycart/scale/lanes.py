@@ -59,9 +59,11 @@ rk_lanes = error_lanes = None  # type: ignore[assignment]
 
 #: Points integrated side by side. A trial step's stage sums and right-hand sides cost, per
 #: lane, 393, 235 and 196 ns of CPU with 8, 16 and 32 lanes against 407 ns for one point
-#: alone (cart_bm, a two-core AVX-512 EPYC, 5 December 2026); 16 leaves fewer lanes idle
-#: while a chunk's last points finish.
-LANES = 16
+#: alone (cart_bm, a two-core AVX-512 EPYC, 5 December 2026). 32: a Sobol patient of 30 days
+#: takes 27.7 µs of CPU against 30.4 µs with 16 (three alternating runs of 16,000 patients
+#: each, loaded machine), with the same bits; lanes left idle while a chunk's last points
+#: finish cost less than that (64 lanes: 196 ns per lane, no better).
+LANES = 32
 
 #: Columns of a lane's state (``S``; prefixed: the kernel is one module, with dop853's names):
 #: its point (-1: idle), day, trial step size, the size
@@ -96,7 +98,10 @@ def solve_batch(P, Y0, times, car, want_peak, rtol, atol, max_steps, D, R, out, 
     cross = np.full((lanes, R.shape[1], 2), 2.0)
     scratch = (np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty((13, n)),
                np.empty((3, n)), np.empty((7, n)))
-    nxt, total = 0, 0  # the next point to start, steps taken
+    # The next point to start, steps taken: typed int64, not literal zeros, so that numba
+    # compiles _refill and _accepted once (a literal argument is a second
+    # specialisation, compiled again with everything they call).
+    nxt, total = np.int64(0), np.int64(0)
     for w in range(lanes):
         nxt = _refill(w, nxt, S, P, Y0, times, car, rtol, atol, max_steps, R, out, peaks,
                       status, reached, given, Y, F, PL, flags, cross, scratch)
@@ -107,8 +112,8 @@ def solve_batch(P, Y0, times, car, want_peak, rtol, atol, max_steps, D, R, out, 
                 H[w] = 0.0  # an idle lane computes on, harmlessly
                 continue
             while S[w, S_POINT] >= 0.0 and not _prepare(S, w, D, R, flags, times):
-                _finish(S, w, STEP_TOO_SMALL, S[w, S_DAY], R, flags, car, Y, status, reached,
-                        given, peaks)
+                _finish(S, w, np.int64(STEP_TOO_SMALL), S[w, S_DAY], R, flags, car, Y, status,
+                        reached, given, peaks)
                 nxt = _refill(w, nxt, S, P, Y0, times, car, rtol, atol, max_steps, R, out,
                               peaks, status, reached, given, Y, F, PL, flags, cross, scratch)
             active = active or S[w, S_POINT] >= 0.0
