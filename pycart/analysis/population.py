@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm, qmc
 
 from ..core.errors import PycartError
 from ..core.observe import MARROW_CELLS
@@ -60,6 +59,8 @@ class Prior:
             return lo + u * (hi - lo)
         if self.distribution == "log-uniform":
             return np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
+        from scipy.stats import norm  # scipy.stats costs 0.6 s to import: not for `pycart --help`
+
         centre = math.log(self.median) if "log" in self.distribution else self.median
         spread = self.sd_log
         a, b = ((math.log(lo), math.log(hi)) if "log" in self.distribution else (lo, hi))
@@ -131,6 +132,8 @@ def _prior(k: int, table: dict[str, Any]) -> Prior:
 def draw(priors: Priors, n: int, seed: int) -> pd.DataFrame:
     """``n`` plausible patients: every prior (of every variant) at once on one scrambled
     Sobol' sequence, so each patient has the same product and burden in every variant."""
+    from scipy.stats import qmc  # see quantile
+
     # the first n points of the next power of two (Sobol's balance holds at powers of 2)
     unit = qmc.Sobol(len(priors.priors), scramble=True, seed=seed).random_base2(
         max(0, math.ceil(math.log2(n))))[:n]
