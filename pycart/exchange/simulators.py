@@ -139,7 +139,9 @@ def _batch(tool: str, env: Path, jobs: list[tuple[Path, Path]], timeout: float
     import tempfile
     import threading
 
-    environ = dict(os.environ, REPORT_FORMATS="h5", PLOT_FORMATS="",
+    # no figures (VIZ_FORMATS, biosimulators-utils' name; they are never compared): a
+    # third of a runner's time went to matplotlib's PDFs of every plot
+    environ = dict(os.environ, REPORT_FORMATS="h5", VIZ_FORMATS="",
                    PATH=f"{env / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
     request = json.dumps({"tool": tool, "jobs": [[str(a), str(o)] for a, o in jobs]})
     lines: queue.Queue[str | None] = queue.Queue()
