@@ -133,9 +133,9 @@ COPASI_TIGHT = {"Relative Tolerance": 1e-12, "Absolute Tolerance": 1e-18,
                 "Max Internal Steps": 10_000_000}
 
 
-# COPASI's runs are short (COPASI_TIGHT) but a fresh basico import is not: heavy
+# seconds now (COPASI_TIGHT), but it imports basico and COPASI: heavy, and no longer among
+# the long tests started first (no timeout of its own: tests/conftest.py)
 @pytest.mark.heavy
-@pytest.mark.timeout(600)
 @pytest.mark.parametrize("pair", [
     ("cart_bm", "cart_bm_ext", "reinfusion-on-relapse"),
     ("cart_bm2", "cart_bm2_ext", "improved-second-product")])
