@@ -126,10 +126,16 @@ def run_dealt(tool: str, archives: Sequence[Path], work: Path, jobs: int = 2,
 def compare_archive(archive: Path, reports: Path, folder: Path) -> Comparison:
     """A runner's ``reports`` (reports.h5) of ``archive`` against pycart's run of its
     SED-ML (the archive extracted into ``folder``)."""
+    return compare_reports(reports, *pycart_reference(archive, folder))
+
+
+def pycart_reference(archive: Path, folder: Path) -> tuple[str, str, dict[str, np.ndarray]]:
+    """What :func:`compare_reports` compares a runner's reports of ``archive`` with: its
+    SED-ML's file name and text, and pycart's values (:func:`reference_values`, the
+    archive extracted into ``folder``); one computation serves every runner."""
     name, reference = reference_values(archive, folder)
     with zipfile.ZipFile(archive) as z:
-        text = z.read(name).decode()
-    return compare_reports(reports, name, text, reference)
+        return name, z.read(name).decode(), reference
 
 
 def _batch(tool: str, env: Path, jobs: list[tuple[Path, Path]], timeout: float
