@@ -126,10 +126,16 @@ def run_dealt(tool: str, archives: Sequence[Path], work: Path, jobs: int = 2,
 def compare_archive(archive: Path, reports: Path, folder: Path) -> Comparison:
     """A runner's ``reports`` (reports.h5) of ``archive`` against pycart's run of its
     SED-ML (the archive extracted into ``folder``)."""
+    return compare_reports(reports, *pycart_reference(archive, folder))
+
+
+def pycart_reference(archive: Path, folder: Path) -> tuple[str, str, dict[str, np.ndarray]]:
+    """What :func:`compare_reports` compares a runner's reports of ``archive`` with: its
+    SED-ML's file name and text, and pycart's values (:func:`reference_values`, the
+    archive extracted into ``folder``); one computation serves every runner."""
     name, reference = reference_values(archive, folder)
     with zipfile.ZipFile(archive) as z:
-        text = z.read(name).decode()
-    return compare_reports(reports, name, text, reference)
+        return name, z.read(name).decode(), reference
 
 
 def _batch(tool: str, env: Path, jobs: list[tuple[Path, Path]], timeout: float
@@ -139,7 +145,9 @@ def _batch(tool: str, env: Path, jobs: list[tuple[Path, Path]], timeout: float
     import tempfile
     import threading
 
-    environ = dict(os.environ, REPORT_FORMATS="h5", PLOT_FORMATS="",
+    # no figures (VIZ_FORMATS, biosimulators-utils' name; they are never compared): a
+    # third of a runner's time went to matplotlib's PDFs of every plot
+    environ = dict(os.environ, REPORT_FORMATS="h5", VIZ_FORMATS="",
                    PATH=f"{env / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
     request = json.dumps({"tool": tool, "jobs": [[str(a), str(o)] for a, o in jobs]})
     lines: queue.Queue[str | None] = queue.Queue()
