@@ -51,24 +51,48 @@ SLOW: dict[str, float] = {
 }
 
 
+#: The heavy suite's longest tests: seconds of wall time in CI's fresh-clone run on two cores
+#: (5 December 2026; the newer ones estimated from their CPU time, marked ~). Their order
+#: is what matters, not their size; their timeouts are no guide (the trial's tests carry
+#: 3600 s and take under a minute).
+HEAVY: dict[str, float] = {
+    "tests/analysis/test_fit.py::test_pycart_calibration_regenerates_the_report": 579,
+    "tests/exchange/test_simulators.py::test_models_load_directly_with_pycart_numbers[pysces]":
+        468,
+    "tests/exchange/test_simulators.py::test_runner_reproduces_every_archive[copasi]": 356,
+    "tests/exchange/test_simulators.py::test_runner_reproduces_every_archive[tellurium]": 316,
+    "tests/exchange/test_simulators.py::"
+    "test_a_dose_schedule_loads_directly_with_pycart_numbers[pysces]": 129,
+    "tests/scale/test_kernel_compile.py::test_every_function_of_a_kernel_is_compiled_once":
+        90,  # ~
+    "tests/scale/test_sweep.py::test_bench_quick_prints_its_figures": 67,
+    "tests/scale/test_fast.py::"
+    "test_kernels_are_cached_in_the_cache_folder_never_in_a_read_only_package": 61,
+    "tests/report/test_reproduce.py::test_committed_report_is_what_pycart_reproduce_writes": 52,
+    "tests/report/test_benchtrial.py::test_quick_trial_bench_prints_every_figure": 40,  # ~
+    "tests/exchange/test_compatibility_table.py::"
+    "test_a_part_of_the_table_is_what_the_command_writes": 40,  # ~
+    "tests/scale/test_fast.py::test_figure7_on_the_fast_path_against_the_independent_solver":
+        39,
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long tests (a timeout of their own, longer than the default: the heavy ones; or
-    in ``SLOW``) placed so that two workers (pytest-xdist's worksteal) finish close
-    together, by how worksteal deals: the first half of the list to one worker, the second
-    half to the other, and a worker that runs out steals the tail of the other's queue,
-    never its next test. So the longest (the calibration report in CI's heavy run) goes
-    first, the next one after it is a short test, and the other long tests, longest first,
-    are dealt to the half with less so far: those of the second half open it and start at
-    once on the other worker instead of waiting behind the longest. The order of the other
-    tests is kept."""
+    """The long tests (in ``HEAVY`` or ``SLOW``) placed so that two workers (pytest-xdist's
+    worksteal) finish close together, by how worksteal deals: the first half of the list to
+    one worker, the second half to the other, and a worker that runs out steals the tail of
+    the other's queue, never its next test. So the longest (the calibration report in CI's
+    heavy run) goes first, the next one after it is a short test, and the other long tests,
+    longest first, are dealt to the half with less so far: those of the second half open it
+    and start at once on the other worker instead of waiting behind the longest. The order
+    of the other tests is kept."""
     layout = long_first_layout([cost(item) for item in items])
     items[:] = [items[i] for i in layout]
 
 
 def cost(item: pytest.Item) -> float:
-    """A test's own timeout, else its seconds in ``SLOW`` (0 for the others)."""
-    mark = item.get_closest_marker("timeout")
-    return float(mark.args[0]) if mark and mark.args else SLOW.get(item.nodeid, 0.0)
+    """A test's measured seconds in ``HEAVY`` or ``SLOW`` (0 for the others)."""
+    return HEAVY.get(item.nodeid, SLOW.get(item.nodeid, 0.0))
 
 
 def long_first_layout(costs: list[float]) -> list[int]:

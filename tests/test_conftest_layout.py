@@ -104,3 +104,31 @@ def test_the_slow_tests_named_exist_and_use_no_module_fixture():
                                for k in d.keywords)}
         test = functions[name.split("[")[0]]
         assert not {a.arg for a in test.args.args} & module_fixtures, nodeid
+
+
+def test_the_heavy_tests_named_exist():
+    """Every name of conftest.HEAVY is a test function of its file (a renamed test would
+    silently lose its place at the front of CI's heavy run)."""
+    import ast
+
+    from conftest import HEAVY, ROOT
+
+    for nodeid in HEAVY:
+        path, name = nodeid.split("::")
+        tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+        assert name.split("[")[0] in {n.name for n in ast.walk(tree)
+                                      if isinstance(n, ast.FunctionDef)}, nodeid
+
+
+def test_timeouts_are_not_costs():
+    """A test's timeout is a ceiling, not its length: the trial's heavy tests carry 3600 s
+    and take under a minute, so they must not be dealt as the longest."""
+    from types import SimpleNamespace
+
+    import conftest
+
+    item = SimpleNamespace(nodeid="tests/analysis/test_trial_heavy.py::test_x",
+                           get_closest_marker=lambda name: SimpleNamespace(args=(3600,)))
+    assert conftest.cost(item) == 0.0
+    first = SimpleNamespace(nodeid=next(iter(conftest.HEAVY)))
+    assert conftest.cost(first) == max(conftest.HEAVY.values())
