@@ -105,3 +105,9 @@ def test_a_joint_nll_is_the_patients_shares_and_its_batch_rows_are_its_points():
     for x, row in zip(X, rows, strict=True):
         np.testing.assert_allclose(row, objective.raw_residuals(x), rtol=1e-9, atol=1e-9)
         assert objective.nll(x) == pytest.approx(sum(objective.patient_nll(x)), rel=1e-14)
+    # the prediction bands' curves: every vector in one batch, each the vector's own run
+    times = np.linspace(0.0, 24.0, 7)
+    curves = objective.curves_many(X, "B", times)
+    for i, x in enumerate(X):
+        for ident, values in objective.curves(x, "B", times).items():
+            np.testing.assert_allclose(curves[ident][i], values, rtol=1e-9)
