@@ -50,6 +50,11 @@ class Simulations:
                ) -> np.ndarray:
         """``selections`` at ``times`` (points x times x selections) for the rows of log10
         parameters ``X``; NaN where every solver failed at a point."""
+        return self.linear(10.0 ** np.atleast_2d(X), times, selections)
+
+    def linear(self, P: np.ndarray, times: np.ndarray, selections: Sequence[str]
+               ) -> np.ndarray:
+        """:meth:`values` for rows ``P`` of the names' values themselves (not log10)."""
         key = (tuple(float(t) for t in times), tuple(selections))
         simulator = self.simulators.get(key)
         if simulator is None:
@@ -59,7 +64,7 @@ class Simulations:
             simulator = self.simulators[key] = BatchSimulator(
                 p.model, p.estimate, times, selections, p.parameters, p.initial, p.doses,
                 self.solver)
-        return simulator.simulate(10.0 ** np.atleast_2d(X)).values
+        return simulator.simulate(P).values
 
 
 def forward_jacobian(residuals: Callable[[np.ndarray], np.ndarray], upper: np.ndarray,

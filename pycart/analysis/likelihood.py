@@ -41,6 +41,7 @@ from scipy.special import log_ndtr
 from ..core.errors import SimulationError
 from ..core.model import SolverSettings
 from .data import LLOQ, OBSERVABLE, PATIENT, SIGMA, TIME, VALUE, censored_rows
+from .jointbatch import batch_groups, distinct
 from .observation import Observable
 from .runsim import RunSimulator
 
@@ -59,7 +60,7 @@ class _Patient:
     def __init__(self, run: Any, labels: Sequence[str], shared: Sequence[str],
                  rows: pd.DataFrame, observables: Sequence[Observable],
                  runs: RunSimulator) -> None:
-        self.label, self.model = run.patient, run.model
+        self.label, self.model, self.run = run.patient, run.model, run
         self.runs = runs
         self.x_index = np.array([labels.index(n if n in shared else f"{n}__{run.patient}")
                                  for n in run.estimate], dtype=int)
@@ -123,15 +124,18 @@ class _Patient:
 
     def curves_many(self, X: np.ndarray, times: np.ndarray) -> dict[str, np.ndarray]:
         """Each observable at ``times`` (a row per row of ``X``, NaN where the solver
-        failed), every row's run in one batch; rows that differ only in entries the runs do
-        not take (sigmas, the blood scale) are run once."""
-        sub = X[:, self.x_index]
-        _, first, back = np.unique(sub, axis=0, return_index=True, return_inverse=True)
-        order = np.argsort(first)  # the distinct points in the order they came
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        sim = self.runs.simulate_many(sub[first[order]], times, self.selections)[
-            rank[back.reshape(-1)]]
+        failed), every row's run in one batch."""
+        return self.observe(X, self.simulate(X, times))
+
+    def simulate(self, X: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """The runs' selections at ``times`` for every row of ``X`` in one batch (points x
+        times x selections); rows that differ only in entries the runs do not take (sigmas,
+        the blood scale) are run once."""
+        points, back = distinct(X[:, self.x_index])
+        return self.runs.simulate_many(points, times, self.selections)[back]
+
+    def observe(self, X: np.ndarray, sim: np.ndarray) -> dict[str, np.ndarray]:
+        """Each observable from the runs' selections ``sim`` of the rows of ``X``."""
         columns = {s: sim[:, :, j] for j, s in enumerate(self.selections)}
         out = {}
         for o in self.observables:
@@ -144,16 +148,11 @@ class _Patient:
                 out[o.id] = o.compute(self.model, columns)
         return out
 
-    def residuals(self, x: np.ndarray) -> np.ndarray:
-        """The patient's residuals: measured rows, censored rows, then the log-sd term."""
-        out = self.residuals_many(np.asarray(x, dtype=float)[None, :])[0]
-        if np.isnan(out).any():
-            raise SimulationError("the solver failed (fast path and libRoadRunner)")
-        return out
-
-    def residuals_many(self, X: np.ndarray) -> np.ndarray:
-        """:meth:`residuals` of every row of ``X`` (a row of NaN where the solver failed)."""
-        curves = self.curves_many(X, self.times)
+    def residuals_many(self, X: np.ndarray, sim: np.ndarray | None = None) -> np.ndarray:
+        """The patient's residuals (measured rows, censored rows, then the log-sd term) for
+        every row of ``X`` (a row of NaN where the solver failed), from the runs ``sim`` at
+        the patient's days where they are given."""
+        curves = self.observe(X, self.simulate(X, self.times) if sim is None else sim)
         s = np.empty((len(X), len(self.row_obs)))
         for k, ident in enumerate(self.ids):
             rows = self.row_obs == k
@@ -191,6 +190,7 @@ class JointObjective:
                          for run in problem.runs]
         self.constant = sum(p.constant for p in self.patients)
         self.groups = self._groups()
+        self.together = batch_groups(self.patients, solver)
 
     def _groups(self) -> list[np.ndarray]:
         """Per observable (in the order first measured), the indices of its profiled rows
@@ -209,13 +209,22 @@ class JointObjective:
     def raw_residuals(self, x: np.ndarray) -> np.ndarray:
         """Every patient's residuals (see the module), profiled rows not yet divided by
         their sd."""
-        return np.concatenate([p.residuals(x) for p in self.patients])
+        out = self.raw_residuals_many(np.asarray(x, dtype=float)[None, :])[0]
+        if np.isnan(out).any():
+            raise SimulationError("the solver failed (fast path and libRoadRunner)")
+        return out
 
     def raw_residuals_many(self, X: np.ndarray) -> np.ndarray:
-        """:meth:`raw_residuals` of every row of ``X`` (NaN where the solver failed), each
-        patient's runs of all rows in one batch: what the finite-difference Jacobian takes."""
-        return np.concatenate([p.residuals_many(np.atleast_2d(X)) for p in self.patients],
-                              axis=1)
+        """:meth:`raw_residuals` of every row of ``X`` (NaN where the solver failed): the
+        runs of every patient and row in one batch per group of patients that differ only
+        in fixed values (:mod:`pycart.analysis.jointbatch`), what the finite-difference
+        Jacobian takes."""
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        sims: dict[int, np.ndarray] = {}
+        for group in self.together:
+            sims |= group.simulate(X)
+        return np.concatenate([p.residuals_many(X, sims.get(i))
+                               for i, p in enumerate(self.patients)], axis=1)
 
     def sigmas(self, raw: np.ndarray) -> np.ndarray:
         """The sd each residual is still to be divided by: a profiled row's observable's

@@ -111,3 +111,34 @@ def test_a_joint_nll_is_the_patients_shares_and_its_batch_rows_are_its_points():
     for i, x in enumerate(X):
         for ident, values in objective.curves(x, "B", times).items():
             np.testing.assert_allclose(curves[ident][i], values, rtol=1e-9)
+
+
+def test_patients_that_differ_in_fixed_values_run_in_one_batch(monkeypatch):
+    """bench --fit's two patients (burdens 2e11 and 5e10 fixed, h, rhoA, alpha shared):
+    every row of both patients goes to the fast path in one call, the burden a name the
+    batch varies, and each patient's residuals are the ones its own runs give, to the bit
+    (the lanes integrate each point on its own; the burden is passed as given)."""
+    from pycart.analysis.calibrate import FitSettings, problems_for
+    from pycart.analysis.synthetic import independent
+    from pycart.scale.batch import BatchSimulator
+
+    truth, burdens = {"h": 1e9, "rhoA": 0.9, "alpha": 3e-10}, {"A": 2e11, "B": 5e10}
+    data = check_measurements(independent(truth, {p: {"L": b} for p, b in burdens.items()},
+                                          days=(2.0, 6.0, 10.0, 16.0)))
+    (problem,) = problems_for(data, FitSettings(tuple(truth), shared=tuple(truth),
+                                                per_patient={p: ({}, {"L": b}, ())
+                                                             for p, b in burdens.items()}))
+    objective = problem.make_objective()
+    (group,) = objective.together
+    assert group.members == (0, 1) and group.batches.problem.estimate[-1] == "L"
+    X = np.log10([[1e9, 0.9, 3e-10, 0.15, 0.15], [2e9, 0.5, 1e-10, 0.1, 0.2]])
+    X = np.vstack([X, X[0] + FD_STEP * np.eye(5)])
+    calls = []
+    simulate = BatchSimulator.simulate
+    monkeypatch.setattr(BatchSimulator, "simulate",
+                        lambda self, points: calls.append(len(points)) or simulate(self, points))
+    together = objective.raw_residuals_many(X)
+    # 7 rows, of which the two sigma steps repeat row 0's runs: 5 distinct points each
+    assert calls == [10]
+    apart = np.concatenate([p.residuals_many(X) for p in objective.patients], axis=1)
+    np.testing.assert_array_equal(together, apart)
