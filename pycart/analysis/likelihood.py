@@ -1,9 +1,10 @@
 """The negative log-likelihood of every fit: a joint problem (:mod:`pycart.analysis.joint`)
 or one patient alone (:class:`~pycart.analysis.fit.FitProblem`, a joint problem of one
 patient whose names are all its own). Every patient's runs are simulated with its entries
-of the parameter vector, all points asked for at once in one batch (:mod:`pycart.analysis.
-runsim`: the optimiser's Jacobian, the profiles and the prediction bands alike), each
-observable computed from the runs, each row's noise model applied, censored rows included.
+of the parameter vector, all points asked for at once in one batch
+(:mod:`pycart.analysis.jointbatch`, :mod:`pycart.analysis.runsim`: the optimiser's
+Jacobian, the profiles and the prediction bands alike), each observable computed from the
+runs, each row's noise model applied, censored rows included.
 
 For a measured row with simulation s, noise sd sd and (transformed) value y the term is
 PEtab's, ``0.5*log(2*pi*sd^2) + 0.5*((s - y)/sd)^2``, on log(s) and log(y) plus ``log(y)``
