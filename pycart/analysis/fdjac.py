@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import PycartError, SimulationError
+from ..core.errors import PycartError
 from ..scale.batch import SOLVERS, BatchSimulator, sum_weights
 
 #: The forward-difference step in log10 units of a parameter (0.023% of its value). The
@@ -50,6 +50,11 @@ class Simulations:
                ) -> np.ndarray:
         """``selections`` at ``times`` (points x times x selections) for the rows of log10
         parameters ``X``; NaN where every solver failed at a point."""
+        return self.linear(10.0 ** np.atleast_2d(X), times, selections)
+
+    def linear(self, P: np.ndarray, times: np.ndarray, selections: Sequence[str]
+               ) -> np.ndarray:
+        """:meth:`values` for rows ``P`` of the names' values themselves (not log10)."""
         key = (tuple(float(t) for t in times), tuple(selections))
         simulator = self.simulators.get(key)
         if simulator is None:
@@ -59,7 +64,7 @@ class Simulations:
             simulator = self.simulators[key] = BatchSimulator(
                 p.model, p.estimate, times, selections, p.parameters, p.initial, p.doses,
                 self.solver)
-        return simulator.simulate(10.0 ** np.atleast_2d(X)).values
+        return simulator.simulate(P).values
 
 
 def forward_jacobian(residuals: Callable[[np.ndarray], np.ndarray], upper: np.ndarray,
@@ -72,25 +77,4 @@ def forward_jacobian(residuals: Callable[[np.ndarray], np.ndarray], upper: np.nd
         r = residuals(np.vstack([theta, theta + np.diag(h)]))
         return (r[1:] - r[0]).T / h
     return jac
-
-
-def residual_rows(objective: Any) -> Callable[[np.ndarray], np.ndarray]:
-    """Raw residuals of many points (a row each, NaN where the solver failed): the
-    objective's ``raw_residuals_many`` where it has one (one batch), else its
-    ``raw_residuals`` point by point (an objective that simulates otherwise)."""
-    many = getattr(objective, "raw_residuals_many", None)
-    if many is not None:
-        return many
-
-    def one_by_one(X: np.ndarray) -> np.ndarray:
-        rows = []
-        for x in X:
-            try:
-                rows.append(objective.raw_residuals(x))
-            except SimulationError:
-                rows.append(None)
-        width = len(next(r for r in rows if r is not None)) if any(
-            r is not None for r in rows) else 1
-        return np.array([np.full(width, np.nan) if r is None else r for r in rows])
-    return one_by_one
 

@@ -21,7 +21,6 @@ import json
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,13 +29,15 @@ import pandas as pd
 from ..core import columns as col
 from ..core.errors import PycartError, SimulationError
 from ..core.inputs import check_initial, check_parameters
-from ..core.model import SolverSettings, load_roadrunner, run_roadrunner
+from ..core.model import SolverSettings
 from ..core.names import DEFAULT_MODEL, MODELS, PARAMETERS, model_parameters
 from ..core.resources import sbml_text
-from ..core.schedule import Dose, check_schedule, initial_amounts, slot_values, slots
-from ..core.variants import variant_sbml
+from ..core.schedule import Dose, check_schedule, initial_amounts
 from ..scale.engines import Engine, SerialEngine
-from .data import OBSERVABLE, SIGMA, TIME, VALUE, check_noise, observables
+from .data import OBSERVABLE, TIME, check_noise, observables
+from .likelihood import JointObjective
+from .observation import Observable, default_observables
+from .runsim import model_values as _model_values
 
 #: Search bounds (linear scale) for the parameters one is likely to estimate; any other
 #: parameter gets its model value divided and multiplied by 100.
@@ -46,8 +47,6 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "rhoL": (0.01, 5.0), "Lmax": (1e9, 1e14), "gammaL": (1e-6, 1.0),
     "L": (1e6, 1e12), "CA": (1e5, 1e10),  # initial amounts (cells)
 }
-#: Smallest simulated value taken to the log (a simulated 0 is far from any datum).
-LOG_FLOOR = 1e-300
 #: Residual given to every measurement when the solver fails at a trial point.
 FAILED_RESIDUAL = 1e3
 
@@ -76,6 +75,26 @@ class FitProblem:
     @property
     def upper(self) -> np.ndarray:
         return log_bounds(self.bounds, 1)
+
+    @property
+    def runs(self) -> tuple[FitProblem, ...]:
+        """The problem as a joint problem of one patient: its one run (itself)."""
+        return (self,)
+
+    @property
+    def shared(self) -> tuple[str, ...]:
+        """Every estimated name is the one patient's (no ``name__patient`` entries)."""
+        return self.estimate
+
+    @property
+    def patients(self) -> tuple[str, ...]:
+        return (self.patient,)
+
+    @property
+    def observables(self) -> tuple[Observable, ...]:
+        """Each observable a model id with the problem's noise, its sd given by the data
+        or profiled out (estimated at its optimum, no entry of the vector)."""
+        return default_observables(self.data[OBSERVABLE], self.noise, self.model)
 
     def make_objective(self) -> Objective:
         """The problem's likelihood, with its own RoadRunner."""
@@ -189,14 +208,6 @@ def make_problem(data: pd.DataFrame, estimate: Sequence[str], bounds: Mapping[st
                       patient, schedule)
 
 
-def _model_values(model: str) -> dict[str, float]:
-    import libsbml
-
-    doc = libsbml.readSBMLFromString(sbml_text(model)).getModel()
-    return {**{p.getId(): p.getValue() for p in doc.getListOfParameters()},
-            **{s.getId(): s.getInitialAmount() for s in doc.getListOfSpecies()}}
-
-
 # ---- the likelihood ------------------------------------------------------------------------
 
 @dataclass
@@ -212,109 +223,34 @@ class FitResult:
     fits: list[dict] = field(default_factory=list)
 
 
-class Objective:
-    """The negative log-likelihood of one problem: its simulations on the fast path in
-    batches (:mod:`pycart.analysis.fdjac`), with its own RoadRunner for what the fast path
-    does not compute (``solver``: "auto", "fast" or "roadrunner", as sweeps take it;
-    ``settings``: that RoadRunner's CVODE settings)."""
+class Objective(JointObjective):
+    """The negative log-likelihood of one patient alone: the joint likelihood
+    (:class:`~pycart.analysis.likelihood.JointObjective`) of a problem of one patient, its
+    runs on the fast path in batches with a RoadRunner for what the fast path does not
+    compute (``solver``: "auto", "fast" or "roadrunner", as sweeps take it; ``settings``:
+    that RoadRunner's CVODE settings)."""
 
     def __init__(self, problem: FitProblem, settings: SolverSettings | None = None,
                  solver: str = "auto") -> None:
-        import roadrunner
-
-        from .fdjac import Simulations
-
-        roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
-        self.problem = problem
-        self.rr = load_roadrunner(variant_sbml(problem.model, slots(problem.doses)))
-        # the schedule's slots and day-0 amounts, set on every run after the rest
-        self.dosing = {**slot_values(problem.doses), **initial_amounts(
-            problem.doses, _model_values(problem.model) | dict(problem.initial),
-            explicit={*problem.initial, *problem.estimate})}
-        (settings or SolverSettings()).apply(self.rr)
-        self.rr.integrator.variable_step_size = False
-        self.batches = Simulations(problem, solver)
-        data = problem.data
-        self.times = np.unique(np.concatenate([[0.0], data[TIME].to_numpy(float)]))
-        self.names = list(dict.fromkeys(data[OBSERVABLE]))
-        self.row_time = np.searchsorted(self.times, data[TIME].to_numpy(float))
-        self.row_obs = np.array([self.names.index(o) for o in data[OBSERVABLE]])
-        self.log = problem.noise == "lognormal"
-        y = data[VALUE].to_numpy(float)
-        self.y = np.log(y) if self.log else y
-        self.jacobian = float(np.sum(np.log(y))) if self.log else 0.0
-        self.sigma = data[SIGMA].to_numpy(float)
-        self.estimated = np.isnan(self.sigma)
-        self.groups = [np.flatnonzero(self.estimated & (self.row_obs == k))
-                       for k in range(len(self.names))]
+        super().__init__(problem, settings, solver)
+        alone = self.patients[0]
+        self.runs, self.times, self.names = alone.runs, alone.times, alone.ids
+        self.row_time, self.row_obs = alone.row_time, alone.row_obs
+        self.batches = self.runs.batches
 
     def simulate(self, x: np.ndarray, times: np.ndarray | None = None,
                  selections: Sequence[str] | None = None) -> np.ndarray:
         """Simulated values (columns: ``selections``, default the observables) at ``times``
         (default the measurement times) for log10 parameters ``x``."""
-        p = self.problem
-        grid = self.times if times is None else np.asarray(times, dtype=float)
-        if self.batches.covers(selections or self.names):
-            out = self.simulate_many(np.asarray(x)[None, :], grid, selections)[0]
-            if np.isnan(out).any():
-                raise SimulationError("the solver failed (fast path and libRoadRunner)")
-            return out
-        pad = grid[0] > 0  # a run always starts at day 0
-        names = list(selections or self.names)  # counts and shares: never below 0
-        values = [*p.parameters.items(),
-                  *((name, 10.0 ** value) for name, value in zip(p.estimate, x, strict=True)),
-                  *p.initial.items(), *self.dosing.items()]
-        out = run_roadrunner(self.rr, np.concatenate([[0.0], grid]) if pad else grid, names,
-                             values, len(names))
-        return out[int(pad):]
+        return self.runs.simulate(x, self.times if times is None else times,
+                                  selections or self.names)
 
     def simulate_many(self, X: np.ndarray, times: np.ndarray | None = None,
                       selections: Sequence[str] | None = None) -> np.ndarray:
         """:meth:`simulate` for every row of ``X`` at once (points x times x selections),
-        NaN where the solver failed at a point: one call to the fast path where it covers
-        the selections, else one RoadRunner run per row."""
-        grid = self.times if times is None else np.asarray(times, dtype=float)
-        names = list(selections or self.names)
-        if self.batches.covers(names):
-            return self.batches.values(X, grid, names)
-        out = np.full((len(X), len(grid), len(names)), np.nan)
-        for i, x in enumerate(X):
-            with suppress(SimulationError):
-                out[i] = self.simulate(x, grid, names)
-        return out
-
-    def raw_residuals(self, x: np.ndarray) -> np.ndarray:
-        """Simulation minus data (on the log scale for log-normal noise), one per row."""
-        sim = self.simulate(x)[self.row_time, self.row_obs]
-        return (np.log(np.maximum(sim, LOG_FLOOR)) if self.log else sim) - self.y
-
-    def raw_residuals_many(self, X: np.ndarray) -> np.ndarray:
-        """:meth:`raw_residuals` of every row of ``X`` (a row of NaN where the solver
-        failed)."""
-        sim = self.simulate_many(X)[:, self.row_time, self.row_obs]
-        return (np.log(np.maximum(sim, LOG_FLOOR)) if self.log else sim) - self.y
-
-    def sigmas(self, raw: np.ndarray) -> np.ndarray:
-        """Noise sd per row: given, or estimated per observable from ``raw``."""
-        sigma = self.sigma.copy()
-        for rows in self.groups:
-            if len(rows):
-                sigma[rows] = max(math.sqrt(float(np.mean(raw[rows] ** 2))), 1e-12)
-        return sigma
-
-    def nll(self, x: np.ndarray) -> float:
-        """The negative log-likelihood at log10 parameters ``x`` (estimated sigmas at their
-        optimum)."""
-        try:
-            raw = self.raw_residuals(x)
-        except SimulationError:
-            return math.inf
-        return nll_of(raw, self.sigmas(raw), self.jacobian)
-
-
-def nll_of(raw: np.ndarray, sigma: np.ndarray, jacobian: float) -> float:
-    """PEtab's negative log-likelihood of residuals ``raw`` with sd ``sigma``."""
-    return float(0.5 * np.sum(np.log(2 * np.pi * sigma ** 2) + (raw / sigma) ** 2) + jacobian)
+        NaN where the solver failed at a point."""
+        return self.runs.simulate_many(X, self.times if times is None else times,
+                                       selections or self.names)
 
 
 # ---- one local fit -------------------------------------------------------------------------
@@ -386,14 +322,12 @@ def _jacobian(objective: Objective, x: np.ndarray, free: list[int], sigma: np.nd
               ) -> Callable[[np.ndarray], np.ndarray]:
     """The forward-difference Jacobian of :func:`_weighted`'s residuals, its k+1 points in
     one batch (:func:`pycart.analysis.fdjac.forward_jacobian`, whose step says why)."""
-    from .fdjac import forward_jacobian, residual_rows
-
-    rows = residual_rows(objective)
+    from .fdjac import forward_jacobian
 
     def residuals(thetas: np.ndarray) -> np.ndarray:
         trials = np.repeat(x[None, :], len(thetas), axis=0)
         trials[:, free] = thetas
-        raw = rows(trials) / sigma
+        raw = objective.raw_residuals_many(trials) / sigma
         return np.where(np.isnan(raw).any(axis=1, keepdims=True), FAILED_RESIDUAL, raw)
     return forward_jacobian(residuals, objective.problem.upper[free])
 

@@ -20,11 +20,12 @@ import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator
 
 from ..core import observe
+from ..core.errors import SimulationError
 from ..core.files import atomic_path
 from ..experiments.figures import BLUE, GREY, ORANGE, RED
 from ..experiments.labels import axis_label, quantity_label, symbol
 from .data import OBSERVABLE, PATIENT, TIME, VALUE, censored_rows, horizon
-from .fit import FitProblem, FitResult, objective_for
+from .fit import FitResult, objective_for
 from .joint import entry_ids
 from .likelihood import JointObjective
 from .observation import Observable
@@ -118,25 +119,18 @@ def entry_symbol(name: str) -> str:
 
 
 def _panels(result: FitResult, k: int):
-    """(patient, data rows, observables, curve function) of problem ``k``."""
+    """(patient, data rows, observables, curves function, fit) of problem ``k``: the
+    curves of many parameter vectors at once, from the problem's likelihood (one batch)."""
     problem = result.problems[k]
     fit = result.fits[k] if result.fits else _from_table(result, k)
-    if isinstance(problem, FitProblem):
-        obj = objective_for(problem, problem.key())
-        names = list(dict.fromkeys(problem.data[OBSERVABLE]))
-
-        def curve(x, times, _obj=obj, _names=names):
-            out = _obj.simulate(x, times, _names)
-            return {n: out[:, j] for j, n in enumerate(_names)}
-        return [(problem.patient, problem.data, [Observable(n, n) for n in names], curve,
-                 fit)]
-    joint = cast(JointObjective, objective_for(problem, problem.key()))
+    objective = cast(JointObjective, objective_for(problem, problem.key()))
     out = []
     for patient in problem.patients:
-        rows = problem.data[problem.data[PATIENT] == patient]
+        rows = problem.data if len(problem.patients) == 1 else \
+            problem.data[problem.data[PATIENT] == patient]
         used = [o for o in problem.observables if (rows[OBSERVABLE] == o.id).any()]
         out.append((patient, rows, used,
-                    lambda x, times, _p=patient: joint.curves(x, _p, times), fit))
+                    lambda X, times, _p=patient: objective.curves_many(X, _p, times), fit))
     return out
 
 
@@ -172,11 +166,15 @@ def fit_canvas(result: FitResult):
     fig, axes = _grid(len(rows), cols)
     for r, (patient, data, used, curve, fit) in enumerate(rows):
         times = np.linspace(0.0, horizon(data), 300)
-        best = curve(np.asarray(fit["x_hat"]), times)
-        band = [curve(x, times) for x in _band_vectors(fit)]
+        curves = curve(np.array([fit["x_hat"], *_band_vectors(fit)], dtype=float), times)
+        if any(np.isnan(c[0]).any() for c in curves.values()):
+            raise SimulationError("the solver failed at the optimum (fast path and "
+                                  "libRoadRunner)")
+        kept = ~np.any([np.isnan(c).any(axis=1) for c in curves.values()], axis=0)
+        kept[0] = False  # row 0 is the optimum (the fit); the band: the vectors that ran
         for c, obs in enumerate(used):
-            _draw(axes[r][c], data[data[OBSERVABLE] == obs.id], obs, times, best[obs.id],
-                  [b[obs.id] for b in band])
+            _draw(axes[r][c], data[data[OBSERVABLE] == obs.id], obs, times,
+                  curves[obs.id][0], list(curves[obs.id][kept]))
             axes[r][c].set_title(f"patient {patient}", fontsize=9)
         for c in range(len(used), cols):
             axes[r][c].axis("off")

@@ -123,18 +123,3 @@ def test_a_fit_on_the_fast_path_ends_at_an_optimum_of_the_roadrunner_likelihood(
     for step in (np.array([1e-3, 0]), np.array([0, 1e-3])):
         assert reference.nll(fit.x + step) > best and reference.nll(fit.x - step) > best
 
-
-def test_an_objective_without_batches_gives_its_rows_one_by_one():
-    """An objective that has only raw_residuals (a joint fit's) still gets a Jacobian:
-    its rows point by point, NaN where the solver failed."""
-    from pycart.analysis.fdjac import residual_rows
-    from pycart.core.errors import SimulationError
-
-    class Plain:
-        def raw_residuals(self, x):
-            if x[0] < 0:
-                raise SimulationError("the solver failed: test")
-            return np.array([x[0], 2 * x[0]])
-
-    rows = residual_rows(Plain())(np.array([[1.0], [-1.0], [3.0]]))
-    np.testing.assert_array_equal(rows, [[1.0, 2.0], [np.nan, np.nan], [3.0, 6.0]])

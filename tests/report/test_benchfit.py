@@ -28,6 +28,6 @@ def test_joint_fit_bench_prints_both_times_and_the_same_optimum(tmp_path):
     joint_fit_bench(tmp_path, 2, True, lines.append)
     text = "\n".join(lines)
     assert "h, rhoA, alpha shared; 4 starts" in text
-    assert "one process" in text and "2 workers" in text
+    assert "one process" in text and "2 workers" in text and text.count(", CPU ") == 2
     within = float(text.split("the same optimum within ")[1].split()[0])
     assert within < 1e-6, text  # the same starts, the same local fits
