@@ -128,3 +128,45 @@ def test_weight_zero_patients_change_nothing():
     time, event, placebo = _trial()
     extra = (np.append(time, 50.0), np.append(event, True), np.append(placebo, True))
     assert hazard_ratio(*extra, weights=np.append(np.ones(42), 0.0)) == pytest.approx(hr)
+
+
+def _many_times(n: int) -> tuple[np.ndarray, ...]:
+    """``n`` patients with distinct times, half with an event, random weights and groups."""
+    rng = np.random.default_rng(7)
+    return (rng.permutation(n).astype(float), rng.random(n) < 0.5, rng.random(n) < 0.5,
+            rng.random(n))
+
+
+def test_risk_sets_memory_is_bounded_by_blocks():
+    # issue 22's 100,000-patient trial was killed at 22.9 GB: the Cox model held every event
+    # time x every responder (booleans and BLAS's float copy, ~10 bytes a cell); 8,000
+    # patients with 4,000 event times are 32 million cells (~320 MB at once), a block is
+    # 2^22 cells (survival.BLOCK_CELLS, ~46 MB) whatever the population
+    import tracemalloc
+
+    time, event, group, weights = _many_times(8000)
+    tracemalloc.start()
+    try:
+        hazard_ratio(time, event, group, weights)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 80e6, f"{peak / 1e6:.0f} MB"
+
+
+def test_risk_sets_in_blocks_keep_every_bit(monkeypatch):
+    # the trial's endpoints.csv must not move: on one BLAS thread (as the trial's bootstrap
+    # runs) each row of a matrix-vector product is summed alike in any block of 64k rows
+    from threadpoolctl import threadpool_limits
+
+    from pycart.analysis import survival
+
+    args = _many_times(3000)
+    with threadpool_limits(1, user_api="blas"):
+        monkeypatch.setattr(survival, "BLOCK_CELLS", 1 << 40)  # one block
+        whole = survival._risk_sets(*args[:3], args[3])
+        monkeypatch.setattr(survival, "BLOCK_CELLS", 1)  # 64 event times a block
+        blocked = survival._risk_sets(*args[:3], args[3])
+    assert survival._block_rows(3000) == 64
+    for a, b in zip(whole, blocked, strict=True):
+        assert np.array_equal(a, b)

@@ -16,9 +16,11 @@ from pycart.analysis.population import draw, load_priors
 from pycart.analysis.targets import load_targets
 from pycart.analysis.trial import COLUMNS, endpoints_table
 from pycart.analysis.trialrun import simulate_arm
+from pycart.analysis.trialsim import KEEP
 from pycart.analysis.virtualtrial import TrialSettings, run_trial
 from pycart.analysis.vpop import effective_size, tilt, weighted_quantile
 from pycart.cli import main
+from pycart.core import columns as col
 from pycart.scale.engines import SerialEngine
 from pycart.scale.store import lock_path, locked
 
@@ -137,6 +139,10 @@ def test_resume_reuses_saved_chunks_and_refuses_foreign_ones(tmp_path: Path, mon
     priors = load_priors()
     patients = draw(priors, 6, seed=0)
     first = simulate_arm("base", patients, priors, 0, tmp_path, SerialEngine())
+    # what an arm keeps in memory: one row of drawn values and endpoints per patient, never
+    # trajectories (the 100,000-patient trial holds eight such tables)
+    assert list(first.columns) == [col.POINT, *patients.columns, *KEEP]
+    assert len(first) == len(patients)
     import pycart.analysis.trialrun as trialrun
 
     def fail(*args, **kwargs):
