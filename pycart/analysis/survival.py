@@ -101,7 +101,8 @@ def _risk_sets(time: np.ndarray, event: np.ndarray, group: np.ndarray, weights: 
     step = _block_rows(time.size)
     blocks = [_risk_block(time, event, group, weights, times[i:i + step])
               for i in range(0, times.size, step)]
-    at_risk, deaths, deaths1 = (np.concatenate(parts, axis=-1) for parts in zip(*blocks))
+    at_risk, deaths, deaths1 = (np.concatenate(parts, axis=-1)
+                                for parts in zip(*blocks, strict=True))
     return at_risk, deaths, deaths1
 
 
