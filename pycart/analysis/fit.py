@@ -37,7 +37,7 @@ from ..scale.engines import Engine, SerialEngine
 from .data import OBSERVABLE, TIME, check_noise, observables
 from .likelihood import JointObjective
 from .observation import Observable, default_observables
-from .runsim import model_values as _model_values
+from .runsim import model_values
 
 #: Search bounds (linear scale) for the parameters one is likely to estimate; any other
 #: parameter gets its model value divided and multiplied by 100.
@@ -202,7 +202,7 @@ def make_problem(data: pd.DataFrame, estimate: Sequence[str], bounds: Mapping[st
                           f"{', '.join(observables(model))})")
     schedule = check_schedule(doses, model, float(data[TIME].max()))
     initial_amounts(schedule, {}, explicit={*init, *names})  # an estimate is set too
-    defaults = _model_values(model)
+    defaults = model_values(model)
     return FitProblem(data.reset_index(drop=True), names,
                       parse_bounds(names, bounds, model, defaults), noise, fixed, init, model,
                       patient, schedule)

@@ -54,21 +54,21 @@ def dose_slots(problems) -> dict[str, int]:
 def _dosing(problem, problems) -> dict[str, float]:
     """A patient's schedule as condition values: every slot of the PEtab model (0: off),
     its own doses' days and cells, and its day-0 doses as initial amounts."""
-    from ..analysis.fit import _model_values
+    from ..analysis.runsim import model_values
 
     off = {name: 0.0 for s, n in dose_slots(problems).items() for k in range(1, n + 1)
            for name in slot_names(s, k)}
-    initial = _model_values(problem.model) | dict(problem.initial)
+    initial = model_values(problem.model) | dict(problem.initial)
     return off | slot_values(problem.doses) | initial_amounts(
         problem.doses, initial, explicit={*problem.initial, *problem.estimate})
 
 
 def conditions_table(rows: list[dict], problems) -> pd.DataFrame:
     """One row per condition; a column a condition does not set takes the model's value."""
-    from ..analysis.fit import _model_values
+    from ..analysis.runsim import model_values
 
     frame = pd.DataFrame(rows)
-    values = _model_values(problems[0].model)  # parameters and initial amounts
+    values = model_values(problems[0].model)  # parameters and initial amounts
     values |= {name: 0.0 for name in frame.columns if name not in values
                and name.startswith("dose_")}  # the variant's slots, off unless set
     for column in frame.columns[2:]:
@@ -77,9 +77,9 @@ def conditions_table(rows: list[dict], problems) -> pd.DataFrame:
 
 
 def _model_ids(model: str) -> set[str]:
-    from ..analysis.fit import _model_values
+    from ..analysis.runsim import model_values
 
-    return set(_model_values(model))
+    return set(model_values(model))
 
 
 def parameter_row(ident: str, name: str, lo: float, hi: float) -> dict:
