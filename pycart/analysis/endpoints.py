@@ -103,6 +103,13 @@ def expansion(times: np.ndarray, blood: np.ndarray) -> tuple[np.ndarray, ...]:
     return np.exp(log_cmax), tmax, foldx
 
 
+def at_window_end(tmax: np.ndarray) -> np.ndarray:
+    """Whether each Tmax (:func:`expansion`) is the last day of the Cmax window (day 28):
+    blood CAR T still rising then, so the window's maximum is its end, not a peak. The trial
+    reads Cmax and Tmax over days 0-28 and counts such a Tmax as 28; reports say how many."""
+    return np.asarray(tmax, dtype=float) >= DAY28
+
+
 def cmax_ratio_resampled(cmax: np.ndarray, responder: np.ndarray, weights: np.ndarray | None,
                          rng: np.random.Generator, *, n_r: int = 62, n_nr: int = 8,
                          draws: int = 2000) -> tuple[float, float, float]:

@@ -168,43 +168,28 @@ def bootstrap(arms: Arms, targets: dict[str, Target], draws: int, seed: int,
               engine: Engine | None = None) -> tuple[np.ndarray, dict[str, float], pd.DataFrame]:
     """Calibrated weights, the endpoints' values, and ``draws`` re-calibrations on resampled
     plausible patients (one row of endpoint values each): a reweighting of the patients
-    already simulated, never new simulations. The calibrations run on ``engine``'s workers
-    (all at once: each is independent of the others); the draws, taken in order from one
-    stream as before, reuse them."""
+    already simulated, never new simulations. Each draw takes its resample and its Cmax
+    ratio's uniforms from its own stream (:func:`draw_streams`), so every resample is known
+    before any calibration and the calibrations run on ``engine``'s workers at once."""
     n = len(arms.table)
-    planned = _planned_resamples(n, draws, seed, targets)
+    rngs = draw_streams(seed, draws)
+    resamples = [rng.integers(0, n, n) for rng in rngs]
     tasks = [(k, arms.table, index, targets, arms.has_clone)
-             for k, index in enumerate([None, *planned])]
+             for k, index in enumerate([None, *resamples])]
     done = dict((engine or SerialEngine()).run(calibration_task, tasks))
-    rng = np.random.default_rng(seed)
     w = done[0]
     with one_blas_thread():
         point = values(arms, targets, w)  # the Cmax ratio of the whole weighted population
-        rows = []
-        for k in range(draws):
-            index = rng.integers(0, n, n)
-            again = arms.take(index)
-            weights = (done[k + 1] if np.array_equal(index, planned[k]) else
-                       calibration_task(k, again.table, None, targets, arms.has_clone)[1])
-            rows.append(values(again, targets, weights, rng))
+        rows = [values(arms.take(index), targets, done[k + 1], rng)
+                for k, (index, rng) in enumerate(zip(resamples, rngs, strict=True))]
     return w, point, pd.DataFrame(rows)
 
 
-def _planned_resamples(n: int, draws: int, seed: int, targets: dict[str, Target]
-                       ) -> list[np.ndarray]:
-    """The resamples :func:`bootstrap`'s stream gives when each draw's Cmax ratio takes its
-    usual uniforms (one per resampled trial patient, as ``Generator.choice`` does): known
-    before any calibration, so the calibrations can run at once. A draw whose ratio is
-    undefined takes none; :func:`bootstrap` then sees its resamples differ and calibrates
-    those in order, so the result never depends on this plan."""
-    rng = np.random.default_rng(seed)
-    planned = []
-    for _ in range(draws):
-        planned.append(rng.integers(0, n, n))
-        for size in targets["cmax_ratio"].groups or ():
-            if size:
-                rng.random(size)
-    return planned
+def draw_streams(seed: int, draws: int) -> list[np.random.Generator]:
+    """One random stream per bootstrap draw: draw k's is the k-th child of ``seed``'s
+    SeedSequence (spawn key (k,)), the same whatever the number of draws, and apart from
+    the seeding's streams (``default_rng([seed, chunk])``)."""
+    return [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(draws)]
 
 
 def calibration_task(key: int, table: pd.DataFrame, index: np.ndarray | None,

@@ -1,7 +1,7 @@
 """The virtual trial's figures: relapse-free survival of the responders (weighted
 Kaplan-Meier with censoring ticks and the target's 12-month interval) and the distributions
 of Tmax, fold expansion and Cmax (responders and non-responders) against Stein et al. 2019's
-log-normal targets."""
+log-normal targets, with the patients whose Tmax is the Cmax window's last day apart."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from matplotlib.ticker import NullFormatter
 
 from ..core import columns as col
 from ..experiments.figures import BLUE, GREY, ORANGE, RED, save_figure
+from .endpoints import DAY28, at_window_end
 from .survival import kaplan_meier
 from .targets import Target
 from .trial import Arms
@@ -54,7 +55,9 @@ def rfs_figure(arms: Arms, w: np.ndarray, target: Target) -> Figure:
 def kinetics_figure(arms: Arms, w: np.ndarray, scale: float,
                     targets: dict[str, Target]) -> Figure:
     """Weighted histograms of Tmax, fold expansion and Cmax, with the targets' log-normal
-    densities (median and between-patient variance of Stein et al. 2019)."""
+    densities (median and between-patient variance of Stein et al. 2019); Tmax on the
+    window's last day (:func:`~pycart.analysis.endpoints.at_window_end`) as a bar of its own
+    right of day 28."""
     fig = Figure(figsize=(12, 3.6))
     axes = fig.subplots(1, 3)
     t = arms.table
@@ -64,21 +67,27 @@ def kinetics_figure(arms: Arms, w: np.ndarray, scale: float,
             ("cmax", col.CMAX_BLOOD, "Cmax (copies/µg DNA)")), strict=True):
         x = t[column].to_numpy(dtype=float) * (scale if key == "cmax" else 1.0)
         keep = np.isfinite(x) & (x > 0)
+        end = keep & at_window_end(x) if key == "tmax" else np.zeros_like(keep)
         if not keep.any():
             continue
-        bins = np.geomspace(x[keep].min(), x[keep].max() * 1.001, 30)
+        inside = keep & ~end
+        low, top = (x[inside].min(), x[inside].max() * 1.001) if inside.any() else (1.0, DAY28)
+        bins = np.geomspace(low, top, 30)
         groups = ((resp, "responders", ORANGE), (~resp, "non-responders", BLUE)) \
             if key == "cmax" else ((np.ones_like(resp), "virtual population", ORANGE),)
         # densities per unit of ln x: on a log axis a density per unit of x puts the
-        # log-normal's peak at median * exp(-variance) (354 for a median fold of 3,900)
+        # log-normal's peak at median * exp(-variance) (354 for a median fold of 3,900);
+        # over all of a group's weight, so the window-end bar's area adds to one with them
         for mask, label, colour in groups:
             m = keep & mask
             if w[m].sum() > 0:
-                heights, _ = np.histogram(np.log(x[m]), bins=np.log(bins), weights=w[m],
-                                          density=True)
-                ax.stairs(heights, bins, fill=True, alpha=0.6, color=colour, label=label)
+                heights, _ = np.histogram(np.log(x[m & inside]), bins=np.log(bins),
+                                          weights=w[m & inside])
+                ax.stairs(heights / (w[m].sum() * np.diff(np.log(bins))), bins, fill=True,
+                          alpha=0.6, color=colour, label=label)
+        right = _window_end_bar(ax, w[end].sum() / w[keep].sum()) if end.any() else bins[-1]
         median, var = targets[key].value, targets[f"{key}_var"].value
-        grid = np.geomspace(bins[0], bins[-1], 200)
+        grid = np.geomspace(bins[0], right, 200)
         density = np.exp(-(np.log(grid / median)) ** 2 / (2 * var)) / math.sqrt(
             2 * math.pi * var)
         ax.plot(grid, density, color=RED, label="Stein et al. 2019")
@@ -87,3 +96,15 @@ def kinetics_figure(arms: Arms, w: np.ndarray, scale: float,
         ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
+
+
+def _window_end_bar(ax, share: float) -> float:
+    """The weighted ``share`` whose Tmax is day 28, the end of the Cmax window (days 0-28),
+    as a hatched bar just right of it whose area is that share (the histogram's density per
+    unit of ln x); a dotted line marks the window's end. Returns the bar's right edge."""
+    gap, width = 0.02, 0.1  # in ln x
+    edges = DAY28 * np.exp([gap, gap + width])
+    ax.axvline(DAY28, color=GREY, linestyle=":", linewidth=1)
+    ax.stairs([share / width], edges, fill=True, hatch="//", color=GREY, alpha=0.8,
+              label=f"at the window's end (day {DAY28:g}): {share:.1%}")
+    return float(edges[1])

@@ -18,6 +18,7 @@ twenty bootstrap re-calibrations cost milliseconds.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -78,29 +79,60 @@ def features(table: pd.DataFrame, targets: dict[str, Target], w: np.ndarray,
     """The per-patient features (patients x targets, the columns of :func:`feature_ids`;
     zero mean on target) and their tolerance scales, centred with the weights ``w`` of the
     previous pass."""
+    return _features(_fixed(table, targets, has_clone), targets, w)
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What :func:`features` reads of a table, the same in every pass of a calibration (read
+    once: a calibration makes up to 42 passes, and reading the columns cost as much as the
+    tilt): the features and scales that do not depend on the weights, in order, and the
+    masks and log Cmax the others are made from."""
+
+    head: list[np.ndarray]
+    tail: list[np.ndarray]
+    tail_scales: list[float]
+    resp: np.ndarray
+    known: np.ndarray
+    pool: np.ndarray | None
+    lc: np.ndarray
+
+
+def _fixed(table: pd.DataFrame, targets: dict[str, Target], has_clone: bool) -> _Fixed:
     t = targets
     resp = table[col.REMISSION_3M].to_numpy(dtype=bool)
     rfs = table[col.RFS_TIME].to_numpy(dtype=float)
     event = table[col.RELAPSE_EVENT].to_numpy(dtype=bool)
     known = resp & ((event & (rfs <= YEAR)) | (rfs >= YEAR))  # followed a full year, or failed
     free = rfs >= YEAR
-    feats = [resp - t["remission"].value,
-             np.where(known, free - t["rfs12"].value, 0.0)]
-    scales = [_se(t["remission"]), _se(t["rfs12"]) * max(float(w @ known), 1e-3)]
+    head = [resp - t["remission"].value, np.where(known, free - t["rfs12"].value, 0.0)]
+    pool = None
     if has_clone:
         pool = aplastic_relapse(table)
         neg = table[col.RELAPSE_CD19_NEGATIVE].fillna(False).to_numpy(dtype=bool)
-        feats.append(np.where(pool, neg - t["cd19neg_aplasia"].value, 0.0))
-        scales.append(_se(t["cd19neg_aplasia"]) * max(float(w @ pool), 1e-3))
+        head.append(np.where(pool, neg - t["cd19neg_aplasia"].value, 0.0))
+    tail, scales = [], []
     for name in ("tmax", "fold"):
         with np.errstate(divide="ignore", invalid="ignore"):  # no expansion: NaN, set below
             x = np.log(table[col.TMAX if name == "tmax" else col.FOLDX].to_numpy(dtype=float))
         x = np.where(np.isfinite(x), x, math.log(t[name].value))
-        feats += [x - math.log(t[name].value),
-                  (x - math.log(t[name].value)) ** 2 - t[f"{name}_var"].value]
+        tail += [x - math.log(t[name].value),
+                 (x - math.log(t[name].value)) ** 2 - t[f"{name}_var"].value]
         scales += [_se(t[name], log=True), _se(t[f"{name}_var"])]
     lc = log_cmax(table)
     lc = np.where(np.isfinite(lc), lc, np.nanmin(lc) if np.isfinite(lc).any() else 0.0)
+    return _Fixed(head, tail, scales, resp, known, pool, lc)
+
+
+def _features(f: _Fixed, targets: dict[str, Target], w: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`features` from a table's :class:`_Fixed` part and the weights ``w``."""
+    t, resp, lc = targets, f.resp, f.lc
+    scales = [_se(t["remission"]), _se(t["rfs12"]) * max(float(w @ f.known), 1e-3)]
+    if f.pool is not None:
+        scales.append(_se(t["cd19neg_aplasia"]) * max(float(w @ f.pool), 1e-3))
+    feats = [*f.head, *f.tail]
+    scales += f.tail_scales
     centre = float(w @ lc)
     feats.append((lc - centre) ** 2 - t["cmax_var"].value)
     scales.append(_se(t["cmax_var"]))
@@ -180,7 +212,7 @@ def calibrate_weights(table: pd.DataFrame, targets: dict[str, Target], has_clone
     keep = np.array([only is None or i in only for i in ids])
     if not keep.any():
         raise PycartError(f"no calibrated target among {only} (allowed: {', '.join(ids)})")
-    fit = partial(_passes, table, targets, has_clone, keep)
+    fit = partial(_passes, _fixed(table, targets, has_clone), targets, keep)
     w = fit(1.0)
     if effective_size(w) >= floor:
         return w
@@ -196,11 +228,11 @@ def calibrate_weights(table: pd.DataFrame, targets: dict[str, Target], has_clone
     return best
 
 
-def _passes(table: pd.DataFrame, targets: dict[str, Target], has_clone: bool,
-            keep: np.ndarray, widen: float) -> np.ndarray:
-    w = np.full(len(table), 1.0 / len(table))
+def _passes(fixed: _Fixed, targets: dict[str, Target], keep: np.ndarray, widen: float
+            ) -> np.ndarray:
+    w = np.full(len(fixed.resp), 1.0 / len(fixed.resp))
     for _ in range(PASSES):
-        g, s = features(table, targets, w, has_clone)
+        g, s = _features(fixed, targets, w)
         w = tilt(g[:, keep], s[keep] * widen)
     return w
 

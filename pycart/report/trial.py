@@ -53,6 +53,7 @@ def trial_markdown(folder: Path, command: str, figures: str = "") -> str:
              f"(set to Stein's median Cmax). Calibrated targets met: "
              f"{int((met & calibrated).sum())} of {int(calibrated.sum())}; not met: "
              + (", ".join(endpoints.loc[calibrated & ~met, "endpoint"]) or "none") + ".", "",
+             _window_end(population), "",
              *_not_met(folder, endpoints, population), "", *_checks(folder), "",
              "## Endpoints", "", *_endpoint_rows(endpoints), "",
              "## The base model and each module on the same endpoints", "",
@@ -61,6 +62,22 @@ def trial_markdown(folder: Path, command: str, figures: str = "") -> str:
              f"![Tmax, fold expansion and Cmax against Stein et al. 2019]({figures}"
              "kinetics.png)", ""]
     return "\n".join(lines)
+
+
+def _window_end(population: pd.DataFrame) -> str:
+    """How many patients' Tmax is the last day of the Cmax window, by count and weight."""
+    from ..analysis.endpoints import DAY28, at_window_end
+
+    end = at_window_end(population["tmax"].to_numpy())
+    w = population["prevalence_weight"].to_numpy()
+    resp = population["remission_3m"].to_numpy(dtype=bool)
+    return (f"Tmax at the window's end: {int(end.sum()):,} of {len(population):,} plausible "
+            f"patients ({float(w @ end):.1%} by weight; {int((end & resp).sum()):,} of them "
+            f"responders) have their highest blood CAR T level on day {DAY28:g}, the last "
+            f"day of the window over which Cmax and Tmax are read (days 0-{DAY28:g}): still "
+            f"rising there, their Tmax is the window's end, not a peak. They count at "
+            f"{DAY28:g} days in the median and variance of Tmax, and stand as their own "
+            "hatched bar right of the window's end in the Tmax figure.")
 
 
 def _not_met(folder: Path, endpoints: pd.DataFrame, population: pd.DataFrame) -> list[str]:

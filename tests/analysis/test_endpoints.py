@@ -11,6 +11,7 @@ from scipy.stats import norm
 
 from pycart.analysis.endpoints import (
     REMISSION_CELLS,
+    at_window_end,
     cmax_ratio_resampled,
     expansion,
     extinct,
@@ -145,6 +146,18 @@ def test_expansion_of_a_pure_exponential_is_exact():
     assert tmax[0] == pytest.approx(7.0, abs=1e-12)
     assert foldx[0] == pytest.approx(np.exp(7.7), rel=1e-12)
     assert cmax[0] == pytest.approx(126.0 * np.exp(7.7), rel=1e-12)
+
+
+def test_tmax_at_the_window_end_is_day_28_and_said_so():
+    # still rising on day 28 (the expansion lasts to day 35): the highest sample of days 0-28
+    # is day 28 itself, Tmax 28, the window's end; a peak on day 27.5 is a peak
+    rising = _piecewise(0, 42.0, [(35.0, 0.5), (400, -0.5)])
+    peaked = _piecewise(0, 42.0, [(27.5, 0.5), (400, -0.5)])
+    cmax, tmax, foldx = expansion(TIMES, np.array([rising, peaked]))
+    assert tmax[0] == 28.0 and cmax[0] == pytest.approx(42.0 * np.exp(14.0), rel=1e-12)
+    assert foldx[0] == pytest.approx(np.exp(14.0), rel=1e-9)  # the line through day 28
+    assert tmax[1] == pytest.approx(27.5, abs=1e-9)
+    assert at_window_end(tmax).tolist() == [True, False]
 
 
 def test_without_the_cd19_negative_clone():

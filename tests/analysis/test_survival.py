@@ -130,43 +130,93 @@ def test_weight_zero_patients_change_nothing():
     assert hazard_ratio(*extra, weights=np.append(np.ones(42), 0.0)) == pytest.approx(hr)
 
 
-def _many_times(n: int) -> tuple[np.ndarray, ...]:
-    """``n`` patients with distinct times, half with an event, random weights and groups."""
-    rng = np.random.default_rng(7)
-    return (rng.permutation(n).astype(float), rng.random(n) < 0.5, rng.random(n) < 0.5,
-            rng.random(n))
+def _reference_risk_sets(time, event, group, weights):
+    """The risk sets from their definition, as survival.py computed them before its sort:
+    (event times x patients) masks, each at-risk weight a sum over its row."""
+    times = np.unique(time[event & (weights > 0)])
+    later = time[None, :] >= times[:, None]
+    at_risk = np.array([(later & g) @ weights for g in (~group, group)])
+    now = (time[None, :] == times[:, None]) & event
+    return at_risk, now @ weights, (now & group) @ weights
 
 
-def test_risk_sets_memory_is_bounded_by_blocks():
-    # issue 22's 100,000-patient trial was killed at 22.9 GB: the Cox model held every event
-    # time x every responder (booleans and BLAS's float copy, ~10 bytes a cell); 8,000
-    # patients with 4,000 event times are 32 million cells (~320 MB at once), a block is
-    # 2^22 cells (survival.BLOCK_CELLS, ~46 MB) whatever the population
+def _tied_weighted(n: int, seed: int) -> tuple[np.ndarray, ...]:
+    """``n`` patients on 0.25-day times (many ties, as the trial's sampling gives), a third
+    censored, random groups and weights, a tenth of the weights 0, the last two events of
+    weight 0 at times of their own."""
+    rng = np.random.default_rng(seed)
+    time = np.r_[rng.integers(0, 4 * 60, n - 2) / 4.0, 0.125, 70.0]
+    weights = np.r_[rng.random(n - 2) * (rng.random(n - 2) > 0.1), 0.0, 0.0]
+    event = np.r_[rng.random(n - 2) < 2 / 3, True, True]
+    return time, event, rng.random(n) < 0.4, weights
+
+
+def test_risk_sets_are_the_definitions_sums():
+    # both sides sum the same nonnegative numbers in another order: each sum of n terms is
+    # within (n - 1) u of the exact one, relatively (Higham 2002, section 4.2), so the two
+    # differ by at most 2 (n - 1) u relatively
+    from pycart.analysis import survival
+
+    n = 3000
+    args = _tied_weighted(n, 7)
+    new, old = survival._risk_sets(*args), _reference_risk_sets(*args)
+    rtol = 2 * (n - 1) * np.finfo(float).eps / 2  # u = eps / 2
+    for a, b in zip(new, old, strict=True):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=0)
+    assert len(np.unique(args[0][args[1]])) == len(new[1]) + 2  # weight-0 events: no time
+
+
+def test_hazard_ratio_is_the_definitions_fit():
+    # the sums move by at most 2 (n - 1) u relatively (above); a relative change r of every
+    # at-risk weight moves each share s by at most 2 r s (1 - s), the score by at most
+    # 2 r times the information, so beta by at most 2 r: the ratio and its bounds by
+    # about 2 r (the interval's half-width by r / 2 more, through the information)
+    from pycart.analysis import survival
+
+    for seed in (1, 2, 3):
+        n = 2000
+        time, event, group, weights = _tied_weighted(n, seed)
+        got = hazard_ratio(time, event, group, weights)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(survival, "_risk_sets", _reference_risk_sets)
+            expected = hazard_ratio(time, event, group, weights)
+        r = 2 * (n - 1) * np.finfo(float).eps / 2
+        np.testing.assert_allclose(got, expected, rtol=3 * r)
+
+
+def test_hazard_ratio_by_hand_with_ties_censoring_and_weights():
+    # day 1: two events of weight 2 and 1 in group 1 and 0 (tied); day 3: censored, of weight
+    # 1 and 3; day 2: an event of weight 0 (no event). Breslow's partial likelihood has one
+    # factor, (e^b)^2 / (3 e^b + 4)^3: score 2 - 9 e^b / (3 e^b + 4) = 0 gives e^b = 8/3,
+    # the share s = 3 e^b / (3 e^b + 4) = 2/3 and the information 3 s (1 - s) = 2/3
+    time = np.array([1.0, 1.0, 3.0, 3.0, 2.0])
+    event = np.array([True, True, False, False, True])
+    group = np.array([True, False, True, False, True])
+    weights = np.array([2.0, 1.0, 1.0, 3.0, 0.0])
+    hr, lower, upper = hazard_ratio(time, event, group, weights)
+    half = 1.959963984540054 / np.sqrt(2 / 3)
+    assert hr == pytest.approx(8 / 3, rel=1e-12)
+    assert (lower, upper) == pytest.approx((8 / 3 * np.exp(-half), 8 / 3 * np.exp(half)),
+                                           rel=1e-12)
+    # the same as five frequency-weighted patients written out (the weight-0 one dropped)
+    keep = np.repeat(np.arange(4), [2, 1, 1, 3])
+    assert hazard_ratio(time[keep], event[keep], group[keep]) == pytest.approx(
+        (hr, lower, upper), rel=1e-12)
+
+
+def test_risk_sets_grow_with_the_population_not_its_square():
+    # issue 22's 100,000-patient trial was killed at 22.9 GB and later took ~22 s a call:
+    # the Cox model held (event times x patients) matrices. Sorted, a call keeps a few
+    # arrays of n numbers (here ~0.8 MB each): 100,000 patients with 24,000 tied times
     import tracemalloc
 
-    time, event, group, weights = _many_times(8000)
+    time, event, group, weights = _tied_weighted(100_000, 5)
+    time = time * 100.0 + np.random.default_rng(0).integers(0, 100, time.size)
     tracemalloc.start()
     try:
         hazard_ratio(time, event, group, weights)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 80e6, f"{peak / 1e6:.0f} MB"
-
-
-def test_risk_sets_in_blocks_keep_every_bit(monkeypatch):
-    # the trial's endpoints.csv must not move: on one BLAS thread (as the trial's bootstrap
-    # runs) each row of a matrix-vector product is summed alike in any block of 64k rows
-    from threadpoolctl import threadpool_limits
-
-    from pycart.analysis import survival
-
-    args = _many_times(3000)
-    with threadpool_limits(1, user_api="blas"):
-        monkeypatch.setattr(survival, "BLOCK_CELLS", 1 << 40)  # one block
-        whole = survival._risk_sets(*args[:3], args[3])
-        monkeypatch.setattr(survival, "BLOCK_CELLS", 1)  # 64 event times a block
-        blocked = survival._risk_sets(*args[:3], args[3])
-    assert survival._block_rows(3000) == 64
-    for a, b in zip(whole, blocked, strict=True):
-        assert np.array_equal(a, b)
+    assert peak < 20e6, f"{peak / 1e6:.0f} MB"

@@ -124,6 +124,11 @@ def test_report_is_written_from_the_run(small_run: Path):
     assert np.allclose(checks["limit"].iloc[:2], (calibrated["upper"] - calibrated["lower"])
                        .iloc[:2])
     assert "## Checks computed in this run" in text and "| another seed |" in text
+    # the patients whose Tmax is the Cmax window's last day, counted from the population
+    population = pd.read_parquet(small_run / "population.parquet")
+    end = population["tmax"] >= 28.0
+    assert (f"Tmax at the window's end: {int(end.sum())} of 24 plausible patients "
+            f"({population['prevalence_weight'][end].sum():.1%} by weight") in text
     feas = pd.read_csv(small_run / "feasibility.csv")
     assert set(feas["endpoint"]) == set(calibrated["endpoint"]) - {  # the blood scale meets
         "median Cmax of blood CAR T (copies/ug DNA)",  # the median exactly; base: no clone
@@ -133,6 +138,28 @@ def test_report_is_written_from_the_run(small_run: Path):
         line = next(t for t in text.splitlines() if t.startswith(f"- {endpoint}:"))
         assert ("served alone" in line and "moves most with" in line
                 or line.endswith("this variant has no CD19-negative clone"))
+
+
+def test_tmax_figure_shows_the_window_end_apart():
+    # 3 of 8 patients (weights 0.1 + 0.2 + 0.05 = 35%) have their Tmax on day 28: a hatched
+    # bar right of day 28 whose area (density per unit of ln x) is their share, the others'
+    # histogram the rest
+    from pycart.analysis.trial import Arms
+    from pycart.analysis.trialplots import kinetics_figure
+
+    tmax = np.array([28.0, 9.0, 28.0, 12.5, 7.0, 28.0, 15.0, 10.0])
+    w = np.array([0.1, 0.15, 0.2, 0.1, 0.1, 0.05, 0.2, 0.1])
+    table = pd.DataFrame({col.TMAX: tmax, col.FOLDX: np.geomspace(10, 1e4, 8),
+                          col.CMAX_BLOOD: np.geomspace(1e3, 1e5, 8),
+                          col.REMISSION_3M: np.arange(8) % 3 > 0})
+    ax = kinetics_figure(Arms(table, table, table, False), w, 1.0, load_targets()).axes[0]
+    bars = {p.get_label(): p.get_data()[:2] for p in ax.patches}  # heights, edges
+    heights, edges = bars["at the window's end (day 28): 35.0%"]
+    assert edges[0] > 28.0 and heights.sum() * np.diff(np.log(edges)).sum() == \
+        pytest.approx(0.35, rel=1e-12)
+    heights, edges = bars["virtual population"]
+    assert edges[-1] < 28.0 and heights @ np.diff(np.log(edges)) == pytest.approx(0.65,
+                                                                                  rel=1e-12)
 
 
 def test_resume_reuses_saved_chunks_and_refuses_foreign_ones(tmp_path: Path, monkeypatch):

@@ -1,7 +1,7 @@
 """The virtual trial's fast execution gives the numbers of the plain one: the fast path's
 arrays against simulate_points' table, the seeding's clones reading their patient's rates
-against a copy per clone, and the bootstrap's calibrations run at once against the draws
-calibrated one after the other."""
+against a copy per clone, and the bootstrap's calibrations run at once on workers against
+its draws calibrated one after the other."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pycart.analysis import trial
 from pycart.analysis.population import VARIANTS, draw, load_priors, model_inputs
 from pycart.analysis.seeding import clone_handoff_days
 from pycart.analysis.targets import load_targets
@@ -75,26 +74,25 @@ def arms(patients) -> Arms:
     return Arms(frame, table, again, True)
 
 
-def _in_order(arms: Arms, targets, draws: int, seed: int) -> pd.DataFrame:
-    """The bootstrap as written before its calibrations ran at once: one after another."""
-    rng = np.random.default_rng(seed)
+def _serial(arms: Arms, targets, draws: int, seed: int) -> pd.DataFrame:
+    """The bootstrap from its definition, one draw after another: draw k resamples the
+    patients and draws its Cmax ratio's trial from the k-th child stream of the seed."""
     rows = []
-    for _ in range(draws):
+    for child in np.random.SeedSequence(seed).spawn(draws):
+        rng = np.random.default_rng(child)
         again = arms.take(rng.integers(0, len(arms.table), len(arms.table)))
         rows.append(values(again, targets, calibrate_weights(again.table, targets, True), rng))
     return pd.DataFrame(rows)
 
 
-def test_bootstrap_at_once_is_the_bootstrap_in_order(arms, monkeypatch):
+def test_bootstrap_on_workers_is_the_serial_loop_over_its_draws(arms):
     targets = load_targets()
-    expected = _in_order(arms, targets, 4, 5)
+    expected = _serial(arms, targets, 4, 5)
     with ProcessEngine(1) as engine:
         w, _, draws = bootstrap(arms, targets, 4, 5, engine)
     pd.testing.assert_frame_equal(draws, expected, check_exact=True)
     np.testing.assert_array_equal(w, calibrate_weights(arms.table, targets, True))
-    # a plan that misses the stream (another seed's resamples) changes nothing either
-    planned = trial._planned_resamples
-    monkeypatch.setattr(trial, "_planned_resamples",
-                        lambda n, k, seed, t: planned(n, k, seed + 1, t))
-    _, _, again = bootstrap(arms, targets, 4, 5, SerialEngine())
-    pd.testing.assert_frame_equal(again, expected, check_exact=True)
+    # a draw is its own: the first two of four are the two of a two-draw bootstrap
+    _, _, fewer = bootstrap(arms, targets, 2, 5, SerialEngine())
+    pd.testing.assert_frame_equal(fewer, expected.iloc[:2], check_exact=True)
+    assert not draws.iloc[0].equals(draws.iloc[1])  # and the draws differ
