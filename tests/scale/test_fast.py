@@ -286,7 +286,8 @@ def test_solver_fast_runs_doses_and_refuses_only_what_it_cannot_run(tmp_path, mo
                                                                     capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["sweep", "--param", "h=1e9:1e10:2", "--set", "reinf_dose=1e9",
-                 "--set", "reinf_day=10", "--solver", "fast", "--out", "s.parquet"]) == 0
+                 "--set", "reinf_day=10", "--solver", "fast", "--engine", "serial",
+                 "--out", "s.parquet"]) == 0
     table = pd.read_parquet(tmp_path / "s.parquet")
     assert (table["message"] == "").all() and (table["status"] == "ok").all()
     capsys.readouterr()
