@@ -47,11 +47,9 @@ SLOW: dict[str, float] = {
         21,
     "tests/analysis/test_fit.py::test_petab_problem_passes_petablint": 20,
     "tests/scale/test_points.py::test_points_run_identically_on_every_engine_and_resume": 19,
-    "tests/scale/test_sweep.py::test_cohort_command_prints_the_statistics": 19,
     "tests/exchange/test_exchange.py::test_sedml_runs_in_roadrunner_with_pycart_numbers[fig7]":
         18,
     "tests/scale/test_sweep.py::test_identical_results_on_serial_and_process_engines": 18,
-    "tests/analysis/test_fit.py::test_model_option_fits_an_extended_model": 16,
     "tests/scale/test_sweep.py::"
     "test_a_local_clusters_workers_keep_their_log_lines_off_the_terminal": 16,
 }
