@@ -6,8 +6,10 @@ workers at the start of a run that needs them all."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,10 @@ import pycart
 ROOT = Path(__file__).resolve().parents[1]
 #: The fast path's own tests: they compile the kernel of every model (tests/scale/test_fast.py).
 FAST_TESTS = ROOT / "tests" / "scale" / "test_fast.py"
+#: The only kernel the default suite's tests load (a first run compiles each kernel in
+#: ~30 s of CPU): they test the fast path's machinery on cart_bm; the tests of the other
+#: models' kernels are heavy. A default test that loads another fails (kernel_guard).
+DEFAULT_KERNELS = ("cart_bm",)
 
 # The fast path's compiled kernels go to a cache folder of the tests' own, never the user's
 # (kept between runs: a kernel is named by the digest of its sources and versions).
@@ -41,11 +47,9 @@ SLOW: dict[str, float] = {
         21,
     "tests/analysis/test_fit.py::test_petab_problem_passes_petablint": 20,
     "tests/scale/test_points.py::test_points_run_identically_on_every_engine_and_resume": 19,
-    "tests/scale/test_sweep.py::test_cohort_command_prints_the_statistics": 19,
     "tests/exchange/test_exchange.py::test_sedml_runs_in_roadrunner_with_pycart_numbers[fig7]":
         18,
     "tests/scale/test_sweep.py::test_identical_results_on_serial_and_process_engines": 18,
-    "tests/analysis/test_fit.py::test_model_option_fits_an_extended_model": 16,
     "tests/scale/test_sweep.py::"
     "test_a_local_clusters_workers_keep_their_log_lines_off_the_terminal": 16,
 }
@@ -114,18 +118,16 @@ def long_first_layout(costs: list[float]) -> list[int]:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """On a cold kernel cache, a run on several workers that collects the fast path's own
-    tests (they compile every model's kernel, about a minute of CPU each) compiles the
-    kernels before its first test, each worker its share: the two cores compile different
-    kernels at once, where the tests would have had both compile cart_bm first (or, with
-    the cache's lock, one wait for the other). A smaller run compiles what its tests load,
-    when they load it; a warm cache compiles nothing."""
+    tests compiles the kernels they load (``kernels_to_compile``) before its first test,
+    each worker its share: the two cores compile different kernels at once, where the tests
+    would have had both wait for cart_bm first (the cache's lock). A smaller run compiles
+    what its tests load, when they load it; a warm cache compiles nothing."""
     worker = getattr(session.config, "workerinput", None)
-    if not worker or not any(item.path == FAST_TESTS for item in session.items):
+    models = kernels_to_compile(session.items)
+    if not worker or not models:
         return
-    from pycart.core.names import MODELS
     from pycart.scale.kernel import COMPILE_SECONDS, compile_note, load_kernel
 
-    models = list(MODELS)
     shares = kernel_shares([COMPILE_SECONDS.get(m, 60) for m in models], worker["workercount"])
     for index in shares[int(worker["workerid"].removeprefix("gw"))]:
         if compile_note(models[index]):  # not in the cache yet
@@ -133,6 +135,57 @@ def pytest_collection_finish(session: pytest.Session) -> None:
                 load_kernel(models[index])
             except pycart.PycartError:  # a stale generated model: its tests say so, one by one
                 return
+
+
+def kernels_to_compile(items: list[pytest.Item]) -> list[str]:
+    """The kernels a run of ``items`` compiles at its start: none without the fast path's
+    own tests; with them, every model's if heavy tests are among them (they check every
+    kernel: about 30 s of CPU each), else ``DEFAULT_KERNELS``."""
+    if not any(item.path == FAST_TESTS for item in items):
+        return []
+    from pycart.core.names import MODELS
+
+    if any("heavy" in item.keywords for item in items):
+        return list(MODELS)
+    return list(DEFAULT_KERNELS)
+
+
+#: The models whose kernels this process had loaded at the last test that loaded one.
+LOADED = pytest.StashKey[set[str]]()
+
+
+@pytest.fixture(autouse=True)
+def kernel_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a default-suite test that loads a kernel besides ``DEFAULT_KERNELS`` in this
+    process: on a first run it would compile it (~30 s of CPU) for the default suite.
+    ``load_kernel``'s cache says cheaply whether a test loaded a kernel at all."""
+    misses = _kernel_loads()
+    yield
+    if _kernel_loads() == misses:
+        return
+    known = request.config.stash.get(LOADED, set())
+    request.config.stash[LOADED] = now = set(_loaded_models())
+    others = sorted(now - known - set(DEFAULT_KERNELS))
+    assert "heavy" in request.keywords or not others, (
+        f"{request.node.nodeid} loads the fast path's kernel of {', '.join(others)}: the "
+        f"default suite compiles {', '.join(DEFAULT_KERNELS)} only (use it, or mark the "
+        "test heavy)")
+
+
+def _kernel_loads() -> int:
+    """How many kernels this process has loaded, counted by ``load_kernel``'s cache (0
+    before pycart.scale.kernel is imported)."""
+    kernel = sys.modules.get("pycart.scale.kernel")
+    info = getattr(getattr(kernel, "load_kernel", None), "cache_info", None)  # None: replaced
+    return info().misses if info else 0
+
+
+def _loaded_models() -> list[str]:
+    """The models whose kernels this process has loaded from the cache folder (kernel
+    modules are named pycart_fastpath_<model>_<16 hex digits>)."""
+    prefix = "pycart_fastpath_"
+    return sorted({name[len(prefix):-17] for name in list(sys.modules)
+                   if name.startswith(prefix)})
 
 
 def kernel_shares(costs: list[float], workers: int) -> list[list[int]]:

@@ -34,10 +34,56 @@ def test_kernel_shares_balance_the_workers():
     assert kernel_shares([5], 2) == [[0], []]
 
 
+def _items(*paths, heavy=False):
+    """Stand-ins for collected tests: their files, and the keywords of heavy ones."""
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(path=p, keywords={"heavy": True} if heavy else {}) for p in paths]
+
+
+def test_the_default_suite_compiles_cart_bms_kernel_only_and_a_heavy_run_every_one():
+    import conftest
+
+    other = conftest.ROOT / "tests" / "core" / "test_model.py"
+    assert conftest.kernels_to_compile(_items(other, conftest.FAST_TESTS)) == ["cart_bm"]
+    assert conftest.kernels_to_compile(_items(conftest.FAST_TESTS) + _items(
+        other, heavy=True)) == ["cart_bm", "cart_bm2", "cart_bm_ext", "cart_bm2_ext"]
+    assert conftest.kernels_to_compile(_items(other, heavy=True)) == []
+
+
+def test_a_default_test_loading_another_kernel_fails(monkeypatch):
+    """kernel_guard: a default-suite test that loads another model's kernel than cart_bm's
+    fails, naming it; a heavy one may (stand-in kernel modules and load count)."""
+    import sys
+    from types import ModuleType, SimpleNamespace
+
+    import conftest
+    import pytest
+
+    loads = [0]
+    monkeypatch.setattr(conftest, "_kernel_loads", lambda: loads[0])
+    config = SimpleNamespace(stash={})  # the session's: what was loaded before
+
+    def run(model, heavy=False):
+        request = SimpleNamespace(keywords={"heavy": True} if heavy else {}, config=config,
+                                  node=SimpleNamespace(nodeid="t"))
+        guard = conftest.kernel_guard.__wrapped__(request)
+        next(guard)
+        loads[0] += 1
+        monkeypatch.setitem(sys.modules, f"pycart_fastpath_{model}_{'0' * 16}", ModuleType("k"))
+        next(guard, None)
+
+    run("cart_bm")
+    run("cart_bm2", heavy=True)
+    with pytest.raises(AssertionError, match="t loads the fast path's kernel of cart_bm2_ext"):
+        run("cart_bm2_ext")
+
+
 def test_each_worker_compiles_its_share_of_the_missing_kernels(monkeypatch):
     """A worker of a run with the fast path's tests compiles its share of the kernels not in
-    the cache, before the first test; a run without them, or in one process, compiles none
-    (stand-ins record the compiles: no kernel is compiled here)."""
+    the cache, before the first test: with heavy tests, every model's; a run without them,
+    or in one process, compiles none (stand-ins record the compiles: no kernel is compiled
+    here)."""
     from types import SimpleNamespace
 
     import conftest
@@ -50,19 +96,25 @@ def test_each_worker_compiles_its_share_of_the_missing_kernels(monkeypatch):
 
     def session(items, **worker):
         config = SimpleNamespace(workerinput=worker) if worker else SimpleNamespace()
-        return SimpleNamespace(config=config, items=[SimpleNamespace(path=p) for p in items])
+        return SimpleNamespace(config=config, items=items)
 
     other = conftest.ROOT / "tests" / "core" / "test_model.py"
-    conftest.pytest_collection_finish(session([other, conftest.FAST_TESTS], workerid="gw0",
-                                              workercount=2))
+    heavy = _items(other, heavy=True)
+    conftest.pytest_collection_finish(session(_items(other, conftest.FAST_TESTS) + heavy,
+                                              workerid="gw0", workercount=2))
     assert compiled == ["cart_bm", "cart_bm2_ext"]
     compiled.clear()
-    conftest.pytest_collection_finish(session([conftest.FAST_TESTS], workerid="gw1",
-                                              workercount=2))
+    conftest.pytest_collection_finish(session(_items(conftest.FAST_TESTS) + heavy,
+                                              workerid="gw1", workercount=2))
     assert compiled == ["cart_bm_ext"]  # cart_bm2, its other kernel, is in the cache
     compiled.clear()
-    conftest.pytest_collection_finish(session([other], workerid="gw0", workercount=2))
-    conftest.pytest_collection_finish(session([conftest.FAST_TESTS]))
+    for worker in ("gw0", "gw1"):  # the default suite: cart_bm's alone, on one worker
+        conftest.pytest_collection_finish(session(_items(other, conftest.FAST_TESTS),
+                                                  workerid=worker, workercount=2))
+    assert compiled == ["cart_bm"]
+    compiled.clear()
+    conftest.pytest_collection_finish(session(_items(other), workerid="gw0", workercount=2))
+    conftest.pytest_collection_finish(session(_items(conftest.FAST_TESTS)))
     assert compiled == []
 
 
@@ -83,7 +135,7 @@ def test_a_kernel_that_cannot_be_compiled_is_left_to_its_tests(monkeypatch):
     monkeypatch.setattr(kernel, "compile_note", lambda m: "compiling")
     config = SimpleNamespace(workerinput={"workerid": "gw0", "workercount": 2})
     conftest.pytest_collection_finish(SimpleNamespace(
-        config=config, items=[SimpleNamespace(path=conftest.FAST_TESTS)]))
+        config=config, items=_items(conftest.FAST_TESTS)))
 
 
 def test_the_slow_tests_named_exist_and_use_no_module_fixture():

@@ -191,6 +191,7 @@ def _outcomes(first_run, handoff: float, seed: int) -> tuple[float, float, int]:
     return float(grown.mean()), float(negative.mean()), len(negative)
 
 
+@pytest.mark.heavy  # a year of cart_bm_ext (its kernel compiled for this test alone by default)
 def test_the_handoff_size_and_the_seed_barely_move_the_outcomes(first_run):
     # issue 22: the CD19-negative outcomes may move by at most 5 percentage points between
     # two seedings (the ODE taking over at 100 or at 1000 cells, the same random stream) and

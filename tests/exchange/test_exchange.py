@@ -51,6 +51,8 @@ def test_committed_exports_are_what_pycart_export_writes(root, exported):
             f"{path} is not current"
 
 
+@pytest.mark.heavy  # a second export (~5 s of CPU): the test above finds the committed
+# archives, written by an earlier run, byte-identical to this run's export
 def test_export_is_reproducible_to_the_byte(exported, tmp_path):
     export(tmp_path)
     a = _archives(exported)

@@ -45,29 +45,65 @@ NO_DOSES = (np.zeros((1, 0, 3)), np.zeros((1, 0, 5)))
 FAST_MODELS = [m for m in MODELS if fast_path_obstacle(sbml_text(m)) is None]
 
 
+#: The states each model's kernel integrates: the species, then the variables of rate rules
+#: (the clock is no state).
+STATES = {"cart_bm": MODELS["cart_bm"], "cart_bm2": MODELS["cart_bm2"],
+          "cart_bm_ext": (*MODELS["cart_bm_ext"], "X"),
+          "cart_bm2_ext": (*MODELS["cart_bm2_ext"], "X", "X2")}
+#: The one kernel the default suite compiles (a first run compiles each in ~30 s of CPU):
+#: the other models' compiled code is checked by heavy tests; their generated code, which
+#: is the kernel's text, by the default suite as plain Python.
+DEFAULT_KERNEL = "cart_bm"
+ON_THEIR_KERNELS = [m if m == DEFAULT_KERNEL else pytest.param(m, marks=pytest.mark.heavy)
+                    for m in MODELS]
+
+
 def test_every_model_has_a_fast_path_rate_rules_integrated_as_states():
     assert FAST_MODELS == list(MODELS)
-    assert load_kernel("cart_bm_ext").states == (*MODELS["cart_bm_ext"], "X")
-    assert load_kernel("cart_bm2_ext").states == (*MODELS["cart_bm2_ext"], "X", "X2")
-    assert load_kernel("cart_bm").states == MODELS["cart_bm"]  # the clock is no state
+    for model in FAST_MODELS:
+        generated = _python_rhs(model)
+        assert (*generated["SPECIES"], *generated["RATE_RULES"]) == STATES[model]
+
+
+@pytest.mark.parametrize("model", ON_THEIR_KERNELS)
+def test_a_kernel_integrates_the_species_and_the_rate_rules(model):
+    assert load_kernel(model).states == STATES[model]
 
 
 @pytest.mark.parametrize("model", FAST_MODELS)
 @pytest.mark.parametrize("switches", list(itertools.product((0.0, 1.0), repeat=2)))
 def test_generated_rhs_equals_roadrunner_rates(model, switches):
-    """At random states and parameters, for both models and every switch: 1e-12 relative."""
+    """At random states and parameters, for every model and every switch: 1e-12 relative,
+    the generated module as plain Python, and compiled in cart_bm's kernel (the other
+    kernels: the heavy test below)."""
     generated = _python_rhs(model)
-    kernel = load_kernel(model)
+    compiled = (load_kernel(model).rhs,) if model == DEFAULT_KERNEL else ()
+    _agrees_with_roadrunner(model, switches, generated, (generated["rhs"], *compiled))
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("model", [m for m in FAST_MODELS if m != DEFAULT_KERNEL])
+def test_a_compiled_kernels_rhs_equals_roadrunner_rates(model):
+    for switches in itertools.product((0.0, 1.0), repeat=2):
+        _agrees_with_roadrunner(model, switches, _python_rhs(model), (load_kernel(model).rhs,))
+
+
+def _agrees_with_roadrunner(model, switches, generated, functions):
+    """Each right-hand side of ``functions`` gives libRoadRunner's rates of ``model`` with
+    ``switches`` at 25 random states and parameter sets, within 1e-12 relative."""
+    from pycart.scale.kernel import _defaults
+
+    states = STATES[model]  # the species, then rate rules' variables (X: days)
+    p0, _ = _defaults(model, generated["PARAMETERS"], states)
     rr = roadrunner.RoadRunner(sbml_text(model))
     assert tuple(rr.model.getFloatingSpeciesIds()) == generated["SPECIES"] == MODELS[model]
     rng = np.random.default_rng(13)
     for _ in range(25):
         rr.resetAll()
-        values = dict(zip(generated["PARAMETERS"], kernel.p0, strict=True))
+        values = dict(zip(generated["PARAMETERS"], p0, strict=True))
         for name in model_parameters(model):
             values[name] = values[name] * 10 ** rng.uniform(-1, 1)
         values |= dict(zip(SWITCHES, switches, strict=True))
-        states = kernel.states  # the species, then rate rules' variables (X: days)
         y = 10 ** rng.uniform(-3, 12, len(states)) * (rng.random(len(states)) > 0.1)
         y[len(MODELS[model]):] = rng.uniform(0, 60, len(states) - len(MODELS[model]))
         for name, value in values.items():
@@ -78,7 +114,7 @@ def test_generated_rhs_equals_roadrunner_rates(model, switches):
         rates = rr.getRatesOfChangeNamedArray()  # the states and the doses' clock
         theirs = np.array([rates[0][rates.colnames.index(f"{s}'")] for s in states])
         p = np.array([values[n] for n in generated["PARAMETERS"]])
-        for rhs in (generated["rhs"], kernel.rhs):
+        for rhs in functions:
             ours = np.empty(len(y))
             rhs(0.0, y, p, ours)
             np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-300)
@@ -87,7 +123,9 @@ def test_generated_rhs_equals_roadrunner_rates(model, switches):
 def test_generated_code_is_current_and_names_its_sbml():
     for model in FAST_MODELS:
         assert rhs_text(model) == rhs_source(sbml_text(model), f"models/{model}.xml")
-        assert load_kernel(model).dose_parameters  # the doses are read from the events
+        assert _python_rhs(model)["DOSE_PARAMETERS"]  # the doses are read from the events
+    assert load_kernel(DEFAULT_KERNEL).dose_parameters == _python_rhs(DEFAULT_KERNEL)[
+        "DOSE_PARAMETERS"]
 
 
 def test_math_the_fast_path_cannot_translate_is_refused_at_build():
@@ -248,7 +286,8 @@ def test_solver_fast_runs_doses_and_refuses_only_what_it_cannot_run(tmp_path, mo
                                                                     capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["sweep", "--param", "h=1e9:1e10:2", "--set", "reinf_dose=1e9",
-                 "--set", "reinf_day=10", "--solver", "fast", "--out", "s.parquet"]) == 0
+                 "--set", "reinf_day=10", "--solver", "fast", "--engine", "serial",
+                 "--out", "s.parquet"]) == 0
     table = pd.read_parquet(tmp_path / "s.parquet")
     assert (table["message"] == "").all() and (table["status"] == "ok").all()
     capsys.readouterr()
@@ -471,6 +510,7 @@ def test_the_progress_line_says_a_compile_is_under_way_instead_of_nan_s_left(mon
     assert stream.getvalue().endswith("0/10 points, 0/s, nan s left ")
 
 
+@pytest.mark.heavy  # cart_bm_ext's kernel, compiled for this test alone in the default suite
 def test_pycart_sweep_runs_an_extended_model_on_the_fast_path(tmp_path, monkeypatch):
     """cart_bm_ext with exhaustion and escape on and a reinfusion, `--solver fast`: every
     point from the fast path, as libRoadRunner gives it."""

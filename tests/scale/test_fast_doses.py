@@ -19,19 +19,26 @@ from pycart.scale.kernel import fast_obstacle
 
 #: Four doses over two products plus a leukaemia re-challenge (the issue's acceptance case).
 SCHEDULE = [(0, 1e7), (2, 1e7), (5.5, 2e7, "CA2"), (7, 1e7), (40, 1e6, "L")]
+#: The same days with one product (cart_bm): the default suite's case, on the kernel it
+#: compiles anyway (each other model's kernel is ~30 s of CPU to compile on a first run).
+SCHEDULE_ONE = [(0, 1e7), (2, 1e7), (5.5, 2e7), (7, 1e7), (40, 1e6, "L")]
 DAYS = tuple(float(d) for d in range(1, 61))
 
 
-def _independent(doses, t_end=60.0):
-    """cart_bm2's defaults integrated by scipy's DOP853 on pycart.core.reference's equations
-    (written from the paper, sharing no code with the SBML or the kernel), the doses as
-    impulses at their days: amounts of ORDER2 at DAYS."""
-    params, initial = default_values("cart_bm2")
-    p = reference.TABLE1 | {k: params[k] for k in (*reference.TABLE1, "alpha2", "h2", "rhoA2")}
+def _independent(doses, model="cart_bm2", t_end=60.0):
+    """``model``'s defaults (cart_bm or cart_bm2) integrated by scipy's DOP853 on
+    pycart.core.reference's equations (written from the paper, sharing no code with the SBML
+    or the kernel), the doses as impulses at their days: amounts of the model's species
+    (reference.ORDER or ORDER2) at DAYS."""
+    params, initial = default_values(model)
+    order = reference.ORDER2 if model == "cart_bm2" else reference.ORDER
+    second = ("alpha2", "h2", "rhoA2") if model == "cart_bm2" else ()
+    p = reference.TABLE1 | {k: params[k] for k in (*reference.TABLE1, *second)}
     later, at_zero = normalize(doses)
-    y = np.array([initial[s] for s in reference.ORDER2], dtype=float)
+    y = np.array([initial[s] for s in order], dtype=float)
     for s in ("CA", "CA2"):
-        y[reference.ORDER2.index(s)] = at_zero.get(s, 0.0)
+        if s in order:
+            y[order.index(s)] = at_zero.get(s, 0.0)
     out, t = {}, 0.0
     for stop in sorted({d.day for d in later} | {t_end}):
         want = [d for d in DAYS if t < d < stop]
@@ -42,23 +49,29 @@ def _independent(doses, t_end=60.0):
         want += [stop] if stop in DAYS else []
         for d in later:
             if d.day == stop:
-                y[reference.ORDER2.index(d.species)] += d.cells
+                y[order.index(d.species)] += d.cells
         for k, day in enumerate(want):
             out[day] = y.copy() if day == stop else sol.y[:, k]
         t = stop
     return np.array([out[d] for d in DAYS])
 
 
-def test_four_doses_of_two_products_and_a_rechallenge_match_an_independent_solver():
+@pytest.mark.parametrize("model, doses", [
+    ("cart_bm", SCHEDULE_ONE),
+    # cart_bm2's kernel is compiled for this test alone in the default suite: heavy
+    pytest.param("cart_bm2", SCHEDULE, marks=pytest.mark.heavy)])
+def test_four_doses_of_two_products_and_a_rechallenge_match_an_independent_solver(model,
+                                                                                   doses):
     """Within 1e-6 relative wherever a population is above one cell, every species, days 1
-    to 60 (the fast path's rtol is 1e-8; the reference's 1e-12)."""
-    species = MODELS["cart_bm2"]
-    table = fast.simulate_points(np.array([[3e-10]]), ["alpha"], model="cart_bm2",
-                                 doses=SCHEDULE, t_end=60, days=DAYS, species=species,
+    to 60 (the fast path's rtol is 1e-8; the reference's 1e-12): four CAR T doses (of both
+    products in cart_bm2) and a leukaemia re-challenge."""
+    species = MODELS[model]
+    table = fast.simulate_points(np.array([[3e-10]]), ["alpha"], model=model,
+                                 doses=doses, t_end=60, days=DAYS, species=species,
                                  solver="fast")
     assert table["message"].iloc[0] == ""
-    ref = _independent(SCHEDULE)
-    for j, s in enumerate(reference.ORDER2):
+    ref = _independent(doses, model)
+    for j, s in enumerate(species):
         ours = np.array([table[f"{s}@{d:g}"].iloc[0] for d in DAYS])
         above = ref[:, j] > 1.0
         np.testing.assert_allclose(ours[above], ref[above, j], rtol=1e-6, err_msg=s)
@@ -131,7 +144,10 @@ SHAPES = {"cart_bm": {"CA": 2, "B3": 1, "L": 1},
           "cart_bm2_ext": {"CA": 1, "CA2": 1, "B3": 1, "Ln": 1}}
 
 
-@pytest.mark.parametrize("model", list(SHAPES))
+@pytest.mark.parametrize("model", [
+    # the other models' kernels are compiled for these tests alone in the default suite
+    # (~30 s of CPU each on a first run): heavy, beside the thousand schedules below
+    m if m == "cart_bm" else pytest.param(m, marks=pytest.mark.heavy) for m in SHAPES])
 def test_fast_path_matches_roadrunner_on_random_schedules(model):
     """Five random patients and schedules per model (20 in all): L30 within 1e-6 relative
     or 1e-6 cells, the same responders, the days of the doses on relapse within 1e-6 day."""

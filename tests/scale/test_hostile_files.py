@@ -168,12 +168,15 @@ def test_a_damaged_saved_start_is_reported_and_computed_again(tmp_path, fitted, 
 
 # ---- one run per output, and no lock file left behind -------------------------------------
 
-def test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing(tmp_path):
+def test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing(tmp_path,
+                                                                           monkeypatch, capsys):
     """Before, the second run's saved starts were deleted by the first as it finished (and
     the first's by the second). The first run is held still (SIGSTOP) while the second
     starts, so the test cannot race."""
     import signal
     import time
+
+    from pycart.cli import main
 
     (tmp_path / "data.csv").write_text(DATA, encoding="utf-8")
     command = [sys.executable, "-m", "pycart", *FIT[:5], "6", "--no-profiles", *FIT[6:]]
@@ -187,12 +190,15 @@ def test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing(tmp_p
         first.send_signal(signal.SIGSTOP)
         try:
             saved = {p.name for p in (tmp_path / "out").rglob("start-*.json")}
-            second = pycart(*command[3:], cwd=tmp_path, check=False)
+            # the second run in this process (main()): the lock is the other process's
+            monkeypatch.chdir(tmp_path)
+            status = main(list(command[3:]))
             assert saved <= {p.name for p in (tmp_path / "out").rglob("start-*.json")}
         finally:
             first.send_signal(signal.SIGCONT)
-        assert second.returncode == 2 and second.stderr.count("\n") == 1, second.stderr
-        assert "another pycart run is writing out" in second.stderr
+        err = capsys.readouterr().err
+        assert status == 2 and err.count("\n") == 1, err
+        assert "another pycart run is writing out" in err
         out, err = first.communicate(timeout=COMMAND_SECONDS)
     finally:
         if first.poll() is None:

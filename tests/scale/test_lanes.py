@@ -71,11 +71,11 @@ def _batch(sim: FastSimulator, P, Y0, max_steps: int, want_peak: bool = True):
 
 @pytest.mark.parametrize("max_steps", [20_000, 40])
 def test_every_point_gets_in_a_batch_the_bits_it_gets_alone(max_steps):
-    """cart_bm2 with doses on relapse armed for half the points and a dose schedule, 37
+    """cart_bm with doses on relapse armed for half the points and a dose schedule, 37
     points (more than the lanes, not a multiple of them; lanes refill as points finish, at
     ``max_steps`` 40 every point with too many steps): results and step counts equal, bit
     for bit, to each point integrated alone (one lane)."""
-    sweep = replace(PRESETS["fig7"], model="cart_bm2", t_end=90.0, days=(10.0, 45.0),
+    sweep = replace(PRESETS["fig7"], model="cart_bm", t_end=90.0, days=(10.0, 45.0),
                     doses=())
     sim = FastSimulator(sweep, doses=((0.0, 1e7), (2.0, 1e7), (20.0, 1e6, "L")))
     points = sweep.points()[::97][:37]

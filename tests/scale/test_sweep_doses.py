@@ -16,6 +16,7 @@ from pycart.core import columns as col
 from pycart.core.errors import PycartError
 from pycart.core.model import Model
 from pycart.core.schedule import Dose
+from pycart.scale.engines import SerialEngine
 from pycart.scale.fast import FastSimulator, simulator_for
 from pycart.scale.runner import run_sweep
 from pycart.scale.sweep import Dimension, Sweep
@@ -36,7 +37,9 @@ def test_a_sweep_over_the_size_and_day_of_a_second_fraction(tmp_path, model):
         sweep = dataclasses.replace(SECOND, solver=solver)
         sweep.validate()
         assert isinstance(simulator_for(sweep), FastSimulator) == (solver == "auto")
-        run_sweep(sweep, tmp_path / f"{solver}.parquet")
+        # in this process: the slot, not the engines (tests/scale/test_sweep.py), is under
+        # test here, and two worker processes each paid ~1.5 s of CPU for their imports
+        run_sweep(sweep, tmp_path / f"{solver}.parquet", SerialEngine())
         tables[solver] = pd.read_parquet(tmp_path / f"{solver}.parquet")
     fast, rr = tables["auto"], tables["roadrunner"]
     assert list(fast.columns[1:3]) == ["dose_CA_1_day", "dose_CA_1_cells"]
