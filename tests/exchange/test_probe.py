@@ -1,10 +1,12 @@
-"""PySCeS's steps bounded only near its events (pycart/exchange/probe.py): the windows'
-arithmetic, and the passes that find them, on a stand-in for PySCeS and Assimulo's CVode
-that finds an event, as PySCeS does, only at the end of a step (the real runs:
-tests/exchange/test_simulators.py, heavy)."""
+"""The scripts run by the simulators' own Pythons, on stand-ins for the simulators (the real
+runs: tests/exchange/test_simulators.py, heavy). PySCeS's steps bounded only near its
+events (probe.py): the windows' arithmetic, and the passes that find them, on a stand-in
+for PySCeS and Assimulo's CVode that finds an event, as PySCeS does, only at the end of a
+step. The runners' batch (runbatch.py): no log written."""
 
 from __future__ import annotations
 
+import os
 import sys
 import types
 
@@ -105,3 +107,19 @@ def test_events_never_settling_end_the_run(pysces, monkeypatch):
     monkeypatch.setattr(probe, "PASSES", 2)
     with pytest.raises(SystemExit, match="after 2 runs"):
         probe._pysces_events(_Model(pysces, due=2.3), np.array([5.0]), 1e-2, 0.5)
+
+
+def test_the_runners_batch_writes_no_log_and_forks_no_capture(monkeypatch):
+    """runbatch.py, in a runner's environment, turns off the runner's log.yml and its forked
+    capture of C-level output (what it measures: runbatch's docstring); here on a stand-in
+    for biosimulators-utils' log module."""
+    from pycart.exchange import runbatch
+
+    log_utils = types.SimpleNamespace(capturer=object())
+    package = types.SimpleNamespace(log=types.SimpleNamespace(utils=log_utils))
+    monkeypatch.setitem(sys.modules, "biosimulators_utils", package)
+    monkeypatch.setitem(sys.modules, "biosimulators_utils.log", package.log)
+    monkeypatch.setitem(sys.modules, "biosimulators_utils.log.utils", log_utils)
+    monkeypatch.setenv("LOG_PATH", "log.yml")
+    runbatch._unlogged()
+    assert os.environ["LOG_PATH"] == "" and log_utils.capturer is None

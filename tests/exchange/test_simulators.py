@@ -66,6 +66,8 @@ def _replay(tool: str, archives: list[Path], work: Path, pycart_values: Values) 
             continue
         if (result.reports.parent / "plots.zip").exists():  # a third of its time, unread
             problems.append(f"{label}: the runner drew its plots (VIZ_FORMATS not empty)")
+        if (result.reports.parent / "log.yml").exists():  # a tenth of its time, unread
+            problems.append(f"{label}: the runner wrote its log (runbatch._unlogged)")
         found = compare_reports(result.reports, *pycart_values(archive))
         problems += [f"{label}: {p}" for p in found.problems]
         if found.largest > 1e-3:
