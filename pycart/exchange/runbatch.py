@@ -28,6 +28,7 @@ import os
 import sys
 import tempfile
 import time
+from typing import Any
 
 
 def _one(app_class, archive, out):
@@ -62,17 +63,18 @@ def _unlogged():
     """No ``log.yml`` (biosimulators-utils' LOG_PATH empty: its log is kept, not written) and
     no capture of C-level output into it (without ``capturer`` biosimulators-utils captures
     Python's output only, and the C libraries' goes to file descriptors 1 and 2, which
-    :func:`_one` keeps); the runner's results and its success rule are unchanged."""
+    :func:`_one` keeps); the runner's results and its success rule are unchanged. Called
+    once the runner is imported (it imports biosimulators-utils' log module)."""
     os.environ["LOG_PATH"] = ""
-    import biosimulators_utils.log.utils as log_utils
-
-    log_utils.capturer = None
+    log_utils: Any = sys.modules.get("biosimulators_utils.log.utils")
+    if log_utils is not None:
+        log_utils.capturer = None
 
 
 def main():
-    _unlogged()
     request = json.loads(sys.stdin.read())
     app_class = importlib.import_module(f"biosimulators_{request['tool']}.__main__").App
+    _unlogged()
     for index, (archive, out) in enumerate(request["jobs"]):
         started = time.monotonic()
         ok, text = _one(app_class, archive, out)

@@ -116,10 +116,9 @@ def test_the_runners_batch_writes_no_log_and_forks_no_capture(monkeypatch):
     from pycart.exchange import runbatch
 
     log_utils = types.SimpleNamespace(capturer=object())
-    package = types.SimpleNamespace(log=types.SimpleNamespace(utils=log_utils))
-    monkeypatch.setitem(sys.modules, "biosimulators_utils", package)
-    monkeypatch.setitem(sys.modules, "biosimulators_utils.log", package.log)
     monkeypatch.setitem(sys.modules, "biosimulators_utils.log.utils", log_utils)
     monkeypatch.setenv("LOG_PATH", "log.yml")
     runbatch._unlogged()
     assert os.environ["LOG_PATH"] == "" and log_utils.capturer is None
+    monkeypatch.delitem(sys.modules, "biosimulators_utils.log.utils")
+    runbatch._unlogged()  # a runner without biosimulators-utils' log: nothing to turn off
