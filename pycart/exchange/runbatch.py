@@ -12,9 +12,9 @@ Two of the runner's outputs that nothing reads are not made (:func:`_unlogged`):
 ``log.yml``, which it rewrites whole after every task and output (a tenth of its CPU), and
 the capture of C-level output into that log by a forked relay process per archive, SED-ML
 file, task and report (a third of its CPU, mostly the forks); that output comes here
-instead, in each archive's output. Measured (fig3, fig8 and ext_fig8-plot1_1 in one
-process, its start-up included): biosimulators-tellurium 13.9 s of CPU with both, 8.6 s
-without; biosimulators-copasi 12.5 s and 7.8 s.
+instead, in each archive's output. Measured (one process, its start-up included):
+exports/'s 16 archives through biosimulators-tellurium 195 s of CPU with both, 117 s
+without; fig3, fig8 and ext_fig8-plot1_1 through biosimulators-copasi 12.5 s and 7.8 s.
 
 Reads a JSON request on stdin, ``{"tool": ..., "jobs": [[archive, out], ...]}``, and
 prints one JSON line per archive as it finishes: its index, whether it succeeded, its
