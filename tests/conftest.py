@@ -62,11 +62,11 @@ SLOW: dict[str, float] = {
 HEAVY: dict[str, float] = {
     "tests/analysis/test_fit.py::test_pycart_calibration_regenerates_the_report": 579,
     "tests/exchange/test_simulators.py::test_models_load_directly_with_pycart_numbers[pysces]":
-        468,
+        60,  # ~
     "tests/exchange/test_simulators.py::test_runner_reproduces_every_archive[copasi]": 356,
     "tests/exchange/test_simulators.py::test_runner_reproduces_every_archive[tellurium]": 316,
     "tests/exchange/test_simulators.py::"
-    "test_a_dose_schedule_loads_directly_with_pycart_numbers[pysces]": 129,
+    "test_a_dose_schedule_loads_directly_with_pycart_numbers[pysces]": 10,  # ~
     "tests/scale/test_kernel_compile.py::test_every_function_of_a_kernel_is_compiled_once":
         90,  # ~
     "tests/scale/test_sweep.py::test_bench_quick_prints_its_figures": 67,

@@ -282,19 +282,26 @@ def probe_script() -> Path:
     return Path(__file__).with_name("probe.py")
 
 
-#: PySCeS's largest CVODE step (days) while a dose is on. PySCeS hands CVODE 0/1 trigger
-#: values, which CVODE can locate only at a step's end (or at an output time inside the
-#: step), and its event assignments read the species where CVODE last evaluated the rates
-#: (the step's end): a dose comes up to a step late, or adds to a value up to a step
-#: later. Measured against pycart (cart_bm) at 1e-3 days: 1.2e-4 (day 60), 5.6e-4 (on
-#: relapse); at 1e-4 days: 4.2e-7 and 1.3e-5 (docs/exchange.md, docs/compatibility.md).
-PYSCES_DOSE_MAX_STEP = 1e-4
+#: PySCeS's largest CVODE step (days) near an event while a dose is on. PySCeS hands CVODE
+#: 0/1 trigger values, which CVODE can locate only at a step's end (or at an output time
+#: inside the step), and its event assignments read the species where CVODE last
+#: evaluated the rates (the step's end): a dose comes up to a step late, or adds to a value
+#: up to a step later. Measured against pycart with every step of the run so bounded:
+#: cart_bm at 1e-3 days 1.2e-4 (day 60), 5.6e-4 (on relapse), at 1e-4 days up to 3.6e-5
+#: over the models and the schedule (docs/compatibility.md). Bounded only within
+#: PYSCES_DOSE_WINDOW of each event (probe.py): at 1e-4 days up to 5.3e-5 (models) and
+#: 8.8e-5 (schedule), too near the checks' 1e-4; at 1e-5 days up to 6.1e-6 and 3.7e-6.
+PYSCES_DOSE_MAX_STEP = 1e-5
+#: Days either side of each event PySCeS fires within which its step is so bounded (the
+#: events found by PySCeS's own runs, probe.py): bounding all 180 days took a minute a run
+#: at 1e-4 days, these windows a few seconds at 1e-5.
+PYSCES_DOSE_WINDOW = 0.1
 
 
 def dose_max_step(tool: str, parameters: dict[str, float]) -> float:
-    """The largest step ``tool`` must be held to with ``parameters``: PySCeS's
-    :data:`PYSCES_DOSE_MAX_STEP` when a dose is on (a parameter whose name holds ``dose``
-    is above 0), otherwise none (0)."""
+    """The largest step ``tool`` must be held to near an event with ``parameters``:
+    PySCeS's :data:`PYSCES_DOSE_MAX_STEP` when a dose is on (a parameter whose name holds
+    ``dose`` is above 0), otherwise none (0)."""
     doses = any("dose" in key and value > 0 for key, value in parameters.items())
     return PYSCES_DOSE_MAX_STEP if tool == "pysces" and doses else 0.0
 
@@ -304,8 +311,9 @@ def simulate_directly(tool: str, sbml: Path, parameters: dict[str, float],
                       ) -> dict[str, np.ndarray]:
     """Species amounts of ``sbml`` with ``parameters`` at ``times``, simulated by ``tool``
     (tellurium, amici or pysces, in its own environment; COPASI is basico in pycart's).
-    PySCeS runs with :func:`dose_max_step`; AMICI's compiled model is kept under the
-    tools' root (``amici-models/<hash of the SBML>``), built once, so ``work`` is unused."""
+    PySCeS runs with :func:`dose_max_step` within :data:`PYSCES_DOSE_WINDOW` of each
+    event; AMICI's compiled model is kept under the tools' root (``amici-models/<hash of
+    the SBML>``), built once, so ``work`` is unused."""
     import hashlib
 
     from filelock import FileLock
@@ -317,7 +325,7 @@ def simulate_directly(tool: str, sbml: Path, parameters: dict[str, float],
     work.mkdir(parents=True, exist_ok=True)
     request = {"tool": tool, "sbml": str(sbml), "parameters": parameters,
                "times": list(times), "work": str(work),
-               "max_step": dose_max_step(tool, parameters)}
+               "max_step": dose_max_step(tool, parameters), "window": PYSCES_DOSE_WINDOW}
     environ = dict(os.environ, PATH=f"{env / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
     with FileLock(str(work / ".lock")):  # one AMICI build of a model at a time
         done = subprocess.run([str(env / "bin" / "python"), str(probe_script())],

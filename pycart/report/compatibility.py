@@ -57,12 +57,16 @@ DIRECT_BY_HAND = {
              "assignment rule such as clock := time",
     "pysces": "CVODE (mode_integrator = 'CVODE', with Assimulo installed: PySCeS ignores "
               "every event under LSODA) and __settings__ cvode_reltol 1e-10, cvode_abstol "
-              "1e-14; with any dose on, also cvode_hmax = 1e-4 (days) and cvode_mxstep "
-              "raised to match (the longest output interval / 1e-4 and more): PySCeS finds "
-              "an event only at the end of a CVODE step and reads the species for its "
+              "1e-14; with any dose on, also a bounded step near the doses: PySCeS finds an "
+              "event only at the end of a CVODE step and reads the species for its "
               "assignments there, so a dose is up to a step late (on relapse) or added to a "
               "value up to a step old (on a day); measured at the default unbounded step: "
-              "up to 1.9e-2 off; bounded to 1e-3 days: up to 5.6e-4; to 1e-4 days: 1.3e-5",
+              "up to 1.9e-2 off; bounded to 1e-3 days: up to 5.6e-4. By hand, cvode_hmax = "
+              "1e-4 (days) for the whole run, cvode_mxstep raised to match (the longest "
+              "output interval / 1e-4 and more): up to 3.6e-5, about a minute a run. This "
+              "table: the step bounded to 1e-5 days within 0.1 day of every event PySCeS "
+              "fires (its CVODE run from one window's edge to the next, the windows found by "
+              "PySCeS's own runs: pycart/exchange/probe.py), a few seconds a run",
 }
 #: Direct loads: the doses compared.
 CASES = {

@@ -111,9 +111,9 @@ def test_the_schedule_case_has_four_doses_of_two_products_and_a_rechallenge():
 def test_pysces_steps_are_bounded_only_with_a_dose_on():
     from pycart.exchange.simulators import PYSCES_DOSE_MAX_STEP, dose_max_step
 
-    assert PYSCES_DOSE_MAX_STEP == 1e-4
-    assert dose_max_step("pysces", {"reinf_day": 60.0, "reinf_dose": 1e8}) == 1e-4
-    assert dose_max_step("pysces", {"relapse_threshold": 1e8, "relapse_dose2": 5e8}) == 1e-4
+    assert PYSCES_DOSE_MAX_STEP == 1e-5  # near each event only (tests/exchange/test_probe.py)
+    assert dose_max_step("pysces", {"reinf_day": 60.0, "reinf_dose": 1e8}) == 1e-5
+    assert dose_max_step("pysces", {"relapse_threshold": 1e8, "relapse_dose2": 5e8}) == 1e-5
     assert dose_max_step("pysces", {"reinf_day": 60.0, "reinf_dose": 0.0, "alpha": 1.0}) == 0
     assert dose_max_step("tellurium", {"reinf_dose": 1e8}) == 0
 

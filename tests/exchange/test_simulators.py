@@ -66,6 +66,8 @@ def _replay(tool: str, archives: list[Path], work: Path, pycart_values: Values) 
             continue
         if (result.reports.parent / "plots.zip").exists():  # a third of its time, unread
             problems.append(f"{label}: the runner drew its plots (VIZ_FORMATS not empty)")
+        if (result.reports.parent / "log.yml").exists():  # a tenth of its time, unread
+            problems.append(f"{label}: the runner wrote its log (runbatch._unlogged)")
         found = compare_reports(result.reports, *pycart_values(archive))
         problems += [f"{label}: {p}" for p in found.problems]
         if found.largest > 1e-3:
@@ -87,8 +89,7 @@ def _agree(tool: str, model: str, case: str, theirs: dict) -> None:
 
 def _direct(tool: str, tmp_path: Path) -> None:
     """Every model (compatibility.DIRECT_MODELS), every case; two simulations at a time
-    (each in its own process and folder: PySCeS's dosed runs, held to 1e-4-day steps, take
-    about a minute each)."""
+    (each in its own process and folder)."""
     from pycart.exchange.simulators import simulate_directly
 
     def one(item):
@@ -108,11 +109,12 @@ def _direct(tool: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.heavy
-@pytest.mark.timeout(1800)  # PySCeS: ~330 s in CI, plus its environment when fresh
+@pytest.mark.timeout(1800)  # PySCeS: ~70 s of CPU, plus its environment when fresh
 @pytest.mark.parametrize("tool", ["tellurium", "pysces"])
 def test_models_load_directly_with_pycart_numbers(tool, tmp_path):
     """1e-4 relative at the paper's days (amounts above 1e-6 cells), doses off and on;
-    PySCeS with doses held to steps of 1e-4 days (simulators.dose_max_step)."""
+    PySCeS with doses held to steps of 1e-5 days near each event (simulators.dose_max_step,
+    probe.py)."""
     _direct(tool, tmp_path)
 
 
@@ -142,7 +144,7 @@ def test_runner_replays_a_dose_schedule(tool, tmp_path, pycart_values):
 
 
 @pytest.mark.heavy
-@pytest.mark.timeout(1800)  # PySCeS at 1e-4-day steps over 180 days: ~2 min
+@pytest.mark.timeout(1800)  # PySCeS: ~10 s of CPU, plus its environment when fresh
 @pytest.mark.parametrize("tool", [
     "tellurium", "pysces",
     pytest.param("amici", marks=pytest.mark.skipif(
