@@ -148,3 +148,17 @@ def test_a_resumed_fit_never_mixes_the_sides_of_two_optima(toy, tmp_path, monkey
     fresh = toy(tmp_path / "fresh")
     for name in ("estimates", "patients", "profiles", "starts"):
         pd.testing.assert_frame_equal(getattr(resumed, name), getattr(fresh, name))
+
+
+def test_a_profile_walk_stops_at_a_better_point():
+    """The rest of a walk past a better point would be dropped with its side (the fit
+    moves): the side ends at its first point more than 0.001 below the optimum, unfilled;
+    the other side walks to its bound and is filled as before."""
+    from pycart.analysis.profile import MIN_POINTS, profile_task
+
+    down = profile_task(PROBLEM, PROBLEM.key(), 0, -1, np.array([SHALLOW]), 9.0)
+    nlls = [nll for _, nll in down["points"]]
+    assert nlls[-1] < 9.0 - 1e-3 and min(nlls[:-1]) >= 9.0 - 1e-3
+    assert len(nlls) < MIN_POINTS and down["points"][-1][0] > DEEP - WIDTH
+    up = profile_task(PROBLEM, PROBLEM.key(), 0, 1, np.array([SHALLOW]), 9.0)
+    assert len(up["points"]) >= MIN_POINTS and up["points"][-1][0] == pytest.approx(1.0)
