@@ -17,6 +17,7 @@ import pytest
 import pycart.analysis.calibrate as calibration
 from pycart.analysis.calibrate import FitSettings, calibrate
 from pycart.analysis.fit import FitProblem, design
+from pycart.cli.fit import summary
 from pycart.core.output import write_table
 from pycart.scale.engines import SerialEngine
 
@@ -107,6 +108,9 @@ def test_a_profile_that_finds_a_better_optimum_moves_the_fit_there(toy, tmp_path
     assert sources == {0: "design", 1: "profile of h"}
     assert result.starts.iloc[0]["start"] == 1
     assert "warning" not in capsys.readouterr().err
+    # and pycart fit's printed summary says it
+    assert "2 starts reached it; the optimum moved 1 time (profiles found better), from " \
+        "nll 9.0000" in summary(result.estimates, result.patients)
 
 
 def test_a_better_optimum_left_after_the_last_move_is_said(toy, tmp_path, monkeypatch, capsys):
