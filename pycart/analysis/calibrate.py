@@ -9,6 +9,7 @@ run on the same folder is refused instead of deleting the first one's saved part
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import shutil
@@ -43,12 +44,16 @@ from .fit import (
 from .fitparts import MAX_BYTES, Damaged, check_side, check_start, side_name, start_index
 from .joint import JointProblem, entry_ids, make_joint
 from .observation import Observable, default_observables
-from .polish import polish
+from .polish import IMPROVEMENT, polish
 from .profile import THRESHOLD, interval, profile_table, profile_task
 
 PARTS = ".fit-parts"
 #: The lock a run holds on its output folder (removed when it ends).
 LOCK = ".fit.lock"
+#: Most moves of a fit's optimum: when a profile finds a point lower than the optimum by
+#: more than the polish's tolerance (:data:`pycart.analysis.polish.IMPROVEMENT`), the local
+#: fit is restarted from it and every profile walked again from the better optimum.
+MOVES = 3
 
 
 @dataclass(frozen=True)
@@ -156,9 +161,15 @@ def _folder(out: str | Path) -> Path:
 class _Store:
     """Finished pieces of one problem's work, one JSON file each."""
 
-    def __init__(self, folder: Path, key: str) -> None:
-        self.path = folder / PARTS / key
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.path.mkdir(parents=True, exist_ok=True)
+
+    def of_optimum(self, fit: dict) -> _Store:
+        """The store of the profile sides walked from ``fit``'s optimum: a side belongs to
+        one optimum, so a resumed run whose optimum moved never mixes two optima's."""
+        text = json.dumps([np.asarray(fit["x_hat"], dtype=float).tolist(), fit["nll"]])
+        return _Store(self.path / f"optimum-{hashlib.sha256(text.encode()).hexdigest()[:16]}")
 
     def load(self, prefix: str, check: Callable[[str, object], dict | None],
              say: Callable[[str], None]) -> dict[str, dict]:
@@ -226,7 +237,7 @@ def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, en
     """Every patient's starts in one stream of tasks on ``engine`` (workers stay busy when a
     patient has fewer starts than there are workers), then every profile side in another;
     each finished piece is saved at once and not computed again by a later run."""
-    stores = {p.patient: _Store(folder, p.key()) for p in problems}
+    stores = {p.patient: _Store(folder / PARTS / p.key()) for p in problems}
     done = {p.patient: _saved_starts(p, stores[p.patient], settings, say) for p in problems}
     tasks = []
     for problem in problems:
@@ -246,17 +257,80 @@ def _fit_all(problems: list[FitProblem], settings: FitSettings, folder: Path, en
         if settings.polish:  # its fits are not saved: a rerun repeats them (same seed)
             done[problem.patient] = polish(problem, done[problem.patient], engine,
                                            settings.seed)
-        starts = starts_table(done[problem.patient].values())
-        best = starts.iloc[0]
-        if not (best[col.STATUS] == col.OK and math.isfinite(best["nll"])):
-            raise SimulationError(f"patient {problem.patient}: every one of the "
-                                  f"{settings.starts} starts failed (last: "
-                                  f"{starts.iloc[-1][col.MESSAGE]}); no estimates written")
-        fits[problem.patient] = {"starts": starts, "nll": float(best["nll"]), "sides": [],
-                                 "x_hat": np.log10([float(best[n]) for n in problem.estimate])}
+        fits[problem.patient] = _optimum(problem, done[problem.patient], settings.starts, [])
     if settings.profiles:
-        _profiles(problems, stores, fits, engine, say)
+        _profile_and_move(problems, stores, fits, engine, say)
     return [fits[p.patient] for p in problems]
+
+
+def _optimum(problem: FitProblem, rows: dict[int, dict], design_starts: int,
+             moves: list[dict]) -> dict:
+    """A fit at the best of ``rows`` (design, polish and restarts from profiles, named in
+    the starts table's ``source`` column); ``moves`` says how its optimum got there."""
+    starts = starts_table(rows.values())
+    restarted = {m["start"]: f"profile of {m['profile']}" for m in moves}
+    starts["source"] = [restarted.get(int(s), "design" if s < design_starts else "polish")
+                        for s in starts["start"]]
+    best = starts.iloc[0]
+    if not (best[col.STATUS] == col.OK and math.isfinite(best["nll"])):
+        raise SimulationError(f"patient {problem.patient}: every one of the "
+                              f"{design_starts} starts failed (last: "
+                              f"{starts.iloc[-1][col.MESSAGE]}); no estimates written")
+    return {"rows": dict(rows), "starts": starts, "nll": float(best["nll"]), "sides": [],
+            "x_hat": np.log10([float(best[n]) for n in problem.estimate]),
+            "design_starts": design_starts, "moves": moves}
+
+
+def _profile_and_move(problems: list[FitProblem], stores: dict[str, _Store],
+                      fits: dict[str, dict], engine: Engine, say: Callable[[str], None]
+                      ) -> None:
+    """Every profile; then, up to :data:`MOVES` times, each fit whose profiles found a
+    better point moves to the optimum a local fit restarted there reaches, and is profiled
+    again (a better point left after the last move is noted in the estimates)."""
+    todo = problems
+    for moved in range(MOVES + 1):
+        _profiles(todo, stores, fits, engine, say)
+        todo = [p for p in todo if _lowest_point(fits[p.patient])[0] is not None]
+        if not todo or moved == MOVES:
+            return
+        _move(todo, fits, engine, say)
+
+
+def _lowest_point(fit: dict) -> tuple[dict | None, int]:
+    """The profile side and the index of its point with the lowest nll, if that is below
+    the optimum by more than :data:`IMPROVEMENT` (else None)."""
+    found, at, lowest = None, 0, fit["nll"] - IMPROVEMENT
+    for side in fit["sides"]:
+        for i, (_, nll) in enumerate(side["points"]):
+            if nll < lowest:
+                found, at, lowest = side, i, nll
+    return found, at
+
+
+def _move(problems: list[FitProblem], fits: dict[str, dict], engine: Engine,
+          say: Callable[[str], None]) -> None:
+    """Restart each problem's local fit (the polish's, :func:`start_task`) from its
+    profiles' lowest point, in one stream of tasks; the fit moves to the better optimum,
+    its profiles discarded."""
+    by_patient = {p.patient: p for p in problems}
+    tasks, found = [], {}
+    for problem in problems:
+        fit = fits[problem.patient]
+        side, at = _lowest_point(fit)
+        assert side is not None  # only problems whose profiles found a better point
+        found[problem.patient] = (side["parameter"], side["points"][at][1])
+        tasks.append((problem, problem.key(), max(fit["rows"]) + 1,
+                      np.asarray(side["xs"][at], dtype=float)))
+    for row in engine.run(start_task, tasks):
+        patient = row["patient"]
+        fit, (parameter, nll) = fits[patient], found[patient]
+        move = {"start": int(row["start"]), "profile": parameter, "point_nll": nll,
+                "from_nll": fit["nll"], "from": (10.0 ** fit["x_hat"]).tolist()}
+        fits[patient] = _optimum(by_patient[patient], fit["rows"] | {row["start"]: row},
+                                 fit["design_starts"], [*fit["moves"], move])
+        move |= {"to_nll": fits[patient]["nll"], "to": (10.0 ** fits[patient]["x_hat"]).tolist()}
+        say(f"fit {patient}: the profile of {parameter} found nll {nll:.6g} below the "
+            f"optimum {move['from_nll']:.6g}; the optimum moved to nll {move['to_nll']:.6g}")
 
 
 def _profiles(problems: list[FitProblem], stores: dict[str, _Store], fits: dict[str, dict],
@@ -266,7 +340,7 @@ def _profiles(problems: list[FitProblem], stores: dict[str, _Store], fits: dict[
     tasks, by_patient = [], {p.patient: p for p in problems}
     for problem in problems:
         fit = fits[problem.patient]
-        kept = stores[problem.patient].load("profile", partial(
+        kept = stores[problem.patient].of_optimum(fit).load("profile", partial(
             check_side, problem, x_hat=fit["x_hat"], nll=fit["nll"]), say)
         fit["sides"] = list(kept.values())
         if kept:
@@ -277,8 +351,8 @@ def _profiles(problems: list[FitProblem], stores: dict[str, _Store], fits: dict[
     for side in engine.run(profile_task, tasks):
         patient = side["patient"]
         problem = by_patient[patient]
-        stores[patient].save(side_name(problem.estimate.index(side["parameter"]),
-                                        side["direction"]), side)
+        stores[patient].of_optimum(fits[patient]).save(side_name(
+            problem.estimate.index(side["parameter"]), side["direction"]), side)
         fits[patient]["sides"].append(side)
         say(f"fit {patient}: profile of {side['parameter']} "
             f"({'down' if side['direction'] < 0 else 'up'}) done, {len(side['points'])} points")
@@ -288,10 +362,7 @@ def _tables(problems: list, fits: list[dict]) -> FitResult:
     estimates, profiles, patients = [], [], []
     for problem, fit in zip(problems, fits, strict=True):
         lowest = min([fit["nll"], *(f for s in fit["sides"] for _, f in s["points"])])
-        if lowest < fit["nll"] - 1e-3:
-            sys.stderr.write(f"pycart fit: warning: a profile of {problem.patient} found a "
-                             f"better optimum (nll {lowest:.6g} < {fit['nll']:.6g}); use more "
-                             "--starts\n")
+        better = _still_better(problem, fit, lowest)
         ids = entry_ids(problem)
         for i, label in enumerate(problem.estimate):
             sides = {s["direction"]: s for s in fit["sides"] if s["parameter"] == label}
@@ -299,6 +370,7 @@ def _tables(problems: list, fits: list[dict]) -> FitResult:
             if len(sides) == 2:
                 row |= _widened(interval(sides, fit["x_hat"][i], lowest, problem.bounds[i]),
                                 fit["starts"], label, lowest)
+                row = _noted(row, better) if better else row
             else:
                 row |= {"estimate": 10.0 ** fit["x_hat"][i], "lower": math.nan,
                         "upper": math.nan, "identifiable": "not profiled"}
@@ -309,6 +381,18 @@ def _tables(problems: list, fits: list[dict]) -> FitResult:
     starts = pd.concat([f["starts"] for f in fits], ignore_index=True)
     return FitResult(problems, pd.DataFrame(estimates), starts, pd.concat(profiles,
                      ignore_index=True), pd.DataFrame(patients), fits)
+
+
+def _still_better(problem: FitProblem | JointProblem, fit: dict, lowest: float) -> str:
+    """The estimates' note (and a warning line) when a profile still found a better point
+    after the optimum's last move; else empty."""
+    if lowest >= fit["nll"] - IMPROVEMENT:
+        return ""
+    sys.stderr.write(f"pycart fit: warning: a profile of {problem.patient} found a better "
+                     f"optimum (nll {lowest:.6g} < {fit['nll']:.6g}) after the optimum moved "
+                     f"{len(fit['moves'])} times (the most: {MOVES}); use more --starts\n")
+    return (f"a profile found nll {lowest:.6g} below the optimum's {fit['nll']:.6g} after "
+            f"{len(fit['moves'])} moves: not the maximum-likelihood estimate")
 
 
 def _relabel(table: pd.DataFrame, problem: FitProblem | JointProblem) -> pd.DataFrame:
@@ -328,7 +412,9 @@ def _patient_rows(problem: FitProblem | JointProblem, fit: dict) -> list[dict]:
     starts = fit["starts"]
     ok = starts[col.STATUS] == col.OK
     common = {"starts": len(starts), "failed_starts": int((~ok).sum()),
-              "starts_at_best": int(np.sum(np.abs(starts["nll"][ok] - fit["nll"]) < 1e-3))}
+              "starts_at_best": int(np.sum(np.abs(starts["nll"][ok] - fit["nll"]) < 1e-3)),
+              "optimum_moves": len(fit["moves"]),
+              "first_optimum_nll": fit["moves"][0]["from_nll"] if fit["moves"] else fit["nll"]}
     values = {label: 10.0 ** v for label, v in zip(problem.estimate, fit["x_hat"],
                                                     strict=True)}
     if isinstance(problem, FitProblem):
@@ -365,10 +451,15 @@ def _widened(row: dict, starts: pd.DataFrame, name: str, lowest: float) -> dict:
     if near.empty or (near.min() >= row["lower"] and near.max() <= row["upper"]):
         return row
     row = dict(row, lower=min(row["lower"], near.min()), upper=max(row["upper"], near.max()))
-    note = "interval widened to other optima within the threshold: the profile is multimodal"
-    row["identifiable"] = f"yes ({note})" if row["identifiable"] == "yes" else \
-        f"{row['identifiable'][:-1]}; {note})"
-    return row
+    return _noted(row, "interval widened to other optima within the threshold: the profile "
+                  "is multimodal")
+
+
+def _noted(row: dict, note: str) -> dict:
+    """``row`` with ``note`` added in its identifiable verdict's parentheses."""
+    verdict = row["identifiable"]
+    return dict(row, identifiable=f"{verdict} ({note})" if verdict == "yes" else
+                f"{verdict[:-1]}; {note})")
 
 
 def _write(result: FitResult, folder: Path) -> None:

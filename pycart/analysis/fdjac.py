@@ -68,13 +68,22 @@ class Simulations:
 
 
 def forward_jacobian(residuals: Callable[[np.ndarray], np.ndarray], upper: np.ndarray,
-                     step: float = FD_STEP) -> Callable[[np.ndarray], np.ndarray]:
+                     step: float = FD_STEP,
+                     known: Callable[[np.ndarray], np.ndarray | None] | None = None
+                     ) -> Callable[[np.ndarray], np.ndarray]:
     """``least_squares``' ``jac``: the forward-difference Jacobian of ``residuals`` (rows of
     points in, a row of residuals per point out) at ``theta`` from ONE call on theta and
-    theta + step along each axis (backwards where that would cross ``upper``)."""
+    theta + step along each axis (backwards where that would cross ``upper``); theta left
+    out of the call where ``known(theta)`` gives its residuals (the optimiser has just
+    computed them)."""
     def jac(theta: np.ndarray) -> np.ndarray:
         h = np.where(theta + step <= upper, step, -step)
-        r = residuals(np.vstack([theta, theta + np.diag(h)]))
-        return (r[1:] - r[0]).T / h
+        base = known(theta) if known is not None else None
+        if base is None:
+            r = residuals(np.vstack([theta, theta + np.diag(h)]))
+            base, r = r[0], r[1:]
+        else:
+            r = residuals(theta + np.diag(h))
+        return (r - base).T / h
     return jac
 

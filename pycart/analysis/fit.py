@@ -279,17 +279,18 @@ def local_fit(objective: Objective, x0: np.ndarray, fixed: Mapping[int, float] |
     for i, v in fixed.items():
         x[i] = v
     x[free] = np.clip(x[free], p.lower[free], p.upper[free])
-    if not np.isfinite(objective.nll(x)):
+    best = objective.nll(x)  # once: each evaluation is a simulation
+    if not np.isfinite(best):
         return LocalFit(x, math.inf, False, 1, "the solver failed at the start point")
     if not free:
-        return LocalFit(x, objective.nll(x), True, 1, "nothing free")
-    nfev, best, message = 0, objective.nll(x), ""
+        return LocalFit(x, best, True, 1, "nothing free")
+    nfev, message = 0, ""
     for _ in range(rounds):
-        sigma = objective.sigmas(objective.raw_residuals(x))
-        fun = _weighted(objective, x, free, sigma)
+        raw = objective.raw_residuals(x)
+        residuals = _Residuals(objective, x, free, objective.sigmas(raw), raw)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = least_squares(fun, x[free], jac=_jacobian(objective, x, free, sigma),
+            result = least_squares(residuals.one, x[free], jac=residuals.jacobian(),
                                    bounds=(p.lower[free], p.upper[free]), method="trf",
                                    x_scale=1.0, xtol=1e-10, ftol=1e-12, gtol=1e-10,
                                    max_nfev=400)
@@ -306,30 +307,50 @@ def local_fit(objective: Objective, x0: np.ndarray, fixed: Mapping[int, float] |
     return LocalFit(x, best, bool(np.isfinite(best)), nfev, message)
 
 
-def _weighted(objective: Objective, x: np.ndarray, free: list[int],
-              sigma: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    def residuals(theta: np.ndarray) -> np.ndarray:
-        trial = x.copy()
-        trial[free] = theta
-        try:
-            return objective.raw_residuals(trial) / sigma
-        except SimulationError:
-            return np.full(len(sigma), FAILED_RESIDUAL)
-    return residuals
+class _Residuals:
+    """The residuals one round of :func:`local_fit` minimises (the free parameters'; each
+    raw residual divided by the round's ``sigma``), one point or many in one batch, and
+    their forward-difference Jacobian (:func:`pycart.analysis.fdjac.forward_jacobian`, whose
+    step says why). The last point's residuals are kept: scipy's trf asks for the Jacobian
+    where it has just evaluated them, and for the residuals at the round's start, whose raw
+    values gave ``sigma``; each a simulation saved, with the same numbers (a batch's rows
+    are integrated independently, bit for bit as alone)."""
 
+    def __init__(self, objective: Objective, x: np.ndarray, free: list[int],
+                 sigma: np.ndarray, raw: np.ndarray) -> None:
+        self.objective, self.x, self.free, self.sigma = objective, x, free, sigma
+        self.last = (x[free].tobytes(), raw / sigma)
 
-def _jacobian(objective: Objective, x: np.ndarray, free: list[int], sigma: np.ndarray
-              ) -> Callable[[np.ndarray], np.ndarray]:
-    """The forward-difference Jacobian of :func:`_weighted`'s residuals, its k+1 points in
-    one batch (:func:`pycart.analysis.fdjac.forward_jacobian`, whose step says why)."""
-    from .fdjac import forward_jacobian
+    def one(self, theta: np.ndarray) -> np.ndarray:
+        """The residuals at ``theta``; a failed simulation gives each FAILED_RESIDUAL."""
+        key = np.asarray(theta, dtype=float).tobytes()
+        if key != self.last[0]:
+            trial = self.x.copy()
+            trial[self.free] = theta
+            try:
+                value = self.objective.raw_residuals(trial) / self.sigma
+            except SimulationError:
+                value = np.full(len(self.sigma), FAILED_RESIDUAL)
+            self.last = (key, value)
+        return self.last[1].copy()
 
-    def residuals(thetas: np.ndarray) -> np.ndarray:
-        trials = np.repeat(x[None, :], len(thetas), axis=0)
-        trials[:, free] = thetas
-        raw = objective.raw_residuals_many(trials) / sigma
+    def known(self, theta: np.ndarray) -> np.ndarray | None:
+        """The residuals at ``theta`` if they are the last point's (else None)."""
+        same = np.asarray(theta, dtype=float).tobytes() == self.last[0]
+        return self.last[1].copy() if same else None
+
+    def many(self, thetas: np.ndarray) -> np.ndarray:
+        """The residuals of every row of ``thetas``, in one batch."""
+        trials = np.repeat(self.x[None, :], len(thetas), axis=0)
+        trials[:, self.free] = thetas
+        raw = self.objective.raw_residuals_many(trials) / self.sigma
         return np.where(np.isnan(raw).any(axis=1, keepdims=True), FAILED_RESIDUAL, raw)
-    return forward_jacobian(residuals, objective.problem.upper[free])
+
+    def jacobian(self) -> Callable[[np.ndarray], np.ndarray]:
+        from .fdjac import forward_jacobian
+
+        return forward_jacobian(self.many, self.objective.problem.upper[self.free],
+                                known=self.known)
 
 
 # ---- multistart ----------------------------------------------------------------------------

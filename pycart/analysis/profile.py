@@ -3,7 +3,8 @@ fixed at each value and every other one re-optimised; the 95% interval is where 
 stays within chi2(1, 0.95)/2 = 1.92 of the optimum (Raue et al. 2009, Bioinformatics
 25:1923). A profile that stays under the threshold up to a search bound is a result: the
 interval reaches the bound, and the parameter is not identifiable from these data on that
-side.
+side. A walk that finds a point lower than the optimum by more than the polish's tolerance
+stops there: the fit moves to a better optimum from it (:mod:`pycart.analysis.calibrate`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from scipy.stats import chi2
 
 from .fit import FitProblem, local_fit, objective_for
+from .polish import IMPROVEMENT
 
 #: The profile threshold for a 95% pointwise interval, in negative log-likelihood units.
 THRESHOLD = float(chi2.ppf(0.95, 1)) / 2
@@ -43,7 +45,8 @@ def profile_task(problem: FitProblem, key: str, index: int, direction: int,
     walk = _walk(objective, problem, index, direction, np.array(x_hat, dtype=float), nll_hat)
     if walk["reached"]:
         _bisect(objective, walk, index, nll_hat)
-    _fill(objective, walk, index)
+    if walk["points"][-1][1] >= nll_hat - IMPROVEMENT:  # else the walk found a better
+        _fill(objective, walk, index)  # optimum: the fit moves there, this side is dropped
     order = np.argsort([direction * p[0] for p in walk["points"]], kind="stable")
     return {"patient": problem.patient, "parameter": problem.estimate[index],
             "direction": direction, "points": [walk["points"][i] for i in order],
@@ -77,6 +80,8 @@ def _walk(objective, problem: FitProblem, index: int, direction: int, x: np.ndar
         points.append((value, fit.nll))
         xs.append(x.tolist())
         reached = fit.nll - nll_hat > THRESHOLD
+        if fit.nll < nll_hat - IMPROVEMENT:  # a better optimum: the fit restarts from here
+            break  # (pycart.analysis.calibrate), so the rest of this walk would be dropped
         step = min(MAX_STEP, step * 2) if rise < 0.1 else (
             max(MIN_STEP, step / 2) if rise > 0.6 else step)
     return {"points": points, "xs": xs, "reached": reached}

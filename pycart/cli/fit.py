@@ -206,16 +206,27 @@ def _on_engine(args: argparse.Namespace, work, parts: Path):
 def summary(estimates, patients) -> str:
     """The estimates as a short text table, one line per patient and parameter."""
     lines = []
-    if "joint_nll" in patients and (estimates["patient"] == "").any():
+    together = "joint_nll" in patients and (estimates["patient"] == "").any()
+    if together:
         p = patients.iloc[0]
         lines.append(f"joint: nll {p['joint_nll']:.4f} from {patients['measurements'].sum()} "
-                     f"measurements; {p['starts_at_best']} of {p['starts']} starts reached it")
+                     f"measurements; {p['starts_at_best']} of {p['starts']} starts reached it"
+                     + _moved(p))
         lines += _estimate_lines(estimates[estimates["patient"] == ""], "shared")
     for _, p in patients.iterrows():
         lines.append(f"{p['patient']}: nll {p['nll']:.4f} from {p['measurements']} "
-                     f"measurements; {p['starts_at_best']} of {p['starts']} starts reached it")
+                     f"measurements; {p['starts_at_best']} of {p['starts']} starts reached it"
+                     + ("" if together else _moved(p)))
         lines += _estimate_lines(estimates[estimates["patient"] == p["patient"]], "")
     return "\n".join(lines)
+
+
+def _moved(p) -> str:
+    """How often the fit's optimum moved to a better one its profiles found (patients.csv's
+    optimum_moves), from which nll; empty when it did not."""
+    moves = int(p.get("optimum_moves", 0))
+    return (f"; the optimum moved {moves} time{'s' * (moves > 1)} (profiles found better), "
+            f"from nll {p['first_optimum_nll']:.4f}") if moves else ""
 
 
 def _estimate_lines(rows, note: str) -> list[str]:

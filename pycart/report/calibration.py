@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.calibrate import FitResult, FitSettings, calibrate
+from ..analysis.calibrate import MOVES, FitResult, FitSettings, calibrate
 from ..analysis.synthetic import (
     DAYS,
     STEIN_2019,
@@ -96,9 +96,25 @@ def _estimate_table(result: FitResult) -> str:
 
 
 def _starts_line(patients: pd.DataFrame) -> str:
+    kinds = ("design and polish", "design, polish and restarts from profiles")
     return "; ".join(f"{p['patient']}: {p['starts_at_best']} of {p['starts']} local fits "
-                     f"(design and polish) reached the best nll {p['nll']:.4f}"
+                     f"({kinds[bool(p['optimum_moves'])]}) reached the best nll {p['nll']:.4f}"
                      for _, p in patients.iterrows())
+
+
+def _moves_line(result: FitResult) -> str:
+    """A sentence for each fit whose optimum moved to a better one its profiles found
+    (:data:`pycart.analysis.calibrate.MOVES`): from where to where; else empty."""
+    text = ""
+    for problem, fit in zip(result.problems, result.fits, strict=True):
+        for m in fit["moves"]:
+            changed = ", ".join(f"{n} {a:.4g} to {b:.4g}" for n, a, b in zip(
+                problem.estimate, m["from"], m["to"], strict=True))
+            text += (f" The optimum of {problem.patient} moved: the profile of "
+                     f"{m['profile']} found nll {m['point_nll']:.4f}, below the optimum's "
+                     f"{m['from_nll']:.4f}, and the local fit restarted there ended at nll "
+                     f"{m['to_nll']:.4f} ({changed}); the profiles are walked from there.")
+    return text
 
 
 def _verdict(result: FitResult) -> str:
@@ -127,6 +143,10 @@ round-off, another CPU, that leads the design to another local optimum still end
 same best one), then the profile likelihood of every estimate; 95% intervals where
 the profile crosses chi2(1, 0.95)/2 = 1.92 above the optimum. A profile that stays below the
 threshold up to a search bound is reported as *not identifiable*: a result, not a failure.
+A profile point more than 0.001 below the optimum is a better optimum: the local fit is
+restarted there, the optimum moves to where it ends and every profile is walked again (at
+most {MOVES} times; a fit's text says each move, and its estimates say if a profile still
+found better after the last).
 
 ## 1. Synthetic data from known products
 
@@ -136,8 +156,8 @@ for three products, times 10% log-normal noise (sigma 0.1 on the natural-log sca
 
 {_truth_table(synth)}
 
-Starts: {_starts_line(synth.patients)}. Starts that end elsewhere are local optima
-(waterfall in the last column of the profiles figure).
+Starts: {_starts_line(synth.patients)}.{_moves_line(synth)} Starts that end elsewhere are
+local optima (waterfall in the last column of the profiles figure).
 
 ![fits](calibration/synthetic-fit/fit.png)
 
@@ -158,7 +178,7 @@ noise sd is estimated ([data](calibration/stein2019.csv)). Estimated: {", ".join
 
 {_estimate_table(typical)}
 
-Starts: {_starts_line(typical.patients)}.
+Starts: {_starts_line(typical.patients)}.{_moves_line(typical)}
 
 ![fit](calibration/stein-fit/fit.png)
 
@@ -257,7 +277,7 @@ def year_markdown(typical: FitResult, year: dict[str, FitResult]) -> str:
 
 {_estimate_table(result)}
 
-Starts: {_starts_line(result.patients)}. {_verdict(result)}
+Starts: {_starts_line(result.patients)}.{_moves_line(result)} {_verdict(result)}
 
 ![fit](calibration/{sub}/fit.png)
 

@@ -111,6 +111,43 @@ def test_forward_jacobian_is_one_call_and_steps_back_at_the_upper_bound():
     np.testing.assert_allclose(J, [[6.0 + FD_STEP, 0.0], [1.0, 3.0]], rtol=1e-10)
 
 
+def test_a_known_base_point_is_left_out_of_the_jacobians_call():
+    calls = []
+
+    def residuals(thetas):
+        calls.append(len(thetas))
+        return np.stack([thetas[:, 0] ** 2, thetas[:, 0] * thetas[:, 1]], axis=1)
+
+    theta = np.array([3.0, 1.0])
+    plain = forward_jacobian(residuals, upper=np.array([10.0, 1.0]))(theta)
+    reused = forward_jacobian(residuals, upper=np.array([10.0, 1.0]),
+                              known=lambda t: residuals(t[None, :])[0])(theta)
+    assert calls == [3, 1, 2]  # the base point's own call, then only the two steps
+    np.testing.assert_array_equal(reused, plain)
+
+
+def test_a_local_fit_simulates_no_point_twice_in_a_row_and_ends_where_it_did(monkeypatch):
+    """The trf optimiser asks for the Jacobian where it has just evaluated the residuals:
+    that point is not simulated again (each Jacobian batch holds only the k steps), and the
+    fit ends bit for bit where it ends when every base point is simulated in the batch."""
+    from pycart.analysis import fit as fitting
+    from pycart.analysis.synthetic import TRUTHS, synthetic
+
+    data = synthetic({"R": TRUTHS["R-fast"]}, days=(2, 5, 8, 12, 20))
+    objective = Objective(make_problem(data, ["h", "rhoA"], {}))
+    sizes = []
+    real = objective.raw_residuals_many
+    monkeypatch.setattr(objective, "raw_residuals_many",
+                        lambda X: sizes.append(len(np.atleast_2d(X))) or real(X))
+    fit = local_fit(objective, np.log10([3e9, 0.5]))
+    assert fit.ok and max(sizes) == 2 and sizes.count(2) > 5  # the Jacobians: k = 2 steps
+    monkeypatch.setattr(fitting._Residuals, "known", lambda self, theta: None)
+    sizes.clear()
+    again = local_fit(objective, np.log10([3e9, 0.5]))
+    assert max(sizes) == 3  # each Jacobian's base point simulated again
+    assert again.nll == fit.nll and (again.x == fit.x).all() and again.nfev == fit.nfev
+
+
 def test_a_fit_on_the_fast_path_ends_at_an_optimum_of_the_roadrunner_likelihood():
     from pycart.analysis.synthetic import TRUTHS, synthetic
 
