@@ -142,9 +142,11 @@ def _module(model: str, text: str, cache: bool) -> types.ModuleType:
     else:
         module = types.ModuleType(name)
         exec(compile(text, f"<pycart fast path {model}>", "exec"), module.__dict__)
+    inline = set(module.INLINE)  # see pycart.scale.lanes.INLINE
     for key, value in list(vars(module).items()):
         if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
-            setattr(module, key, numba.njit(cache=cache, **OPTIONS)(value))
+            setattr(module, key, numba.njit(cache=cache, inline="always" if key in inline
+                                            else "never", **OPTIONS)(value))
     return module
 
 
