@@ -101,7 +101,7 @@ def _register_sensitivity(sub) -> None:
 def _figure_path(out: str, args: argparse.Namespace) -> tuple[Path, int]:
     """The figure's path (the --out extension, or --format appended) and dpi; checked
     writable before any work."""
-    from ..experiments.figures import FIGURE_FORMATS
+    from ..experiments.labels import FIGURE_FORMATS
 
     kind, dpi = figure_options(args)
     path = Path(out)

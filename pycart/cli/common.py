@@ -78,7 +78,7 @@ def add_figure_options(parser: argparse.ArgumentParser, default_dpi: int | None 
                        formats_help: str = "") -> None:
     """Add ``--format png|svg|pdf`` and ``--dpi N`` to a command that draws; read them back
     with :func:`figure_options`."""
-    from ..experiments.figures import DEFAULT_DPI, DPI_RANGE, FIGURE_FORMATS
+    from ..experiments.labels import DEFAULT_DPI, DPI_RANGE, FIGURE_FORMATS
 
     dpi = default_dpi or DEFAULT_DPI
     parser.add_argument("--format", dest="figure_format", choices=FIGURE_FORMATS,
@@ -92,7 +92,7 @@ def add_figure_options(parser: argparse.ArgumentParser, default_dpi: int | None 
 def figure_options(args: argparse.Namespace) -> tuple[str, int]:
     """The checked ``(format, dpi)`` of a command with :func:`add_figure_options`;
     :class:`PycartError` on a bad ``--dpi``."""
-    from ..experiments.figures import DPI_RANGE
+    from ..experiments.labels import DPI_RANGE
 
     lo, hi = DPI_RANGE
     try:

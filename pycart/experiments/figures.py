@@ -23,6 +23,9 @@ from ..core.names import B_CELLS, TIME  # noqa: E402
 from .labels import (  # noqa: E402,F401  (re-exported: the figures' label helpers)
     BLUE,
     BROWN,
+    DEFAULT_DPI,
+    DPI_RANGE,
+    FIGURE_FORMATS,
     GREY,
     LIGHT_BLUE,
     LIGHT_GREY,
@@ -65,10 +68,6 @@ EXTENDED_LEUKAEMIA_LABELS = {"L": "leukaemic cells (CD19+)", "Ln": "leukaemic ce
 #: One cell: below it a population is extinct (a responder has L(30) < 1 cell), so the log
 #: axes make room down to it and no further than needed to see a curve fall through it.
 ONE_CELL = 1.0
-#: File formats a figure is written in, and the default and allowed resolutions (dots/inch).
-FIGURE_FORMATS = ("png", "svg", "pdf")
-DEFAULT_DPI = 150
-DPI_RANGE = (20, 1200)
 
 
 def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = DEFAULT_DPI) -> Path:

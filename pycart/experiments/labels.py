@@ -10,6 +10,13 @@ import re
 from ..core import columns as col
 from ..core.names import MODELS, PARAMETERS
 
+#: File formats a figure is written in, and the default and allowed resolutions (dots/inch).
+#: Here, not in pycart.experiments.figures, so that the command line's parser offers them
+#: without importing matplotlib (1.7 s of every command's start, a sweep's included).
+FIGURE_FORMATS = ("png", "svg", "pdf")
+DEFAULT_DPI = 150
+DPI_RANGE = (20, 1200)
+
 #: Symbols the paper (or the model's documentation) gives to ids :func:`greek` cannot
 #: spell: subscripts, and the letters that are not Greek names in the id.
 SYMBOLS: dict[str, str] = {

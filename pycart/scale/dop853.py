@@ -214,10 +214,18 @@ def _sum_at(v, index):
 def _bad(y):
     """OK, or why ``y`` cannot be accepted."""
     for j in range(y.size):
-        if not math.isfinite(y[j]):
-            return NOT_FINITE
-        if y[j] < NEGATIVE_LIMIT:
-            return NEGATIVE
+        st = _bad_amount(y[j])
+        if st != OK:
+            return st
+    return OK
+
+
+def _bad_amount(x):
+    """OK, or why the amount ``x`` cannot be accepted."""
+    if not math.isfinite(x):
+        return NOT_FINITE
+    if x < NEGATIVE_LIMIT:
+        return NEGATIVE
     return OK
 
 
@@ -381,8 +389,13 @@ def _apply_timed(t, y, doses, relapse, flags):
 
 def _triggers(y, relapse, i):
     """The ``fall`` and ``regrowth`` triggers of relapse rule ``i`` in state ``y`` (1.0: true)."""
-    watched = y[int(relapse[i, R_WATCHED])]
-    threshold, dose = relapse[i, R_THRESHOLD], relapse[i, R_DOSE]
+    return _trigger_pair(y[int(relapse[i, R_WATCHED])], relapse[i, R_THRESHOLD],
+                         relapse[i, R_DOSE])
+
+
+def _trigger_pair(watched, threshold, dose):
+    """The ``fall`` and ``regrowth`` triggers of a relapse rule with ``threshold`` and
+    ``dose`` where its watched amount is ``watched`` (1.0: true)."""
     return (1.0 if watched < threshold else 0.0,
             1.0 if watched * dose > threshold * dose else 0.0)
 

@@ -113,10 +113,16 @@ def cache_dir() -> Path:
 def module_name(model: str, text: str) -> str:
     """The name of the kernel module compiled from ``text``: its digest covers the text,
     numba's options and the versions of numba and Python."""
-    import numba
-
-    key = text + numba.__version__ + sys.version + repr(sorted(OPTIONS.items()))
+    key = text + _numba_version() + sys.version + repr(sorted(OPTIONS.items()))
     return f"pycart_fastpath_{model}_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+def _numba_version() -> str:
+    """numba's version, read without importing it: a sweep's main process names and checks
+    kernels but never runs one, and importing numba there cost 1.2 s of its start."""
+    from importlib.metadata import version
+
+    return version("numba")
 
 
 def _module(model: str, text: str, cache: bool) -> types.ModuleType:
@@ -136,9 +142,11 @@ def _module(model: str, text: str, cache: bool) -> types.ModuleType:
     else:
         module = types.ModuleType(name)
         exec(compile(text, f"<pycart fast path {model}>", "exec"), module.__dict__)
+    inline = set(module.INLINE)  # see pycart.scale.lanes.INLINE
     for key, value in list(vars(module).items()):
         if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
-            setattr(module, key, numba.njit(cache=cache, **OPTIONS)(value))
+            setattr(module, key, numba.njit(cache=cache, inline="always" if key in inline
+                                            else "never", **OPTIONS)(value))
     return module
 
 
@@ -242,9 +250,7 @@ def _warm_up(module: types.ModuleType) -> bool:
 
 def fast_obstacle(model: str) -> str | None:
     """Why the fast path cannot run ``model`` at all (None: it can, point by point)."""
-    try:
-        import numba  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("numba") is None:  # not imported: see _numba_version
         return "numba is not installed"
     try:
         rhs_text(model)

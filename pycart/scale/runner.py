@@ -33,11 +33,17 @@ _SIMULATORS: dict[str, FastSimulator | PointSimulator] = {}
 def compute_chunk(sweep: Sweep, key: str, start: int,
                   points: np.ndarray) -> tuple[int, pd.DataFrame]:
     """Compute one chunk (worker side): the chunk's first point and its result rows."""
+    return start, prepare_worker(sweep, key).evaluate(start, points)
+
+
+def prepare_worker(sweep: Sweep, key: str) -> FastSimulator | PointSimulator:
+    """This process's simulator of ``sweep`` (``key``), built once: on the fast path,
+    loading (or compiling) its kernel. A worker runs it as it starts (:meth:`Engine.start`)."""
     simulator = _SIMULATORS.get(key)
     if simulator is None:
         _SIMULATORS.clear()
         simulator = _SIMULATORS[key] = simulator_for(sweep)
-    return start, simulator.evaluate(start, points)
+    return simulator
 
 
 # ---- running a sweep: chunks on disk, resumable -------------------------------------------
@@ -84,6 +90,9 @@ def _run_locked(sweep: Sweep, key: str, out: Path, engine: Engine, chunk_size: i
     parts = parts_dir(out)
     store.claim(parts, key, _jsonable(asdict(sweep)))
     total = sweep.size
+    # the workers load the kernel while this process samples the points and reads what an
+    # earlier run saved
+    engine.start(prepare_worker, (sweep.for_workers(), key))
     take = _point_source(sweep)
     spans, discarded = store.saved_spans(parts, key, sweep.columns(), take)
     todo = store.gaps(spans, total, chunk_size)

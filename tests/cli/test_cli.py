@@ -204,3 +204,18 @@ def test_python_dash_m(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pycart", "--version"], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.startswith("pycart ")
+
+
+def test_a_fast_sweeps_main_process_loads_neither_matplotlib_nor_numba():
+    """The command line's parser, a fast sweep's checks and its progress note run in the
+    main process, which draws nothing and runs no kernel (its workers do): importing
+    matplotlib (the figure options) and numba (the fast path's checks) there cost a
+    million-patient sweep about 3 s of its serial start."""
+    code = ("import sys; from pycart.cli import _parser; from pycart.experiments.cohort import "
+            "PRESETS; from pycart.scale.fast import compile_waiting; _parser(); "
+            "from dataclasses import replace; sweep = replace(PRESETS['fig7'], solver='fast'); "
+            "sweep.validate(); compile_waiting(sweep.model, sweep.solver); "
+            "print([m for m in ('matplotlib', 'numba') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

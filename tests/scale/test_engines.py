@@ -43,6 +43,24 @@ def test_process_workers_run_every_task_and_end_with_the_block():
     assert engine._pool is None
 
 
+def test_started_workers_are_prepared_before_their_first_task(tmp_path):
+    """``start`` launches every worker at once, each running ``prepare(*args)`` before any
+    task (a sweep's workers load the kernel while the points are sampled); a prepare that
+    fails leaves the pool working (the first task does the same work and says why), and
+    the workers leave with status 0."""
+    with ProcessEngine(2) as engine:
+        engine.start(os.chdir, (str(tmp_path),))
+        assert len(_processes(engine)) == 2  # launched before any task
+        assert list(engine.run(os.getcwd, [()] * 4)) == [str(tmp_path)] * 4
+        workers = _processes(engine)
+    assert [w.exitcode for w in workers] == [0, 0]
+    with ProcessEngine(1) as engine:
+        engine.start(os.chdir, (str(tmp_path / "missing"),))
+        assert list(engine.run(abs, [(-3,)])) == [3]
+    with SerialEngine() as serial:
+        serial.start(os.chdir, (str(tmp_path / "missing"),))  # nothing to start
+
+
 def test_an_exception_in_the_block_aborts_the_workers():
     with pytest.raises(ZeroDivisionError), ProcessEngine(2) as engine:
         assert sorted(engine.run(abs, [(-1,), (-2,)])) == [1, 2]  # the workers start
