@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -243,6 +244,56 @@ def test_archives_run_in_one_process_and_a_failure_stays_with_its_archive(tmp_pa
     assert [r.archive for r in dealt] == ["p.omex", "q.omex", "r.omex"]
     assert all(r.succeeded for r in dealt)
     assert (tmp_path / "work" / "x" / "q" / "out" / "reports.h5").exists()
+
+
+ORPHANING_RUNNER = """#!/bin/sh
+# a runner that starts a child holding its output, prints one result and dies
+cat > /dev/null
+sleep 300 &
+echo $! >> "$PIDS"
+echo '{"index": 0, "ok": true, "seconds": 0.1, "log": "ran"}'
+exit 5
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_runner_dying_with_a_child_holding_its_output_is_told_in_seconds(tmp_path,
+                                                                             monkeypatch):
+    """A runner that dies while a process it started still holds its output (the full
+    table's run stalled so, 900 s an archive): its death is seen within about a second,
+    its whole process group is killed (no process left), the archive it died on is a
+    failed run and the next one runs in a new process."""
+    from pycart.exchange.simulators import run_archives
+
+    env = tmp_path / "envs" / "tellurium"
+    (env / "bin").mkdir(parents=True)
+    (env / "bin" / "python").write_text(ORPHANING_RUNNER)
+    (env / "bin" / "python").chmod(0o755)
+    (env / ".pycart-complete").write_text("\n".join(TOOLS["tellurium"]), encoding="utf-8")
+    monkeypatch.setenv("PYCART_ENVS", str(tmp_path / "envs"))
+    monkeypatch.setenv("PIDS", str(tmp_path / "pids"))
+    jobs = [(tmp_path / f"{n}.omex", tmp_path / "out" / n) for n in "abc"]
+    started = time.monotonic()
+    results = run_archives("tellurium", jobs, timeout=60.0)
+    seconds = time.monotonic() - started
+    pids = [int(p) for p in (tmp_path / "pids").read_text().split()]
+    waited = time.monotonic() + 5.0  # a killed process is gone once its new parent reaps it
+    while (left := [p for p in pids if _alive(p)]) and time.monotonic() < waited:
+        time.sleep(0.1)
+    for pid in left:  # not left behind by a failing test
+        os.kill(pid, 9)
+    assert [r.succeeded for r in results] == [True, False, True]
+    assert "the runner's process ended (status 5)" in results[1].log
+    assert len(pids) == 2 and not left, (pids, left, [r.log for r in results])
+    assert seconds < 20.0, seconds  # two deaths, each seen in ~1 s (a stall: 2 x 60 s)
 
 
 def _table_rows(text: str) -> dict[tuple[str, ...], list[str]]:
