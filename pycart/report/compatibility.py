@@ -104,7 +104,8 @@ def archive_rows(folder: Path, tools: tuple[str, ...] = ("tellurium", "copasi"),
                        "reported": "succeeded" if result.succeeded else "failed",
                        "seconds": round(result.seconds, 1)}
                 if result.reports is None:
-                    say(f"{tool} {label}: no reports")
+                    # the end of the runner's output says why (a crash: its status)
+                    say(f"{tool} {label}: no reports: {result.log.strip()[-300:]}")
                     rows.append(row | {"complete": False, "largest": np.nan,
                                        "problems": "no reports"})
                     continue

@@ -296,6 +296,25 @@ def test_a_runner_dying_with_a_child_holding_its_output_is_told_in_seconds(tmp_p
     assert seconds < 20.0, seconds  # two deaths, each seen in ~1 s (a stall: 2 x 60 s)
 
 
+def test_an_archive_without_reports_is_told_with_the_end_of_the_runners_output(tmp_path,
+                                                                               monkeypatch):
+    """An archive the runner left without reports is a row saying so, and the progress
+    line says why (the end of the runner's output: a crash's status), so that a long
+    run's log tells which archive a runner died on and how."""
+    from pycart.exchange.simulators import RunnerResult
+    from pycart.report import compatibility
+
+    (tmp_path / "a.omex").write_bytes(b"")
+    died = RunnerResult("tellurium", "a.omex", False, 1.0, None,
+                        "...\nthe runner's process ended (status -9): ")
+    monkeypatch.setattr(compatibility, "run_dealt", lambda *args: [died])
+    told: list[str] = []
+    rows = compatibility.archive_rows(tmp_path, ("tellurium",), say=told.append)
+    assert rows.loc[0, "problems"] == "no reports" and rows.loc[0, "reported"] == "failed"
+    assert told == ["tellurium a.omex: no reports: ...\nthe runner's process ended "
+                    "(status -9):"]
+
+
 def _table_rows(text: str) -> dict[tuple[str, ...], list[str]]:
     """The committed table's rows by key: (tool, archive) for an archive, (tool, model,
     doses) for a direct load; each row's cells without the runner's seconds (a time, not
