@@ -82,6 +82,7 @@ def test_markdown_table_says_what_reproduces_and_what_to_set():
     assert "| biosimulators-copasi | fig8.omex | succeeded | no: ds_L: shape | 0.2 | " \
            "does not reproduce |" in text
     assert "Relative Tolerance 1e-10" in text  # what to set in COPASI
+    assert text.count("(`ulimit -n 4096`)") == 2  # each runner's command line: open files
     assert "| pysces | cart_bm | doses off | yes | 2e-07 | reproduces |" in text
     assert "cvode_hmax = 1e-4" in text  # what to set in PySCeS
 
@@ -201,9 +202,33 @@ class App:
             os._exit(3)
         if kind == "slow":
             time.sleep(60)
+        if kind == "leaky":  # as the runners' output capture: a pseudo-terminal left open
+            os.dup(os.openpty()[1])
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "reports.h5").write_text(str(os.getpid()))
+        if kind == "files":  # what this process may open, and holds open on a terminal
+            import resource
+            ptys = [n for n in os.listdir("/proc/self/fd")
+                    if os.path.realpath(f"/proc/self/fd/{n}").startswith("/dev/pts/")]
+            limits = resource.getrlimit(resource.RLIMIT_NOFILE)
+            (self.out / "reports.h5").write_text(f"{len(ptys)} {limits[0]} {limits[1]}")
 '''
+
+
+def _fake_tellurium(tmp_path: Path, monkeypatch, python: str) -> None:
+    """A stand-in tellurium environment under ``tmp_path``: its ``bin/python`` the shell
+    script ``python``, its runner :data:`FAKE_RUNNER`."""
+    env = tmp_path / "envs" / "tellurium"
+    (env / "bin").mkdir(parents=True)
+    (env / "bin" / "python").write_text(f"#!/bin/sh\n{python}\n")
+    (env / "bin" / "python").chmod(0o755)
+    (env / ".pycart-complete").write_text("\n".join(TOOLS["tellurium"]), encoding="utf-8")
+    package = tmp_path / "site" / "biosimulators_tellurium"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(FAKE_RUNNER)
+    monkeypatch.setenv("PYCART_ENVS", str(tmp_path / "envs"))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
 
 
 def test_archives_run_in_one_process_and_a_failure_stays_with_its_archive(tmp_path,
@@ -214,17 +239,7 @@ def test_archives_run_in_one_process_and_a_failure_stays_with_its_archive(tmp_pa
     process, every result in order."""
     from pycart.exchange.simulators import run_archives, run_dealt
 
-    env = tmp_path / "envs" / "tellurium"
-    (env / "bin").mkdir(parents=True)
-    (env / "bin" / "python").write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
-    (env / "bin" / "python").chmod(0o755)
-    (env / ".pycart-complete").write_text("\n".join(TOOLS["tellurium"]), encoding="utf-8")
-    package = tmp_path / "site" / "biosimulators_tellurium"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "__main__.py").write_text(FAKE_RUNNER)
-    monkeypatch.setenv("PYCART_ENVS", str(tmp_path / "envs"))
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    _fake_tellurium(tmp_path, monkeypatch, f"exec {sys.executable} \"$@\"")
     names = ["a", "bad", "b", "raises", "c", "crash", "d", "slow", "e"]
     jobs = [(tmp_path / f"{n}.omex", tmp_path / "out" / n) for n in names]
     results = run_archives("tellurium", jobs[:7], timeout=60.0)
@@ -246,14 +261,12 @@ def test_archives_run_in_one_process_and_a_failure_stays_with_its_archive(tmp_pa
     assert (tmp_path / "work" / "x" / "q" / "out" / "reports.h5").exists()
 
 
-ORPHANING_RUNNER = """#!/bin/sh
-# a runner that starts a child holding its output, prints one result and dies
+ORPHANING_RUNNER = """# a runner that starts a child holding its output, prints one result and dies
 cat > /dev/null
 sleep 300 &
 echo $! >> "$PIDS"
 echo '{"index": 0, "ok": true, "seconds": 0.1, "log": "ran"}'
-exit 5
-"""
+exit 5"""
 
 
 def _alive(pid: int) -> bool:
@@ -273,12 +286,7 @@ def test_a_runner_dying_with_a_child_holding_its_output_is_told_in_seconds(tmp_p
     failed run and the next one runs in a new process."""
     from pycart.exchange.simulators import run_archives
 
-    env = tmp_path / "envs" / "tellurium"
-    (env / "bin").mkdir(parents=True)
-    (env / "bin" / "python").write_text(ORPHANING_RUNNER)
-    (env / "bin" / "python").chmod(0o755)
-    (env / ".pycart-complete").write_text("\n".join(TOOLS["tellurium"]), encoding="utf-8")
-    monkeypatch.setenv("PYCART_ENVS", str(tmp_path / "envs"))
+    _fake_tellurium(tmp_path, monkeypatch, ORPHANING_RUNNER)
     monkeypatch.setenv("PIDS", str(tmp_path / "pids"))
     jobs = [(tmp_path / f"{n}.omex", tmp_path / "out" / n) for n in "abc"]
     started = time.monotonic()
@@ -294,6 +302,23 @@ def test_a_runner_dying_with_a_child_holding_its_output_is_told_in_seconds(tmp_p
     assert "the runner's process ended (status 5)" in results[1].log
     assert len(pids) == 2 and not left, (pids, left, [r.log for r in results])
     assert seconds < 20.0, seconds  # two deaths, each seen in ~1 s (a stall: 2 x 60 s)
+
+
+def test_a_runner_may_open_files_to_its_hard_limit_and_keeps_no_terminal_open(tmp_path,
+                                                                             monkeypatch):
+    """The runner's process may open files up to its hard limit (biosimulators-tellurium
+    left about 2,200 open on ext_fig8.omex: at a soft limit of 1024 it failed it, "Too many
+    open files"), and what an archive left open on a pseudo-terminal (the runners' output
+    capture does so, task after task) is closed before the next archive."""
+    from pycart.exchange.simulators import run_archives
+
+    _fake_tellurium(tmp_path, monkeypatch, f"ulimit -S -n 256\nexec {sys.executable} \"$@\"")
+    jobs = [(tmp_path / f"{n}.omex", tmp_path / "out" / n) for n in ("leaky", "files")]
+    results = run_archives("tellurium", jobs, timeout=60.0)
+    assert all(r.succeeded for r in results), [r.log for r in results]
+    ptys, soft, hard = (tmp_path / "out" / "files" / "reports.h5").read_text().split()
+    assert ptys == "0"
+    assert soft == hard or int(soft) == 1 << 20 and int(hard) == -1, (soft, hard)
 
 
 def test_an_archive_without_reports_is_told_with_the_end_of_the_runners_output(tmp_path,
