@@ -20,11 +20,18 @@ Reads a JSON request on stdin, ``{"tool": ..., "jobs": [[archive, out], ...]}``,
 prints one JSON line per archive as it finishes: its index, whether it succeeded, its
 seconds and the end of its output (the runner's and the simulator's own, C libraries'
 included: file descriptors 1 and 2 go to a file while an archive runs).
+
+The runners' output capture (biosimulators-utils' ``capturer``) leaves file descriptors
+open on pseudo-terminals, one or more per task (about 2,200 on ext_fig8.omex): this raises
+its limit of open files to the hard limit (the soft one is often 1024: the runner then
+fails that archive, "Too many open files"), and closes what an archive left open on a
+pseudo-terminal before the next one, so that a batch needs no more than its largest archive.
 """
 
 import importlib
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -71,13 +78,43 @@ def _unlogged():
         log_utils.capturer = None
 
 
+def _terminals():
+    """The file descriptors this process holds open on a pseudo-terminal (none known
+    without /proc)."""
+    found = set()
+    names = os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else []
+    for name in names:
+        try:
+            if os.readlink(f"/proc/self/fd/{name}").startswith("/dev/pts/"):
+                found.add(int(name))
+        except OSError:  # the listing's own descriptor, closed since
+            continue
+    return found
+
+
+def _more_files():
+    """The soft limit of open files raised to the hard one (to the kernel's default
+    ceiling, 2**20, if the hard one is unlimited)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 1 << 20
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):  # above this kernel's ceiling: the limit as it was
+            pass
+
+
 def main():
     request = json.loads(sys.stdin.read())
     app_class = importlib.import_module(f"biosimulators_{request['tool']}.__main__").App
     _unlogged()
+    _more_files()
     for index, (archive, out) in enumerate(request["jobs"]):
         started = time.monotonic()
+        before = _terminals()
         ok, text = _one(app_class, archive, out)
+        for fd in _terminals() - before:  # what the runner's capture left open
+            os.close(fd)
         line = {"index": index, "ok": ok, "seconds": time.monotonic() - started, "log": text}
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import time
@@ -153,23 +154,22 @@ def _batch(tool: str, env: Path, jobs: list[tuple[Path, Path]], timeout: float
     lines: queue.Queue[str | None] = queue.Queue()
     out: list[RunnerResult] = []
     with tempfile.TemporaryFile() as errors:
+        # its own session: the runner and every process it starts are one group, killed
+        # together, so that no child of a dead runner keeps the pipe open (the output never
+        # ended, and each archive after it waited out its timeout)
         proc = subprocess.Popen([str(env / "bin" / "python"),
                                  str(Path(__file__).with_name("runbatch.py"))],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
-                                env=environ, text=True, encoding="utf-8", errors="replace")
+                                env=environ, text=True, encoding="utf-8", errors="replace",
+                                start_new_session=True)
         reader = threading.Thread(target=_read_lines, args=(proc, request, lines), daemon=True)
         reader.start()
         started = time.monotonic()
         while len(out) < len(jobs):
             archive, folder = jobs[len(out)]
-            try:
-                line = lines.get(timeout=timeout)
-            except queue.Empty:
-                line, text = None, f"timed out after {timeout:g} s"
-            else:
-                text = ""
+            line, text = _next_line(proc, lines, timeout)
             if line is None:  # stalled, or the process ended (a crash) before this archive
-                proc.kill()
+                _kill_group(proc)
                 errors.seek(0)
                 text = text or (f"the runner's process ended (status {proc.wait()}): "
                                 + errors.read().decode("utf-8", "replace")[-1800:])
@@ -179,12 +179,38 @@ def _batch(tool: str, env: Path, jobs: list[tuple[Path, Path]], timeout: float
             item = json.loads(line)
             out.append(_result(tool, archive, folder, item["ok"], item["seconds"], item["log"]))
             started = time.monotonic()
-        proc.kill()
+        _kill_group(proc)
         proc.wait()
         reader.join(timeout=10.0)  # the pipe's end is read: it may be closed
         if proc.stdout is not None:
             proc.stdout.close()
     return out
+
+
+def _next_line(proc: subprocess.Popen, lines: queue.Queue, timeout: float
+               ) -> tuple[str | None, str]:
+    """The runner's next line of output, or None and why: a stall (``timeout`` s without a
+    line) or the end of its output. The process is looked at every second: once
+    it has ended, its group is killed (a child of it may hold the pipe open) and what it
+    wrote before is read for at most 5 s more, not the whole timeout."""
+    deadline = time.monotonic() + timeout
+    while (wait := deadline - time.monotonic()) > 0:
+        try:
+            return lines.get(timeout=min(1.0, wait)), ""
+        except queue.Empty:
+            if proc.poll() is not None:
+                _kill_group(proc)
+                deadline = min(deadline, time.monotonic() + 5.0)
+    if proc.poll() is not None:  # ended, its pipe still open: a child out of its group
+        return None, ""
+    return None, f"timed out after {timeout:g} s"
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill the runner's process group (the runner and every process it started), if any
+    of it is left."""
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _read_lines(proc: subprocess.Popen, request: str, lines: queue.Queue) -> None:

@@ -26,15 +26,23 @@ from ..exchange.simulators import (
 )
 from ..experiments.scenario import Scenario
 
+#: The runners' output capture (biosimulators-utils' capturer) leaves files open, task
+#: after task (measured on ext_fig8.omex: over 2,000 in either runner; with `ulimit -n 1024`
+#: biosimulators-tellurium failed it); runbatch.py raises the limit and closes them.
+_FILES = ("; for the runner's own command line, allow 4096 open files (`ulimit -n 4096`): "
+          "its output capture leaves files open task after task, over 2,000 on "
+          "ext_fig8.omex, beyond the common limit of 1024, at which biosimulators-tellurium "
+          "fails that archive (Too many open files)")
 #: What to set by hand, per runner, where the archive cannot carry it (measured; see
 #: docs/compatibility.md and docs/exchange.md, "Other simulators").
 BY_HAND = {
     "tellurium": "nothing: the absolute tolerance is written so that libRoadRunner's "
-                 "scaling by initial amounts leaves every species at most 1e-14 cells",
+                 "scaling by initial amounts leaves every species at most 1e-14 cells"
+                 + _FILES,
     "copasi": "the runner applies none of the archive's algorithm parameters (it refuses "
               "every value as a string) and runs LSODA at COPASI's defaults, relative "
               "1e-6, absolute 1e-12: for pycart's precision set Relative Tolerance 1e-10, "
-              "Absolute Tolerance 1e-14, Max Internal Steps 200000",
+              "Absolute Tolerance 1e-14, Max Internal Steps 200000" + _FILES,
     "amici": "the runner applies algorithm parameters only under AMICI's own KiSAO id "
              "(CVODES, KISAO:0000496) and runs at its defaults, relative 1e-8, absolute "
              "1e-16, 10000 steps: for pycart's precision set relative 1e-10, absolute "
@@ -108,7 +116,8 @@ def archive_rows(folder: Path, tools: tuple[str, ...] = ("tellurium", "copasi"),
                        "reported": "succeeded" if result.succeeded else "failed",
                        "seconds": round(result.seconds, 1)}
                 if result.reports is None:
-                    say(f"{tool} {label}: no reports")
+                    # the end of the runner's output says why (a crash: its status)
+                    say(f"{tool} {label}: no reports: {result.log.strip()[-300:]}")
                     rows.append(row | {"complete": False, "largest": np.nan,
                                        "problems": "no reports"})
                     continue

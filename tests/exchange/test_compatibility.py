@@ -4,6 +4,7 @@ writes, and ``pycart compatibility``'s refusals of bad input."""
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,7 @@ def test_markdown_table_says_what_reproduces_and_what_to_set():
     assert "| biosimulators-copasi | fig8.omex | succeeded | no: ds_L: shape | 0.2 | " \
            "does not reproduce |" in text
     assert "Relative Tolerance 1e-10" in text  # what to set in COPASI
+    assert text.count("(`ulimit -n 4096`)") == 2  # each runner's command line: open files
     assert "| pysces | cart_bm | doses off | yes | 2e-07 | reproduces |" in text
     assert "cvode_hmax = 1e-4" in text  # what to set in PySCeS
 
@@ -201,9 +203,33 @@ class App:
             os._exit(3)
         if kind == "slow":
             time.sleep(60)
+        if kind == "leaky":  # as the runners' output capture: a pseudo-terminal left open
+            os.dup(os.openpty()[1])
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "reports.h5").write_text(str(os.getpid()))
+        if kind == "files":  # what this process may open, and holds open on a terminal
+            import resource
+            ptys = [n for n in os.listdir("/proc/self/fd")
+                    if os.path.realpath(f"/proc/self/fd/{n}").startswith("/dev/pts/")]
+            limits = resource.getrlimit(resource.RLIMIT_NOFILE)
+            (self.out / "reports.h5").write_text(f"{len(ptys)} {limits[0]} {limits[1]}")
 '''
+
+
+def _fake_tellurium(tmp_path: Path, monkeypatch, python: str) -> None:
+    """A stand-in tellurium environment under ``tmp_path``: its ``bin/python`` the shell
+    script ``python``, its runner :data:`FAKE_RUNNER`."""
+    env = tmp_path / "envs" / "tellurium"
+    (env / "bin").mkdir(parents=True)
+    (env / "bin" / "python").write_text(f"#!/bin/sh\n{python}\n")
+    (env / "bin" / "python").chmod(0o755)
+    (env / ".pycart-complete").write_text("\n".join(TOOLS["tellurium"]), encoding="utf-8")
+    package = tmp_path / "site" / "biosimulators_tellurium"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(FAKE_RUNNER)
+    monkeypatch.setenv("PYCART_ENVS", str(tmp_path / "envs"))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
 
 
 def test_archives_run_in_one_process_and_a_failure_stays_with_its_archive(tmp_path,
@@ -214,17 +240,7 @@ def test_archives_run_in_one_process_and_a_failure_stays_with_its_archive(tmp_pa
     process, every result in order."""
     from pycart.exchange.simulators import run_archives, run_dealt
 
-    env = tmp_path / "envs" / "tellurium"
-    (env / "bin").mkdir(parents=True)
-    (env / "bin" / "python").write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
-    (env / "bin" / "python").chmod(0o755)
-    (env / ".pycart-complete").write_text("\n".join(TOOLS["tellurium"]), encoding="utf-8")
-    package = tmp_path / "site" / "biosimulators_tellurium"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "__main__.py").write_text(FAKE_RUNNER)
-    monkeypatch.setenv("PYCART_ENVS", str(tmp_path / "envs"))
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    _fake_tellurium(tmp_path, monkeypatch, f"exec {sys.executable} \"$@\"")
     names = ["a", "bad", "b", "raises", "c", "crash", "d", "slow", "e"]
     jobs = [(tmp_path / f"{n}.omex", tmp_path / "out" / n) for n in names]
     results = run_archives("tellurium", jobs[:7], timeout=60.0)
@@ -244,6 +260,85 @@ def test_archives_run_in_one_process_and_a_failure_stays_with_its_archive(tmp_pa
     assert [r.archive for r in dealt] == ["p.omex", "q.omex", "r.omex"]
     assert all(r.succeeded for r in dealt)
     assert (tmp_path / "work" / "x" / "q" / "out" / "reports.h5").exists()
+
+
+ORPHANING_RUNNER = """# a runner that starts a child holding its output, prints one result and dies
+cat > /dev/null
+sleep 300 &
+echo $! >> "$PIDS"
+echo '{"index": 0, "ok": true, "seconds": 0.1, "log": "ran"}'
+exit 5"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_runner_dying_with_a_child_holding_its_output_is_told_in_seconds(tmp_path,
+                                                                             monkeypatch):
+    """A runner that dies while a process it started still holds its output (the full
+    table's run stalled so, 900 s an archive): its death is seen within about a second,
+    its whole process group is killed (no process left), the archive it died on is a
+    failed run and the next one runs in a new process."""
+    from pycart.exchange.simulators import run_archives
+
+    _fake_tellurium(tmp_path, monkeypatch, ORPHANING_RUNNER)
+    monkeypatch.setenv("PIDS", str(tmp_path / "pids"))
+    jobs = [(tmp_path / f"{n}.omex", tmp_path / "out" / n) for n in "abc"]
+    started = time.monotonic()
+    results = run_archives("tellurium", jobs, timeout=60.0)
+    seconds = time.monotonic() - started
+    pids = [int(p) for p in (tmp_path / "pids").read_text().split()]
+    waited = time.monotonic() + 5.0  # a killed process is gone once its new parent reaps it
+    while (left := [p for p in pids if _alive(p)]) and time.monotonic() < waited:
+        time.sleep(0.1)
+    for pid in left:  # not left behind by a failing test
+        os.kill(pid, 9)
+    assert [r.succeeded for r in results] == [True, False, True]
+    assert "the runner's process ended (status 5)" in results[1].log
+    assert len(pids) == 2 and not left, (pids, left, [r.log for r in results])
+    assert seconds < 20.0, seconds  # two deaths, each seen in ~1 s (a stall: 2 x 60 s)
+
+
+def test_a_runner_may_open_files_to_its_hard_limit_and_keeps_no_terminal_open(tmp_path,
+                                                                             monkeypatch):
+    """The runner's process may open files up to its hard limit (biosimulators-tellurium
+    left about 2,200 open on ext_fig8.omex: at a soft limit of 1024 it failed it, "Too many
+    open files"), and what an archive left open on a pseudo-terminal (the runners' output
+    capture does so, task after task) is closed before the next archive."""
+    from pycart.exchange.simulators import run_archives
+
+    _fake_tellurium(tmp_path, monkeypatch, f"ulimit -S -n 256\nexec {sys.executable} \"$@\"")
+    jobs = [(tmp_path / f"{n}.omex", tmp_path / "out" / n) for n in ("leaky", "files")]
+    results = run_archives("tellurium", jobs, timeout=60.0)
+    assert all(r.succeeded for r in results), [r.log for r in results]
+    ptys, soft, hard = (tmp_path / "out" / "files" / "reports.h5").read_text().split()
+    assert ptys == "0"
+    assert soft == hard or int(soft) == 1 << 20 and int(hard) == -1, (soft, hard)
+
+
+def test_an_archive_without_reports_is_told_with_the_end_of_the_runners_output(tmp_path,
+                                                                               monkeypatch):
+    """An archive the runner left without reports is a row saying so, and the progress
+    line says why (the end of the runner's output: a crash's status), so that a long
+    run's log tells which archive a runner died on and how."""
+    from pycart.exchange.simulators import RunnerResult
+    from pycart.report import compatibility
+
+    (tmp_path / "a.omex").write_bytes(b"")
+    died = RunnerResult("tellurium", "a.omex", False, 1.0, None,
+                        "...\nthe runner's process ended (status -9): ")
+    monkeypatch.setattr(compatibility, "run_dealt", lambda *args: [died])
+    told: list[str] = []
+    rows = compatibility.archive_rows(tmp_path, ("tellurium",), say=told.append)
+    assert rows.loc[0, "problems"] == "no reports" and rows.loc[0, "reported"] == "failed"
+    assert told == ["tellurium a.omex: no reports: ...\nthe runner's process ended "
+                    "(status -9):"]
 
 
 def _table_rows(text: str) -> dict[tuple[str, ...], list[str]]:
