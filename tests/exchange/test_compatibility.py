@@ -3,6 +3,7 @@ writes, and ``pycart compatibility``'s refusals of bad input."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
