@@ -21,8 +21,9 @@ from pycart.scale.stages import rhs_lanes_source
 
 @pytest.mark.parametrize("model", list(MODELS))
 def test_the_lanes_right_hand_side_is_the_models_bit_for_bit(model):
-    """In plain Python: five lanes at random states and parameters, each lane's rates
-    equal to the one-point rhs's exactly (same operations, same order)."""
+    """In plain Python: five lanes of LANES columns at random states and parameters, the
+    rates written after another stage's, each lane's rates equal to the one-point rhs's
+    exactly (same operations, same order), the lanes left idle untouched."""
     namespace: dict = {}
     exec(rhs_text(model) + "\n\n" + rhs_lanes_source(rhs_text(model)), namespace)
     states = (*namespace["SPECIES"], *namespace["RATE_RULES"])
@@ -31,8 +32,13 @@ def test_the_lanes_right_hand_side_is_the_models_bit_for_bit(model):
     Y = y0[:, None] * 10 ** rng.uniform(-2, 2, (len(y0), 5)) + rng.uniform(0, 1, (len(y0), 5))
     P = p0[:, None] * 10 ** rng.uniform(-0.5, 0.5, (len(p0), 5))
     t = rng.uniform(0, 60, 5)
-    ours = np.empty_like(Y)
-    namespace["rhs_lanes"](t, Y, P, ours)
+    wide = np.zeros((len(y0), lanes.LANES)), np.ones((len(p0), lanes.LANES))
+    wide[0][:, :5], wide[1][:, :5] = Y, P
+    K = np.full((2, len(y0), lanes.LANES), -1.0)
+    powers = np.zeros(max(namespace["POWERS"], 1) * lanes.LANES)
+    namespace["rhs_lanes"](t, wide[0].ravel(), wide[1].ravel(), K.ravel(), K[0].size, powers)
+    assert (K[0] == -1.0).all() and (K[1, :, 5:] == -1.0).all()
+    ours = K[1]
     for w in range(5):
         alone = np.empty(len(y0))
         namespace["rhs"](t[w], Y[:, w].copy(), P[:, w].copy(), alone)
