@@ -150,60 +150,87 @@ class _ToLanes(ast.NodeTransformer):
 
 
 def rhs_lanes_source(rhs_text: str) -> str:
-    """Source of ``POWERS`` and ``rhs_lanes(t, y, p, dy, at, pw)``: the generated ``rhs`` of
-    ``rhs_text`` with its body in a loop over the first ``t.size`` lanes, ``y``, ``p`` and
-    ``dy`` flat (C order) arrays of :data:`~pycart.scale.lanes.LANES` columns, the rates
-    written from ``dy[at]`` on. Flat, with the rows a constant apart, so that the compiler
-    can tell the rows read from the rows written with a few run-time checks and use vector
-    instructions (with the arrays' strides read at run time it needed hundreds and did not:
-    350 against 140 ns for 32 lanes of cart_bm, the same bits). Its powers (``X ** nE``, a
-    call the compiler cannot vectorise, which kept the whole loop from it) are computed
-    first, in a loop of their own, into ``pw`` (``POWERS`` rows)."""
-    rhs = next(node for node in ast.parse(rhs_text).body
+    """Source of ``POWERS``, ``INVARIANTS``, ``rhs_lanes(t, y, p, dy, at, pw)`` and
+    ``rhs_invariants(p, lane)``: the generated ``rhs`` of ``rhs_text`` with its body in a
+    loop over the first ``t.size`` lanes, ``y``, ``p`` and ``dy`` flat (C order) arrays of
+    :data:`~pycart.scale.lanes.LANES` columns, the rates written from ``dy[at]`` on. Flat,
+    with the rows a constant apart, so that the compiler can tell the rows read from the
+    rows written with a few run-time checks and use vector instructions (with the arrays'
+    strides read at run time it needed hundreds and did not: 350 against 140 ns for 32
+    lanes of cart_bm, the same bits). Its powers are calls, one lane at a time (no vector
+    power here): those of parameters alone (``XE ** nE``) are computed once per point by
+    ``rhs_invariants`` into the ``INVARIANTS`` rows after the parameters in ``p``, not at
+    every stage, the others (``X ** nE``) once each, in a loop of their own, into ``pw``
+    (``POWERS`` rows)."""
+    module = ast.parse(rhs_text)
+    rhs = next(node for node in module.body
                if isinstance(node, ast.FunctionDef) and node.name == "rhs")
+    parameters = next(ast.literal_eval(node.value) for node in module.body
+                      if isinstance(node, ast.Assign) and ast.unparse(node.targets[0])
+                      == "PARAMETERS")
     names = {node.id for node in ast.walk(rhs) if isinstance(node, ast.Name)}
     lane, at, pw = _fresh("lane", names), _fresh("at", names), _fresh("pw", names)
     body = [_ToLanes(lane, at).visit(statement) for statement in rhs.body
             if not isinstance(statement, ast.Return) and not (
                 isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))]
-    powers = _Powers(lane, pw)
+    powers = _Powers(lane, pw, _fixed(body, lane), len(parameters))
     found = [powers.take(statement) for statement in body]
     loops = [ast.For(ast.Name(lane, ast.Store()), ast.parse("range(t.size)", mode="eval").body,
-                     statements, []) for statements in (_power_loop(body, found), body)]
+                     statements, [])
+             for statements in (_power_loop(body, [f[0] for f in found]), body)]
     function = ast.parse(f"def rhs_lanes(t, y, p, dy, {at}, {pw}): pass").body[0]
     # at >= 0, as the compiler then knows: a negative index would count from the end, and
     # that choice, made per lane, kept it from vectorising (780 ns for 32 lanes of cart_bm)
     function.body = [ast.parse(f"{at} = max({at}, 0)").body[0],  # type: ignore[attr-defined]
                      *[loop for loop in loops if loop.body]]
-    module = ast.Module([ast.parse(f"POWERS = {len(powers.slots)}").body[0], function], [])
-    return ast.unparse(ast.fix_missing_locations(module)) + "\n"
+    once = ast.parse(f"def rhs_invariants(p, {lane}): pass").body[0]
+    once.body = _power_loop(body, [f[1] for f in found]) or once.body  # type: ignore[attr-defined]
+    counts = f"POWERS = {len(powers.slots[0])}\nINVARIANTS = {len(powers.slots[1])}"
+    return ast.unparse(ast.fix_missing_locations(ast.Module(
+        [*ast.parse(counts).body, function, once], []))) + "\n"
+
+
+def _fixed(body: list[ast.stmt], lane: str) -> set[str]:
+    """The names ``body`` assigns from parameters alone (the same for every step)."""
+    fixed = {"p", lane}
+    for statement in body:
+        if (isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name)
+                and {n.id for n in ast.walk(statement.value) if isinstance(n, ast.Name)}
+                <= fixed):
+            fixed.add(statement.targets[0].id)
+    return fixed
 
 
 class _Powers(ast.NodeTransformer):
-    """Each ``a ** b`` of a statement to ``pw[k * LANES + lane]``, its store
-    ``pw[...] = a ** b`` kept (innermost first) for the loop of powers; the same power
+    """Each ``a ** b`` of a statement to ``pw[k * LANES + lane]`` or, where ``a`` and ``b``
+    are ``fixed``, to ``p[(parameters + k) * LANES + lane]``; its store ``... = a ** b``
+    kept (innermost first) for the loop of powers or ``rhs_invariants``. The same power
     twice (``X ** nE`` of a Hill term) is computed once (the same call: the same bits)."""
 
-    def __init__(self, lane: str, pw: str) -> None:
-        self.lane, self.pw = lane, pw
-        self.stores: list[ast.stmt] = []
-        self.slots: dict[str, str] = {}
+    def __init__(self, lane: str, pw: str, fixed: set[str], parameters: int) -> None:
+        self.lane, self.pw, self.fixed, self.parameters = lane, pw, fixed, parameters
+        self.stores: tuple[list[ast.stmt], list[ast.stmt]] = ([], [])
+        self.slots: tuple[dict[str, str], dict[str, str]] = ({}, {})
 
-    def take(self, statement: ast.stmt) -> list[ast.stmt]:
-        """Replace the powers of ``statement`` in place; return their stores."""
-        before = len(self.stores)
+    def take(self, statement: ast.stmt) -> tuple[list[ast.stmt], list[ast.stmt]]:
+        """Replace the powers of ``statement`` in place; return their stores (per step,
+        per point)."""
+        before = [len(stores) for stores in self.stores]
         self.visit(statement)
-        return self.stores[before:]
+        return self.stores[0][before[0]:], self.stores[1][before[1]:]
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
         if not isinstance(node.op, ast.Pow):
             return node
-        key = ast.dump(node)
-        if key not in self.slots:
-            self.slots[key] = f"{self.pw}[{len(self.slots) * LANES} + {self.lane}]"
-            self.stores.append(ast.Assign([ast.parse(self.slots[key], mode="eval").body], node))
-        return ast.parse(self.slots[key], mode="eval").body
+        once = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} <= self.fixed
+        slots, key = self.slots[once], ast.dump(node)
+        if key not in slots:
+            slot = (f"p[{(self.parameters + len(slots)) * LANES} + {self.lane}]" if once
+                    else f"{self.pw}[{len(slots) * LANES} + {self.lane}]")
+            slots[key] = slot
+            self.stores[once].append(ast.Assign([ast.parse(slot, mode="eval").body], node))
+        return ast.parse(slots[key], mode="eval").body
 
 
 def _power_loop(body: list[ast.stmt], found: list[list[ast.stmt]]) -> list[ast.stmt]:
