@@ -58,7 +58,12 @@ from .dop853 import (
 #: text after this module's (None until then, as :data:`pycart.scale.dop853.rhs`).
 rk_lanes: Callable[..., None]
 error_lanes: Callable[..., None]
-rk_lanes = error_lanes = None  # type: ignore[assignment]
+rhs_invariants: Callable[..., None]
+rk_lanes = error_lanes = rhs_invariants = None  # type: ignore[assignment]
+#: The powers in the model's right-hand side: of the state (rows of the lanes' scratch for
+#: them) and of parameters alone (rows after the parameters, set once per point by
+#: ``rhs_invariants``); written with the lane functions.
+POWERS = INVARIANTS = 0
 
 #: Functions numba inlines where they are called (the kernel reads this): those run for
 #: every lane and trial step. A call to a compiled function takes and gives back a
@@ -102,10 +107,12 @@ def solve_batch(P, Y0, times, car, want_peak, rtol, atol, max_steps, D, R, out, 
     lanes = min(LANES, P.shape[0]) if P.shape[0] > 0 else 1
     S = np.zeros((lanes, S_FIELDS))
     S[:, S_POINT] = -1.0
-    Y, F, YN = np.zeros((n, lanes)), np.zeros((n, lanes)), np.zeros((n, lanes))
-    PL = np.ones((m, lanes))
-    K = np.zeros((13, n, lanes))
-    work = np.zeros((n, lanes))
+    # LANES columns even where fewer lanes run: the lanes' right-hand side reads its rows a
+    # constant LANES apart (pycart.scale.stages.rhs_lanes_source)
+    Y, F, YN = np.zeros((n, LANES)), np.zeros((n, LANES)), np.zeros((n, LANES))
+    PL = np.ones((m + INVARIANTS, LANES))
+    K = np.zeros((13, n, LANES))
+    work, PW = np.zeros((n, LANES)), np.zeros(max(POWERS, 1) * LANES)
     T, H, TT, TOL = np.zeros(lanes), np.zeros(lanes), np.zeros(lanes), np.zeros(lanes)
     err5, err3, err = np.zeros(lanes), np.zeros(lanes), np.zeros(lanes)
     flags = np.zeros((lanes, R.shape[1], 5))
@@ -134,7 +141,7 @@ def solve_batch(P, Y0, times, car, want_peak, rtol, atol, max_steps, D, R, out, 
             T[w], H[w], TOL[w] = S[w, S_DAY], S[w, S_STEP], S[w, S_RTOL]
         if not active:
             return total
-        rk_lanes(T, Y, F, H, PL, K, YN, TT, work)
+        rk_lanes(T, Y, F, H, PL, K, YN, TT, work, PW)
         error_lanes(K, H, Y, YN, TOL, atol, err5, err3, err)
         for w in range(lanes):
             if S[w, S_POINT] < 0.0 or not _control(S, w, err[w]):
@@ -305,7 +312,8 @@ def _start(w, i, S, P, Y0, times, car, rtol, atol, max_steps, R, out, peaks, sta
     S[w, S_DAY], S[w, S_STEPS], S[w, S_OUTPUT] = 0.0, 0.0, k
     S[w, S_FRESH], S[w, S_RTOL] = NEW_STOP, tol
     F[:, w] = f
-    PL[:, w] = p
+    PL[:p.size, w] = p
+    rhs_invariants(PL.reshape(PL.size), w)
     return True
 
 

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import dop853
+from .lanes import LANES
 
 
 def _tree(terms: Sequence[str]) -> str:
@@ -79,10 +80,13 @@ def lane_source(rhs_text: str) -> str:
     """Source of ``rhs_lanes``, ``rk_lanes`` and ``error_lanes``: ``rhs`` (the model's,
     from ``rhs_text``), ``rk_step`` and ``error_norm`` for many points at once, each
     array's last index the lane (``t``, ``h``, ``rtol``: one value per lane)."""
-    lines = ["def rk_lanes(t, y, f, h, p, K, y_new, tt, work):",
-             '    """rk_step on every lane: K is (13, n, lanes)."""',
-             "    n, lanes = y.shape",
-             "    K[0] = f"]
+    lines = ["def rk_lanes(t, y, f, h, p, K, y_new, tt, work, pw):",
+             '    """rk_step on the first ``t.size`` lanes: K is (13, n, LANES); ``pw``: the '
+             'right-hand side\'s powers (POWERS rows of LANES)."""',
+             "    n, lanes = y.shape[0], t.size",
+             "    K[0] = f",
+             "    pf, kf = p.reshape(p.size), K.reshape(K.size)",
+             "    wf, nf = work.reshape(work.size), y_new.reshape(y_new.size)"]
     for s in range(1, 12):
         lines += ["    for j in range(n):",
                   "        for w in range(lanes):",
@@ -90,18 +94,18 @@ def lane_source(rhs_text: str) -> str:
                   f"{_combination(dop853.A[s, :s], 'j, w')}",
                   "    for w in range(lanes):",
                   f"        tt[w] = t[w] + C[{s}] * h[w]",
-                  f"    rhs_lanes(tt, work, p, K[{s}])"]
+                  f"    rhs_lanes(tt, wf, pf, kf, {s} * n * {LANES}, pw)"]
     lines += ["    for j in range(n):",
               "        for w in range(lanes):",
               f"            y_new[j, w] = y[j, w] + h[w] * {_combination(dop853.B, 'j, w')}",
               "    for w in range(lanes):",
               "        tt[w] = t[w] + h[w]",
-              "    rhs_lanes(tt, y_new, p, K[12])",
+              f"    rhs_lanes(tt, nf, pf, kf, 12 * n * {LANES}, pw)",
               "",
               "",
               "def error_lanes(K, h, y, y_new, rtol, atol, err5, err3, err):",
               '    """error_norm of every lane into ``err``."""',
-              "    n, lanes = y.shape",
+              "    n, lanes = y.shape[0], h.size",
               "    err5[:] = 0.0",
               "    err3[:] = 0.0",
               "    for j in range(n):",
@@ -122,14 +126,20 @@ def lane_source(rhs_text: str) -> str:
 
 
 class _ToLanes(ast.NodeTransformer):
-    """``y[i]``, ``p[i]``, ``dy[i]`` to ``[i, lane]`` and ``t`` to ``t[lane]``."""
+    """``y[i]``, ``p[i]`` to ``y[i * LANES + lane]``, ``dy[i]`` to
+    ``dy[at + i * LANES + lane]``, ``t`` to ``t[lane]``: the lanes' arrays flattened, rows
+    :data:`~pycart.scale.lanes.LANES` apart."""
 
-    def __init__(self, lane: str) -> None:
-        self.lane = lane
+    def __init__(self, lane: str, at: str) -> None:
+        self.lane, self.at = lane, at
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
         if isinstance(node.value, ast.Name) and node.value.id in ("y", "p", "dy"):
-            index = ast.Tuple([node.slice, ast.Name(self.lane, ast.Load())], ast.Load())
+            row = node.slice
+            if not (isinstance(row, ast.Constant) and isinstance(row.value, int)):
+                raise ValueError(f"generated rhs: {ast.unparse(node)} is not a fixed index")
+            first = f"{self.at} + " if node.value.id == "dy" else ""
+            index = ast.parse(f"{first}{row.value * LANES} + {self.lane}", mode="eval").body
             return ast.Subscript(node.value, index, node.ctx)
         return self.generic_visit(node)
 
@@ -140,18 +150,109 @@ class _ToLanes(ast.NodeTransformer):
 
 
 def rhs_lanes_source(rhs_text: str) -> str:
-    """Source of ``rhs_lanes(t, y, p, dy)``: the generated ``rhs`` of ``rhs_text`` with its
-    body in a loop over the lanes (the arrays' last index)."""
-    rhs = next(node for node in ast.parse(rhs_text).body
+    """Source of ``POWERS``, ``INVARIANTS``, ``rhs_lanes(t, y, p, dy, at, pw)`` and
+    ``rhs_invariants(p, lane)``: the generated ``rhs`` of ``rhs_text`` with its body in a
+    loop over the first ``t.size`` lanes, ``y``, ``p`` and ``dy`` flat (C order) arrays of
+    :data:`~pycart.scale.lanes.LANES` columns, the rates written from ``dy[at]`` on. Flat,
+    with the rows a constant apart, so that the compiler can tell the rows read from the
+    rows written with a few run-time checks and use vector instructions (with the arrays'
+    strides read at run time it needed hundreds and did not: 350 against 140 ns for 32
+    lanes of cart_bm, the same bits). Its powers are calls, one lane at a time (no vector
+    power here): those of parameters alone (``XE ** nE``) are computed once per point by
+    ``rhs_invariants`` into the ``INVARIANTS`` rows after the parameters in ``p``, not at
+    every stage, the others (``X ** nE``) once each, in a loop of their own, into ``pw``
+    (``POWERS`` rows)."""
+    module = ast.parse(rhs_text)
+    rhs = next(node for node in module.body
                if isinstance(node, ast.FunctionDef) and node.name == "rhs")
+    parameters = next(ast.literal_eval(node.value) for node in module.body
+                      if isinstance(node, ast.Assign) and ast.unparse(node.targets[0])
+                      == "PARAMETERS")
     names = {node.id for node in ast.walk(rhs) if isinstance(node, ast.Name)}
-    lane = "lane"
-    while lane in names:  # a model id of that name: another loop variable
-        lane += "_"
-    body = [_ToLanes(lane).visit(statement) for statement in rhs.body
+    lane, at, pw = _fresh("lane", names), _fresh("at", names), _fresh("pw", names)
+    body = [_ToLanes(lane, at).visit(statement) for statement in rhs.body
             if not isinstance(statement, ast.Return) and not (
                 isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))]
-    loop = ast.For(ast.Name(lane, ast.Store()),
-                   ast.parse("range(y.shape[1])", mode="eval").body, body, [])
-    function = ast.FunctionDef("rhs_lanes", rhs.args, [loop], [], None)
-    return ast.unparse(ast.fix_missing_locations(ast.Module([function], []))) + "\n"
+    powers = _Powers(lane, pw, _fixed(body, lane), len(parameters))
+    found = [powers.take(statement) for statement in body]
+    loops = [ast.For(ast.Name(lane, ast.Store()), ast.parse("range(t.size)", mode="eval").body,
+                     statements, [])
+             for statements in (_power_loop(body, [f[0] for f in found]), body)]
+    function = ast.parse(f"def rhs_lanes(t, y, p, dy, {at}, {pw}): pass").body[0]
+    # at >= 0, as the compiler then knows: a negative index would count from the end, and
+    # that choice, made per lane, kept it from vectorising (780 ns for 32 lanes of cart_bm)
+    function.body = [ast.parse(f"{at} = max({at}, 0)").body[0],  # type: ignore[attr-defined]
+                     *[loop for loop in loops if loop.body]]
+    once = ast.parse(f"def rhs_invariants(p, {lane}): pass").body[0]
+    once.body = _power_loop(body, [f[1] for f in found]) or once.body  # type: ignore[attr-defined]
+    counts = f"POWERS = {len(powers.slots[0])}\nINVARIANTS = {len(powers.slots[1])}"
+    return ast.unparse(ast.fix_missing_locations(ast.Module(
+        [*ast.parse(counts).body, function, once], []))) + "\n"
+
+
+def _fixed(body: list[ast.stmt], lane: str) -> set[str]:
+    """The names ``body`` assigns from parameters alone (the same for every step)."""
+    fixed = {"p", lane}
+    for statement in body:
+        if (isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name)
+                and {n.id for n in ast.walk(statement.value) if isinstance(n, ast.Name)}
+                <= fixed):
+            fixed.add(statement.targets[0].id)
+    return fixed
+
+
+class _Powers(ast.NodeTransformer):
+    """Each ``a ** b`` of a statement to ``pw[k * LANES + lane]`` or, where ``a`` and ``b``
+    are ``fixed``, to ``p[(parameters + k) * LANES + lane]``; its store ``... = a ** b``
+    kept (innermost first) for the loop of powers or ``rhs_invariants``. The same power
+    twice (``X ** nE`` of a Hill term) is computed once (the same call: the same bits)."""
+
+    def __init__(self, lane: str, pw: str, fixed: set[str], parameters: int) -> None:
+        self.lane, self.pw, self.fixed, self.parameters = lane, pw, fixed, parameters
+        self.stores: tuple[list[ast.stmt], list[ast.stmt]] = ([], [])
+        self.slots: tuple[dict[str, str], dict[str, str]] = ({}, {})
+
+    def take(self, statement: ast.stmt) -> tuple[list[ast.stmt], list[ast.stmt]]:
+        """Replace the powers of ``statement`` in place; return their stores (per step,
+        per point)."""
+        before = [len(stores) for stores in self.stores]
+        self.visit(statement)
+        return self.stores[0][before[0]:], self.stores[1][before[1]:]
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Pow):
+            return node
+        once = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} <= self.fixed
+        slots, key = self.slots[once], ast.dump(node)
+        if key not in slots:
+            slot = (f"p[{(self.parameters + len(slots)) * LANES} + {self.lane}]" if once
+                    else f"{self.pw}[{len(slots) * LANES} + {self.lane}]")
+            slots[key] = slot
+            self.stores[once].append(ast.Assign([ast.parse(slot, mode="eval").body], node))
+        return ast.parse(slots[key], mode="eval").body
+
+
+def _power_loop(body: list[ast.stmt], found: list[list[ast.stmt]]) -> list[ast.stmt]:
+    """The body of the loop of powers: each statement's power stores (``found``) and the
+    assignments they read, in the order of ``body``."""
+    needed = {n.id for stores in found for store in stores
+              for n in ast.walk(store.value) if isinstance(n, ast.Name)}  # type: ignore[attr-defined]
+    keep = [False] * len(body)
+    for i in reversed(range(len(body))):
+        target = body[i].targets[0] if isinstance(body[i], ast.Assign) else None  # type: ignore[attr-defined]
+        if isinstance(target, ast.Name) and target.id in needed:
+            keep[i] = True
+            needed |= {n.id for n in ast.walk(body[i].value) if isinstance(n, ast.Name)}  # type: ignore[attr-defined]
+    loop: list[ast.stmt] = []
+    for statement, stores, kept in zip(body, found, keep, strict=True):
+        loop += stores
+        loop += [statement] if kept else []
+    return loop
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    """``name``, or with underscores added until no model id has it."""
+    while name in taken:
+        name += "_"
+    return name
