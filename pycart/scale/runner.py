@@ -7,6 +7,7 @@ their points and verified, the final table is written atomically).
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import sys
@@ -101,17 +102,30 @@ def _run_locked(sweep: Sweep, key: str, out: Path, engine: Engine, chunk_size: i
     if progress:
         progress(finished, total)
     stops = dict(todo)
-    for start, table in engine.run(partial(compute_chunk, sweep.for_workers(), key),
-                                   ((a, take(a, b)) for a, b in todo)) if todo else ():
-        store.write_chunk(parts, key, (start, stops[start]), table)
-        spans.append((start, stops[start]))
-        finished += len(table)
-        if progress:
-            progress(finished, total)
-    failed = store.assemble(parts, sorted(spans), out, total)
+    _remove_stale(out)
+    # the final table is written as the chunks come (a resumed chunk read back when its
+    # turn comes), so the last chunk is followed by closing it, not by a pass over them all
+    with store.assembling(parts, out, total) as final:
+        for span in spans:
+            final.add(span)
+        for start, table in engine.run(partial(compute_chunk, sweep.for_workers(), key),
+                                       ((a, take(a, b)) for a, b in todo)) if todo else ():
+            span = (start, stops[start])
+            final.add(span, store.write_chunk(parts, key, span, table))
+            finished += len(table)
+            if progress:
+                progress(finished, total)
     shutil.rmtree(parts)
-    return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began, failed,
-                       discarded)
+    return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began,
+                       final.failed, discarded)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove the temporary final tables a killed run of ``out`` left (``.OUT.*.part``,
+    the atomic writer's names): a run writes its table while it computes, and only a run
+    holding ``out``'s lock (this one) writes there."""
+    for stale in out.parent.glob(f".{glob.escape(out.name)}.*.part"):
+        stale.unlink(missing_ok=True)
 
 
 def _point_source(sweep: Sweep) -> Callable[[int, int], np.ndarray]:
