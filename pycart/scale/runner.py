@@ -12,9 +12,10 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -96,7 +97,7 @@ def _run_locked(sweep: Sweep, key: str, out: Path, engine: Engine, chunk_size: i
     engine.start(prepare_worker, (sweep.for_workers(), key))
     take = _point_source(sweep)
     spans, discarded = store.saved_spans(parts, key, sweep.columns(), take)
-    todo = store.gaps(spans, total, chunk_size)
+    todo = tapered(store.gaps(spans, total, chunk_size), engine.workers)
     resumed = finished = sum(stop - first for first, stop in spans)
     began = time.monotonic()
     if progress:
@@ -118,6 +119,24 @@ def _run_locked(sweep: Sweep, key: str, out: Path, engine: Engine, chunk_size: i
     shutil.rmtree(parts)
     return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began,
                        final.failed, discarded)
+
+
+def tapered(todo: Sequence[store.Span], workers: int) -> list[store.Span]:
+    """``todo`` with its last chunks cut smaller, so that the workers finish together: with
+    ``workers`` > 1 the last ``workers`` chunks in quarters and the ``workers`` before them
+    in halves. A worker that runs out of work then waits for at most a quarter chunk of
+    another's, not a whole one (4.5 s of CPU for a year-long chunk of 20,000 points); it
+    costs ``4 * workers`` more chunks. Chunks are named by their points, so a resume with
+    any cut works."""
+    if workers < 2:
+        return list(todo)
+    out: list[store.Span] = []
+    for k, (first, stop) in enumerate(todo):
+        left = len(todo) - k  # 1 for the last chunk
+        parts = 4 if left <= workers else 2 if left <= 2 * workers else 1
+        edges = sorted({first + (stop - first) * i // parts for i in range(parts + 1)})
+        out += list(pairwise(edges))
+    return out
 
 
 def _remove_stale(out: Path) -> None:

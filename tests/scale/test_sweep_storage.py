@@ -22,7 +22,7 @@ import pytest
 import pycart
 from pycart.scale import store
 from pycart.scale.engines import SerialEngine
-from pycart.scale.runner import run_sweep
+from pycart.scale.runner import run_sweep, tapered
 from pycart.scale.store import parts_dir
 from pycart.scale.sweep import Dimension, PointSimulator, Sweep
 
@@ -218,6 +218,19 @@ def test_gaps_cover_exactly_what_is_missing():
     assert store.gaps([], 10, 4) == [(0, 4), (4, 8), (8, 10)]
     assert store.gaps([(0, 3), (5, 9)], 12, 4) == [(3, 5), (9, 12)]
     assert store.gaps([(0, 12)], 12, 4) == []
+
+
+def test_the_last_chunks_are_cut_smaller_so_the_workers_finish_together():
+    """Two workers: the last two chunks in quarters, the two before in halves; every point
+    once, in order; one worker (or tiny chunks) unchanged."""
+    todo = store.gaps([(0, 16)], 100, 16)  # 16..32, ..., 96..100
+    cut = tapered(todo, 2)
+    assert cut[:2] == [(16, 32), (32, 48)]
+    assert cut[2:6] == [(48, 56), (56, 64), (64, 72), (72, 80)]
+    assert cut[6:] == [(80, 84), (84, 88), (88, 92), (92, 96), (96, 97), (97, 98), (98, 99),
+                       (99, 100)]
+    assert tapered(todo, 1) == todo
+    assert tapered([(0, 1), (1, 3)], 2) == [(0, 1), (1, 2), (2, 3)]
 
 
 # ---- the main process killed: subprocesses ------------------------------------------------
