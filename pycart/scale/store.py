@@ -153,7 +153,11 @@ def write_chunk(parts: Path, key: str, span: Span, table: pd.DataFrame) -> pa.Ta
     rows = pa.Table.from_pandas(table, preserve_index=False)
     stamped = rows.replace_schema_metadata({**(rows.schema.metadata or {}),
                                             KEY_FIELD: key.encode()})
-    write_atomically(parts / chunk_name(span), lambda f: pq.write_table(stamped, f))
+    # plain encoding (no compression, dictionaries or statistics): a chunk lives until the
+    # sweep ends and is read back only to resume; 2 ms instead of 8.5 ms a 20,000-point
+    # chunk, as large (measured); the final table keeps Parquet's default encoding
+    write_atomically(parts / chunk_name(span), lambda f: pq.write_table(
+        stamped, f, compression="none", use_dictionary=False, write_statistics=False))
     return rows
 
 

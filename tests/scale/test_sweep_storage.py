@@ -147,6 +147,9 @@ def test_chunks_finishing_in_any_order_give_the_table_of_the_chunks_read_in_orde
             final.add(span, store.write_chunk(parts, "k", span, tables[span]))
             assert final.written == (12 if span == (0, 3) else 0)
     assert final.failed == 3
+    import pyarrow.parquet as pq  # a chunk is saved plain (it is read back only to resume)
+    saved = pq.ParquetFile(parts / store.chunk_name((4, 9))).metadata.row_group(0).column(1)
+    assert saved.compression == "UNCOMPRESSED" and not saved.is_stats_set
     assert store.assemble(parts, spans, tmp_path / f"after{suffix}", 12) == 3
     assert out.read_bytes() == (tmp_path / f"after{suffix}").read_bytes()
     with pytest.raises(pycart.PycartError, match="cover 9 of 12 points"):
