@@ -288,8 +288,9 @@ def make_engine(kind: str | None = None, workers: int | None = None,
 
 
 class ProcessEngine(_Closing):
-    """Chunks on local worker processes (default: every core), a few in flight at a time.
-    The workers exit when this process dies, however it dies."""
+    """Chunks on local worker processes (default: every core), a few in flight at a time,
+    forked from this process where that is safe (:func:`start_method`). The workers exit
+    when this process dies, however it dies."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = check_workers(workers)
