@@ -12,12 +12,12 @@
   variant: simulations per second and L30's agreement.
 - Optionally (``--million``) a 1,048,576-patient Sobol cohort on the fast path, and a
   1,000,000-patient, 365-day cohort of cart_bm_ext (exhaustion and escape on) with a two-dose
-  schedule, each as its own process: wall time, CPU time of all its processes, peak memory
-  (PSS of all, RSS of the main process and of its workers), patients per second; each
-  against a plain libRoadRunner loop over a sample of its patients, extrapolated (CPU time
-  per patient times the patients), and against its targets by the wall time and by the CPU
-  time shared over the cores (what idle cores would take: a loaded machine inflates the
-  wall time far more than the CPU time).
+  schedule, each as its own ``pycart sweep`` process writing its table: wall time, CPU time
+  of all its processes, peak memory (PSS of all, RSS of the main process and of its
+  workers), patients per second; each against a plain libRoadRunner loop over a sample of
+  its patients, extrapolated (CPU time per patient times the patients), and against its
+  targets by the wall time and by the CPU time shared over the cores (what idle cores would
+  take: a loaded machine inflates the wall time far more than the CPU time).
 - Optionally (``--fit``) a two-patient, three-parameter joint fit in one process and on the
   workers (:mod:`pycart.report.benchfit`).
 - Optionally (``--trial``) a virtual trial of 10,000 accepted patients (100,000 plausible),
@@ -64,6 +64,7 @@ TARGET_YEAR_SECONDS = 120.0
 SCHEDULE = ((0.0, 1e7), (2.0, 1e7), (7.0, 1e7), (14.0, 1e6, "L"))
 YEAR_SCHEDULE = ((0.0, 1e7), (7.0, 1e7))
 YEAR_PARAMETERS = {"exhaustion": 1.0, "escape": 1.0}
+YEAR_SAMPLES = 1_000_000
 #: Patients of the plain libRoadRunner loop that the million-patient runs are compared with.
 BASELINE_SAMPLE = 128
 TARGET_FAST_RATIO = 10.0
@@ -265,7 +266,7 @@ def run_benchmark(workers: int | None = None, quick: bool = False, million: bool
         _schedule(quick, say)
         if million:
             _million(Path(tmp), workers, say)
-            _year(workers, say)
+            _year(Path(tmp), workers, say)
         if fit:
             from .benchfit import joint_fit_bench
 
@@ -401,24 +402,46 @@ def _figure6(tmp: Path, workers: int, quick: bool, say) -> None:
         say(f"  target < {TARGET_FIG6_SECONDS:.0f} s: {_mark(seconds < TARGET_FIG6_SECONDS)}")
 
 
+def million_command(out: Path, samples: int, workers: int, model: str = "cart_bm",
+                    parameters: dict | None = None, doses: tuple = (),
+                    t_end: float = RESPONSE_DAY) -> list[str]:
+    """The ``pycart sweep`` command of a million-patient run: ``samples`` Sobol patients
+    (seed 1) over Figure 7's ranges on the fast path, ``model`` with ``parameters`` fixed
+    and the schedule ``doses``, to ``t_end`` days, L30 and the first CAR T peak, the table
+    written to ``out`` (what a user runs for a cohort)."""
+    command = [sys.executable, "-m", "pycart", "sweep", "--sample", "sobol",
+               "--samples", str(samples), "--seed", "1", "--workers", str(workers),
+               "--solver", "fast", "--model", model, "--t-end", f"{t_end:g}",
+               "--out", str(out)]
+    for d in PRESETS["fig7"].dimensions:
+        command += ["--range", f"{d.name}={d.lo!r}:{d.hi!r}:{d.scale}"]
+    for name, value in (parameters or {}).items():
+        command += ["--set", f"{name}={value!r}"]
+    for day, cells, *species in doses:
+        command += ["--dose", ":".join([f"{day:g}", f"{cells:g}", *species])]
+    return command
+
+
 def _million(tmp: Path, workers: int, say) -> None:
     """A 1,048,576-patient Sobol cohort on the fast path, as its own process, against a
     plain libRoadRunner loop on a sample of it, extrapolated."""
-    cohort = PRESETS["fig7"]
     say(f"\nA {MILLION_SAMPLES:,}-patient Sobol cohort over Figure 7's ranges (30 days, L30 and "
         "the peak), run as its own 'pycart sweep --solver fast' process, startup included")
-    command = [sys.executable, "-m", "pycart", "sweep", "--sample", "sobol",
-               "--samples", str(MILLION_SAMPLES), "--seed", "1", "--workers", str(workers),
-               "--solver", "fast", "--out", str(tmp / "million.parquet")]
-    for d in cohort.dimensions:
-        command += ["--range", f"{d.name}={d.lo!r}:{d.hi!r}:{d.scale}"]
-    run = _measured(command)
-    rows = (len(pd.read_parquet(tmp / "million.parquet", columns=[col.POINT]))
-            if run.status == 0 else 0)
+    run, rows = _sweep_run(million_command(tmp / "million.parquet", MILLION_SAMPLES, workers))
     say("  " + run.figures(rows, workers))
     per_patient = _baseline("cart_bm", {}, (), RESPONSE_DAY)
     say(_extrapolated(per_patient, MILLION_SAMPLES, run, workers))
     say(_against_targets(run, rows == MILLION_SAMPLES, TARGET_MILLION_SECONDS, workers))
+
+
+def _sweep_run(command: list[str]) -> tuple[Measured, int]:
+    """``command`` (a ``pycart sweep``) measured, and the rows of the table it wrote (0 if
+    it failed); the table is removed."""
+    out = Path(command[command.index("--out") + 1])
+    run = _measured(command)
+    rows = len(pd.read_parquet(out, columns=[col.POINT])) if run.status == 0 else 0
+    out.unlink(missing_ok=True)
+    return run, rows
 
 
 def _against_targets(run: Measured, complete: bool, target: float, workers: int) -> str:
@@ -530,43 +553,27 @@ def roadrunner_loop(points: np.ndarray, names: list[str], model: str = "cart_bm"
 
 
 def sobol_points(samples: int) -> np.ndarray:
-    """The benchmark's Sobol patients over Figure 7's ranges (seed 1)."""
-    from scipy.stats import qmc
-
-    dimensions = PRESETS["fig7"].dimensions
-    unit = qmc.Sobol(len(dimensions), seed=1).random(samples)
-    return np.column_stack([d.scaled(unit[:, j]) for j, d in enumerate(dimensions)])
+    """The benchmark's Sobol patients over Figure 7's ranges (seed 1): the first of
+    :func:`million_command`'s."""
+    return replace(PRESETS["fig7"], sampling="sobol", samples=samples, seed=1).points()
 
 
-def year_cohort(samples: int, workers: int) -> None:
-    """The year-long cart_bm_ext cohort of ``pycart bench --million``, in this process and
-    ``workers`` more: Sobol patients over Figure 7's ranges, exhaustion and escape on,
-    :data:`YEAR_SCHEDULE`, 365 days, L30 and the peak, results reduced as they come."""
-    points = sobol_points(samples)
-    spans = [(a, min(a + 20_000, samples)) for a in range(0, samples, 20_000)]
-    with ProcessPoolExecutor(workers) as pool:
-        done = sum(pool.map(_year_chunk, (points[a:b] for a, b in spans)))
-    assert done == samples
-
-
-def _year_chunk(points: np.ndarray) -> int:
-    from ..scale.fast import simulate_points
-
-    table = simulate_points(points, [d.name for d in PRESETS["fig7"].dimensions],
-                            model="cart_bm_ext", parameters=YEAR_PARAMETERS,
-                            doses=YEAR_SCHEDULE, t_end=365, solver="fast")
-    return int((table[col.STATUS] == col.OK).sum())
-
-
-def _year(workers: int, say) -> None:
-    """The year-long cohort as its own process, against a plain libRoadRunner loop on a
-    sample of it, extrapolated."""
-    samples = 1_000_000
+def _year(tmp: Path, workers: int, say) -> None:
+    """The year-long cohort as its own process (``pycart sweep``, its table written like
+    the Sobol run's), against a plain libRoadRunner loop on a sample of it, extrapolated."""
+    samples = YEAR_SAMPLES
     say(f"\nA {samples:,}-patient, 365-day cohort of cart_bm_ext (exhaustion and escape on) "
-        f"with the schedule {list(YEAR_SCHEDULE)}, on the fast path, as its own process")
-    code = f"from pycart.report.bench import year_cohort; year_cohort({samples}, {workers})"
-    run = _measured([sys.executable, "-c", code])
-    say("  " + run.figures(samples, workers))
+        f"with the schedule {list(YEAR_SCHEDULE)}, run as its own 'pycart sweep --solver "
+        "fast' process, startup included")
+    run, rows = _sweep_run(year_command(tmp / "year.parquet", samples, workers))
+    say("  " + run.figures(rows, workers))
     per_patient = _baseline("cart_bm_ext", YEAR_PARAMETERS, YEAR_SCHEDULE, 365.0)
     say(_extrapolated(per_patient, samples, run, workers))
-    say(_against_targets(run, run.status == 0, TARGET_YEAR_SECONDS, workers))
+    say(_against_targets(run, rows == samples, TARGET_YEAR_SECONDS, workers))
+
+
+def year_command(out: Path, samples: int, workers: int) -> list[str]:
+    """The year-long run's command: cart_bm_ext, exhaustion and escape on,
+    :data:`YEAR_SCHEDULE`, 365 days."""
+    return million_command(out, samples, workers, "cart_bm_ext", YEAR_PARAMETERS,
+                           YEAR_SCHEDULE, 365.0)

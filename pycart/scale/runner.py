@@ -7,13 +7,15 @@ their points and verified, the final table is written atomically).
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -95,23 +97,54 @@ def _run_locked(sweep: Sweep, key: str, out: Path, engine: Engine, chunk_size: i
     engine.start(prepare_worker, (sweep.for_workers(), key))
     take = _point_source(sweep)
     spans, discarded = store.saved_spans(parts, key, sweep.columns(), take)
-    todo = store.gaps(spans, total, chunk_size)
+    todo = tapered(store.gaps(spans, total, chunk_size), engine.workers)
     resumed = finished = sum(stop - first for first, stop in spans)
     began = time.monotonic()
     if progress:
         progress(finished, total)
     stops = dict(todo)
-    for start, table in engine.run(partial(compute_chunk, sweep.for_workers(), key),
-                                   ((a, take(a, b)) for a, b in todo)) if todo else ():
-        store.write_chunk(parts, key, (start, stops[start]), table)
-        spans.append((start, stops[start]))
-        finished += len(table)
-        if progress:
-            progress(finished, total)
-    failed = store.assemble(parts, sorted(spans), out, total)
+    _remove_stale(out)
+    # the final table is written as the chunks come (a resumed chunk read back when its
+    # turn comes), so the last chunk is followed by closing it, not by a pass over them all
+    with store.assembling(parts, out, total) as final:
+        for span in spans:
+            final.add(span)
+        for start, table in engine.run(partial(compute_chunk, sweep.for_workers(), key),
+                                       ((a, take(a, b)) for a, b in todo)) if todo else ():
+            span = (start, stops[start])
+            final.add(span, store.write_chunk(parts, key, span, table))
+            finished += len(table)
+            if progress:
+                progress(finished, total)
     shutil.rmtree(parts)
-    return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began, failed,
-                       discarded)
+    return SweepReport(out, total, total - resumed, resumed, time.monotonic() - began,
+                       final.failed, discarded)
+
+
+def tapered(todo: Sequence[store.Span], workers: int) -> list[store.Span]:
+    """``todo`` with its last chunks cut smaller, so that the workers finish together: with
+    ``workers`` > 1 the last ``workers`` chunks in quarters and the ``workers`` before them
+    in halves. A worker that runs out of work then waits for at most a quarter chunk of
+    another's, not a whole one (4.5 s of CPU for a year-long chunk of 20,000 points); it
+    costs ``4 * workers`` more chunks. Chunks are named by their points, so a resume with
+    any cut works."""
+    if workers < 2:
+        return list(todo)
+    out: list[store.Span] = []
+    for k, (first, stop) in enumerate(todo):
+        left = len(todo) - k  # 1 for the last chunk
+        parts = 4 if left <= workers else 2 if left <= 2 * workers else 1
+        edges = sorted({first + (stop - first) * i // parts for i in range(parts + 1)})
+        out += list(pairwise(edges))
+    return out
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove the temporary final tables a killed run of ``out`` left (``.OUT.*.part``,
+    the atomic writer's names): a run writes its table while it computes, and only a run
+    holding ``out``'s lock (this one) writes there."""
+    for stale in out.parent.glob(f".{glob.escape(out.name)}.*.part"):
+        stale.unlink(missing_ok=True)
 
 
 def _point_source(sweep: Sweep) -> Callable[[int, int], np.ndarray]:

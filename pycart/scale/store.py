@@ -25,19 +25,27 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
 
 from ..core import columns as col
 from ..core.errors import PycartError
-from ..core.files import write_atomically, write_text_atomically
+from ..core.files import atomic_path, write_atomically, write_text_atomically
 from ..core.output import spreadsheet_safe
+
+if TYPE_CHECKING:  # imported where used: a worker's chunks need no pyarrow in the module
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
 #: The metadata entry of a chunk that names the sweep it belongs to.
 KEY_FIELD = b"pycart.sweep"
+
+#: Chunks that finished before their turn and wait in memory to be appended to the final
+#: table (a sweep keeps twice as many chunks in flight as it has workers); more wait on disk.
+HELD = 8
 
 _CHUNK = re.compile(r"chunk-(\d{12})-(\d{12})\.parquet")
 
@@ -134,17 +142,23 @@ def claim(parts: Path, key: str, description: object) -> None:
     write_text_atomically(stamp, text)
 
 
-def write_chunk(parts: Path, key: str, span: Span, table: pd.DataFrame) -> None:
-    """Save one finished chunk, stamped with the sweep's key."""
+def write_chunk(parts: Path, key: str, span: Span, table: pd.DataFrame) -> pa.Table:
+    """Save one finished chunk, stamped with the sweep's key; return its rows as the final
+    table takes them (without the stamp)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     if len(table) != span[1] - span[0]:
         raise AssertionError(f"chunk {span} has {len(table)} rows")
-    arrow = pa.Table.from_pandas(table, preserve_index=False)
-    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}),
-                                           KEY_FIELD: key.encode()})
-    write_atomically(parts / chunk_name(span), lambda f: pq.write_table(arrow, f))
+    rows = pa.Table.from_pandas(table, preserve_index=False)
+    stamped = rows.replace_schema_metadata({**(rows.schema.metadata or {}),
+                                            KEY_FIELD: key.encode()})
+    # plain encoding (no compression, dictionaries or statistics): a chunk lives until the
+    # sweep ends and is read back only to resume; 2 ms instead of 8.5 ms a 20,000-point
+    # chunk, as large (measured); the final table keeps Parquet's default encoding
+    write_atomically(parts / chunk_name(span), lambda f: pq.write_table(
+        stamped, f, compression="none", use_dictionary=False, write_statistics=False))
+    return rows
 
 
 def saved_spans(parts: Path, key: str, columns: Sequence[str],
@@ -205,35 +219,85 @@ def gaps(kept: Sequence[Span], total: int, size: int) -> list[Span]:
 
 
 def assemble(parts: Path, spans: Sequence[Span], out: Path, total: int) -> int:
-    """Concatenate the chunks into ``out`` one at a time (memory stays flat), through a
-    temporary file renamed into place; return the number of failed points."""
-    import pyarrow.parquet as pq
+    """Concatenate the saved chunks ``spans`` into ``out`` one at a time (memory stays
+    flat), through a temporary file renamed into place; return the number of failed
+    points."""
+    with assembling(parts, out, total) as final:
+        for span in spans:
+            final.add(span)
+    return final.failed
 
-    covered = sum(stop - first for first, stop in spans)
-    if covered != total or any(a[1] != b[0] for a, b in pairwise(spans)):
-        raise PycartError(f"the saved chunks of {out} cover {covered} of {total} points; run "
-                          "the same command again to compute the rest")
-    failed = 0
 
-    def write(handle) -> None:
-        nonlocal failed
-        writer = None
+@contextmanager
+def assembling(parts: Path, out: Path, total: int) -> Iterator[Assembly]:
+    """The final table ``out`` (.parquet or .csv) written while its chunks come in
+    (:meth:`Assembly.add`), so that a sweep's last chunk is followed by closing the file,
+    not by reading every chunk again; renamed into place (:func:`write_atomically`'s
+    guarantees) only once the chunks cover ``total`` points, removed on any exception."""
+    with atomic_path(out) as tmp, open(tmp, "wb") as handle:
+        final = Assembly(parts, handle, out.suffix.lower() == ".parquet")
         try:
-            for k, span in enumerate(spans):
-                table = pq.read_table(parts / chunk_name(span))
-                table = table.replace_schema_metadata(
-                    {k: v for k, v in (table.schema.metadata or {}).items() if k != KEY_FIELD})
-                failed += int(np.sum(np.asarray(table.column(col.STATUS).to_pylist()) != col.OK))
-                if out.suffix.lower() == ".parquet":
-                    if writer is None:
-                        writer = pq.ParquetWriter(handle, table.schema)
-                    writer.write_table(table.cast(writer.schema))
-                else:
-                    handle.write(spreadsheet_safe(table.to_pandas()).to_csv(
-                        header=k == 0, index=False).encode())
+            yield final
+            final.check(out, total)
         finally:
-            if writer is not None:
-                writer.close()
+            final.close()
 
-    write_atomically(out, write)
-    return failed
+
+class Assembly:
+    """Chunks appended to a final table in the order of their points, whatever the order
+    they finish in: a chunk that comes before its turn waits in memory (at most
+    :data:`HELD`, so memory stays flat however late one chunk is) or on disk, in the
+    sweep's store, and is appended when every point before it is."""
+
+    def __init__(self, parts: Path, handle: BinaryIO, parquet: bool) -> None:
+        self.parts, self.handle, self.parquet = parts, handle, parquet
+        self.written = 0  # points appended: the next chunk starts there
+        self.failed = 0
+        self._held: dict[int, tuple[int, pa.Table | None]] = {}
+        self._writer: pq.ParquetWriter | None = None
+
+    def add(self, span: Span, rows: pa.Table | None = None) -> None:
+        """Take chunk ``span``: its ``rows``, or None where the saved chunk is to be read
+        from the store when its turn comes."""
+        waiting = sum(r is not None for _, r in self._held.values())
+        self._held[span[0]] = (span[1], rows if span[0] == self.written
+                               or waiting < HELD else None)
+        while self.written in self._held:
+            stop, table = self._held.pop(self.written)
+            self._append(self._read((self.written, stop)) if table is None else table)
+            self.written = stop
+
+    def _read(self, span: Span) -> pa.Table:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(self.parts / chunk_name(span))
+        return table.replace_schema_metadata(
+            {k: v for k, v in (table.schema.metadata or {}).items() if k != KEY_FIELD})
+
+    def _append(self, table: pa.Table) -> None:
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        # not equal to OK counts a missing status as failed, as the rows' own check does
+        self.failed += table.num_rows - (pc.sum(pc.equal(table.column(col.STATUS),
+                                                         col.OK)).as_py() or 0)
+        if not self.parquet:
+            self.handle.write(spreadsheet_safe(table.to_pandas()).to_csv(
+                header=self.written == 0, index=False).encode())
+            return
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.handle, table.schema)
+        self._writer.write_table(table.cast(self._writer.schema))
+
+    def check(self, out: Path, total: int) -> None:
+        """Refuse a table whose chunks do not cover the ``total`` points in a row."""
+        if self.written != total or self._held:
+            covered = self.written + sum(stop - first for first, (stop, _) in self._held.items())
+            raise PycartError(f"the saved chunks of {out} cover {covered} of {total} points; "
+                              "run the same command again to compute the rest")
+
+    def close(self) -> None:
+        """Finish the Parquet file (its footer); the caller closes the handle."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.close()

@@ -17,6 +17,7 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -390,18 +391,21 @@ def sample_times(sweep: Sweep) -> np.ndarray:
 
 def result_columns(sweep: Sweep, species: Sequence[str], times: np.ndarray,
                    amounts: np.ndarray, peaks: np.ndarray | None, start: int,
-                   points: np.ndarray) -> dict[str, list]:
-    """The result columns of simulated points: their inputs, their metrics
-    (:func:`pycart.core.metrics.point_metrics`) and the species at the report days.
+                   points: np.ndarray) -> dict[str, Any]:
+    """The result columns of simulated points (a list or an array each): their inputs,
+    their metrics (:func:`pycart.core.metrics.point_metrics`) and the species at the report
+    days.
     ``amounts``: points x ``times`` x ``species``; ``peaks``: points x (found, day, count),
     from the peak tracker (where the sweep wants the peak)."""
     n = len(amounts)
     where = {float(t): k for k, t in enumerate(times)}
     leukemia = [species.index(s) for s in LEUKEMIA if s in species]
     car_t = [species.index(s) for s in CAR_T if s in species]
-    columns: dict[str, list] = {col.POINT: list(range(start, start + n))}
+    # the point and its inputs as arrays: a chunk's table is built from them without a
+    # Python object per value (a fallback's row replaces values, never by None, in them)
+    columns: dict[str, Any] = {col.POINT: np.arange(start, start + n, dtype=np.int64)}
     for j, name in enumerate(sweep.columns()[1: 1 + len(sweep.dimensions)]):
-        columns[name] = points[:, j].tolist()  # an initial amount as init_<species>
+        columns[name] = np.array(points[:, j], dtype=float)  # an initial amount: init_<S>
     columns |= point_metrics(times, amounts[:, :, leukemia], amounts[:, :, car_t].sum(axis=2),
                              peaks if peaks is not None else np.zeros((n, 3)), sweep.relapse,
                              point_doses(sweep, points))

@@ -80,3 +80,27 @@ def test_the_baseline_loop_computes_what_the_fast_path_computes():
     assert bench.roadrunner_loop(points[:1], names)[1][0] == pytest.approx(
         simulate_points(points[:1], names, doses=bench.SCHEDULE, t_end=60, solver="fast",
                         peak=False)["L30"].iloc[0], rel=1e-5)
+
+
+def test_the_million_runs_are_the_sweeps_they_say(tmp_path):
+    """Both million-patient runs are ``pycart sweep`` commands: the Sobol patients of the
+    baseline (seed 1, Figure 7's ranges), and for the year-long one cart_bm_ext with
+    exhaustion and escape on, the two doses and 365 days."""
+    from pycart.cli import _parser
+    from pycart.cli.sweeps import _sweep_of
+
+    def sweep(command):
+        assert command[1:4] == ["-m", "pycart", "sweep"]
+        return _sweep_of(_parser().parse_args(command[3:]))
+
+    sobol = sweep(bench.million_command(tmp_path / "m.parquet", 8, 2))
+    assert (sobol.sampling, sobol.samples, sobol.seed, sobol.solver) == ("sobol", 8, 1, "fast")
+    assert (sobol.model, sobol.t_end, sobol.doses, dict(sobol.parameters)) == (
+        "cart_bm", 30.0, (), {})
+    np.testing.assert_array_equal(sobol.points(), bench.sobol_points(8))
+    year = sweep(bench.year_command(tmp_path / "y.parquet", 8, 2))
+    assert (year.model, year.t_end, dict(year.parameters)) == (
+        "cart_bm_ext", 365.0, bench.YEAR_PARAMETERS)
+    assert [(d.day, d.cells, d.species) for d in year.doses] == [
+        (0.0, 1e7, "CA"), (7.0, 1e7, "CA")]
+    np.testing.assert_array_equal(year.points(), bench.sobol_points(8))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import operator
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -59,6 +61,47 @@ def test_started_workers_are_prepared_before_their_first_task(tmp_path):
         assert list(engine.run(abs, [(-3,)])) == [3]
     with SerialEngine() as serial:
         serial.start(os.chdir, (str(tmp_path / "missing"),))  # nothing to start
+
+
+#: A process with the command line's SIGTERM handler (KeyboardInterrupt) starts two workers
+#: busy in calls that outlast any interruption, then aborts them: how they started, and how
+#: long the abort took.
+FORKED = """
+import signal, sys, threading, time
+from pycart.scale.engines import ProcessEngine, start_method
+def interrupt(*_):
+    raise KeyboardInterrupt
+def stubborn():  # a long compiled call: Python's handlers would act only after it
+    while True:
+        try:
+            time.sleep(60)
+        except KeyboardInterrupt:
+            pass
+signal.signal(signal.SIGTERM, interrupt)
+how = start_method()
+engine = ProcessEngine(2)
+tasks = engine.run(stubborn, [()] * 2)
+engine.start(abs, (0,))
+threading.Thread(target=lambda: next(tasks, None), daemon=True).start()
+time.sleep(1.0)
+began = time.monotonic()
+engine.abort()
+threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
+print(how, start_method(), round(time.monotonic() - began, 1))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork where Linux has it")
+def test_workers_are_forked_only_without_other_threads_and_die_on_sigterm():
+    """A process running no other thread forks its workers (they find pycart imported); one
+    with a thread spawns them. A forked worker has a fresh interpreter's SIGTERM (not the
+    command line's KeyboardInterrupt, which a pool's worker survives), so an abort ends
+    busy workers at once, not after its 5 s wait for a kill."""
+    done = subprocess.run([sys.executable, "-c", FORKED], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    first, then, seconds = done.stdout.split()
+    assert (first, then) == ("fork", "spawn") and float(seconds) < 4.0
 
 
 def test_an_exception_in_the_block_aborts_the_workers():

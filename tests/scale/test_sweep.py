@@ -365,3 +365,29 @@ def test_a_sweep_reports_the_relapse_day_on_roadrunner_as_a_run_does():
         run.summary.cd19neg_share_at_relapse, rel=0.05)
     with pytest.raises(pycart.PycartError, match="relapse day"):
         dataclasses.replace(sweep, solver="fast").validate()
+
+
+def test_a_chunks_table_from_arrays_is_the_table_from_python_values():
+    """result_columns gives the point and its inputs as arrays (no Python object per
+    value): the chunk's table has the same types and values as one built from lists, and a
+    fallback's row (a failed point's None included) still replaces a row's values."""
+    from pycart.scale.sweep import result_columns
+
+    sweep = Sweep((Dimension("alpha", 1e-10, 1e-9, 2), Dimension("L", 1e10, 2e11, 2)),
+                  days=(60.0,), t_end=60)
+    times = np.array([0.0, 30.0, 60.0])
+    species = pycart.MODELS["cart_bm"]
+    amounts = np.random.default_rng(1).uniform(0.0, 1e9, (3, 3, len(species)))
+    points = np.array([[1e-10, 1e10], [5e-10, 2e11], [1e-9, 3e10]])
+    columns = result_columns(sweep, species, times, amounts, np.zeros((3, 3)), 7, points)
+    assert isinstance(columns["point"], np.ndarray) and isinstance(columns["init_L"], np.ndarray)
+    failed = [8, 5e-10, 2e11] + [None] * (len(sweep.columns()) - 5) + ["failed", "why"]
+    for name, value in zip(sweep.columns(), failed, strict=True):
+        columns[name][1] = value  # as FastSimulator.evaluate writes a fallback's row
+    plain = {name: [v.item() if isinstance(v, np.generic) else v for v in values]
+             for name, values in columns.items()}
+    ours = pd.DataFrame(columns, columns=sweep.columns())
+    pd.testing.assert_frame_equal(ours, pd.DataFrame(plain, columns=sweep.columns()),
+                                  check_exact=True)
+    assert ours["point"].tolist() == [7, 8, 9] and ours["L@60"].isna().tolist() == [
+        False, True, False]

@@ -22,7 +22,7 @@ import pytest
 import pycart
 from pycart.scale import store
 from pycart.scale.engines import SerialEngine
-from pycart.scale.runner import run_sweep
+from pycart.scale.runner import run_sweep, tapered
 from pycart.scale.store import parts_dir
 from pycart.scale.sweep import Dimension, PointSimulator, Sweep
 
@@ -120,10 +120,44 @@ def test_a_store_without_its_stamp_and_stale_temporary_files_are_recovered(tmp_p
     _interrupted(out, 8, 2)
     (parts_dir(out) / "sweep.json").unlink()
     (parts_dir(out) / ".chunk-000000000016-000000000024.parquet.x.part").write_bytes(b"PAR1")
+    (tmp_path / ".s.parquet.k1ll3d.part").write_bytes(b"PAR1")  # a killed run's final table
     again = run_sweep(SMALL, out, SerialEngine(), chunk_size=8)
     assert again.resumed == 16
     pd.testing.assert_frame_equal(pd.read_parquet(out), full)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.parquet"]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_chunks_finishing_in_any_order_give_the_table_of_the_chunks_read_in_order(
+        tmp_path, monkeypatch, suffix):
+    """The final table is written while chunks come, in any order, some held in memory,
+    the rest (beyond HELD) read back from the store: byte for byte the table assembled from
+    the saved chunks afterwards."""
+    monkeypatch.setattr(store, "HELD", 2)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    spans = [(0, 3), (3, 4), (4, 9), (9, 10), (10, 12)]
+    tables = {span: pd.DataFrame({"point": range(*span), "L30": np.arange(*span) * 0.1,
+                                  "status": ["ok" if a % 4 else "failed" for a in range(*span)],
+                                  "message": ["=x" if a == 4 else "" for a in range(*span)]})
+              for span in spans}
+    out = tmp_path / f"streamed{suffix}"
+    with store.assembling(parts, out, 12) as final:
+        for span in [(10, 12), (4, 9), (9, 10), (3, 4), (0, 3)]:  # (10, 12) waits on disk
+            final.add(span, store.write_chunk(parts, "k", span, tables[span]))
+            assert final.written == (12 if span == (0, 3) else 0)
+    assert final.failed == 3
+    import pyarrow.parquet as pq  # a chunk is saved plain (it is read back only to resume)
+    saved = pq.ParquetFile(parts / store.chunk_name((4, 9))).metadata.row_group(0).column(1)
+    assert saved.compression == "UNCOMPRESSED" and not saved.is_stats_set
+    assert store.assemble(parts, spans, tmp_path / f"after{suffix}", 12) == 3
+    assert out.read_bytes() == (tmp_path / f"after{suffix}").read_bytes()
+    with pytest.raises(pycart.PycartError, match="cover 9 of 12 points"):
+        with store.assembling(parts, tmp_path / f"gap{suffix}", 12) as final:
+            for span in [(0, 3), (4, 9), (9, 10)]:
+                final.add(span)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["parts", f"streamed{suffix}", f"after{suffix}"])
 
 
 def test_a_second_run_on_a_locked_output_is_refused_at_once(tmp_path):
@@ -187,6 +221,19 @@ def test_gaps_cover_exactly_what_is_missing():
     assert store.gaps([], 10, 4) == [(0, 4), (4, 8), (8, 10)]
     assert store.gaps([(0, 3), (5, 9)], 12, 4) == [(3, 5), (9, 12)]
     assert store.gaps([(0, 12)], 12, 4) == []
+
+
+def test_the_last_chunks_are_cut_smaller_so_the_workers_finish_together():
+    """Two workers: the last two chunks in quarters, the two before in halves; every point
+    once, in order; one worker (or tiny chunks) unchanged."""
+    todo = store.gaps([(0, 16)], 100, 16)  # 16..32, ..., 96..100
+    cut = tapered(todo, 2)
+    assert cut[:2] == [(16, 32), (32, 48)]
+    assert cut[2:6] == [(48, 56), (56, 64), (64, 72), (72, 80)]
+    assert cut[6:] == [(80, 84), (84, 88), (88, 92), (92, 96), (96, 97), (97, 98), (98, 99),
+                       (99, 100)]
+    assert tapered(todo, 1) == todo
+    assert tapered([(0, 1), (1, 3)], 2) == [(0, 1), (1, 2), (2, 3)]
 
 
 # ---- the main process killed: subprocesses ------------------------------------------------
