@@ -180,14 +180,20 @@ def one_compiler(name: str, cache: bool) -> Iterator[None]:
     """Hold the lock ``<name>.lock`` of the cache folder while kernel ``name`` is compiled
     into it (nothing without ``cache``): a second process (a sweep's worker, a test worker)
     waits, then loads the machine code the first one cached, instead of spending the same
-    minute of CPU compiling it again beside it on a first run."""
-    if not cache:
+    minute of CPU compiling it again beside it on a first run. Once a kernel has been
+    compiled and cached (its ``<name>.ready`` mark), loading it takes no lock: a sweep's
+    second worker waited 1-2 s for the first one's load (6 December 2026). Without the
+    mark (or with a cache numba no longer accepts) two processes at worst compile side by
+    side: numba writes its cache files whole, so this costs time, not correctness."""
+    ready = cache_dir() / f"{name}.ready"
+    if not cache or ready.exists():
         yield
         return
     from filelock import FileLock
 
     with FileLock(str(cache_dir() / f"{name}.lock")):
         yield
+        ready.touch()
 
 
 @functools.lru_cache(maxsize=4)

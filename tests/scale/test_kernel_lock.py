@@ -60,3 +60,40 @@ def test_a_kernel_compiled_in_memory_takes_no_lock(tmp_path, monkeypatch):
     with kernel.one_compiler("pycart_fastpath_cart_bm_0", False):
         pass
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_kernel_already_cached_is_loaded_without_the_lock(tmp_path, monkeypatch):
+    """A compile under the lock leaves the kernel's ready mark (with the umask's modes); a
+    later load sees it and takes no lock, so a sweep's second worker does not wait while
+    the first loads. The lock is a stand-in that fails if taken."""
+    import filelock
+
+    monkeypatch.setenv(kernel.CACHE_ENV, str(tmp_path))
+    (tmp_path / "fastpath").mkdir()
+    name = "pycart_fastpath_cart_bm_0"
+    with kernel.one_compiler(name, True):
+        pass
+    ready = tmp_path / "fastpath" / f"{name}.ready"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(ready.stat().st_mode) == 0o666 & ~umask
+
+    def taken(path: str) -> None:
+        raise AssertionError(f"the lock {path} was taken for a kernel already cached")
+
+    monkeypatch.setattr(filelock, "FileLock", taken)
+    with kernel.one_compiler(name, True):
+        pass
+
+
+def test_a_failed_compile_leaves_no_ready_mark(tmp_path, monkeypatch):
+    """A compile that fails under the lock marks nothing: the next process compiles under
+    the lock again."""
+    monkeypatch.setenv(kernel.CACHE_ENV, str(tmp_path))
+    (tmp_path / "fastpath").mkdir()
+    try:
+        with kernel.one_compiler("pycart_fastpath_cart_bm_0", True):
+            raise _Stop
+    except _Stop:
+        pass
+    assert not (tmp_path / "fastpath" / "pycart_fastpath_cart_bm_0.ready").exists()
