@@ -1,11 +1,12 @@
 """Shared fixtures: one loaded model per test session, and the independent reference; the
 pyPESTO problem of a PEtab file, for the tests that check pycart's PEtab against it. The
-order of the long tests on two workers, and the fast path's kernels compiled by both
-workers at the start of a run that needs them all."""
+order of the long tests on two workers, and the fast path's kernels compiled in the
+background from the start of a run that needs them."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import warnings
@@ -116,38 +117,56 @@ def long_first_layout(costs: list[float]) -> list[int]:
     return first[:1] + rest[:1] + first[1:] + rest[1:short] + second + rest[short:]
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """On a cold kernel cache, a run on several workers that collects the fast path's own
-    tests compiles the kernels they load (``kernels_to_compile``) before its first test,
-    each worker its share: the two cores compile different kernels at once, where the tests
-    would have had both wait for cart_bm first (the cache's lock). A smaller run compiles
-    what its tests load, when they load it; a warm cache compiles nothing."""
-    worker = getattr(session.config, "workerinput", None)
-    models = kernels_to_compile(session.items)
-    if not worker or not models:
+#: What a background compiler runs: each model's kernel named on its command line, loaded
+#: (so compiled into the cache folder, under the kernel's lock) in turn.
+COMPILE = ("import sys\nfrom pycart.scale.kernel import load_kernel\n"
+           "for model in sys.argv[1:]:\n    load_kernel(model)\n")
+#: The background compilers this run started (pytest_configure), ended with the run.
+COMPILERS = pytest.StashKey[list[subprocess.Popen]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On a cold kernel cache, a run whose arguments take in the fast path's own tests
+    starts compiling the kernels they load (``kernels_to_compile``) at once, in the
+    background, from the controller (pytest-xdist's, or the one process): the compile
+    overlaps the workers' start and collection, and a worker that needs a kernel before it
+    is done waits on the kernel's lock while the compiler has its core; no worker spends
+    its start compiling while the other waits. Two compilers at most (the machines are
+    two-core), each its share; a warm cache starts none."""
+    if hasattr(config, "workerinput"):
         return
-    from pycart.scale.kernel import COMPILE_SECONDS, compile_note, load_kernel
+    base = Path(config.invocation_params.dir)
+    paths = [(base / str(arg).split("::")[0]).resolve() for arg in config.args]
+    models = kernels_to_compile(paths, "not heavy" not in (config.option.markexpr or ""))
+    if not models:
+        return
+    from pycart.scale.kernel import COMPILE_SECONDS, cache_writable, compile_note
 
-    shares = kernel_shares([COMPILE_SECONDS.get(m, 60) for m in models], worker["workercount"])
-    for index in shares[int(worker["workerid"].removeprefix("gw"))]:
-        if compile_note(models[index]):  # not in the cache yet
-            try:
-                load_kernel(models[index])
-            except pycart.PycartError:  # a stale generated model: its tests say so, one by one
-                return
+    missing = [m for m in models if compile_note(m)] if cache_writable() else []
+    shares = kernel_shares([COMPILE_SECONDS.get(m, 60) for m in missing], 2)
+    config.stash[COMPILERS] = [
+        subprocess.Popen([sys.executable, "-c", COMPILE, *(missing[i] for i in share)],
+                         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for share in shares if share]  # a failure (a stale model) is its tests' to report
 
 
-def kernels_to_compile(items: list[pytest.Item]) -> list[str]:
-    """The kernels a run of ``items`` compiles at its start: none without the fast path's
-    own tests; with them, every model's if heavy tests are among them (they check every
-    kernel: about 30 s of CPU each), else ``DEFAULT_KERNELS``."""
-    if not any(item.path == FAST_TESTS for item in items):
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the background compilers with the run (a short run can end before them: a
+    kernel half compiled is compiled again by the next process that needs it)."""
+    for process in config.stash.get(COMPILERS, []):
+        process.terminate()
+        process.wait()
+
+
+def kernels_to_compile(paths: list[Path], heavy: bool) -> list[str]:
+    """The kernels a run of the tests under ``paths`` compiles at its start: none unless
+    they take in the fast path's own tests; with them, every model's if heavy tests run
+    (they check every kernel: about 30 s of CPU each), else ``DEFAULT_KERNELS``."""
+    if not any(path == FAST_TESTS or path in FAST_TESTS.parents for path in paths):
         return []
     from pycart.core.names import MODELS
 
-    if any("heavy" in item.keywords for item in items):
-        return list(MODELS)
-    return list(DEFAULT_KERNELS)
+    return list(MODELS) if heavy else list(DEFAULT_KERNELS)
 
 
 #: The models whose kernels this process had loaded at the last test that loaded one.
