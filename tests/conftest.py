@@ -234,6 +234,21 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="module")
+def fit_figures() -> Iterator[list[str]]:
+    """A fit's two figures drawn, for the tests of a module that uses this, by a stand-in
+    that records their file names: for the tests of a fit's machinery (engines, saved
+    starts), whose figures (~0.7 s of CPU each) tests/analysis/test_fit.py and
+    tests/experiments/test_hostile_figures.py draw and check."""
+    from pycart.analysis import fitplots
+
+    drawn: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("fit_figure", "profile_figure"):
+            patch.setattr(fitplots, name, lambda result, path: drawn.append(path.name))
+        yield drawn
+
+
 def pypesto_problem(yaml_file):
     """pyPESTO's problem of a PEtab file, its RoadRunner objective at pycart's tolerances."""
     import petab.v1 as petab

@@ -14,6 +14,9 @@ from pycart.analysis.synthetic import TRUTHS, synthetic
 from pycart.cli import main
 from pycart.scale.engines import DaskEngine, ProcessEngine, SerialEngine
 
+#: The engines' tables are what these tests compare: the figures are stand-ins (conftest).
+pytestmark = pytest.mark.usefixtures("fit_figures")
+
 
 def _problem(starts: int = 3):
     """Two patients (a responder, a non-responder), h estimated: a small synthetic fit."""
@@ -27,24 +30,10 @@ def _fit(engine, out, log=lambda _: None):
         return calibrate(data, settings, out, engine, log)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def figures():
-    """The fit's two figures drawn by a stand-in that only records them: the engines' tables
-    are what these tests compare, and each figure took ~0.7 s of CPU per fit (drawn, and
-    checked, by tests/analysis/test_fit.py and test_hostile_figures.py)."""
-    from pycart.analysis import fitplots
-
-    drawn: list[str] = []
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("fit_figure", "profile_figure"):
-            patch.setattr(fitplots, name, lambda result, path: drawn.append(path.name))
-        yield drawn
-
-
 @pytest.fixture(scope="module")
-def serial(tmp_path_factory, figures):
+def serial(tmp_path_factory, fit_figures):
     result = _fit(SerialEngine(), tmp_path_factory.mktemp("serial"))
-    assert figures[-2:] == ["fit.png", "profiles.png"]  # where the fit draws them
+    assert fit_figures[-2:] == ["fit.png", "profiles.png"]  # where the fit draws them
     return result
 
 
