@@ -138,8 +138,8 @@ def pytest_configure(config: pytest.Config) -> None:
     overlaps the workers' start and collection, and a worker that needs a kernel before it
     is done waits on the kernel's lock while the compiler has its core; no worker spends
     its start compiling while the other waits. Two compilers at most (the machines are
-    two-core), each its share; a warm cache starts none."""
-    if hasattr(config, "workerinput"):
+    two-core), each its share; a warm cache, ``--collect-only`` or ``--help`` starts none."""
+    if hasattr(config, "workerinput") or config.option.collectonly or config.option.help:
         return
     base = Path(config.invocation_params.dir)
     paths = [(base / str(arg).split("::")[0]).resolve() for arg in config.args]

@@ -107,7 +107,8 @@ def test_the_missing_kernels_compile_in_the_background_from_the_start(monkeypatc
 
     def config(args, markexpr="not heavy", **worker):
         made = SimpleNamespace(
-            args=args, option=SimpleNamespace(markexpr=markexpr), stash=pytest.Stash(),
+            args=args, stash=pytest.Stash(),
+            option=SimpleNamespace(markexpr=markexpr, collectonly=False, help=False),
             invocation_params=SimpleNamespace(dir=conftest.ROOT))
         if worker:
             made.workerinput = worker
@@ -124,6 +125,9 @@ def test_the_missing_kernels_compile_in_the_background_from_the_start(monkeypatc
     started.clear()
     conftest.pytest_configure(config(["tests"], workerid="gw0", workercount=2))
     conftest.pytest_configure(config(["tests/core"], ""))
+    listing = config(["tests"])
+    listing.option.collectonly = True
+    conftest.pytest_configure(listing)
     monkeypatch.setattr(kernel, "compile_note", lambda m: "")
     conftest.pytest_configure(config(["tests"], ""))
     assert started == []
