@@ -1,20 +1,23 @@
 """Shared fixtures: one loaded model per test session, and the independent reference; the
 pyPESTO problem of a PEtab file, for the tests that check pycart's PEtab against it. The
-order of the long tests on two workers, and the fast path's kernels compiled by both
-workers at the start of a run that needs them all."""
+order of the long tests on two workers, and the fast path's kernels compiled in the
+background from the start of a run that needs them."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-import pycart
+if TYPE_CHECKING:  # imported where used: xdist's controller, which runs no test, never needs
+    import pycart  # pycart (and libRoadRunner, numpy, pandas: ~1 s of CPU)
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The fast path's own tests: they compile the kernel of every model (tests/scale/test_fast.py).
@@ -31,27 +34,31 @@ os.environ.setdefault("PYCART_CACHE_DIR", str(Path(tempfile.gettempdir()) / "pyc
 
 #: The default suite's slowest tests with no module-scoped fixture (moved away from their
 #: module, a test with one would make it twice): seconds of wall time in a run on the two
-#: cores under a load average of ~12 (5 December 2026), so ten times an idle machine's. Only
-#: their order matters, longest first: no long test is left for last while the other
-#: worker idles.
+#: cores under a load average of 5-10 (6 December 2026), so three to four times their CPU
+#: time. Only their order matters, longest first: no long test is left for last while the
+#: other worker idles.
 SLOW: dict[str, float] = {
     "tests/scale/test_sweep.py::test_a_killed_sweep_resumes_with_exactly_the_rows_of_a_full_run":
-        66,
+        17,
     "tests/scale/test_hostile_files.py::"
-    "test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing": 50,
-    "tests/cli/test_cli.py::test_console_script_end_to_end": 25,
-    "tests/scale/test_sweep.py::test_identical_results_on_a_dask_local_cluster": 24,
-    "tests/exchange/test_exchange.py::test_validate_command_is_clean_on_the_checkout": 24,
-    "tests/experiments/test_scenarios.py::test_an_interrupted_run_keeps_what_was_computed": 21,
+    "test_a_second_fit_on_one_output_is_refused_and_the_first_loses_nothing": 17,
+    "tests/scale/test_sweep.py::test_identical_results_on_a_dask_local_cluster": 17,
     "tests/scale/test_hostile_files.py::test_every_file_written_follows_the_umask[fit-umask027]":
-        21,
-    "tests/analysis/test_fit.py::test_petab_problem_passes_petablint": 20,
-    "tests/scale/test_points.py::test_points_run_identically_on_every_engine_and_resume": 19,
+        16,
+    "tests/exchange/test_exchange.py::test_sedml_runs_in_roadrunner_with_pycart_numbers[fig8]":
+        15,
+    "tests/exchange/test_exchange.py::test_single_plot_archives_open_complete_in_copasi[fig8]":
+        14,
     "tests/exchange/test_exchange.py::test_sedml_runs_in_roadrunner_with_pycart_numbers[fig7]":
-        18,
-    "tests/scale/test_sweep.py::test_identical_results_on_serial_and_process_engines": 18,
+        11,
+    "tests/analysis/test_fit.py::test_petab_problem_passes_petablint": 10,
+    "tests/scale/test_sweep.py::test_identical_results_on_serial_and_process_engines": 10,
+    "tests/scale/test_points.py::test_points_run_identically_on_every_engine_and_resume": 10,
+    "tests/analysis/test_sensitivity.py::"
+    "test_ishigami_through_the_same_code_path_gives_the_known_indices": 9,
     "tests/scale/test_sweep.py::"
-    "test_a_local_clusters_workers_keep_their_log_lines_off_the_terminal": 16,
+    "test_a_local_clusters_workers_keep_their_log_lines_off_the_terminal": 9,
+    "tests/cli/test_cli.py::test_build_rewrites_a_stale_copy": 8,
 }
 
 
@@ -116,38 +123,56 @@ def long_first_layout(costs: list[float]) -> list[int]:
     return first[:1] + rest[:1] + first[1:] + rest[1:short] + second + rest[short:]
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """On a cold kernel cache, a run on several workers that collects the fast path's own
-    tests compiles the kernels they load (``kernels_to_compile``) before its first test,
-    each worker its share: the two cores compile different kernels at once, where the tests
-    would have had both wait for cart_bm first (the cache's lock). A smaller run compiles
-    what its tests load, when they load it; a warm cache compiles nothing."""
-    worker = getattr(session.config, "workerinput", None)
-    models = kernels_to_compile(session.items)
-    if not worker or not models:
+#: What a background compiler runs: each model's kernel named on its command line, loaded
+#: (so compiled into the cache folder, under the kernel's lock) in turn.
+COMPILE = ("import sys\nfrom pycart.scale.kernel import load_kernel\n"
+           "for model in sys.argv[1:]:\n    load_kernel(model)\n")
+#: The background compilers this run started (pytest_configure), ended with the run.
+COMPILERS = pytest.StashKey[list[subprocess.Popen]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On a cold kernel cache, a run whose arguments take in the fast path's own tests
+    starts compiling the kernels they load (``kernels_to_compile``) at once, in the
+    background, from the controller (pytest-xdist's, or the one process): the compile
+    overlaps the workers' start and collection, and a worker that needs a kernel before it
+    is done waits on the kernel's lock while the compiler has its core; no worker spends
+    its start compiling while the other waits. Two compilers at most (the machines are
+    two-core), each its share; a warm cache, ``--collect-only`` or ``--help`` starts none."""
+    if hasattr(config, "workerinput") or config.option.collectonly or config.option.help:
         return
-    from pycart.scale.kernel import COMPILE_SECONDS, compile_note, load_kernel
+    base = Path(config.invocation_params.dir)
+    paths = [(base / str(arg).split("::")[0]).resolve() for arg in config.args]
+    models = kernels_to_compile(paths, "not heavy" not in (config.option.markexpr or ""))
+    if not models:
+        return
+    from pycart.scale.kernel import COMPILE_SECONDS, cache_writable, compile_note
 
-    shares = kernel_shares([COMPILE_SECONDS.get(m, 60) for m in models], worker["workercount"])
-    for index in shares[int(worker["workerid"].removeprefix("gw"))]:
-        if compile_note(models[index]):  # not in the cache yet
-            try:
-                load_kernel(models[index])
-            except pycart.PycartError:  # a stale generated model: its tests say so, one by one
-                return
+    missing = [m for m in models if compile_note(m)] if cache_writable() else []
+    shares = kernel_shares([COMPILE_SECONDS.get(m, 60) for m in missing], 2)
+    config.stash[COMPILERS] = [
+        subprocess.Popen([sys.executable, "-c", COMPILE, *(missing[i] for i in share)],
+                         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for share in shares if share]  # a failure (a stale model) is its tests' to report
 
 
-def kernels_to_compile(items: list[pytest.Item]) -> list[str]:
-    """The kernels a run of ``items`` compiles at its start: none without the fast path's
-    own tests; with them, every model's if heavy tests are among them (they check every
-    kernel: about 30 s of CPU each), else ``DEFAULT_KERNELS``."""
-    if not any(item.path == FAST_TESTS for item in items):
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the background compilers with the run (a short run can end before them: a
+    kernel half compiled is compiled again by the next process that needs it)."""
+    for process in config.stash.get(COMPILERS, []):
+        process.terminate()
+        process.wait()
+
+
+def kernels_to_compile(paths: list[Path], heavy: bool) -> list[str]:
+    """The kernels a run of the tests under ``paths`` compiles at its start: none unless
+    they take in the fast path's own tests; with them, every model's if heavy tests run
+    (they check every kernel: about 30 s of CPU each), else ``DEFAULT_KERNELS``."""
+    if not any(path == FAST_TESTS or path in FAST_TESTS.parents for path in paths):
         return []
     from pycart.core.names import MODELS
 
-    if any("heavy" in item.keywords for item in items):
-        return list(MODELS)
-    return list(DEFAULT_KERNELS)
+    return list(MODELS) if heavy else list(DEFAULT_KERNELS)
 
 
 #: The models whose kernels this process had loaded at the last test that loaded one.
@@ -199,12 +224,29 @@ def kernel_shares(costs: list[float], workers: int) -> list[list[int]]:
 
 @pytest.fixture(scope="session")
 def model() -> pycart.Model:
+    import pycart
+
     return pycart.Model()
 
 
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="module")
+def fit_figures() -> Iterator[list[str]]:
+    """A fit's two figures drawn, for the tests of a module that uses this, by a stand-in
+    that records their file names: for the tests of a fit's machinery (engines, saved
+    starts), whose figures (~0.7 s of CPU each) tests/analysis/test_fit.py and
+    tests/experiments/test_hostile_figures.py draw and check."""
+    from pycart.analysis import fitplots
+
+    drawn: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("fit_figure", "profile_figure"):
+            patch.setattr(fitplots, name, lambda result, path: drawn.append(path.name))
+        yield drawn
 
 
 def pypesto_problem(yaml_file):

@@ -1,5 +1,7 @@
-"""The order of the long tests on two workers (tests/conftest.py)."""
+"""The order of the long tests on two workers, and the kernels compiled in the background
+(tests/conftest.py)."""
 
+import pytest
 from conftest import long_first_layout
 
 
@@ -34,21 +36,15 @@ def test_kernel_shares_balance_the_workers():
     assert kernel_shares([5], 2) == [[0], []]
 
 
-def _items(*paths, heavy=False):
-    """Stand-ins for collected tests: their files, and the keywords of heavy ones."""
-    from types import SimpleNamespace
-
-    return [SimpleNamespace(path=p, keywords={"heavy": True} if heavy else {}) for p in paths]
-
-
 def test_the_default_suite_compiles_cart_bms_kernel_only_and_a_heavy_run_every_one():
     import conftest
 
     other = conftest.ROOT / "tests" / "core" / "test_model.py"
-    assert conftest.kernels_to_compile(_items(other, conftest.FAST_TESTS)) == ["cart_bm"]
-    assert conftest.kernels_to_compile(_items(conftest.FAST_TESTS) + _items(
-        other, heavy=True)) == ["cart_bm", "cart_bm2", "cart_bm_ext", "cart_bm2_ext"]
-    assert conftest.kernels_to_compile(_items(other, heavy=True)) == []
+    assert conftest.kernels_to_compile([other, conftest.FAST_TESTS], False) == ["cart_bm"]
+    assert conftest.kernels_to_compile([conftest.ROOT / "tests"], False) == ["cart_bm"]
+    assert conftest.kernels_to_compile([conftest.ROOT / "tests"], True) == [
+        "cart_bm", "cart_bm2", "cart_bm_ext", "cart_bm2_ext"]
+    assert conftest.kernels_to_compile([other], True) == []
 
 
 def test_a_default_test_loading_another_kernel_fails(monkeypatch):
@@ -79,63 +75,66 @@ def test_a_default_test_loading_another_kernel_fails(monkeypatch):
         run("cart_bm2_ext")
 
 
-def test_each_worker_compiles_its_share_of_the_missing_kernels(monkeypatch):
-    """A worker of a run with the fast path's tests compiles its share of the kernels not in
-    the cache, before the first test: with heavy tests, every model's; a run without them,
-    or in one process, compiles none (stand-ins record the compiles: no kernel is compiled
-    here)."""
+def test_the_missing_kernels_compile_in_the_background_from_the_start(monkeypatch,
+                                                                    tmp_path):
+    """The controller of a run with the fast path's tests starts compilers for the kernels
+    not in the cache (two at most, each its share), and ends them with the run; a worker,
+    a run without those tests or a warm cache starts none (stand-ins record the
+    processes: no kernel is compiled here)."""
+    import subprocess
+    import sys
     from types import SimpleNamespace
 
     import conftest
 
     from pycart.scale import kernel
 
-    compiled: list[str] = []
-    monkeypatch.setattr(kernel, "load_kernel", compiled.append)
+    started: list[list[str]] = []
+
+    class Compiler:
+        def __init__(self, command, **kwargs):
+            started.append(command[3:])
+            self.ended = False
+
+        def terminate(self):
+            self.ended = True
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(conftest.subprocess, "Popen", Compiler)
     monkeypatch.setattr(kernel, "compile_note", lambda m: "" if m == "cart_bm2" else "compiling")
 
-    def session(items, **worker):
-        config = SimpleNamespace(workerinput=worker) if worker else SimpleNamespace()
-        return SimpleNamespace(config=config, items=items)
+    def config(args, markexpr="not heavy", **worker):
+        made = SimpleNamespace(
+            args=args, stash=pytest.Stash(),
+            option=SimpleNamespace(markexpr=markexpr, collectonly=False, help=False),
+            invocation_params=SimpleNamespace(dir=conftest.ROOT))
+        if worker:
+            made.workerinput = worker
+        return made
 
-    other = conftest.ROOT / "tests" / "core" / "test_model.py"
-    heavy = _items(other, heavy=True)
-    conftest.pytest_collection_finish(session(_items(other, conftest.FAST_TESTS) + heavy,
-                                              workerid="gw0", workercount=2))
-    assert compiled == ["cart_bm", "cart_bm2_ext"]
-    compiled.clear()
-    conftest.pytest_collection_finish(session(_items(conftest.FAST_TESTS) + heavy,
-                                              workerid="gw1", workercount=2))
-    assert compiled == ["cart_bm_ext"]  # cart_bm2, its other kernel, is in the cache
-    compiled.clear()
-    for worker in ("gw0", "gw1"):  # the default suite: cart_bm's alone, on one worker
-        conftest.pytest_collection_finish(session(_items(other, conftest.FAST_TESTS),
-                                                  workerid=worker, workercount=2))
-    assert compiled == ["cart_bm"]
-    compiled.clear()
-    conftest.pytest_collection_finish(session(_items(other), workerid="gw0", workercount=2))
-    conftest.pytest_collection_finish(session(_items(conftest.FAST_TESTS)))
-    assert compiled == []
-
-
-def test_a_kernel_that_cannot_be_compiled_is_left_to_its_tests(monkeypatch):
-    """A stale generated model (pycart build not run) stops the compiles at the start, not
-    the run: the tests that load the kernel report it."""
-    from types import SimpleNamespace
-
-    import conftest
-
-    import pycart
-    from pycart.scale import kernel
-
-    def stale(model):
-        raise pycart.PycartError(f"models/{model}_rhs.py was not generated from ...")
-
-    monkeypatch.setattr(kernel, "load_kernel", stale)
-    monkeypatch.setattr(kernel, "compile_note", lambda m: "compiling")
-    config = SimpleNamespace(workerinput={"workerid": "gw0", "workercount": 2})
-    conftest.pytest_collection_finish(SimpleNamespace(
-        config=config, items=_items(conftest.FAST_TESTS)))
+    default = config(["tests"])
+    conftest.pytest_configure(default)
+    assert started == [["cart_bm"]]
+    conftest.pytest_unconfigure(default)
+    assert all(p.ended for p in default.stash[conftest.COMPILERS])
+    started.clear()
+    conftest.pytest_configure(config(["tests/scale/test_fast.py::test_x"], "heavy"))
+    assert started == [["cart_bm2_ext"], ["cart_bm", "cart_bm_ext"]]  # cart_bm2 is cached
+    started.clear()
+    conftest.pytest_configure(config(["tests"], workerid="gw0", workercount=2))
+    conftest.pytest_configure(config(["tests/core"], ""))
+    listing = config(["tests"])
+    listing.option.collectonly = True
+    conftest.pytest_configure(listing)
+    monkeypatch.setattr(kernel, "compile_note", lambda m: "")
+    conftest.pytest_configure(config(["tests"], ""))
+    assert started == []
+    monkeypatch.undo()
+    run = subprocess.run([sys.executable, "-c", conftest.COMPILE], cwd=conftest.ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr  # the compilers' code runs (here on no model)
 
 
 def test_the_slow_tests_named_exist_and_use_no_module_fixture():

@@ -15,6 +15,7 @@ every data set. Each grid of a scenario contributes a slice along its first axis
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import libsedml
@@ -107,26 +108,39 @@ def file_values(file: str) -> dict[str, float]:
     """Every changeable value of a model file (its name in an archive,
     :func:`~pycart.exchange.schedules.model_file`), by SED-ML target: parameter values
     (constant or changed by events) and initial amounts."""
+    return dict(_sbml_values(file_sbml(file)))
+
+
+@functools.lru_cache(maxsize=16)
+def _sbml_values(text: str) -> tuple[tuple[str, float], ...]:
+    """:func:`file_values` of an SBML text, parsed once per text: an export asks for the
+    values of a few model files hundreds of times (every model of every archive), and the
+    parses were two thirds of its time."""
     import libsbml
 
-    sbml = libsbml.readSBMLFromString(file_sbml(file)).getModel()
+    sbml = libsbml.readSBMLFromString(text).getModel()
     out = {parameter_target(p.getId()): p.getValue() for p in sbml.getListOfParameters()
            if p.getConstant() or sbml.getRule(p.getId()) is None
            or sbml.getRule(p.getId()).isRate()}
     out |= {species_target(s.getId()) + "/@initialAmount": s.getInitialAmount()
             for s in sbml.getListOfSpecies()}
-    return out
+    return tuple(out.items())
 
 
 def _event_state_targets(model: libsedml.SedModel) -> set[str]:
     """Targets of the parameters a model file's events or rate rules change."""
+    return set(_sbml_event_targets(file_sbml(model.getSource())))
+
+
+@functools.lru_cache(maxsize=16)
+def _sbml_event_targets(text: str) -> frozenset[str]:
+    """:func:`_event_state_targets` of an SBML text, parsed once per text."""
     import libsbml
 
-    sbml = libsbml.readSBMLFromString(file_sbml(model.getSource()))
-    m = sbml.getModel()
+    m = libsbml.readSBMLFromString(text).getModel()
     ids = {a.getVariable() for e in m.getListOfEvents() for a in e.getListOfEventAssignments()}
     ids |= {r.getVariable() for r in m.getListOfRules() if r.isRate()}
-    return {parameter_target(i) for i in ids if m.getParameter(i) is not None}
+    return frozenset(parameter_target(i) for i in ids if m.getParameter(i) is not None)
 
 
 def _scaled_absolute_tolerance(doc: libsedml.SedDocument, solver: SolverSettings) -> None:

@@ -16,7 +16,7 @@ from pycart.core.errors import PycartError
 from pycart.exchange.export import export
 from pycart.exchange.omex import extract, write_archive
 from pycart.exchange.sedrun import run_sedml
-from pycart.exchange.validation import check_archive, check_path
+from pycart.exchange.validation import check_archive, check_path, check_sbml
 from pycart.experiments.paper import SCENARIOS, paper_scenario
 from pycart.experiments.scenario import OUTPUT_STEP
 
@@ -81,6 +81,27 @@ def test_committed_archive_is_valid(root, name):
 def test_validate_command_is_clean_on_the_checkout(root, capsys):
     assert main(["validate", str(root)]) == 0
     assert capsys.readouterr().out.strip().endswith("0 errors, 0 warnings")
+
+
+def test_a_model_parsed_once_gives_each_caller_its_own_findings_and_values():
+    """The SBML parses that export and validate keep (one per text) hand out copies: a
+    caller changing what it got, or checking the same text under another name, changes
+    nothing for the next."""
+    from pycart.exchange.sedml import file_values
+
+    values = file_values("cart_bm.xml")
+    values.clear()
+    assert file_values("cart_bm.xml")["/sbml:sbml/sbml:model/sbml:listOfSpecies/"
+                                      "sbml:species[@id='L']/@initialAmount"] == 2e11
+    bad = ("<sbml xmlns='http://www.sbml.org/sbml/level3/version2/core' level='3' version='2'>"
+           "<model id='m'><listOfParameters><parameter id='p' constant='true'/>"
+           "</listOfParameters></model></sbml>")  # no value, no units: warnings
+    first, second = check_sbml(bad, "a.xml"), check_sbml(bad, "b.xml")
+    assert first and [i.source for i in first + second] == ["a.xml"] * len(first) + [
+        "b.xml"] * len(second)
+    assert [i.message for i in first] == [i.message for i in second]
+    first.clear()
+    assert check_sbml(bad, "a.xml")
 
 
 def test_validate_says_when_there_is_nothing_to_check(tmp_path, capsys):

@@ -15,17 +15,34 @@ from pycart.core.metrics import relapse_day, steady_state_day
 from pycart.experiments.paper import PATIENTS, SCENARIOS, paper_scenario
 from pycart.experiments.results import write_result
 from pycart.experiments.scenario import Interrupted, run_scenario
-from pycart.experiments.values import FIG6_FIXED
 
 RESOLUTION = 3
+#: ext_fig7's four grids at 2 x 2 x 2 (libRoadRunner's: the default suite compiles no
+#: extended model's kernel): 108 points at 3 took ~3 s of CPU.
+RESOLUTIONS = {"ext_fig7": 2}
+
+
+#: Scenarios whose files are written by the heavy suite only: ext_fig8's 27 runs and its
+#: figure took ~7 s of CPU; fig8's case writes the same kind of files, tests/exchange checks
+#: ext_fig8's archive and tests/report/test_beyond.py its runs (one against Figure 8C's).
+HEAVY = {"ext_fig8"}
+
+
+class Results(dict):
+    """Each scenario's result, run the first time a test asks for it."""
+
+    def __missing__(self, name: str):
+        self[name] = run_scenario(paper_scenario(name), RESOLUTIONS.get(name, RESOLUTION))
+        return self[name]
 
 
 @pytest.fixture(scope="module")
 def results():
-    return {name: run_scenario(paper_scenario(name), RESOLUTION) for name in SCENARIOS}
+    return Results()
 
 
-@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.heavy) if n in HEAVY
+                                  else n for n in SCENARIOS])
 def test_every_scenario_runs_and_writes_its_files(results, name, tmp_path):
     result = results[name]
     written = write_result(result, tmp_path)
@@ -44,7 +61,7 @@ def test_every_scenario_runs_and_writes_its_files(results, name, tmp_path):
             assert column in metrics.columns
     for grid in result.scenario.grids:
         table = pd.read_csv(tmp_path / f"grid_{grid.name}.csv")
-        assert len(table) == RESOLUTION ** len(grid.axes)
+        assert len(table) == RESOLUTIONS.get(name, RESOLUTION) ** len(grid.axes)
 
 
 def test_scenarios_are_documented():
@@ -250,6 +267,27 @@ def test_scenarios_command_lists_every_scenario(capsys):
     assert all(name in out for name in SCENARIOS)
 
 
+#: A scenario like Figure 6 (runs, then three grids), as small as keeps its shape: one run of
+#: 30 days, three grids of 2 x 2 (Figure 6 at resolution 4 took ~5 s of CPU here).
+GRIDS = """
+name = "grids"
+t_end = 30
+parameters = { alpha = 3e-10 }
+
+[[runs]]
+label = "R"
+parameters = { h = 1e9 }
+""" + "".join(f"""
+[[grids]]
+name = "{a}-{b}"
+axes = [{{ parameter = "{a}", lo = {lo_a}, hi = {hi_a}, n = 2 }},
+        {{ parameter = "{b}", lo = {lo_b}, hi = {hi_b}, n = 2 }}]
+days = [30]
+""" for a, b, lo_a, hi_a, lo_b, hi_b in (("alpha", "h", 3e-11, 3e-9, 1e8, 1e11),
+                                           ("alpha", "rhoA", 3e-11, 3e-9, 0.4, 1),
+                                           ("h", "rhoA", 1e8, 1e11, 0.4, 1)))
+
+
 def test_an_interrupted_run_keeps_what_was_computed(tmp_path, monkeypatch, capsys):
     """Ctrl-C in a grid (its sweep's second chunk: the second grid) keeps the runs and the
     finished grid; with an output folder the unfinished grid's store stays there and the
@@ -266,24 +304,27 @@ def test_an_interrupted_run_keeps_what_was_computed(tmp_path, monkeypatch, capsy
         return original(*args, **kwargs)
 
     monkeypatch.setattr(runner, "compute_chunk", flaky)
+    path = tmp_path / "grids.toml"
+    path.write_text(GRIDS, encoding="utf-8")
     with pytest.raises(Interrupted) as stop:
-        run_scenario(paper_scenario("fig6"), 4)
+        run_scenario(pycart.load_scenario(path))
     assert stop.value.result.complete is False
-    assert len(stop.value.result.runs) == 6 and list(stop.value.result.grids) == ["alpha-h"]
-    assert len(stop.value.result.grids["alpha-h"]) == 16
-    assert (stop.value.done, stop.value.total) == (6 + 16, 6 + 3 * 16)
+    assert len(stop.value.result.runs) == 1 and list(stop.value.result.grids) == ["alpha-h"]
+    assert len(stop.value.result.grids["alpha-h"]) == 4
+    assert (stop.value.done, stop.value.total) == (1 + 4, 1 + 3 * 4)
     calls["n"] = 0
     monkeypatch.chdir(tmp_path)
-    assert main(["run", "fig6", "--resolution", "4", "--out", "partial"]) == 130
+    assert main(["run", "grids.toml", "--out", "partial"]) == 130
     assert "kept what was computed" in capsys.readouterr().err
-    assert len(pd.read_csv(tmp_path / "partial" / "grid_alpha-h.csv")) == 16
-    assert not (tmp_path / "partial" / "fig6.png").exists()
+    assert len(pd.read_csv(tmp_path / "partial" / "grid_alpha-h.csv")) == 4
+    assert not (tmp_path / "partial" / "grids.png").exists()
     assert (tmp_path / "partial" / "grid_alpha-rhoA.parquet.parts").is_dir()
     calls["n"] = 3
-    assert main(["run", "fig6", "--resolution", "4", "--out", "partial"]) == 0
+    assert main(["run", "grids.toml", "--out", "partial"]) == 0
     assert {p.name for p in (tmp_path / "partial").iterdir()
-            if p.name.startswith("grid_")} == {f"grid_{g}.csv" for g in FIG6_FIXED}
-    assert (tmp_path / "partial" / "fig6.png").exists()
+            if p.name.startswith("grid_")} == {f"grid_{g}.csv" for g in ("alpha-h", "alpha-rhoA",
+                                                                     "h-rhoA")}
+    assert (tmp_path / "partial" / "grids.png").exists()
 
 
 def test_patients_are_one_definition():

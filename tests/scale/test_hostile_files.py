@@ -91,8 +91,9 @@ def _fit_data():
 
 
 @pytest.fixture(scope="module")
-def fitted(tmp_path_factory):
-    """A complete three-start fit whose saved parts are kept (as a killed run leaves them)."""
+def fitted(tmp_path_factory, fit_figures):
+    """A complete three-start fit whose saved parts are kept (as a killed run leaves them);
+    its figures, and those of the fits that reuse its parts, are fit_figures' stand-ins."""
     import pycart.analysis.calibrate as calibration
     from pycart.scale.engines import SerialEngine
 
