@@ -204,6 +204,28 @@ def test_readme_api_table_names_what_exists(root):
         assert name in pycart.__all__, name
 
 
+def test_examples_use_pycart_names_and_documented_modules(root):
+    """No example of the README or the docs reaches into an undocumented module or a private
+    name: a name ``import pycart`` gives is taken from ``pycart`` (one obvious way), anything
+    else from a module that the API reference (docs/api.md) documents."""
+    import pycart
+
+    api = (root / "docs" / "api.md").read_text(encoding="utf-8")
+    documented = {"pycart", *re.findall(r"automodule:: (pycart[\w.]*)", api)}
+    imports = [(page, module, names) for page in _pages(root) for b in blocks(root, page)
+               for module, names in re.findall(r"^\s*from (pycart[\w.]*) import ([^\n]+)", b,
+                                               flags=re.M)]
+    imports += [(page, module, "") for page in _pages(root) for b in blocks(root, page)
+                for module in re.findall(r"^\s*import (pycart\.[\w.]+)", b, flags=re.M)]
+    assert len(imports) >= 5
+    for page, module, names in imports:
+        assert module in documented, f"{page}: {module} is not in docs/api.md"
+        for name in (n.strip() for n in names.strip("()").split(",") if n.strip()):
+            assert not name.startswith("_"), f"{page}: private {module}.{name}"
+            assert module == "pycart" or name not in pycart.__all__, \
+                f"{page}: use pycart.{name}, not {module}.{name}"
+
+
 def _sphinx(source, out) -> subprocess.CompletedProcess[str]:
     import os
     import sys

@@ -7,6 +7,7 @@ import math
 import textwrap
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import pycart
@@ -95,3 +96,15 @@ def test_fractionated_compares_the_regimens_on_the_cells_given():
                 f"{row[col.FOLD_EXPANSION]:.2f}") == (L30, peak, day, "2.84")
     first_only = math.log10(table.loc["three-fractions", col.C_PEAK] / 1e7)
     assert f"{first_only - table.loc['three-fractions', col.FOLD_EXPANSION]:.2f}" == "0.48"
+
+
+def test_pycart_run_fractionated_writes_its_figure_and_metrics(tmp_path, monkeypatch, capsys):
+    """Issue 20's named example has its figure: `pycart run fractionated` (the README's
+    paragraph) writes the three-panel PNG beside the two regimens' metrics."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "fractionated", "--out", "fractionated"]) == 0
+    figure = tmp_path / "fractionated" / "fractionated.png"
+    assert figure.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    metrics = pd.read_csv(tmp_path / "fractionated" / "metrics.csv")
+    assert metrics["run"].tolist() == ["one-dose", "three-fractions"]
+    assert len(paper_scenario("fractionated").panels) == 3
