@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a user's label must not crash an ASCII terminal
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_joined_doses(sys.argv[1:] if argv is None else argv))
     try:
         _quiet_solver_log()
         return int(args.func(args))
@@ -52,6 +52,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"pycart {args.command}: interrupted\n")
         return EXIT_INTERRUPTED
+
+
+def _joined_doses(argv: Sequence[str]) -> list[str]:
+    """``--dose VALUE`` as ``--dose=VALUE``: argparse reads a value starting with "-" (a
+    negative day, ``-1:1e7``) as an option and would say only "expected one argument";
+    joined, the value reaches the schedule's check, which says what is wrong with it."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] == "--dose" and arg.startswith("-") \
+                and not arg.startswith("--"):
+            out[-1] = f"--dose={arg}"
+        else:
+            out.append(arg)
+    return out
 
 
 def _quiet_solver_log() -> None:

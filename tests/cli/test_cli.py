@@ -98,8 +98,9 @@ BAD = [
     (["--out", "missing/x.csv"], "not an existing folder"),
     (["--out", "/proc/x.csv"], "not writable"),
     (["--bogus"], "unrecognized arguments"),
-    # docs/cli.md: a value starting with "-" reads as an option; --dose=-1:1e7 is checked
-    (["--dose", "-1:1e7"], "argument --dose: expected one argument"),
+    # a value starting with "-" would read as an option: the command line joins it to --dose
+    (["--dose", "-1:1e7"], "dose day -1.0: a dose day is a finite number from 0"),
+    (["--dose", "--out"], "argument --dose: expected one argument"),  # an option stays one
     (["--dose=-1:1e7"], "dose day -1.0: a dose day is a finite number from 0"),
 ]
 
