@@ -154,3 +154,22 @@ def test_bootstrap_on_workers_is_the_serial_loop_over_its_draws(arms):
     _, _, fewer = bootstrap(arms, targets, 2, 5, SerialEngine())
     pd.testing.assert_frame_equal(fewer, expected.iloc[:2], check_exact=True)
     assert not draws.iloc[0].equals(draws.iloc[1])  # and the draws differ
+
+
+@pytest.mark.heavy
+@pytest.mark.timeout(1800)
+def test_a_second_seeding_on_the_shared_first_run_is_that_seeding_run_alone(patients):
+    """The check 'another seeding' reads the stream seeded beside the run's own on one first
+    run: the same table, bit for bit, as the chunk simulated with that stream alone (the
+    first run does not depend on the stream); cart_bm_ext with the clone (heavy: its
+    kernel)."""
+    from pycart.analysis.trialsim import simulate_seedings
+
+    frame, priors = patients
+    rows = frame.iloc[:32].reset_index(drop=True)
+    ours, other = simulate_seedings(rows, priors, "both", (0, 1), 250)
+    pd.testing.assert_frame_equal(ours, simulate_chunk(rows, priors, "both", 0, 250),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(other, simulate_chunk(rows, priors, "both", 1, 250),
+                                  check_exact=True)
+    assert not ours.equals(other)  # the streams seed different clones
