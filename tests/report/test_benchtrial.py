@@ -44,5 +44,6 @@ def test_quick_trial_bench_prints_every_figure(tmp_path):
     assert "no verdict (quick" in text
     assert f"measured at {QUICK_FULL_PATIENTS} plausible patients" in text
     ratio = float(text.split("; ratio ")[1].split()[0])
-    assert ratio > 1.5  # 4 variants and the checks cost more than one variant
+    assert ratio > 1.0  # 4 variants and the checks: more work than one variant (at 32
+    # patients the start-up of processes and kernels, the same in both, is most of it)
     assert "estimated from the target's run by that ratio, not run" in text
