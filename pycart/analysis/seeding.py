@@ -34,7 +34,8 @@ and the cells of other surviving clones at the handoff (they are at most a few m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -141,36 +142,94 @@ def clone_handoff_days(times: np.ndarray, birth: np.ndarray, start: np.ndarray,
     k = np.clip(np.searchsorted(times, t, side="right") - 1, 0, len(times) - 2)
     hit = np.full(start.size, np.inf)
     live = np.flatnonzero(t < times[-1])
-    # the live clones' state kept compact (a patient's events share its row of rates, never
-    # copied per clone): each step touches only the clones still running. Most clones of a
-    # trial never jump (rates ~1e-4 per day) and cross every sample: the step is written for
-    # them, whole-array passes kept few, the jumps done on their own small index.
-    t, k, n = t[live], k[live], np.ones(live.size)
-    row = live if rows is None else np.asarray(rows)[live]
-    last = len(times) - 1
-    while live.size:
-        b = birth[row, k]
-        rate = b + death
-        rate *= n
-        with np.errstate(divide="ignore"):
-            wait = rng.exponential(1.0, live.size)
-            wait /= rate
-        moved = t + wait
-        edge = times[k + 1]
-        jumped = np.flatnonzero(~(moved >= edge))  # no jump before the next sample: redraw
-        k += 1
-        k[jumped] -= 1
-        t = edge
-        t[jumped] = moved[jumped]
-        up = rng.random(jumped.size) * (b[jumped] + death) < b[jumped]
-        n[jumped] += np.where(up, 1.0, -1.0)
-        size = n[jumped]
-        reached = jumped[size >= handoff]
-        hit[live[reached]] = t[reached]
-        going = k < last
-        going[jumped[(size <= 0) | (size >= handoff)]] = False
-        live, t, k, n, row = live[going], t[going], k[going], n[going], row[going]
+    if live.size:
+        row = live if rows is None else np.asarray(rows)[live]
+        _jump_chain()(np.ascontiguousarray(times, dtype=float),
+                      np.ascontiguousarray(birth, dtype=float), row.astype(np.int64),
+                      t[live], k[live].astype(np.int64), np.ones(live.size),
+                      live.astype(np.int64), rng, float(death), float(handoff), hit)
     return hit
+
+
+@functools.cache
+def _jump_chain() -> Callable[..., None]:
+    """:func:`_chain` compiled by numba, once per process: its machine code kept in the fast
+    path's cache folder like a kernel's (compiling it costs about 5 s of CPU, a cached load a
+    fraction of a second), in memory where that folder is not writable. It draws from the
+    Generator it is given (numba shares its state), in numpy's order."""
+    import hashlib
+    import importlib.util
+    import inspect
+    import sys
+
+    import numba
+
+    from ..core.files import write_text_atomically
+    from ..scale.kernel import cache_dir, cache_writable, one_compiler
+
+    text = "import numpy as np\n\n\n" + inspect.getsource(_chain)
+    key = text + numba.__version__ + sys.version
+    name = f"pycart_jumpchain_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    cache = cache_writable()
+    if not cache:
+        return numba.njit(error_model="numpy")(_chain)
+    with one_compiler(name, cache):
+        path = cache_dir() / f"{name}.py"
+        if not path.exists():
+            write_text_atomically(path, text)
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules[name] = module  # numba's cached code finds its module by name
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        chain = numba.njit(error_model="numpy", cache=True)(module._chain)
+        # compiled (or loaded) under the lock, on one clone that dies at once, with its own
+        # Generator: the callers' streams are untouched
+        one = np.zeros(1, dtype=np.int64)
+        chain(np.array([0.0, 1.0]), np.zeros((1, 2)), one, np.zeros(1), one.copy(),
+              np.ones(1), one.copy(), np.random.default_rng(0), 1.0, 2.0, np.zeros(1))
+    return chain
+
+
+def _chain(times: np.ndarray, birth: np.ndarray, row: np.ndarray, t: np.ndarray,
+           k: np.ndarray, n: np.ndarray, clone: np.ndarray, rng: np.random.Generator,
+           death: float, handoff: float, hit: np.ndarray) -> None:
+    """The jump chain of the live clones (their row of ``birth``, day ``t``, sample interval
+    ``k``, cells ``n``, index ``clone`` into ``hit``), stepped together: each step draws a
+    waiting time for every live clone in order, then the direction of each jump in order,
+    the draws the vectorised numpy chain made (so a seed gives the same clones as before);
+    a loop per clone does in one pass what took a dozen whole-array passes. Most clones of a
+    trial never jump (rates ~1e-4 per day) and only cross samples, where the waiting time is
+    redrawn. Writes the day each clone reaches ``handoff`` cells into ``hit``."""
+    last = len(times) - 1
+    m = t.size
+    jumped = np.empty(m, np.int64)
+    while m > 0:
+        nj = 0
+        for i in range(m):
+            rate = birth[row[i], k[i]] + death
+            rate *= n[i]
+            moved = t[i] + rng.exponential(1.0) / rate
+            edge = times[k[i] + 1]
+            if moved >= edge:  # no jump before the next sample: redrawn there
+                k[i] += 1
+                t[i] = edge
+            else:  # NaN (a rate of 0 and a wait of 0) jumps, as in numpy's ~(moved >= edge)
+                jumped[nj] = i
+                nj += 1
+                t[i] = moved
+        for j in range(nj):
+            i = jumped[j]
+            b = birth[row[i], k[i]]
+            n[i] += 1.0 if rng.random() * (b + death) < b else -1.0
+            if n[i] >= handoff:
+                hit[clone[i]] = t[i]
+        kept = 0
+        for i in range(m):
+            if k[i] < last and 0.0 < n[i] < handoff:
+                t[kept], k[kept], n[kept] = t[i], k[i], n[i]
+                row[kept], clone[kept] = row[i], clone[i]
+                kept += 1
+        m = kept
 
 
 def ln_birth_rate(parameters: Mapping[str, float | np.ndarray], b_cells: np.ndarray,

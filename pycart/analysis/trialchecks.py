@@ -11,7 +11,10 @@
   aplasia (the run's weights) must move by at most 5 percentage points.
 
 Their simulations are kept like the run's, under ``DIR/check-seed`` and
-``DIR/check-seeding``, so an interrupted run resumes them.
+``DIR/check-seeding``, so an interrupted run resumes them. The other seeding's chunks are
+seeded by the run itself, on the first runs its own seeding integrated (the clone's seeding
+is drawn after that run, which the stream does not change: :func:`pycart.analysis.trialrun.
+simulate_arm`'s ``also``), so this check integrates again only what that saved none of.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from ..core.schedule import Dose
 from ..scale import store
 from ..scale.engines import Engine
 from .population import Priors
-from .trialsim import FOLLOW_UP, KEEP, simulate_chunk
+from .trialsim import FOLLOW_UP, KEEP, simulate_seedings
 
 #: Patients per chunk: a chunk's trajectories (patients x ~490 days x 9 species) and the
 #: seeding's clones (events x ~490 days) stay small.
@@ -41,26 +41,38 @@ def arm_key(arm: str, patients: pd.DataFrame, priors: Priors, seed: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def chunk_task(patients: pd.DataFrame, priors: Priors, arm: str, seed: int, start: int,
-               points: np.ndarray) -> tuple[int, pd.DataFrame]:
-    """One chunk (worker side): the endpoints of patients ``start``..., with the point index
-    and the patients' drawn values first (the store verifies them on resume)."""
+def chunk_task(patients: pd.DataFrame, priors: Priors, arm: str, seeds: tuple[int, ...],
+               start: int, points: np.ndarray) -> tuple[int, list[pd.DataFrame]]:
+    """One chunk (worker side): for each seeding stream of ``seeds``, the endpoints of
+    patients ``start``..., with the point index and the patients' drawn values first (the
+    store verifies them on resume)."""
     rows = pd.DataFrame(points, columns=list(patients.columns))
     variant, _, reinfuse = arm.partition("+")
     doses = (Dose(REINFUSION_DAY, 1.0),) if reinfuse else ()
-    table = simulate_chunk(rows, priors, variant, seed, start, doses=doses)
+    tables = simulate_seedings(rows, priors, variant, seeds, start, doses=doses)
     head = pd.DataFrame({col.POINT: np.arange(start, start + len(rows))})
-    return start, pd.concat([head, rows, table], axis=1)
+    return start, [pd.concat([head, rows, table], axis=1) for table in tables]
 
 
 def simulate_arm(arm: str, patients: pd.DataFrame, priors: Priors, seed: int, out: Path,
-                 engine: Engine, progress: Callable[[int, int], None] | None = None
-                 ) -> pd.DataFrame:
+                 engine: Engine, progress: Callable[[int, int], None] | None = None,
+                 also: tuple[int, Path] | None = None) -> pd.DataFrame:
     """Every patient's endpoints under ``arm`` (a variant, ``+reinfusion`` for the second
-    infusion), resuming from the chunks an earlier run saved under ``out``."""
+    infusion), resuming from the chunks an earlier run saved under ``out``. ``also``:
+    another seeding stream and a folder; each chunk simulated now is also seeded from that
+    stream, on the same first run, and saved in the folder's store of that stream (the
+    store :func:`simulate_arm` with that seed and folder reads: it then simulates only the
+    chunks it lacks)."""
     parts = store.parts_dir(out / f"sim-{arm}.parquet")
     key = arm_key(arm, patients, priors, seed)
     store.claim(parts, key, {"arm": arm, "seed": seed, "patients": len(patients)})
+    stores = [(parts, key)]
+    if also is not None:
+        also[1].mkdir(exist_ok=True)
+        stores.append((store.parts_dir(also[1] / f"sim-{arm}.parquet"),
+                       arm_key(arm, patients, priors, also[0])))
+        store.claim(stores[1][0], stores[1][1], {"arm": arm, "seed": also[0],
+                                                 "patients": len(patients)})
     matrix = patients.to_numpy(dtype=float)
 
     def take(first: int, stop: int) -> np.ndarray:
@@ -73,10 +85,12 @@ def simulate_arm(arm: str, patients: pd.DataFrame, priors: Priors, seed: int, ou
     if progress:
         progress(done, len(patients))
     stops = dict(todo)
-    task = partial(chunk_task, patients.iloc[:0], priors, arm, seed)
-    for start, table in engine.run(task, ((a, take(a, b)) for a, b in todo)):
-        store.write_chunk(parts, key, (start, stops[start]), table)
-        done += len(table)
+    seeds = (seed,) if also is None else (seed, also[0])
+    task = partial(chunk_task, patients.iloc[:0], priors, arm, seeds)
+    for start, tables in engine.run(task, ((a, take(a, b)) for a, b in todo)):
+        for (where, its_key), table in zip(stores, tables, strict=True):
+            store.write_chunk(where, its_key, (start, stops[start]), table)
+        done += len(tables[0])
         if progress:
             progress(done, len(patients))
     return _read(parts)

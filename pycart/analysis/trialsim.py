@@ -53,20 +53,31 @@ def simulate_chunk(patients: pd.DataFrame, priors: Priors, variant: str, seed: i
     """The endpoints of ``patients`` (rows ``start``...) under ``variant``: one row per
     patient, blood Cmax in copies/µg per unit blood scale (the trial scales it later).
     ``doses``: CAR T doses after day 0, each of the patient's own day-0 dose."""
+    return simulate_seedings(patients, priors, variant, (seed,), start, follow_up, doses)[0]
+
+
+def simulate_seedings(patients: pd.DataFrame, priors: Priors, variant: str,
+                      seeds: tuple[int, ...], start: int, follow_up: float = FOLLOW_UP,
+                      doses: tuple[Dose, ...] = ()) -> list[pd.DataFrame]:
+    """:func:`simulate_chunk`'s table for each seeding stream of ``seeds``: the first run
+    (the clone not seeded) does not depend on the stream and is integrated once for all;
+    each stream re-runs only its own patients whose clone reaches the hand-off."""
     model, switches = VARIANTS[variant]
     inputs = model_inputs(patients, priors, variant)
     for k in range(1, len(doses) + 1):
         inputs[f"dose_CA_{k}_cells"] = inputs["CA"]
     days = sample_days(follow_up)
     species = tuple(s for s in SPECIES if model == "cart_bm_ext" or s not in ("Ln", "CE"))
-    run = _run(inputs, model, switches, days, species, follow_up, doses)
-    if switches.get("escape"):
-        run = _seeded(run, inputs, patients, (model, switches, doses), days, species,
-                      (seed, start), follow_up)
+    first = _run(inputs, model, switches, days, species, follow_up, doses)
     times = np.concatenate([[0.0], days])
-    states = {s: _trajectory(run, inputs, s, species) for s in species}
-    table = patient_endpoints(times, states, model, blood_scale=1.0, follow_up=follow_up)
-    return table[list(KEEP)].reset_index(drop=True)
+    tables = []
+    for seed in seeds:
+        run = (_seeded(first, inputs, patients, (model, switches, doses), days, species,
+                       (seed, start), follow_up) if switches.get("escape") else first)
+        states = {s: _trajectory(run, inputs, s, species) for s in species}
+        table = patient_endpoints(times, states, model, blood_scale=1.0, follow_up=follow_up)
+        tables.append(table[list(KEEP)].reset_index(drop=True))
+    return tables
 
 
 def _run(inputs: pd.DataFrame, model: str, parameters: dict[str, float], days: np.ndarray,

@@ -1,14 +1,15 @@
 """``pycart trial``: a virtual trial from targets to endpoints.csv, resumably.
 
-Plausible patients are drawn from the priors, simulated under every model variant (and the
-calibrated variant's second-infusion arm), weighted to the calibrated targets, re-calibrated
-on bootstrap resamples, and written under the output folder: ``population.parquet`` (the
-patients, their drawn values, endpoints and weights), ``endpoints.csv`` (the chosen
-variant), ``feasibility.csv`` (what the population can reach on each calibrated target:
-:mod:`pycart.analysis.feasibility`), ``checks.csv`` (another seed, another seeding:
-:mod:`pycart.analysis.trialchecks`), ``variants.csv`` (every variant on the same endpoints)
-and the figures. The folder
-is locked while a run writes it; the simulations are kept chunk by chunk until the run ends.
+Plausible patients are drawn from the priors, simulated under the variant of endpoints.csv
+and each variant compared (every one by default), each with its second-infusion arm,
+weighted to the calibrated targets, re-calibrated on bootstrap resamples, and written under
+the output folder: ``population.parquet`` (the patients, their drawn values, endpoints and
+weights), ``endpoints.csv`` (the chosen variant), ``feasibility.csv`` (what the population
+can reach on each calibrated target: :mod:`pycart.analysis.feasibility`), ``checks.csv``
+(another seed, another seeding: :mod:`pycart.analysis.trialchecks`; only its header where the
+run was asked not to check itself), ``variants.csv`` (the variants run, on the same
+endpoints) and the figures. The folder is locked while a run writes it; the simulations are
+kept chunk by chunk until the run ends.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .feasibility import feasibility
 from .population import VARIANTS, Priors, draw, load_priors
 from .targets import Target, load_targets
 from .trial import Arms, bootstrap, endpoints_table
+from .trialchecks import COLUMNS as CHECK_COLUMNS
 from .trialchecks import FOLDERS as CHECK_FOLDERS
 from .trialchecks import run_checks
 from .trialrun import simulate_arm
@@ -57,13 +59,16 @@ class VariantResult:
 @dataclass(frozen=True)
 class TrialSettings:
     """What a run does: plausible patients, seed, the variant of endpoints.csv, bootstrap
-    re-calibrations, and the variants compared side by side."""
+    re-calibrations, the variants compared side by side (``()``: the variant of
+    endpoints.csv alone, issue 22's accepted population) and whether the run checks itself
+    against another seed and another seeding (checks.csv)."""
 
     patients: int
     seed: int = 0
     variant: str = "both"
     draws: int = MIN_BOOTSTRAP
     compare: tuple[str, ...] = tuple(VARIANTS)
+    checks: bool = True
 
     def check(self) -> None:
         """One line for a bad setting, before any work."""
@@ -73,6 +78,21 @@ class TrialSettings:
             raise PycartError(f"variant {self.variant!r} (allowed: {', '.join(VARIANTS)})")
         if not MIN_BOOTSTRAP <= self.draws <= 10_000:
             raise PycartError(f"--bootstrap {self.draws} (allowed: {MIN_BOOTSTRAP} to 10,000)")
+
+
+def parse_compare(text: str) -> tuple[str, ...]:
+    """``--compare``'s value: ``all`` (every variant), ``none`` (the variant of endpoints.csv
+    alone) or variants separated by commas; one line for anything else."""
+    if text.strip() == "all":
+        return tuple(VARIANTS)
+    if text.strip() == "none":
+        return ()
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",")))
+    bad = [n for n in names if n not in VARIANTS]
+    if bad or not names:
+        raise PycartError(f"--compare {text!r} (allowed: all, none, or variants separated by "
+                          f"commas from {', '.join(VARIANTS)})")
+    return names
 
 
 def check_folder(out: str | os.PathLike[str]) -> Path:
@@ -112,8 +132,10 @@ def run_trial(targets_path: str | Path | None, out: str | os.PathLike[str],
             results[variant] = _variant(variant, patients, priors, targets, settings,
                                         folder, engine, say)
         chosen = results[settings.variant]
-        checks = run_checks(settings.variant, chosen.arms, chosen.weights, chosen.table,
-                            targets, priors, settings.seed, folder, engine, say)
+        # not asked for: an empty checks.csv, so no earlier run's checks stay beside this one
+        checks = (run_checks(settings.variant, chosen.arms, chosen.weights, chosen.table,
+                             targets, priors, settings.seed, folder, engine, say)
+                  if settings.checks else pd.DataFrame(columns=list(CHECK_COLUMNS)))
         table = _write(folder, results, settings, targets, patients, checks)
         for variant in results:  # the outputs are written: the kept chunks are not needed
             for arm in (variant, f"{variant}+reinfusion"):
@@ -130,6 +152,11 @@ def _variant(variant: str, patients: pd.DataFrame, priors: Priors,
              targets: dict[str, Target], settings: TrialSettings, folder: Path,
              engine: Engine, say: Callable[..., None]) -> VariantResult:
     sims = {}
+    has_clone = VARIANTS[variant][1].get("escape", 0.0) == 1.0
+    # the check "another seeding" re-seeds the run's patients: seeded beside the run's own
+    # seeding, on its first run, rather than integrated again (trialchecks)
+    also = ((settings.seed + 1, folder / CHECK_FOLDERS[1]) if settings.checks and has_clone
+            and variant == settings.variant else None)
     for arm in (variant, f"{variant}+reinfusion"):
         began = time.monotonic()
 
@@ -137,12 +164,12 @@ def _variant(variant: str, patients: pd.DataFrame, priors: Priors,
             say(f"simulating {arm}: {done:,}/{total:,} patients")
 
         sims[arm] = simulate_arm(arm, patients, priors, settings.seed, folder, engine,
-                                 progress)
+                                 progress, also if arm == variant else None)
         say(f"simulated {arm}: {len(patients):,} patients in "
             f"{time.monotonic() - began:.1f} s", end="\n")
     skip = 1 + patients.shape[1]
     arms = Arms(patients, sims[variant].iloc[:, skip:], sims[f"{variant}+reinfusion"]
-                .iloc[:, skip:], VARIANTS[variant][1].get("escape", 0.0) == 1.0)
+                .iloc[:, skip:], has_clone)
     say(f"calibrating {variant} and {settings.draws} bootstrap re-calibrations")
     w, point, draws = bootstrap(arms, targets, settings.draws, settings.seed, engine)
     table = endpoints_table(targets, point, draws)

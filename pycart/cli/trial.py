@@ -35,6 +35,14 @@ def register(sub) -> None:
     trial.add_argument("--seed", default="0", metavar="S", help="random seed (default 0)")
     trial.add_argument("--variant", choices=tuple(VARIANTS), default="both",
                        help="the model variant of endpoints.csv (default both modules)")
+    trial.add_argument("--compare", default="all", metavar="VARIANTS",
+                       help="the variants simulated and calibrated beside --variant for the "
+                            "side-by-side table: all (default), none (--variant alone: "
+                            "issue 22's accepted population), or names separated by commas")
+    trial.add_argument("--checks", action=argparse.BooleanOptionalAction, default=True,
+                       help="check the run against another seed and another CD19-negative "
+                            "seeding (checks.csv; default on; --no-checks leaves checks.csv "
+                            "a header)")
     trial.add_argument("--bootstrap", default=str(MIN_BOOTSTRAP), metavar="B",
                        help=f"bootstrap re-calibrations (default and least {MIN_BOOTSTRAP})")
     trial.add_argument("--priors", metavar="PRIORS.toml",
@@ -44,20 +52,22 @@ def register(sub) -> None:
 
 
 def _trial(args: argparse.Namespace) -> int:
-    from ..analysis.population import load_priors
+    from ..analysis.population import VARIANTS, load_priors
     from ..analysis.targets import load_targets
     from ..analysis.virtualtrial import (
         MAX_PATIENTS,
         MIN_BOOTSTRAP,
         TrialSettings,
         check_folder,
+        parse_compare,
         run_trial,
     )
     from ..core.inputs import check_count
 
     settings = TrialSettings(check_count(args.patients, "--patients", 1, MAX_PATIENTS),
                              check_count(args.seed, "--seed", 0, 2**32 - 1), args.variant,
-                             check_count(args.bootstrap, "--bootstrap", MIN_BOOTSTRAP, 10_000))
+                             check_count(args.bootstrap, "--bootstrap", MIN_BOOTSTRAP, 10_000),
+                             parse_compare(args.compare), args.checks)
     load_targets(args.targets)
     load_priors(args.priors)
     check_folder(args.out)
@@ -72,7 +82,10 @@ def _trial(args: argparse.Namespace) -> int:
 
     command = (f"pycart trial{' ' + args.targets if args.targets else ''} --patients "
                f"{settings.patients} --seed {settings.seed} --variant {settings.variant} "
-               f"--bootstrap {settings.draws}")
+               f"--bootstrap {settings.draws}"
+               + ("" if settings.compare == tuple(VARIANTS) else
+                  f" --compare {','.join(settings.compare) or 'none'}")
+               + ("" if settings.checks else " --no-checks"))
     write_trial_report(check_folder(args.out), command)
     met = table["met"].eq(True).sum()
     print(f"{met} of {len(table)} endpoints met; see {args.out}/endpoints.csv and trial.md")

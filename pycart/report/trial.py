@@ -31,7 +31,10 @@ alone and jointly, at two effective-size floors, and the priors that move it mos
 run checks itself against another seed and another CD19-negative seeding (`checks.csv`).
 This replaces the clinical comparisons of the reproduction report's "Beyond the paper" that
 were not like-for-like (Figure 7's grid as a population, L30 < 1 cell as remission, marrow
-peaks against blood copies).
+peaks against blood copies). `--compare none` simulates and calibrates the variant of
+endpoints.csv alone (its two arms, its CD19-negative seeding, its calibration and bootstrap:
+the accepted population of issue 22's performance target, which `pycart bench --trial`
+times), and `--no-checks` leaves the checks out; the report then says which was not run.
 """
 
 
@@ -181,6 +184,9 @@ def _true(value: object) -> bool:
 def _checks(folder: Path) -> list[str]:
     """checks.csv as a table: another seed and another seeding, computed in the run."""
     checks = pd.read_csv(folder / "checks.csv")
+    if checks.empty:  # asked not to (the base variant always has the seed's rows)
+        return ["## Checks computed in this run", "",
+                "Not run: this run was asked not to check itself (`--no-checks`)."]
     out = ["## Checks computed in this run", "",
            "Another seed (new plausible patients and seedings, calibrated anew) must move each "
            "calibrated endpoint by less than the width of its 90% interval; another "
@@ -250,7 +256,11 @@ def _endpoint_rows(table: pd.DataFrame) -> list[str]:
 
 def _variant_rows(variants: pd.DataFrame) -> list[str]:
     names = list(dict.fromkeys(variants["variant"]))
-    out = ["| endpoint | target | " + " | ".join(names) + " |",
+    # one variant: the comparison was not run (--compare none); its one column stays
+    note = ([f"The comparison was not run: this run simulated and calibrated the variant of "
+             f"endpoints.csv ({names[0]}) alone (`--compare none`).", ""]
+            if len(names) == 1 else [])
+    out = [*note, "| endpoint | target | " + " | ".join(names) + " |",
            "|---|---|" + "---|" * len(names)]
     for endpoint, group in variants.groupby("endpoint", sort=False):
         cells = []

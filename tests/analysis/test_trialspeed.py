@@ -69,6 +69,59 @@ def test_clones_reading_their_patients_rates_draw_alike():
     assert np.isfinite(shared).sum() > 5  # some clones reached the hand-off
 
 
+def _numpy_chain(times, birth, start, rng, death, handoff, rows):
+    """clone_handoff_days as it was written in numpy (whole-array passes per step), the
+    reference the compiled jump chain must match draw for draw."""
+    t = start.astype(float)
+    k = np.clip(np.searchsorted(times, t, side="right") - 1, 0, len(times) - 2)
+    hit = np.full(start.size, np.inf)
+    live = np.flatnonzero(t < times[-1])
+    t, k, n, row = t[live], k[live], np.ones(live.size), np.asarray(rows)[live]
+    last = len(times) - 1
+    while live.size:
+        b = birth[row, k]
+        rate = (b + death) * n
+        with np.errstate(divide="ignore"):
+            wait = rng.exponential(1.0, live.size) / rate
+        moved = t + wait
+        edge = times[k + 1]
+        jumped = np.flatnonzero(~(moved >= edge))
+        k += 1
+        k[jumped] -= 1
+        t = edge
+        t[jumped] = moved[jumped]
+        up = rng.random(jumped.size) * (b[jumped] + death) < b[jumped]
+        n[jumped] += np.where(up, 1.0, -1.0)
+        size = n[jumped]
+        reached = jumped[size >= handoff]
+        hit[live[reached]] = t[reached]
+        going = k < last
+        going[jumped[(size <= 0) | (size >= handoff)]] = False
+        live, t, k, n, row = live[going], t[going], k[going], n[going], row[going]
+    return hit
+
+
+def test_the_compiled_jump_chain_draws_what_the_numpy_chain_drew():
+    """Same seed, same clones: every hand-off day bit for bit, and the stream left where the
+    numpy chain left it (the seeding's later draws and the next chunk's are unchanged); rates
+    of 0 (a clone that never moves) and clones born after the last sample included."""
+    times = np.concatenate([np.arange(0.0, 28.0, 0.25), np.arange(28.0, 200.0)])
+    rng = np.random.default_rng(3)
+    rates = rng.uniform(0.0, 0.5, (6, times.size))
+    rates[2] = 0.0
+    patient = np.repeat(np.arange(6), 300)
+    start = rng.uniform(0.0, 210.0, patient.size)
+    got = clone_handoff_days(times, rates, start, np.random.default_rng([0, 250]),
+                             death=0.2, handoff=30, rows=patient)
+    reference = np.random.default_rng([0, 250])
+    expected = _numpy_chain(times, rates, start, reference, 0.2, 30, patient)
+    np.testing.assert_array_equal(got, expected)
+    assert np.isfinite(got).sum() > 50 and not np.isfinite(got[patient == 2]).any()
+    after = np.random.default_rng([0, 250])
+    clone_handoff_days(times, rates, start, after, death=0.2, handoff=30, rows=patient)
+    assert after.random() == reference.random()
+
+
 @pytest.fixture(scope="module")
 def arms(patients) -> Arms:
     frame, priors = patients
@@ -101,3 +154,22 @@ def test_bootstrap_on_workers_is_the_serial_loop_over_its_draws(arms):
     _, _, fewer = bootstrap(arms, targets, 2, 5, SerialEngine())
     pd.testing.assert_frame_equal(fewer, expected.iloc[:2], check_exact=True)
     assert not draws.iloc[0].equals(draws.iloc[1])  # and the draws differ
+
+
+@pytest.mark.heavy
+@pytest.mark.timeout(1800)
+def test_a_second_seeding_on_the_shared_first_run_is_that_seeding_run_alone(patients):
+    """The check 'another seeding' reads the stream seeded beside the run's own on one first
+    run: the same table, bit for bit, as the chunk simulated with that stream alone (the
+    first run does not depend on the stream); cart_bm_ext with the clone (heavy: its
+    kernel)."""
+    from pycart.analysis.trialsim import simulate_seedings
+
+    frame, priors = patients
+    rows = frame.iloc[:32].reset_index(drop=True)
+    ours, other = simulate_seedings(rows, priors, "both", (0, 1), 250)
+    pd.testing.assert_frame_equal(ours, simulate_chunk(rows, priors, "both", 0, 250),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(other, simulate_chunk(rows, priors, "both", 1, 250),
+                                  check_exact=True)
+    assert not ours.equals(other)  # the streams seed different clones

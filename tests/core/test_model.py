@@ -262,3 +262,25 @@ def test_the_clock_read_as_time_gives_the_raw_sbmls_numbers_and_dose_days():
     for species in ("L", "CA"):
         np.testing.assert_allclose(out[species], run.trajectory[species], rtol=1e-6,
                                    atol=1e-6)
+
+
+def test_default_values_parse_the_sbml_once_and_hand_out_fresh_dicts(monkeypatch):
+    """The SBML of a model is parsed once per process and text (the virtual trial builds a
+    simulator per chunk and schedule); each call gets dicts of its own to change."""
+    import libsbml
+
+    from pycart.core import resources
+
+    resources._sbml_values.cache_clear()
+    parse = libsbml.readSBMLFromString
+    calls = []
+    monkeypatch.setattr(libsbml, "readSBMLFromString",
+                        lambda text: calls.append(1) or parse(text))
+    params, initial = resources.default_values("cart_bm")
+    params["rho0"], initial["L"] = -1.0, -1.0
+    again = resources.default_values("cart_bm")
+    assert len(calls) == 1
+    model = parse(resources.sbml_text("cart_bm")).getModel()
+    assert again[0]["rho0"] == model.getParameter("rho0").getValue()
+    assert again[1]["L"] == model.getSpecies("L").getInitialAmount()
+    resources._sbml_values.cache_clear()
