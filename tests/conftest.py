@@ -56,8 +56,6 @@ SLOW: dict[str, float] = {
     "tests/scale/test_points.py::test_points_run_identically_on_every_engine_and_resume": 10,
     "tests/analysis/test_sensitivity.py::"
     "test_ishigami_through_the_same_code_path_gives_the_known_indices": 9,
-    "tests/scale/test_sweep.py::"
-    "test_a_local_clusters_workers_keep_their_log_lines_off_the_terminal": 9,
     "tests/cli/test_cli.py::test_build_rewrites_a_stale_copy": 8,
 }
 
