@@ -56,7 +56,7 @@ SLOW: dict[str, float] = {
     "tests/scale/test_points.py::test_points_run_identically_on_every_engine_and_resume": 10,
     "tests/analysis/test_sensitivity.py::"
     "test_ishigami_through_the_same_code_path_gives_the_known_indices": 9,
-    "tests/cli/test_cli.py::test_build_rewrites_a_stale_copy": 8,
+    "tests/cli/test_cli.py::test_build_rewrites_a_stale_copy": 5,
 }
 
 
