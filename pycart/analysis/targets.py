@@ -22,7 +22,7 @@ ROLES = ("calibrated", "predicted")
 #: The targets a calibration needs (trial.py computes exactly these); predictions are optional.
 CALIBRATED_IDS = ("remission", "rfs12", "cd19neg_aplasia", "tmax", "tmax_var", "fold",
                   "fold_var", "cmax", "cmax_var", "cmax_ratio")
-PREDICTED_IDS = ("real_world", "hr_bcell", "cd19neg_high", "cd19neg_low", "reinfusion")
+PREDICTED_IDS = ("real_world", "hr_bcell", "cd19neg", "cd19neg_high", "cd19neg_low", "reinfusion")
 _KEYS = {"id", "endpoint", "value", "lower", "upper", "compare", "role", "source", "note",
          "groups"}
 _REQUIRED = {"id", "endpoint", "value", "lower", "upper", "compare", "role", "source"}

@@ -133,6 +133,7 @@ def _predictions(arms: Arms, w: np.ndarray) -> dict[str, float]:
     return {"real_world": float(_real_world(arms.patients, w) @ t[col.REMISSION_DAY28]
                                 .to_numpy(dtype=float)),
             "hr_bcell": hr,
+            "cd19neg": cd19_share(t, w, relapses),
             "cd19neg_high": cd19_share(t, w, relapses & high),
             "cd19neg_low": cd19_share(t, w, relapses & ~high),
             "reinfusion": _rfs12(_with_reinfusion(arms), w)}

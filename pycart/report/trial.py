@@ -246,12 +246,18 @@ def _endpoint_rows(table: pd.DataFrame) -> list[str]:
     out = ["| endpoint | value | 90% interval | target (interval) | role | verdict | source |",
            "|---|---|---|---|---|---|---|"]
     for r in table.itertuples(index=False):
-        target = _fmt(r.target)
-        if target and not (math.isnan(r.target_lower) or r.target_lower == r.target_upper):
-            target += f" ({_fmt(r.target_lower)}-{_fmt(r.target_upper)})"
         out.append(f"| {r.endpoint} | {_fmt(r.value)} | {_fmt(r.lower)}-{_fmt(r.upper)} | "
-                   f"{target} | {r.role} | {_verdict(r.met)} | {r.source} |")
+                   f"{target_text(r)} | {r.role} | {_verdict(r.met)} | {r.source} |")
     return out
+
+
+def target_text(r) -> str:
+    """A row's target with its interval ("0.81 (0.71-0.89)"; a point value alone; empty
+    without a published number); ``r`` has endpoints.csv's columns as attributes."""
+    target = _fmt(r.target)
+    if target and not (math.isnan(r.target_lower) or r.target_lower == r.target_upper):
+        target += f" ({_fmt(r.target_lower)}-{_fmt(r.target_upper)})"
+    return target
 
 
 def _variant_rows(variants: pd.DataFrame) -> list[str]:

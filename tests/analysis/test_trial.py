@@ -71,8 +71,11 @@ def small_run(tmp_path_factory) -> Path:
     import io
 
     out = tmp_path_factory.mktemp("trial") / "run"
+    stream = io.StringIO()
     run_trial(None, out, TrialSettings(24, seed=3, variant="base", compare=("base",)),
-              SerialEngine(), stream=io.StringIO())
+              SerialEngine(), stream=stream)
+    # the progress it printed, kept beside the run (not in it: its outputs are checked)
+    (out.parent / "progress.txt").write_text(stream.getvalue(), encoding="utf-8")
     return out
 
 
@@ -82,7 +85,7 @@ def test_small_run_writes_every_output(small_run: Path):
                      "kinetics.png", "feasibility.csv", "checks.csv"}  # the checks' sims gone
     table = pd.read_csv(small_run / "endpoints.csv")
     assert tuple(table.columns) == COLUMNS
-    assert len(table) == 15 and table["source"].str.len().min() > 30
+    assert len(table) == 16 and table["source"].str.len().min() > 30
     population = pd.read_parquet(small_run / "population.parquet")
     assert len(population) == 24
     assert population["prevalence_weight"].sum() == pytest.approx(1.0)
@@ -95,6 +98,29 @@ def test_small_run_writes_every_output(small_run: Path):
         pytest.approx(24000.0)
     mode = 0o666 & ~_umask()
     assert all((p.stat().st_mode & 0o777) == mode for p in small_run.iterdir())
+
+
+def test_small_run_says_its_progress(small_run: Path):
+    """The terminal's progress (a stream that is not a terminal: one line each): each arm
+    simulated with its count, the calibration and its bootstrap re-calibrations, the
+    calibration's outcome as endpoints.csv counts it, the check's simulation, and the end."""
+    lines = (small_run.parent / "progress.txt").read_text(encoding="utf-8").splitlines()
+    table = pd.read_csv(small_run / "endpoints.csv")
+    weights = pd.read_parquet(small_run / "population.parquet")["prevalence_weight"]
+    met = int(table["met"].astype(str).eq("True").sum())
+    said = [line.split(" in ")[0] for line in lines if not line.startswith("simulating ")]
+    assert said == [
+        "simulated base: 24 patients", "simulated base+reinfusion: 24 patients",
+        "calibrating base and 20 bootstrap re-calibrations",
+        f"calibrated base: effective size {effective_size(weights.to_numpy()):,.0f} of 24; "
+        f"{met} of 16 rows met",
+        *[line for line in lines if line.startswith("check-seed: ")],
+        f"wrote {small_run}: 24 plausible patients x 1 variants"]
+    assert "check-seed: 24/24 patients" in lines  # the check's simulation, to its end
+    for arm in ("base", "base+reinfusion"):  # chunk by chunk, each arm to its last patient
+        counts = [line for line in lines if line.startswith(f"simulating {arm}: ")]
+        assert counts and counts[-1] == f"simulating {arm}: 24/24 patients"
+    assert all(line.endswith(" s") for line in lines if line.startswith(("simulated", "wrote")))
 
 
 def _umask() -> int:
