@@ -267,7 +267,7 @@ def test_compare_none_no_checks_runs_the_chosen_variant_alone(tmp_path: Path, mo
                  "--compare", "none", "--no-checks", "--engine", "serial", "--out", str(out)])
     assert code == 0 and arms == ["base", "base+reinfusion"]
     table = pd.read_csv(out / "endpoints.csv")
-    assert tuple(table.columns) == COLUMNS and len(table) == 15
+    assert tuple(table.columns) == COLUMNS and len(table) == 16
     assert len(pd.read_parquet(out / "population.parquet")) == 16
     assert set(pd.read_csv(out / "variants.csv")["variant"]) == {"base"}
     checks = pd.read_csv(out / "checks.csv")

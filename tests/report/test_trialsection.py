@@ -89,7 +89,8 @@ def test_the_run_behind_the_section_is_the_documented_one_and_leaves_nothing(
     monkeypatch.setattr(trialsection, "run_trial", run_trial)
     said: list[str] = []
     variants = trialsection.run_documented_trial(tmp_path, SerialEngine(), said.append)
-    assert seen["targets"] is None and seen["settings"] == TrialSettings(1024, 0, "both", 20)
+    assert seen["targets"] is None and seen["settings"] == TrialSettings(1024, 0, "both", 20,
+                                                                       checks=False)
     assert seen["settings"].compare == ("base", "exhaustion", "escape", "both")
     assert seen["out"].parent.parent == tmp_path and list(tmp_path.iterdir()) == []
     assert said == ["virtual trial: simulating both: 1/2 patients", "virtual trial: wrote it"]
