@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..core import columns as col
 from ..core.errors import PycartError, SimulationError
-from ..core.files import write_text_atomically
+from ..core.files import remove_leftovers, write_text_atomically
 from ..core.names import DEFAULT_MODEL
 from ..core.output import write_table
 from ..scale.engines import Engine, ProcessEngine
@@ -177,8 +177,7 @@ class _Store:
         None for a valid piece this run does not use, which is left alone). A damaged piece
         (``check`` raises :class:`Damaged`, or the file is not JSON) is reported in one line
         and removed, to be computed again; so are temporary files a killed run left."""
-        for stale in self.path.glob(".*.part"):
-            stale.unlink(missing_ok=True)
+        remove_leftovers(self.path)
         out = {}
         for item in sorted(self.path.glob(f"{prefix}-*.json")):
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -29,6 +30,15 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def remove_leftovers(folder: Path, name: str = "*") -> None:
+    """Remove the temporary files :func:`atomic_path` left in ``folder`` for files named
+    ``name`` (a glob; every file by default) when its writer was killed before it could
+    clean up. Only for a folder the caller holds (its lock, or its own store)."""
+    pattern = "*" if name == "*" else glob.escape(name)
+    for stale in folder.glob(f".{pattern}.*.part"):
+        stale.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:

@@ -7,7 +7,6 @@ their points and verified, the final table is written atomically).
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import sys
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import PycartError
+from ..core.files import remove_leftovers
 from . import store
 from .engines import Engine, ProcessEngine
 from .fast import FastSimulator, simulator_for
@@ -103,7 +103,9 @@ def _run_locked(sweep: Sweep, key: str, out: Path, engine: Engine, chunk_size: i
     if progress:
         progress(finished, total)
     stops = dict(todo)
-    _remove_stale(out)
+    # a killed run's temporary final table (a run writes it while it computes; only the
+    # run holding out's lock, this one, writes there)
+    remove_leftovers(out.parent, out.name)
     # the final table is written as the chunks come (a resumed chunk read back when its
     # turn comes), so the last chunk is followed by closing it, not by a pass over them all
     with store.assembling(parts, out, total) as final:
@@ -137,14 +139,6 @@ def tapered(todo: Sequence[store.Span], workers: int) -> list[store.Span]:
         edges = sorted({first + (stop - first) * i // parts for i in range(parts + 1)})
         out += list(pairwise(edges))
     return out
-
-
-def _remove_stale(out: Path) -> None:
-    """Remove the temporary final tables a killed run of ``out`` left (``.OUT.*.part``,
-    the atomic writer's names): a run writes its table while it computes, and only a run
-    holding ``out``'s lock (this one) writes there."""
-    for stale in out.parent.glob(f".{glob.escape(out.name)}.*.part"):
-        stale.unlink(missing_ok=True)
 
 
 def _point_source(sweep: Sweep) -> Callable[[int, int], np.ndarray]:

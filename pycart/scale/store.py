@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..core import columns as col
 from ..core.errors import PycartError
-from ..core.files import atomic_path, write_atomically, write_text_atomically
+from ..core.files import atomic_path, remove_leftovers, write_atomically, write_text_atomically
 from ..core.output import spreadsheet_safe
 
 if TYPE_CHECKING:  # imported where used: a worker's chunks need no pyarrow in the module
@@ -167,8 +167,7 @@ def saved_spans(parts: Path, key: str, columns: Sequence[str],
     of chunks discarded: unreadable, truncated, of another sweep, holding other points than
     their name says, or overlapping a chunk already kept. Discarded chunks are deleted;
     so are temporary files a killed run left."""
-    for stale in parts.glob(".*.part"):
-        stale.unlink(missing_ok=True)
+    remove_leftovers(parts)
     found = []
     for path in parts.glob("chunk-*.parquet"):
         match = _CHUNK.fullmatch(path.name)

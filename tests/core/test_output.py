@@ -57,3 +57,28 @@ def test_output_times_are_the_nearest_decimals():
     grid = output_times(180.0, 1801)
     assert all(repr(float(t)) == f"{k / 10:.1f}" for k, t in enumerate(grid))
     assert abs(output_times(1.0, 4)[1] - 1 / 3) < 1e-9
+
+
+def test_leftovers_of_a_killed_atomic_write_are_removed_and_nothing_else(tmp_path):
+    """A writer killed inside atomic_path leaves its temporary file (a SIGKILL runs no
+    cleanup); remove_leftovers removes those of the name asked for (or of every name), and
+    never a finished file or another name's temporary file."""
+    from pycart.core.files import atomic_path, remove_leftovers
+
+    class Killed(BaseException):
+        pass
+
+    for name in ("out.parquet", "other.csv"):
+        with pytest.raises(Killed), atomic_path(tmp_path / name) as tmp:
+            tmp.write_text("partial")
+            left = tmp.with_name(tmp.name + "-copy")
+            left.write_text("partial")  # what the cleanup would not reach after a SIGKILL
+            raise Killed
+        left.rename(tmp)
+    (tmp_path / "out.parquet").write_text("done")
+    remove_leftovers(tmp_path, "out.parquet")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 2 and names[0].startswith(".other.csv.") and names[1] == "out.parquet"
+    assert (tmp_path / "out.parquet").read_text() == "done"
+    remove_leftovers(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]
