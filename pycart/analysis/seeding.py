@@ -158,30 +158,20 @@ def _jump_chain() -> Callable[..., None]:
     fraction of a second), in memory where that folder is not writable. It draws from the
     Generator it is given (numba shares its state), in numpy's order."""
     import hashlib
-    import importlib.util
     import inspect
     import sys
 
     import numba
 
-    from ..core.files import write_text_atomically
-    from ..scale.kernel import cache_dir, cache_writable, one_compiler
+    from ..scale.kernel import OPTIONS, cache_writable, one_compiler, source_module
 
     text = "import numpy as np\n\n\n" + inspect.getsource(_chain)
     key = text + numba.__version__ + sys.version
     name = f"pycart_jumpchain_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
     cache = cache_writable()
-    if not cache:
-        return numba.njit(error_model="numpy")(_chain)
     with one_compiler(name, cache):
-        path = cache_dir() / f"{name}.py"
-        if not path.exists():
-            write_text_atomically(path, text)
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules[name] = module  # numba's cached code finds its module by name
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-        chain = numba.njit(error_model="numpy", cache=True)(module._chain)
+        module = source_module(name, text, cache, "<pycart jump chain>")
+        chain = numba.njit(cache=cache, **OPTIONS)(module._chain)
         # compiled (or loaded) under the lock, on one clone that dies at once, with its own
         # Generator: the callers' streams are untouched
         one = np.zeros(1, dtype=np.int64)

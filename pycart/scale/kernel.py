@@ -128,25 +128,34 @@ def _numba_version() -> str:
 def _module(model: str, text: str, cache: bool) -> types.ModuleType:
     import numba
 
-    name = module_name(model, text)
-    if cache:
-        path = cache_dir() / f"{name}.py"
-        if not path.exists():
-            write_text_atomically(path, text)
-        spec = importlib.util.spec_from_file_location(name, path)
-        if spec is None or spec.loader is None:
-            raise PycartError(f"the fast path's kernel {path} cannot be imported")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    else:
-        module = types.ModuleType(name)
-        exec(compile(text, f"<pycart fast path {model}>", "exec"), module.__dict__)
+    module = source_module(module_name(model, text), text, cache,
+                           f"<pycart fast path {model}>")
     inline = set(module.INLINE)  # see pycart.scale.lanes.INLINE
     for key, value in list(vars(module).items()):
         if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
             setattr(module, key, numba.njit(cache=cache, inline="always" if key in inline
                                             else "never", **OPTIONS)(value))
+    return module
+
+
+def source_module(name: str, text: str, cache: bool, label: str) -> types.ModuleType:
+    """The module of the Python source ``text``: with ``cache``, written once to the cache
+    folder as ``<name>.py`` and imported from there under ``name`` (numba's cached machine
+    code finds its functions by their module's file and name), else run in memory
+    (``label`` names it in tracebacks). For the kernels and the trial's jump chain."""
+    if not cache:
+        module = types.ModuleType(name)
+        exec(compile(text, label, "exec"), module.__dict__)
+        return module
+    path = cache_dir() / f"{name}.py"
+    if not path.exists():
+        write_text_atomically(path, text)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise PycartError(f"the compiled module {path} cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
     return module
 
 
